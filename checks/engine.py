@@ -1,0 +1,273 @@
+"""Running one service manifest against the standards that apply to it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from checks.celcontext import build_context
+from checks.loading import Document, NodePath, position
+from checks.models import Council, Pattern, Service, Standard, Status, Waiver
+from checks.problems import Problem
+from checks.results import Outcome, RequirementResult, StandardSummary
+from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard
+
+Locate = Callable[[NodePath], tuple[int, int]]
+
+
+@dataclass
+class Catalogue:
+    """Everything a manifest can refer to: standards (compiled), patterns and councils."""
+
+    standards: dict[str, CompiledStandard] = field(default_factory=dict)
+    patterns: dict[str, Pattern] = field(default_factory=dict)
+    councils: dict[str, Council] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, standards: Iterable[Standard], patterns: Iterable[Pattern], councils: Iterable[Council]
+    ) -> Catalogue:
+        return cls(
+            standards={s.id: compile_standard(s) for s in standards},
+            patterns={p.id: p for p in patterns},
+            councils={c.id: c for c in councils},
+        )
+
+    def requirement(self, requirement_id: str) -> CompiledRequirement | None:
+        prefix = requirement_id.split("-", 1)[0]
+        for compiled in self.standards.values():
+            if compiled.standard.prefix == prefix:
+                for req in compiled.requirements:
+                    if req.requirement.id == requirement_id:
+                        return req
+        return None
+
+    def requirement_ids(self) -> list[str]:
+        return [r.requirement.id for s in self.standards.values() for r in s.requirements]
+
+
+def document_locator(doc: Document) -> Locate:
+    def locate(path: NodePath) -> tuple[int, int]:
+        node, _ = doc.node_at(path)
+        return position(node)
+
+    return locate
+
+
+def _field_path(dotted: str | None) -> NodePath:
+    if not dotted:
+        return ()
+    return tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    guess = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{guess[0]}'?" if guess else ""
+
+
+def reference_problems(
+    service: Service, catalogue: Catalogue, doc: Document, council_id: str | None, file_stem: str | None
+) -> list[Problem]:
+    """Names in the manifest that point at nothing: standards, patterns, requirements, the council."""
+    locate = document_locator(doc)
+    problems: list[Problem] = []
+
+    def add(code: str, message: str, help_text: str, path: NodePath) -> None:
+        line, column = locate(path)
+        problems.append(Problem(code, message, help_text, line, column))
+
+    if file_stem is not None and service.id != file_stem:
+        add(
+            "E304",
+            f"id '{service.id}' does not match the file name '{file_stem}.yaml'",
+            f"set `id: {file_stem}` or rename the file to {service.id}.yaml",
+            ("id",),
+        )
+    if council_id is not None and council_id not in catalogue.councils:
+        add(
+            "E302",
+            f"no council.yaml for council folder '{council_id}'",
+            f"add manifests/{council_id}/council.yaml (`standards new council CODE` writes one)",
+            ("kind",),
+        )
+    for i, conformance in enumerate(service.conforms_to):
+        compiled = catalogue.standards.get(conformance.standard)
+        if compiled is None:
+            hint = _suggest(conformance.standard, catalogue.standards) or (
+                "known standards: " + ", ".join(sorted(catalogue.standards))
+            )
+            add("E300", f"unknown standard '{conformance.standard}'", hint, ("conforms_to", i, "standard"))
+            continue
+        version = compiled.standard.version
+        spec = str(conformance.version)
+        wanted_major = int(spec.split(".", 1)[0])
+        if wanted_major != compiled.major or ("." in spec and spec != version):
+            add(
+                "E305",
+                f"{conformance.standard} version {spec} is not available: the standard is at {version}",
+                f"pin `version: {compiled.major}` to follow the current major version",
+                ("conforms_to", i, "version"),
+            )
+    for i, pattern in enumerate(service.patterns):
+        if pattern not in catalogue.patterns:
+            hint = _suggest(pattern, catalogue.patterns) or "see standards/patterns/ for the catalogue"
+            add("E301", f"unknown pattern '{pattern}'", hint, ("patterns", i))
+    known = set(catalogue.requirement_ids())
+    for requirement_id in service.evidence:
+        if requirement_id not in known:
+            add(
+                "E303",
+                f"evidence for unknown requirement '{requirement_id}'",
+                _suggest(requirement_id, known) or "check the id against the standard",
+                ("evidence", requirement_id),
+            )
+    for i, waiver in enumerate(service.waivers):
+        if waiver.requirement not in known:
+            add(
+                "E303",
+                f"waiver for unknown requirement '{waiver.requirement}'",
+                _suggest(waiver.requirement, known) or "check the id against the standard",
+                ("waivers", i, "requirement"),
+            )
+    return problems
+
+
+def applicable_standards(
+    service: Service, catalogue: Catalogue, context: object, as_of: dt.date
+) -> list[tuple[CompiledStandard, str | None]]:
+    """Standards that apply, with an error message where the standard's own rule broke."""
+    declared = {c.standard for c in service.conforms_to}
+    chosen: list[tuple[CompiledStandard, str | None]] = []
+    for compiled in catalogue.standards.values():
+        standard = compiled.standard
+        if standard.status == Status.RETIRED or (standard.sunset is not None and standard.sunset < as_of):
+            continue
+        if compiled.id in declared:
+            chosen.append((compiled, None))
+            continue
+        if standard.status == Status.DRAFT:
+            continue
+        if standard.applies_to.all_services:
+            chosen.append((compiled, None))
+        elif compiled.applies_when is not None:
+            try:
+                if compiled.applies_when.evaluate(context):  # type: ignore[arg-type]
+                    chosen.append((compiled, None))
+            except RuleError as exc:
+                chosen.append((compiled, f"the standard's applies_to rule {exc}"))
+    return chosen
+
+
+def evaluate_service(
+    service: Service,
+    council: Council | None,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    locate: Locate,
+) -> tuple[list[RequirementResult], list[StandardSummary]]:
+    context = build_context(service, council, as_of)
+    waivers = {w.requirement: (i, w) for i, w in enumerate(service.waivers)}
+    results: list[RequirementResult] = []
+    summaries: list[StandardSummary] = []
+    for compiled, standard_error in applicable_standards(service, catalogue, context, as_of):
+        start = len(results)
+        for req in compiled.requirements:
+            results.append(_evaluate(req, service, context, as_of, waivers, locate, standard_error))
+        summaries.append(summarise(compiled.standard, results[start:]))
+    return results, summaries
+
+
+def _evaluate(
+    compiled: CompiledRequirement,
+    service: Service,
+    context: object,
+    as_of: dt.date,
+    waivers: dict[str, tuple[int, Waiver]],
+    locate: Locate,
+    standard_error: str | None,
+) -> RequirementResult:
+    req = compiled.requirement
+
+    def result(outcome: Outcome, message: str = "", path: NodePath = ()) -> RequirementResult:
+        if outcome is Outcome.PASS or outcome is Outcome.NOT_APPLICABLE:
+            return RequirementResult(req.id, compiled.standard_id, req.level, outcome, message)
+        line, column = locate(path)
+        return RequirementResult(req.id, compiled.standard_id, req.level, outcome, message, line, column)
+
+    if standard_error:
+        return result(Outcome.ERROR, standard_error)
+    try:
+        if compiled.applies_when is not None and not compiled.applies_when.evaluate(context):  # type: ignore[arg-type]
+            return result(Outcome.NOT_APPLICABLE)
+        failure: tuple[str, NodePath] | None = None
+        if compiled.check is not None and not compiled.check.evaluate(context):  # type: ignore[arg-type]
+            failure = (req.title, _field_path(req.field))
+    except RuleError as exc:
+        return result(Outcome.ERROR, f"rule {exc}", _field_path(req.field))
+    if failure is None and req.evidence is not None:
+        failure = _evidence_failure(req.id, req.title, req.evidence.max_age_days, service, as_of)
+    if failure is None:
+        return result(Outcome.PASS)
+    message, path = failure
+    waiver_entry = waivers.get(req.id)
+    if waiver_entry is not None:
+        index, waiver = waiver_entry
+        expires = waiver.expires
+        if expires >= as_of:
+            return result(Outcome.WAIVED, f"{message} (waived until {expires.isoformat()})", ("waivers", index))
+        return result(
+            Outcome.FAIL,
+            f"{message} (waiver expired on {expires.isoformat()})",
+            ("waivers", index, "expires"),
+        )
+    return result(Outcome.FAIL, message, path)
+
+
+def _evidence_failure(
+    requirement_id: str, title: str, max_age_days: int | None, service: Service, as_of: dt.date
+) -> tuple[str, NodePath] | None:
+    evidence = service.evidence.get(requirement_id)
+    if evidence is None:
+        return f"{title}: no evidence declared under evidence.{requirement_id}", ("evidence",)
+    where: NodePath = ("evidence", requirement_id)
+    if evidence.status != "met":
+        return f"{title}: evidence status is '{evidence.status}', not 'met'", (*where, "status")
+    if max_age_days is not None:
+        if evidence.date is None:
+            return f"{title}: evidence has no date (it must be under {max_age_days} days old)", where
+        age = (as_of - evidence.date).days
+        if age > max_age_days:
+            return (
+                f"{title}: evidence dated {evidence.date.isoformat()} is {age} days old (limit {max_age_days})",
+                (*where, "date"),
+            )
+    return None
+
+
+def summarise(standard: Standard, results: list[RequirementResult]) -> StandardSummary:
+    counts = dict.fromkeys(Outcome, 0)
+    failed_must = failed_should = 0
+    for r in results:
+        counts[r.outcome] += 1
+        if r.outcome in (Outcome.FAIL, Outcome.ERROR):
+            if r.level == "must":
+                failed_must += 1
+            elif r.level == "should":
+                failed_should += 1
+    applicable = len(results) - counts[Outcome.NOT_APPLICABLE]
+    met = counts[Outcome.PASS] + counts[Outcome.WAIVED]
+    return StandardSummary(
+        standard=standard.id,
+        version=standard.version,
+        compliant=failed_must == 0,
+        score=round(met / applicable, 4) if applicable else 1.0,
+        passed=counts[Outcome.PASS],
+        failed=counts[Outcome.FAIL],
+        waived=counts[Outcome.WAIVED],
+        not_applicable=counts[Outcome.NOT_APPLICABLE],
+        errors=counts[Outcome.ERROR],
+        failed_must=failed_must,
+        failed_should=failed_should,
+    )

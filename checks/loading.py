@@ -1,0 +1,312 @@
+"""Hardened YAML loading that keeps a position for every key and value.
+
+Files come from pull requests by people who are not YAML experts, and from
+anyone on the internet via the API, so loading is defensive: safe types only,
+no anchors or aliases (a "billion laughs" file never expands), no tags, no
+duplicate keys, UTF-8 only and a size limit. The composed node tree is kept so
+that any later error can point at the exact line and column.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checks.problems import Problem
+
+try:
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 1_000_000
+
+
+class _HardenedLoader(_Loader):  # type: ignore[misc,valid-type]
+    """The C safe loader, except that an impossible date stays text for validation to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return node.value
+
+
+_HardenedLoader.add_constructor("tag:yaml.org,2002:timestamp", _HardenedLoader.construct_yaml_timestamp)
+
+_ALLOWED_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+# YAML 1.1 reads these unquoted words as booleans, which surprises people.
+_YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+NodePath = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed YAML file: its data and the node tree for positions."""
+
+    data: Any
+    root: yaml.Node
+    text: str
+
+    def node_at(self, path: NodePath) -> tuple[yaml.Node, bool]:
+        """The deepest node on `path`, and whether the whole path was found."""
+        node = self.root
+        for part in path:
+            child = _child(node, part)
+            if child is None:
+                return node, False
+            node = child
+        return node, True
+
+    def key_node_at(self, path: NodePath) -> yaml.Node | None:
+        """The key node for the last element of `path` in its mapping, if present."""
+        if not path or not isinstance(path[-1], str):
+            return None
+        parent, found = self.node_at(path[:-1])
+        if not found or not isinstance(parent, yaml.MappingNode):
+            return None
+        for key, _ in parent.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == path[-1]:
+                return key
+        return None
+
+
+def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                return value  # type: ignore[no-any-return]
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return node.value[part]  # type: ignore[no-any-return]
+    return None
+
+
+def position(node: yaml.Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def yaml11_hint(node: yaml.Node) -> str | None:
+    """A hint when a plain scalar was read as something its author likely didn't mean."""
+    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+        return None
+    if node.tag.endswith(":bool") and node.value.lower() in _YAML11_BOOLS:
+        return f'YAML reads an unquoted {node.value} as {_bool_word(node.value)}; write it in quotes: "{node.value}"'
+    if node.tag.endswith(":float"):
+        return f'YAML reads {node.value} as a number; write it in quotes to keep it as text: "{node.value}"'
+    if node.tag.endswith(":int"):
+        return f'YAML reads {node.value} as a number; write it in quotes if it is text: "{node.value}"'
+    return None
+
+
+def _bool_word(value: str) -> str:
+    return "true" if value.lower() in {"yes", "on", "y"} else "false"
+
+
+def _problem_at(code: str, message: str, help_text: str, mark: Any) -> Problem:
+    if mark is None:
+        return Problem(code, message, help_text)
+    return Problem(code, message, help_text, mark.line + 1, mark.column + 1)
+
+
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str | Problem:
+    """The file's text, or the problem that stops it being read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return Problem(
+                "E102",
+                f"file is {size / 1_000_000:.1f} MB; files must be under {max_bytes / 1_000_000:.1f} MB",
+                "split it up or remove what does not belong in a manifest (embedded data, logs)",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Problem("E100", "file does not exist", "check the path and the file name's spelling")
+    except IsADirectoryError:
+        return Problem("E101", "is a directory, not a file", "give the path of a .yaml file")
+    except OSError as exc:
+        return Problem("E101", f"file could not be read: {exc.strerror}", "check the file's permissions")
+    return decode(raw, max_bytes)
+
+
+def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str | Problem:
+    if len(raw) > max_bytes:
+        return Problem(
+            "E102",
+            f"file is {len(raw) / 1_000_000:.1f} MB; files must be under {max_bytes / 1_000_000:.1f} MB",
+            "split it up or remove what does not belong in a manifest",
+        )
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        return Problem(
+            "E103",
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+            "save the file as UTF-8 (most editors offer this under 'Save with encoding')",
+            line,
+            column,
+        )
+
+
+def parse(text: str) -> Document | list[Problem]:
+    """Parse one YAML document safely; every problem found is returned, not just the first."""
+    if "&" in text or "*" in text:
+        # Only files that could hold an anchor pay for the event scan.
+        alias_problem = _scan_anchors(text)
+        if alias_problem is not None:
+            return [alias_problem]
+    loader = _HardenedLoader(text)
+    try:
+        root = loader.get_single_node()
+    except yaml.composer.ComposerError as exc:
+        if "expected a single document" in str(exc):
+            return [
+                _problem_at(
+                    "E110",
+                    "file holds more than one YAML document",
+                    "keep one manifest per file and remove the `---` separator",
+                    exc.problem_mark,
+                )
+            ]
+        return [_syntax_problem(exc)]
+    except yaml.MarkedYAMLError as exc:
+        return [_syntax_problem(exc)]
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        return [Problem("E105", f"YAML could not be read: {exc}", "check the file's indentation and quoting")]
+    finally:
+        loader.dispose()
+    if root is None:
+        return [Problem("E104", "file is empty", "start from `standards new service` or a pass example")]
+    problems = _structural_problems(root)
+    if problems:
+        return problems
+    if not isinstance(root, yaml.MappingNode):
+        line, column = position(root)
+        return [
+            Problem(
+                "E109",
+                "the file must be a mapping of keys to values",
+                "start the file with `kind:` and `schema_version:` lines",
+                line,
+                column,
+            )
+        ]
+    constructor = _HardenedLoader("")
+    try:
+        data = constructor.construct_document(root)
+    except yaml.constructor.ConstructorError as exc:
+        return [
+            _problem_at(
+                "E205",
+                f"value could not be read: {exc.problem}",
+                "quote the value so it is read as text",
+                exc.problem_mark,
+            )
+        ]
+    finally:
+        constructor.dispose()
+    return Document(data, root, text)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
+    problem = exc.problem or "invalid YAML"
+    hint = "check the indentation and that every `key: value` has a space after the colon"
+    if "tab" in problem.lower():
+        hint = "indent with spaces, not tabs"
+    elif "found character" in problem and ("'@'" in problem or "'`'" in problem):
+        hint = "values that start with @ or ` must be in quotes"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value containing ': ' must be in quotes"
+    context = f" ({exc.context})" if exc.context else ""
+    return _problem_at("E105", f"YAML syntax error: {problem}{context}", hint, exc.problem_mark)
+
+
+def _scan_anchors(text: str) -> Problem | None:
+    # Streaming events keeps memory flat even for a billion-laughs file.
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                return _problem_at(
+                    "E107",
+                    f"alias *{event.anchor} is not allowed",
+                    "write the value out in full; anchors and aliases are not accepted",
+                    event.start_mark,
+                )
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                return _problem_at(
+                    "E107",
+                    f"anchor &{anchor} is not allowed",
+                    "write values out in full; anchors and aliases are not accepted",
+                    event.start_mark,
+                )
+    except yaml.MarkedYAMLError as exc:
+        return _syntax_problem(exc)
+    return None
+
+
+def _structural_problems(root: yaml.Node) -> list[Problem]:
+    problems: list[Problem] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.tag not in _ALLOWED_TAGS:
+            line, column = position(node)
+            problems.append(
+                Problem(
+                    "E108",
+                    f"tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+                    "remove the `!` tag; manifests hold plain text, numbers, dates, lists and mappings",
+                    line,
+                    column,
+                )
+            )
+            continue
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    line, column = position(key)
+                    problems.append(
+                        Problem("E109", "keys must be plain text", "use a simple word as the key", line, column)
+                    )
+                    continue
+                if key.value in seen:
+                    line, column = position(key)
+                    first_line, _ = position(seen[key.value])
+                    problems.append(
+                        Problem(
+                            "E106",
+                            f"duplicate key '{key.value}' (first on line {first_line})",
+                            "remove one of them or merge their values",
+                            line,
+                            column,
+                        )
+                    )
+                else:
+                    seen[key.value] = key
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document | list[Problem]:
+    text = read_text(path, max_bytes)
+    if isinstance(text, Problem):
+        return [text]
+    return parse(text)

@@ -1,0 +1,438 @@
+"""The shapes of the files people write: standards, patterns, councils and services.
+
+Every model forbids unknown keys so a misspelt field is reported rather than
+silently ignored. The JSON Schemas in `schemas/` are generated from these
+classes (`standards schema`), so editors and CI see exactly the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+SCHEMA_VERSION = 1
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=1, max_length=80),
+]
+RequirementId = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*-[A-Z0-9]+(?:\.[A-Za-z0-9]+)*$")]
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=2000)]
+SemVer = Annotated[
+    str,
+    StringConstraints(pattern=r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$"),
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+CelExpression = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+
+_VERSION_SPEC = re.compile(r"^(0|[1-9]\d*)(?:\.(0|[1-9]\d*)\.(0|[1-9]\d*))?$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+# --------------------------------------------------------------------------- shared
+
+
+class Reference(Strict):
+    title: ShortText
+    url: HttpsUrl
+
+
+class Level(StrEnum):
+    """RFC 2119 keywords, strongest first."""
+
+    MUST = "must"
+    SHOULD = "should"
+    MAY = "may"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
+# --------------------------------------------------------------------------- standards
+
+
+class EvidenceRule(Strict):
+    """A requirement met by a declaration in the manifest rather than a field check."""
+
+    description: Text = Field(description="What the council must be able to show.")
+    max_age_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="Evidence dated longer ago than this (at the as-of date) no longer counts.",
+    )
+
+
+class Requirement(Strict):
+    id: RequirementId = Field(description="Stable identifier, never reused, e.g. `SS-05`.")
+    title: ShortText
+    level: Level
+    guidance: Text = Field(description="Markdown: what the requirement asks and why.")
+    applies_when: CelExpression | None = Field(
+        default=None,
+        description="CEL over `service`, `council` and `now`; when false the result is not_applicable.",
+    )
+    check: CelExpression | None = Field(
+        default=None, description="CEL that must evaluate to true for the requirement to pass."
+    )
+    evidence: EvidenceRule | None = Field(
+        default=None, description="Evidence the manifest must declare with status `met`."
+    )
+    field: str | None = Field(
+        default=None,
+        description="Dotted manifest path a failure points at, e.g. `accessibility.statement_url`.",
+    )
+    fix: Text = Field(description="Tells a council how to meet the requirement.")
+    references: list[Reference] = Field(min_length=1)
+
+
+class AppliesTo(Strict):
+    """Which services a standard covers even when their manifest does not declare it."""
+
+    all_services: bool = False
+    when: CelExpression | None = Field(
+        default=None, description="CEL: the standard applies to every service for which this is true."
+    )
+
+
+class Standard(Strict):
+    kind: Literal["Standard"]
+    schema_version: Literal[1]
+    id: Slug
+    prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*$")] = Field(
+        description="Every requirement id in this standard starts with `PREFIX-`."
+    )
+    title: ShortText
+    version: SemVer
+    status: Status
+    published: dt.date
+    updated: dt.date | None = None
+    sunset: dt.date | None = Field(default=None, description="After this date the standard no longer applies.")
+    owner: ShortText
+    summary: Text
+    references: list[Reference] = Field(min_length=1)
+    applies_to: AppliesTo = AppliesTo()
+    requirements: list[Requirement] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+class PatternCategory(StrEnum):
+    COMMON_PLATFORM = "common_platform"
+    OPEN_SOURCE_PRODUCT = "open_source_product"
+    OPEN_STANDARD = "open_standard"
+    DESIGN_PATTERN = "design_pattern"
+    DATA_SERVICE = "data_service"
+
+
+class Pattern(Strict):
+    kind: Literal["Pattern"]
+    schema_version: Literal[1]
+    id: Slug
+    name: ShortText
+    category: PatternCategory
+    summary: Text
+    solves: Text = Field(description="The problem councils keep solving alone that this solves once.")
+    when_to_use: Text
+    when_not_to_use: Text | None = None
+    maintainer: ShortText
+    open_source: bool
+    licence: ShortText | None = None
+    url: HttpsUrl
+    helps_meet: list[RequirementId] = Field(
+        default_factory=list, description="Requirement ids that using this pattern helps meet."
+    )
+    references: list[Reference] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- councils
+
+
+class CouncilType(StrEnum):
+    """The register's type codes (mySociety's uk_local_authority_names_and_codes)."""
+
+    CTY = "CTY"
+    NMD = "NMD"
+    UA = "UA"
+    LBO = "LBO"
+    MD = "MD"
+    SCO = "SCO"
+    WPA = "WPA"
+    NID = "NID"
+    CC = "CC"
+
+
+class Nation(StrEnum):
+    ENGLAND = "England"
+    WALES = "Wales"
+    SCOTLAND = "Scotland"
+    NORTHERN_IRELAND = "Northern Ireland"
+
+
+class Council(Strict):
+    kind: Literal["Council"]
+    schema_version: Literal[1]
+    sample: bool = Field(default=False, description="True for illustrative data that is not the council's own.")
+    id: Slug = Field(description="Must equal the folder name under manifests/.")
+    name: ShortText
+    gss_code: Annotated[str, StringConstraints(pattern=r"^[ENSWK]\d{8}$")]
+    register_code: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    type: CouncilType
+    nation: Nation
+    region: ShortText
+    website: HttpsUrl | None = None
+    owners: list[Annotated[str, StringConstraints(pattern=r"^@[\w.-]+(/[\w.-]+)?$")]] = Field(
+        min_length=1, description="GitHub teams or users who own this council's folder."
+    )
+    contact: ShortText | None = None
+
+
+# --------------------------------------------------------------------------- services
+
+
+class Phase(StrEnum):
+    DISCOVERY = "discovery"
+    ALPHA = "alpha"
+    BETA = "beta"
+    LIVE = "live"
+    RETIRED = "retired"
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    APP = "app"
+    PHONE = "phone"
+    EMAIL = "email"
+    FACE_TO_FACE = "face_to_face"
+    POST = "post"
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"
+    STAFF = "staff"
+    PARTNERS = "partners"
+
+
+class Owner(Strict):
+    team: ShortText
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    service_owner: ShortText | None = None
+
+
+class Conformance(Strict):
+    standard: Slug
+    version: int | str = Field(description="A major version (`2`) or an exact version (`2.1.0`). Quote exact versions.")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_spec(cls, value: object) -> object:
+        if isinstance(value, bool | float):
+            raise ValueError('version must be a major version like 2 or an exact version like "2.1.0" in quotes')
+        if isinstance(value, str) and not _VERSION_SPEC.match(value):
+            raise ValueError('version must be a major version like 2 or an exact version like "2.1.0"')
+        if isinstance(value, int) and value < 0:
+            raise ValueError("version must not be negative")
+        return value
+
+
+class Supplier(Strict):
+    name: ShortText
+    product: ShortText | None = None
+    role: ShortText | None = Field(default=None, description="What the supplier provides, e.g. `case management`.")
+    contract_start: dt.date | None = None
+    contract_end: dt.date | None = None
+
+
+class HostingModel(StrEnum):
+    PUBLIC_CLOUD = "public_cloud"
+    SAAS = "saas"
+    PRIVATE_CLOUD = "private_cloud"
+    ON_PREMISES = "on_premises"
+    HYBRID = "hybrid"
+
+
+class Hosting(Strict):
+    model: HostingModel
+    provider: ShortText | None = None
+    region: ShortText | None = Field(default=None, description="Where data is held, e.g. `UK`.")
+
+
+class WcagLevel(StrEnum):
+    A = "A"
+    AA = "AA"
+    AAA = "AAA"
+
+
+class Accessibility(Strict):
+    statement_url: HttpsUrl | None = None
+    statement_reviewed: dt.date | None = None
+    wcag_version: Literal["2.0", "2.1", "2.2"] | None = None
+    wcag_level: WcagLevel | None = None
+    last_audit: dt.date | None = None
+    audited_by: ShortText | None = None
+    known_issues_listed: bool = False
+    disproportionate_burden_claimed: bool = False
+    assisted_digital: bool = Field(
+        default=False, description="Help is offered to people who cannot use the online service."
+    )
+
+
+class OpenApi(Strict):
+    url: HttpsUrl
+    spec_url: HttpsUrl | None = Field(default=None, description="OpenAPI description of the API.")
+    versioned: bool = False
+    https_only: bool = True
+    authentication: Literal["none", "api_key", "oauth2", "mutual_tls"] | None = None
+    test_environment: bool = False
+    bulk_download: bool = False
+    access_logged: bool = False
+
+
+class Data(Strict):
+    standards: list[Slug] = Field(
+        default_factory=list, description="Data standards used, e.g. `uprn`, `usrn`, `open-referral-uk`."
+    )
+    handles_addresses: bool = False
+    is_directory: bool = Field(default=False, description="The service publishes a directory of local services.")
+    open_api: OpenApi | None = None
+    export_formats: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")]] = Field(default_factory=list)
+    open_data_url: HttpsUrl | None = None
+    proprietary_format: bool = False
+
+
+class SourceCode(Strict):
+    url: HttpsUrl | None = None
+    licence: ShortText | None = None
+    open: bool = False
+    reason_closed: Text | None = None
+
+
+class CyberEssentials(StrEnum):
+    NONE = "none"
+    BASIC = "basic"
+    PLUS = "plus"
+
+
+class Security(Strict):
+    caf_assessed: dt.date | None = Field(default=None, description="Date of the last CAF self-assessment.")
+    risk_owner: ShortText | None = None
+    cyber_essentials: CyberEssentials = CyberEssentials.NONE
+    penetration_test: dt.date | None = None
+    mfa_for_staff: bool = False
+    mfa_for_admins: bool = False
+    encryption_at_rest: bool = False
+    tls_min_version: Literal["1.0", "1.1", "1.2", "1.3"] | None = None
+    logging_monitored: bool = False
+    vulnerability_scanning: bool = False
+    patching_days: int | None = Field(default=None, ge=0, description="Target days to apply critical patches.")
+    backups_tested: dt.date | None = None
+    incident_response_plan: bool = False
+    supplier_assurance: bool = False
+
+
+class Privacy(Strict):
+    handles_personal_data: bool
+    special_category_data: bool = False
+    privacy_notice_url: HttpsUrl | None = None
+    lawful_basis: (
+        Literal[
+            "consent",
+            "contract",
+            "legal_obligation",
+            "vital_interests",
+            "public_task",
+            "legitimate_interests",
+        ]
+        | None
+    ) = None
+    dpia: Literal["not_needed", "screened", "completed"] | None = None
+    dpia_date: dt.date | None = None
+    retention_schedule_url: HttpsUrl | None = None
+    records_of_processing: bool = False
+    data_sharing_agreements: bool = False
+    international_transfers: bool = False
+
+
+class Team(Strict):
+    roles: list[ShortText] = Field(default_factory=list, description="Disciplines on the team, e.g. `user researcher`.")
+    agile: bool = False
+    last_user_research: dt.date | None = None
+    releases_per_quarter: int | None = Field(default=None, ge=0)
+
+
+class Performance(Strict):
+    kpis_url: HttpsUrl | None = None
+    measures: list[ShortText] = Field(default_factory=list)
+    uptime_target: float | None = Field(default=None, ge=0, le=100)
+    monitoring: bool = False
+    support_hours: ShortText | None = None
+    carbon_measured: bool = False
+
+
+class EvidenceStatus(StrEnum):
+    MET = "met"
+    PARTIALLY_MET = "partially_met"
+    NOT_MET = "not_met"
+    PLANNED = "planned"
+
+
+class Evidence(Strict):
+    status: EvidenceStatus
+    url: HttpsUrl | None = None
+    date: dt.date | None = None
+    note: Text | None = None
+
+
+class Waiver(Strict):
+    requirement: RequirementId
+    reason: Text
+    approved_by: ShortText
+    expires: dt.date
+
+
+class Service(Strict):
+    kind: Literal["Service"]
+    schema_version: Literal[1]
+    sample: bool = Field(default=False, description="True for illustrative data that is not the council's own.")
+    id: Slug = Field(description="Must equal the file name without `.yaml`.")
+    name: ShortText
+    description: Text | None = None
+    lgsl: int | None = Field(default=None, ge=1, description="Local Government Service List code.")
+    url: HttpsUrl | None = None
+    phase: Phase
+    channels: list[Channel] = Field(min_length=1)
+    audience: Audience = Audience.PUBLIC
+    owner: Owner
+    conforms_to: list[Conformance] = Field(default_factory=list)
+    patterns: list[Slug] = Field(default_factory=list)
+    suppliers: list[Supplier] = Field(default_factory=list)
+    hosting: Hosting | None = None
+    accessibility: Accessibility = Accessibility()
+    data: Data = Data()
+    source_code: SourceCode = SourceCode()
+    security: Security = Security()
+    privacy: Privacy
+    team: Team = Team()
+    performance: Performance = Performance()
+    evidence: dict[RequirementId, Evidence] = Field(default_factory=dict)
+    waivers: list[Waiver] = Field(default_factory=list)
+
+
+DOCUMENT_MODELS: dict[str, type[Standard] | type[Pattern] | type[Council] | type[Service]] = {
+    "Standard": Standard,
+    "Pattern": Pattern,
+    "Council": Council,
+    "Service": Service,
+}

@@ -1,0 +1,48 @@
+"""A problem found while loading or validating a file, with where it is and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Codes are stable: CI annotations, SARIF rules and the docs refer to them.
+PROBLEM_CODES: dict[str, str] = {
+    "E100": "path does not exist",
+    "E101": "file could not be read",
+    "E102": "file is too large",
+    "E103": "file is not UTF-8",
+    "E104": "file is empty",
+    "E105": "YAML syntax error",
+    "E106": "duplicate key",
+    "E107": "anchor or alias",
+    "E108": "tag not allowed",
+    "E109": "document is not a mapping",
+    "E110": "more than one document",
+    "E111": "symlink points outside the repository",
+    "E200": "unknown or missing kind",
+    "E201": "unknown field",
+    "E202": "missing required field",
+    "E203": "value not allowed",
+    "E204": "wrong type",
+    "E205": "invalid value",
+    "E300": "unknown standard",
+    "E301": "unknown pattern",
+    "E302": "unknown council",
+    "E303": "unknown requirement",
+    "E304": "id does not match the file name",
+    "E305": "version not available",
+    "E306": "duplicate id",
+    "E307": "invalid rule expression",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    help: str
+    line: int = 1
+    column: int = 1
+
+    @property
+    def title(self) -> str:
+        return PROBLEM_CODES.get(self.code, "problem")

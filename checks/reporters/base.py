@@ -1,0 +1,34 @@
+"""What every reporter is given and must do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol, TextIO
+
+from checks.engine import Catalogue
+from checks.results import FileResult, RunSummary
+
+TOOL_NAME = "standards"
+TOOL_URI = "https://github.com/local-digital-standards/registry"
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    catalogue: Catalogue
+    as_of: dt.date
+    fail_on: str
+    tool_version: str
+    color: bool = False
+
+
+class Reporter(Protocol):
+    """Reporters stream: `file` is called once per file checked, in order, then `finish` once."""
+
+    def file(self, result: FileResult) -> None: ...
+
+    def finish(self, summary: RunSummary) -> None: ...
+
+
+class ReporterFactory(Protocol):
+    def __call__(self, stream: TextIO, context: ReportContext) -> Reporter: ...

@@ -1,0 +1,70 @@
+"""Human-readable output: each finding with its fix, then a table per council and standard."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from checks.reporters.base import ReportContext
+from checks.reporters.findings import findings
+from checks.results import FileResult, RunSummary
+
+_LEVEL_STYLE = {"must": "bold red", "should": "yellow", "may": "cyan", "error": "bold red"}
+
+
+class TextReporter:
+    def __init__(self, stream: TextIO, context: ReportContext) -> None:
+        self.context = context
+        # Wide and soft-wrapped so a finding stays on one line for grep and editors.
+        self.console = Console(
+            file=stream,
+            force_terminal=context.color,
+            no_color=not context.color,
+            highlight=False,
+            width=200 if not context.color else None,
+        )
+
+    def file(self, result: FileResult) -> None:
+        for f in findings(result, self.context.catalogue):
+            line = Text()
+            line.append(f"{f.path}:{f.line}:{f.column}:", style="bold")
+            line.append(f" {f.code} ")
+            line.append(f"[{f.level}]", style=_LEVEL_STYLE.get(f.level, ""))
+            line.append(f" {f.message}")
+            self.console.print(line, soft_wrap=True)
+            self.console.print(Text(f"  help: {f.help}", style="dim" if self.context.color else ""), soft_wrap=True)
+
+    def finish(self, summary: RunSummary) -> None:
+        if summary.by_council:
+            table = Table(title="Compliance by council and standard", title_justify="left")
+            table.add_column("council")
+            table.add_column("standard")
+            table.add_column("services", justify="right")
+            table.add_column("compliant", justify="right")
+            table.add_column("mean score", justify="right")
+            for council in sorted(summary.by_council):
+                for standard, (checked, compliant, score_total) in sorted(summary.by_council[council].items()):
+                    table.add_row(
+                        council,
+                        standard,
+                        str(int(checked)),
+                        f"{int(compliant)}/{int(checked)}",
+                        f"{score_total / checked:.0%}" if checked else "-",
+                    )
+            self.console.print()
+            self.console.print(table)
+        self.console.print()
+        self.console.print(Text(closing_line(summary)), soft_wrap=True)
+
+
+def closing_line(summary: RunSummary) -> str:
+    levels = summary.failed_levels
+    return (
+        f"Checked {summary.files} files: {summary.services} services, "
+        f"{summary.compliant_services} compliant, {summary.invalid} invalid; "
+        f"failing requirements: {levels['must']} must, {levels['should']} should, {levels['may']} may; "
+        f"{summary.outcomes['waived']} waived, {summary.outcomes['error']} rule errors."
+    )

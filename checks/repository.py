@@ -1,0 +1,240 @@
+"""The repository's layout: where standards, patterns, councils and services live.
+
+A file's place decides what it must be: `manifests/<council>/council.yaml` is
+a Council, any other YAML under `manifests/<council>/` is that council's
+Service, `standards/*.yaml` are Standards and `standards/patterns/*.yaml`
+Patterns. Example manifests under `standards/examples/` belong to the example
+council beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from checks.engine import Catalogue
+from checks.loading import load_file
+from checks.models import Council, Pattern, Standard
+from checks.problems import Problem
+from checks.results import FileResult
+from checks.rules import compile_standard, rule_errors
+from checks.validation import validate
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One file to check, with what its place in the tree says it must be."""
+
+    path: Path
+    display: str
+    kind: str | None
+    council: str | None
+    problem: Problem | None = None
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+
+class Repository:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    @classmethod
+    def find(cls, start: Path) -> Repository:
+        """The nearest folder at or above `start` holding `standards/`; else `start` itself."""
+        start = start.resolve()
+        for folder in (start, *start.parents):
+            if (folder / "standards").is_dir():
+                return cls(folder)
+        return cls(start)
+
+    # ------------------------------------------------------------------ paths
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.absolute().relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def target(self, path: Path) -> Target:
+        display = self.display(path)
+        absolute = path.absolute()
+        if path.is_symlink():
+            resolved = path.resolve()
+            if not resolved.is_relative_to(self.root):
+                return Target(
+                    path,
+                    display,
+                    None,
+                    None,
+                    Problem(
+                        "E111",
+                        f"symlink points outside the repository (to {resolved})",
+                        "replace the link with the file itself",
+                    ),
+                )
+        try:
+            parts = absolute.relative_to(self.root).parts
+        except ValueError:
+            parts = ()
+        kind: str | None = None
+        council: str | None = None
+        if len(parts) == 3 and parts[0] == "manifests":
+            if parts[2] in ("council.yaml", "council.yml"):
+                kind = "Council"
+            else:
+                kind, council = "Service", parts[1]
+        elif len(parts) == 2 and parts[0] == "standards":
+            kind = "Standard"
+        elif len(parts) == 3 and parts[:2] == ("standards", "patterns"):
+            kind = "Pattern"
+        elif len(parts) >= 3 and parts[:2] == ("standards", "examples") and path.name != "council.yaml":
+            kind, council = "Service", "examples"
+        elif (absolute.parent / "council.yaml").is_file() and path.name != "council.yaml":
+            council = absolute.parent.name
+        return Target(path, display, kind, council)
+
+    def _yaml_in(self, folder: Path, pattern: str) -> list[Path]:
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.glob(pattern) if p.suffix in YAML_SUFFIXES and p.is_file())
+
+    def standard_files(self) -> list[Path]:
+        return self._yaml_in(self.root / "standards", "*")
+
+    def pattern_files(self) -> list[Path]:
+        return self._yaml_in(self.root / "standards" / "patterns", "*")
+
+    def council_files(self) -> list[Path]:
+        files = self._yaml_in(self.root / "manifests", "*/council.y*ml")
+        example = self.root / "standards" / "examples" / "council.yaml"
+        return [*files, example] if example.is_file() else files
+
+    def manifest_files(self) -> list[Path]:
+        return self._yaml_in(self.root / "manifests", "*/*")
+
+    def expand(self, paths: Iterable[Path]) -> Iterator[Target]:
+        """Targets for paths given on the command line; folders are searched for YAML."""
+        for path in paths:
+            if path.is_dir() and not path.is_symlink():
+                for found in sorted(path.rglob("*")):
+                    if found.suffix in YAML_SUFFIXES and (found.is_file() or found.is_symlink()):
+                        yield self.target(found)
+            elif not path.exists() and not path.is_symlink():
+                yield Target(
+                    path,
+                    path.as_posix(),
+                    None,
+                    None,
+                    Problem(
+                        "E100",
+                        "path does not exist",
+                        "check the spelling; paths are relative to where you run the command",
+                    ),
+                )
+            else:
+                yield self.target(path)
+
+    # ------------------------------------------------------------------ catalogue
+
+    def load_catalogue(self) -> tuple[Catalogue, list[FileResult]]:
+        """Every standard, pattern and council, plus a result for each file that is broken."""
+        broken: list[FileResult] = []
+        standards: list[Standard] = []
+        patterns: list[Pattern] = []
+        councils: list[Council] = []
+        for path in self.standard_files():
+            loaded = self._load_typed(path, "Standard", broken)
+            if isinstance(loaded, Standard):
+                problems = standard_problems(loaded, path)
+                if problems:
+                    broken.append(FileResult(self.display(path), "Standard", problems=problems))
+                if any(s.id == loaded.id for s in standards):
+                    broken.append(
+                        FileResult(
+                            self.display(path),
+                            "Standard",
+                            problems=[
+                                Problem(
+                                    "E306",
+                                    f"another file already defines standard '{loaded.id}'",
+                                    "give each standard its own id",
+                                )
+                            ],
+                        )
+                    )
+                else:
+                    standards.append(loaded)
+        for path in self.pattern_files():
+            loaded = self._load_typed(path, "Pattern", broken)
+            if isinstance(loaded, Pattern):
+                patterns.append(loaded)
+        for path in self.council_files():
+            loaded = self._load_typed(path, "Council", broken)
+            if isinstance(loaded, Council):
+                councils.append(loaded)
+        return Catalogue.build(standards, patterns, councils), broken
+
+    def _load_typed(self, path: Path, kind: str, broken: list[FileResult]) -> object:
+        target = self.target(path)
+        if target.problem is not None:
+            broken.append(FileResult(target.display, kind, problems=[target.problem]))
+            return None
+        doc = load_file(path)
+        if isinstance(doc, list):
+            broken.append(FileResult(target.display, kind, problems=doc))
+            return None
+        typed = validate(doc, kind)
+        if isinstance(typed, list):
+            broken.append(FileResult(target.display, kind, problems=typed))
+            return None
+        return typed
+
+
+def standard_problems(standard: Standard, path: Path) -> list[Problem]:
+    """Problems a standard's schema cannot catch: its file name, prefixes, ids, rules."""
+    problems: list[Problem] = []
+    if standard.id != path.stem:
+        problems.append(
+            Problem(
+                "E304",
+                f"id '{standard.id}' does not match the file name '{path.name}'",
+                f"rename the file to {standard.id}.yaml",
+            )
+        )
+    seen: set[str] = set()
+    for req in standard.requirements:
+        if not req.id.startswith(standard.prefix + "-"):
+            problems.append(
+                Problem(
+                    "E205",
+                    f"requirement {req.id} does not start with the prefix {standard.prefix}-",
+                    f"rename it {standard.prefix}-...",
+                )
+            )
+        if req.id in seen:
+            problems.append(
+                Problem("E306", f"requirement id {req.id} is used twice", "give it a new id; ids are never reused")
+            )
+        seen.add(req.id)
+        if req.check is None and req.evidence is None:
+            problems.append(
+                Problem(
+                    "E205",
+                    f"requirement {req.id} has neither a check nor an evidence rule",
+                    "add `check:` (a CEL expression) or `evidence:`",
+                )
+            )
+    for where, source, error in rule_errors(compile_standard(standard)):
+        problems.append(
+            Problem(
+                "E307",
+                f"{where}: expression `{source}` does not compile: {error}",
+                "fix the CEL expression (see standards/README.md)",
+            )
+        )
+    return problems

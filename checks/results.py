@@ -1,0 +1,109 @@
+"""What a check run produces: one result per manifest, summaries per standard.
+
+These are plain slotted dataclasses rather than pydantic models: a large run
+creates millions of them and they cross process boundaries, so they must be
+cheap to build and to pickle. `checks.report_schema` describes their JSON form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from checks.problems import Problem
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    WAIVED = "waived"
+    NOT_APPLICABLE = "not_applicable"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementResult:
+    requirement: str
+    standard: str
+    level: str
+    outcome: Outcome
+    message: str = ""
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class StandardSummary:
+    standard: str
+    version: str
+    compliant: bool
+    score: float
+    passed: int
+    failed: int
+    waived: int
+    not_applicable: int
+    errors: int
+    failed_must: int
+    failed_should: int
+
+
+@dataclass(slots=True)
+class FileResult:
+    """The outcome for one file: problems that stopped it being checked, or its results."""
+
+    path: str
+    kind: str
+    council: str | None = None
+    service: str | None = None
+    name: str | None = None
+    sample: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    results: list[RequirementResult] = field(default_factory=list)
+    summaries: list[StandardSummary] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def worst_failure(self) -> str | None:
+        """`must`, `should` or `may` for the strongest failing level, None when nothing fails."""
+        levels = {r.level for r in self.results if r.outcome in (Outcome.FAIL, Outcome.ERROR)}
+        for level in ("must", "should", "may"):
+            if level in levels:
+                return level
+        return None
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """Totals a reporter prints at the end; kept small so huge runs stream in flat memory."""
+
+    files: int = 0
+    invalid: int = 0
+    services: int = 0
+    compliant_services: int = 0
+    outcomes: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
+    failed_levels: dict[str, int] = field(default_factory=lambda: {"must": 0, "should": 0, "may": 0})
+    # council -> standard -> [services checked, services compliant, score total]
+    by_council: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+
+    def add(self, result: FileResult) -> None:
+        self.files += 1
+        if not result.valid:
+            self.invalid += 1
+            return
+        if result.kind != "Service":
+            return
+        self.services += 1
+        if all(s.compliant for s in result.summaries):
+            self.compliant_services += 1
+        for r in result.results:
+            self.outcomes[r.outcome.value] += 1
+            if r.outcome in (Outcome.FAIL, Outcome.ERROR):
+                self.failed_levels[r.level] += 1
+        council = self.by_council.setdefault(result.council or "(none)", {})
+        for s in result.summaries:
+            row = council.setdefault(s.standard, [0, 0, 0.0])
+            row[0] += 1
+            row[1] += 1 if s.compliant else 0
+            row[2] += s.score

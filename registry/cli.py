@@ -1,0 +1,106 @@
+"""The `standards` command line: parses arguments, then hands the work to a function."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from registry.exit_codes import ExitCode
+
+app = typer.Typer(
+    name="standards",
+    help="Check council service manifests against the sector's digital standards.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
+
+
+class FailOn(StrEnum):
+    MUST = "must"
+    SHOULD = "should"
+
+
+def _parse_date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2026-03-31") from None
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Manifests or folders to check (default: all).")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date rules are judged at, YYYY-MM-DD (default: today).")
+    ] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that fails the run.")] = FailOn.MUST,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use (default: all cores).")
+    ] = None,
+) -> None:
+    """Check manifests against the standards that apply to them."""
+    from registry.check_command import CheckOptions, run_check
+
+    options = CheckOptions(
+        paths=list(paths or []),
+        format=format.value,
+        output=output,
+        as_of=_parse_date(as_of),
+        fail_on=fail_on.value,
+        jobs=jobs,
+        root=Path.cwd(),
+    )
+    raise typer.Exit(int(run_check(options)))
+
+
+@app.command()
+def schema(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the schemas to.")] = Path("schemas"),
+    check_only: Annotated[bool, typer.Option("--check", help="Only report whether the files are current.")] = False,
+) -> None:
+    """Write the JSON Schemas for standards, patterns, councils, services and the JSON report."""
+    from checks.atomic import write_text_atomic
+    from checks.schemas import rendered_schemas
+
+    stale = []
+    for name, text in rendered_schemas().items():
+        target = out / name
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current == text:
+            continue
+        stale.append(name)
+        if not check_only:
+            write_text_atomic(target, text)
+    if check_only and stale:
+        typer.echo(f"out of date: {', '.join(stale)}; run `standards schema` and commit the result", err=True)
+        raise typer.Exit(int(ExitCode.FAILED))
+    typer.echo(
+        f"{'checked' if check_only else 'wrote'} {len(rendered_schemas())} schemas in {out}"
+        + (f" ({len(stale)} changed)" if stale and not check_only else "")
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
