@@ -74,8 +74,9 @@ def reference_problems(
     locate = document_locator(doc)
     problems: list[Problem] = []
 
-    def add(code: str, message: str, help_text: str, path: NodePath) -> None:
-        line, column = locate(path)
+    def add(code: str, message: str, help_text: str, path: NodePath, at_key: bool = False) -> None:
+        key = doc.key_node_at(path) if at_key else None
+        line, column = position(key) if key is not None else locate(path)
         problems.append(Problem(code, message, help_text, line, column))
 
     if file_stem is not None and service.id != file_stem:
@@ -90,7 +91,7 @@ def reference_problems(
             "E302",
             f"no council.yaml for council folder '{council_id}'",
             f"add manifests/{council_id}/council.yaml (`standards new council CODE` writes one)",
-            ("kind",),
+            (),
         )
     for i, conformance in enumerate(service.conforms_to):
         compiled = catalogue.standards.get(conformance.standard)
@@ -122,6 +123,7 @@ def reference_problems(
                 f"evidence for unknown requirement '{requirement_id}'",
                 _suggest(requirement_id, known) or "check the id against the standard",
                 ("evidence", requirement_id),
+                at_key=True,
             )
     for i, waiver in enumerate(service.waivers):
         if waiver.requirement not in known:

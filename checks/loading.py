@@ -96,7 +96,7 @@ def position(node: yaml.Node) -> tuple[int, int]:
 
 def yaml11_hint(node: yaml.Node) -> str | None:
     """A hint when a plain scalar was read as something its author likely didn't mean."""
-    if not isinstance(node, yaml.ScalarNode) or node.style is not None:
+    if not isinstance(node, yaml.ScalarNode) or node.style:
         return None
     if node.tag.endswith(":bool") and node.value.lower() in _YAML11_BOOLS:
         return f'YAML reads an unquoted {node.value} as {_bool_word(node.value)}; write it in quotes: "{node.value}"'

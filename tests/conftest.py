@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from registry.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINI = FIXTURES / "mini"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+AS_OF = "2026-11-01"
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def mini_repo(tmp_path: Path) -> Path:
+    """A private copy of the small fixture repository, safe to break."""
+    target = tmp_path / "repo"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch):
+    """Run `standards` in-process from a given folder."""
+
+    def run(*args: str, cwd: Path) -> Run:
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(app, list(args), catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def run_standards(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script as a user would, in a real subprocess."""
+    exe = Path(sys.executable).with_name("standards")
+    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
