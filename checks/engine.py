@@ -250,10 +250,12 @@ def _evidence_failure(
 
 def summarise(standard: Standard, results: list[RequirementResult]) -> StandardSummary:
     counts = dict.fromkeys(Outcome, 0)
-    failed_must = failed_should = 0
+    failed_must = failed_should = must_errors = 0
     for r in results:
         counts[r.outcome] += 1
-        if r.outcome in (Outcome.FAIL, Outcome.ERROR):
+        if r.outcome is Outcome.ERROR and r.level == "must":
+            must_errors += 1
+        elif r.outcome is Outcome.FAIL:
             if r.level == "must":
                 failed_must += 1
             elif r.level == "should":
@@ -263,7 +265,7 @@ def summarise(standard: Standard, results: list[RequirementResult]) -> StandardS
     return StandardSummary(
         standard=standard.id,
         version=standard.version,
-        compliant=failed_must == 0,
+        compliant=failed_must == 0 and must_errors == 0,
         score=round(met / applicable, 4) if applicable else 1.0,
         passed=counts[Outcome.PASS],
         failed=counts[Outcome.FAIL],

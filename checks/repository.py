@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.engine import Catalogue
-from checks.loading import load_file
+from checks.loading import Document, load_file, position
 from checks.models import Council, Pattern, Standard
 from checks.problems import Problem
 from checks.results import FileResult
@@ -148,9 +148,9 @@ class Repository:
         patterns: list[Pattern] = []
         councils: list[Council] = []
         for path in self.standard_files():
-            loaded = self._load_typed(path, "Standard", broken)
-            if isinstance(loaded, Standard):
-                problems = standard_problems(loaded, path)
+            loaded, doc = self._load_typed(path, "Standard", broken)
+            if isinstance(loaded, Standard) and doc is not None:
+                problems = standard_problems(loaded, path, doc)
                 if problems:
                     broken.append(FileResult(self.display(path), "Standard", problems=problems))
                 if any(s.id == loaded.id for s in standards):
@@ -170,71 +170,77 @@ class Repository:
                 else:
                     standards.append(loaded)
         for path in self.pattern_files():
-            loaded = self._load_typed(path, "Pattern", broken)
+            loaded, _ = self._load_typed(path, "Pattern", broken)
             if isinstance(loaded, Pattern):
                 patterns.append(loaded)
         for path in self.council_files():
-            loaded = self._load_typed(path, "Council", broken)
+            loaded, _ = self._load_typed(path, "Council", broken)
             if isinstance(loaded, Council):
                 councils.append(loaded)
         return Catalogue.build(standards, patterns, councils), broken
 
-    def _load_typed(self, path: Path, kind: str, broken: list[FileResult]) -> object:
+    def _load_typed(self, path: Path, kind: str, broken: list[FileResult]) -> tuple[object, Document | None]:
         target = self.target(path)
         if target.problem is not None:
             broken.append(FileResult(target.display, kind, problems=[target.problem]))
-            return None
+            return None, None
         doc = load_file(path)
         if isinstance(doc, list):
             broken.append(FileResult(target.display, kind, problems=doc))
-            return None
+            return None, None
         typed = validate(doc, kind)
         if isinstance(typed, list):
             broken.append(FileResult(target.display, kind, problems=typed))
-            return None
-        return typed
+            return None, doc
+        return typed, doc
 
 
-def standard_problems(standard: Standard, path: Path) -> list[Problem]:
+def standard_problems(standard: Standard, path: Path, doc: Document) -> list[Problem]:
     """Problems a standard's schema cannot catch: its file name, prefixes, ids, rules."""
     problems: list[Problem] = []
+
+    def add(code: str, message: str, help_text: str, where: tuple[str | int, ...]) -> None:
+        line, column = position(doc.node_at(where)[0])
+        problems.append(Problem(code, message, help_text, line, column))
+
     if standard.id != path.stem:
-        problems.append(
-            Problem(
-                "E304",
-                f"id '{standard.id}' does not match the file name '{path.name}'",
-                f"rename the file to {standard.id}.yaml",
-            )
+        add(
+            "E304",
+            f"id '{standard.id}' does not match the file name '{path.name}'",
+            f"rename the file to {standard.id}.yaml",
+            ("id",),
         )
     seen: set[str] = set()
-    for req in standard.requirements:
+    for i, req in enumerate(standard.requirements):
+        at = ("requirements", i, "id")
         if not req.id.startswith(standard.prefix + "-"):
-            problems.append(
-                Problem(
-                    "E205",
-                    f"requirement {req.id} does not start with the prefix {standard.prefix}-",
-                    f"rename it {standard.prefix}-...",
-                )
+            add(
+                "E205",
+                f"requirement {req.id} does not start with the prefix {standard.prefix}-",
+                f"rename it {standard.prefix}-...",
+                at,
             )
         if req.id in seen:
-            problems.append(
-                Problem("E306", f"requirement id {req.id} is used twice", "give it a new id; ids are never reused")
-            )
+            add("E306", f"requirement id {req.id} is used twice", "give it a new id; ids are never reused", at)
         seen.add(req.id)
         if req.check is None and req.evidence is None:
-            problems.append(
-                Problem(
-                    "E205",
-                    f"requirement {req.id} has neither a check nor an evidence rule",
-                    "add `check:` (a CEL expression) or `evidence:`",
-                )
+            add(
+                "E205",
+                f"requirement {req.id} has neither a check nor an evidence rule",
+                "add `check:` (a CEL expression) or `evidence:`",
+                at,
             )
-    for where, source, error in rule_errors(compile_standard(standard)):
-        problems.append(
-            Problem(
-                "E307",
-                f"{where}: expression `{source}` does not compile: {error}",
-                "fix the CEL expression (see standards/README.md)",
-            )
+    compiled = compile_standard(standard)
+    index = {r.requirement.id: i for i, r in enumerate(compiled.requirements)}
+    for where, source, error in rule_errors(compiled):
+        rid, _, name = where.rpartition(".")
+        node_path: tuple[str | int, ...] = (
+            ("applies_to", "when") if where == "applies_to.when" else ("requirements", index[rid], name)
+        )
+        add(
+            "E307",
+            f"{where}: expression `{source}` does not compile: {error}",
+            "fix the CEL expression (see standards/README.md)",
+            node_path,
         )
     return problems

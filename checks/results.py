@@ -99,7 +99,7 @@ class RunSummary:
             self.compliant_services += 1
         for r in result.results:
             self.outcomes[r.outcome.value] += 1
-            if r.outcome in (Outcome.FAIL, Outcome.ERROR):
+            if r.outcome is Outcome.FAIL:
                 self.failed_levels[r.level] += 1
         council = self.by_council.setdefault(result.council or "(none)", {})
         for s in result.summaries:

@@ -24,16 +24,33 @@ privacy:
 
 CASES = {
     "yaml-syntax": (VALID_HEAD + "phase: live\nurl: [unclosed\n", "E105", "12:1", "YAML syntax error"),
-    "duplicate-key": (VALID_HEAD + "phase: live\nname: Again\n", "E106", "11:1", "duplicate key 'name' (first on line 4)"),
+    "duplicate-key": (
+        VALID_HEAD + "phase: live\nname: Again\n",
+        "E106",
+        "11:1",
+        "duplicate key 'name' (first on line 4)",
+    ),
     "unknown-field": (VALID_HEAD + "phase: live\nchanels: [web]\n", "E201", "11:1", "did you mean `channels`?"),
     "wrong-type": (VALID_HEAD + "phase: live\nlgsl: lots\n", "E204", "11:7", "'lgsl' should be a whole number"),
     "enum-misspelt": (VALID_HEAD + "phase: liev\n", "E203", "10:8", "did you mean 'live'?"),
-    "yaml11-boolean": (VALID_HEAD + "phase: NO\n", "E203", "10:8", 'YAML reads an unquoted NO as false; write it in quotes: "NO"'),
+    "yaml11-boolean": (
+        VALID_HEAD + "phase: NO\n",
+        "E203",
+        "10:8",
+        'YAML reads an unquoted NO as false; write it in quotes: "NO"',
+    ),
     "yaml11-float-version": (
         VALID_HEAD + "phase: live\nconforms_to:\n  - standard: demo\n    version: 1.10\n",
-        "E205", "13:14", 'YAML reads 1.10 as a number; write it in quotes to keep it as text: "1.10"',
+        "E205",
+        "13:14",
+        'YAML reads 1.10 as a number; write it in quotes to keep it as text: "1.10"',
     ),
-    "python-tag": (VALID_HEAD + "phase: !!python/object:os.system live\n", "E108", "10:8", "tag !!python/object:os.system is not allowed"),
+    "python-tag": (
+        VALID_HEAD + "phase: !!python/object:os.system live\n",
+        "E108",
+        "10:8",
+        "tag !!python/object:os.system is not allowed",
+    ),
     "custom-tag": (VALID_HEAD + "phase: !Ref live\n", "E108", "10:8", "tag !Ref is not allowed"),
     "anchor": (VALID_HEAD + "phase: &p live\n", "E107", "10:8", "anchor &p is not allowed"),
     "empty": ("", "E104", "1:1", "file is empty"),
@@ -43,26 +60,47 @@ CASES = {
     "missing-field": (VALID_HEAD, "E202", "1:1", "missing required field 'phase'"),
     "unknown-standard": (
         VALID_HEAD + "phase: live\nconforms_to:\n  - standard: dmeo\n    version: 2\n",
-        "E300", "12:15", "unknown standard 'dmeo'",
+        "E300",
+        "12:15",
+        "unknown standard 'dmeo'",
     ),
-    "unknown-pattern": (VALID_HEAD + "phase: live\npatterns: [gov-uk-notfy]\n", "E301", "11:12", "did you mean 'gov-uk-notify'?"),
+    "unknown-pattern": (
+        VALID_HEAD + "phase: live\npatterns: [gov-uk-notfy]\n",
+        "E301",
+        "11:12",
+        "did you mean 'gov-uk-notify'?",
+    ),
     "unknown-requirement-evidence": (
-        VALID_HEAD + "phase: live\nevidence:\n  DEMO-99:\n    status: met\n", "E303", "12:3",
+        VALID_HEAD + "phase: live\nevidence:\n  DEMO-99:\n    status: met\n",
+        "E303",
+        "12:3",
         "evidence for unknown requirement 'DEMO-99'",
     ),
     "waiver-unknown-requirement": (
         VALID_HEAD + "phase: live\nwaivers:\n  - requirement: DEMO-42\n    reason: x\n    approved_by: y\n"
         "    expires: 2027-01-01\n",
-        "E303", "12:18", "waiver for unknown requirement 'DEMO-42'",
+        "E303",
+        "12:18",
+        "waiver for unknown requirement 'DEMO-42'",
     ),
-    "id-not-file-name": (VALID_HEAD.replace("id: broken", "id: other") + "phase: live\n", "E304", "3:5",
-                         "id 'other' does not match the file name 'broken.yaml'"),
+    "id-not-file-name": (
+        VALID_HEAD.replace("id: broken", "id: other") + "phase: live\n",
+        "E304",
+        "3:5",
+        "id 'other' does not match the file name 'broken.yaml'",
+    ),
     "unavailable-version": (
         VALID_HEAD + "phase: live\nconforms_to:\n  - standard: demo\n    version: 1\n",
-        "E305", "13:14", "demo version 1 is not available: the standard is at 2.1.0",
+        "E305",
+        "13:14",
+        "demo version 1 is not available: the standard is at 2.1.0",
     ),
-    "bad-date": (VALID_HEAD + "phase: live\naccessibility:\n  last_audit: 2025-02-30\n", "E204", "12:15",
-                 "should be a date like 2025-03-31"),
+    "bad-date": (
+        VALID_HEAD + "phase: live\naccessibility:\n  last_audit: 2025-02-30\n",
+        "E204",
+        "12:15",
+        "should be a date like 2025-03-31",
+    ),
 }
 
 
@@ -122,8 +160,11 @@ def test_ten_megabyte_file_is_refused_without_parsing(mini_repo: Path, cli) -> N
 
 BILLION_LAUGHS = "\n".join(
     ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
-       f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]" for i in range(8)]
+    + [
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+        f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]"
+        for i in range(8)
+    ]
 )
 
 
