@@ -205,7 +205,7 @@ def _evaluate(
             return result(Outcome.NOT_APPLICABLE)
         failure: tuple[str, NodePath] | None = None
         if compiled.check is not None and not compiled.check.evaluate(context):  # type: ignore[arg-type]
-            failure = (req.title, _field_path(req.field))
+            failure = (_check_message(req.title, req.field, service), _field_path(req.field))
     except RuleError as exc:
         return result(Outcome.ERROR, f"rule {exc}", _field_path(req.field))
     if failure is None and req.evidence is not None:
@@ -225,6 +225,27 @@ def _evaluate(
             ("waivers", index, "expires"),
         )
     return result(Outcome.FAIL, message, path)
+
+
+def _check_message(title: str, field: str | None, service: Service) -> str:
+    """The requirement's title plus what the manifest says at the field it points to."""
+    if not field or field == "evidence":
+        return title
+    value: object = service
+    for part in field.split("."):
+        value = getattr(value, part, None) if not isinstance(value, dict) else value.get(part)
+        if value is None:
+            return f"{title} ({field} is not set)"
+    if value in ([], {}, ""):
+        return f"{title} ({field} is empty)"
+    if isinstance(value, bool):
+        shown: object = "true" if value else "false"
+    elif isinstance(value, dt.date):
+        shown = value.isoformat()
+    else:
+        shown = value
+    text = f"{title} ({field}: {shown})"
+    return text if len(text) <= 200 else text[:197] + "..."
 
 
 def _evidence_failure(

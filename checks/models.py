@@ -233,7 +233,9 @@ class Owner(Strict):
 
 class Conformance(Strict):
     standard: Slug
-    version: int | str = Field(description="A major version (`2`) or an exact version (`2.1.0`). Quote exact versions.")
+    version: Annotated[int, Field(ge=0)] | Annotated[str, StringConstraints(pattern=_VERSION_SPEC.pattern)] = Field(
+        description="A major version (`2`) or an exact version (`2.1.0`). Quote exact versions."
+    )
 
     @field_validator("version", mode="before")
     @classmethod
@@ -242,8 +244,6 @@ class Conformance(Strict):
             raise ValueError('version must be a major version like 2 or an exact version like "2.1.0" in quotes')
         if isinstance(value, str) and not _VERSION_SPEC.match(value):
             raise ValueError('version must be a major version like 2 or an exact version like "2.1.0"')
-        if isinstance(value, int) and value < 0:
-            raise ValueError("version must not be negative")
         return value
 
 

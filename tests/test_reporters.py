@@ -1,0 +1,134 @@
+"""Each reporter's exact output is pinned; SARIF and JSON validate against their schemas.
+
+Regenerate the golden files after an intended change with:
+    UPDATE_GOLDEN=1 pytest tests/test_reporters.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from checks.reporters import REPORTER_BY_NAME
+from checks.schemas import rendered_schemas
+from conftest import AS_OF, MINI, SHARED_DATA
+
+GOLDEN = Path(__file__).parent / "fixtures" / "golden"
+EXTENSION = {"text": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "github": "txt", "markdown": "md"}
+
+
+def _report(cli, fmt: str, cwd: Path = MINI) -> tuple[int, str]:
+    run = cli("check", "--as-of", AS_OF, "--format", fmt, cwd=cwd)
+    return run.exit_code, run.stdout
+
+
+@pytest.mark.parametrize("fmt", sorted(REPORTER_BY_NAME))
+def test_reporter_output_is_pinned(fmt: str, cli) -> None:
+    code, out = _report(cli, fmt)
+    assert code == 1  # the mini repository has a failing must
+    golden = GOLDEN / f"check.{fmt}.{EXTENSION[fmt]}"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(out, encoding="utf-8")
+    assert out == golden.read_text(encoding="utf-8")
+
+
+def test_sarif_validates_against_the_official_schema(cli) -> None:
+    schema = json.loads((SHARED_DATA / "sarif-schema-2.1.0.json").read_text())
+    _, out = _report(cli, "sarif")
+    log = json.loads(out)
+    jsonschema.Draft7Validator(schema).validate(log)
+    results = log["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"DEMO-01", "DEMO-02", "DEMO-04"}
+    region = results[0]["locations"][0]["physicalLocation"]
+    assert region["artifactLocation"]["uri"] == "manifests/leeds/failing.yaml"
+    assert region["region"]["startLine"] >= 1
+
+
+def test_sarif_for_invalid_files_validates_too(mini_repo: Path, cli) -> None:
+    (mini_repo / "manifests/leeds/broken.yaml").write_text("kind: Service\nphase: [\n")
+    schema = json.loads((SHARED_DATA / "sarif-schema-2.1.0.json").read_text())
+    _, out = _report(cli, "sarif", mini_repo)
+    log = json.loads(out)
+    jsonschema.Draft7Validator(schema).validate(log)
+    assert any(r["ruleId"] == "E105" for r in log["runs"][0]["results"])
+
+
+def test_json_report_matches_its_published_schema(mini_repo: Path, cli) -> None:
+    (mini_repo / "manifests/leeds/broken.yaml").write_text("kind: Service\nphase: [\n")
+    _, out = _report(cli, "json", mini_repo)
+    report = json.loads(out)
+    schema = json.loads(rendered_schemas()["report.schema.json"])
+    jsonschema.Draft202012Validator(schema).validate(report)
+    paths = [f["path"] for f in report["files"]]
+    # Every manifest is listed by its repository-relative path, passing ones included.
+    assert paths == sorted(paths) and "manifests/leeds/good.yaml" in paths and "manifests/leeds/council.yaml" in paths
+    good = next(f for f in report["files"] if f["path"] == "manifests/leeds/good.yaml")
+    assert good["valid"] and good["standards"][0]["compliant"] and len(good["results"]) == 4
+    assert report["summary"]["invalid"] == 1
+
+
+def test_junit_has_a_case_per_manifest_and_requirement(cli) -> None:
+    _, out = _report(cli, "junit")
+    suite = ET.fromstring(out).find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert len(cases) == 3 * 4  # three web services × four requirements; the phone-only service has none
+    failures = [c for c in cases if c.find("failure") is not None]
+    assert {c.get("classname") for c in failures} == {"manifests/leeds/failing.yaml"}
+    assert suite.get("failures") == "3"
+
+
+def test_github_annotations_escape_their_properties(mini_repo: Path, cli) -> None:
+    (mini_repo / "manifests/leeds/broken.yaml").write_text(
+        "kind: Service\nschema_version: 1\nid: broken\nname: 'a, b: c'\nphase: 'li%ve'\n"
+    )
+    _, out = _report(cli, "github", mini_repo)
+    line = next(x for x in out.splitlines() if "li%25ve" in x)
+    assert line.startswith("::error file=manifests/leeds/broken.yaml,line=")
+    assert "%25" in line  # a literal % in the message is escaped
+    assert "\n" not in line
+
+
+def test_markdown_escapes_manifest_text(mini_repo: Path, cli) -> None:
+    path = mini_repo / "manifests/leeds/failing.yaml"
+    path.write_text(path.read_text().replace("Apply for a parking permit", "<script>alert(1)</script> | x"))
+    _, out = _report(cli, "markdown", mini_repo)
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt; \\| x" in out
+
+
+def test_output_file_is_written_atomically(mini_repo: Path, cli) -> None:
+    target = mini_repo / "out" / "report.sarif"
+    run = cli("check", "--as-of", AS_OF, "--format", "sarif", "--output", str(target), cwd=mini_repo)
+    assert run.exit_code == 1 and run.stdout == ""
+    assert json.loads(target.read_text())["version"] == "2.1.0"
+    assert [p.name for p in target.parent.iterdir()] == ["report.sarif"]  # no temporary file left behind
+
+
+def test_failed_run_leaves_the_previous_output_untouched(mini_repo: Path, monkeypatch: pytest.MonkeyPatch, cli) -> None:
+    target = mini_repo / "report.json"
+    target.write_text("previous")
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("checks.reporters.json_report.JsonReporter.finish", explode)
+    with pytest.raises(RuntimeError):
+        cli("check", "--as-of", AS_OF, "--format", "json", "--output", str(target), cwd=mini_repo)
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in mini_repo.iterdir() if p.name.startswith(".report")) == []
+
+
+def test_fail_on_should_raises_the_bar(mini_repo: Path, cli) -> None:
+    failing = mini_repo / "manifests/leeds/failing.yaml"
+    failing.unlink()
+    assert cli("check", "--as-of", AS_OF, cwd=mini_repo).exit_code == 0
+    path = mini_repo / "manifests/leeds/good.yaml"
+    path.write_text(path.read_text().replace("last_audit: 2026-06-01", "last_audit: 2024-06-01"))
+    assert cli("check", "--as-of", AS_OF, cwd=mini_repo).exit_code == 0
+    assert cli("check", "--as-of", AS_OF, "--fail-on", "should", cwd=mini_repo).exit_code == 1
