@@ -357,7 +357,13 @@ class Privacy(Strict):
         ]
         | None
     ) = None
-    dpia: Literal["not_needed", "screened", "completed"] | None = None
+    dpia: Literal["not_needed", "screened", "completed"] | None = Field(
+        default=None,
+        description=(
+            "`screened`: a DPIA screening found a full assessment unnecessary; `completed`: a full DPIA is done; "
+            "`not_needed`: no screening was recorded because the team judged none necessary."
+        ),
+    )
     dpia_date: dt.date | None = None
     retention_schedule_url: HttpsUrl | None = None
     records_of_processing: bool = False

@@ -16,8 +16,14 @@ CATALOGUE, BROKEN = REPO.load_catalogue()
 
 def test_standards_cover_the_sector() -> None:
     expected = {
-        "service-standard", "technology-code-of-practice", "accessibility", "local-digital-declaration",
-        "cyber-security", "data", "api-standard", "privacy",
+        "service-standard",
+        "technology-code-of-practice",
+        "accessibility",
+        "local-digital-declaration",
+        "cyber-security",
+        "data",
+        "api-standard",
+        "privacy",
     }
     assert expected <= set(CATALOGUE.standards)
     assert len(CATALOGUE.requirement_ids()) >= 80
@@ -59,7 +65,9 @@ def test_sample_councils_match_the_public_register() -> None:
     for council in CATALOGUE.councils.values():
         row = register[council.register_code]
         assert (row["official-name"], row["gss-code"], row["local-authority-type"]) == (
-            council.name, council.gss_code, council.type,
+            council.name,
+            council.gss_code,
+            council.type,
         ), council.id
 
 

@@ -42,7 +42,9 @@ def _check_jsonschema_valid(schema: str, files: list[Path]) -> dict[str, bool]:
     for path in files:
         proc = subprocess.run(
             [str(Path(sys.executable).with_name("check-jsonschema")), "--schemafile", str(SCHEMAS / schema), str(path)],
-            capture_output=True, text=True, timeout=120,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         verdict[path.name] = proc.returncode == 0
     return verdict
@@ -54,8 +56,7 @@ def _standards_valid(files: list[Path]) -> dict[str, bool]:
     report = json.loads(proc.stdout)
     # Shape only: reference problems (E3xx) are beyond what a JSON Schema can know.
     return {
-        Path(f["path"]).name: not [p for p in f["problems"] if not p["code"].startswith("E3")]
-        for f in report["files"]
+        Path(f["path"]).name: not [p for p in f["problems"] if not p["code"].startswith("E3")] for f in report["files"]
     }
 
 

@@ -1,0 +1,41 @@
+"""The command line as a user meets it: help, wrong use, and the real console script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import AS_OF, MINI, run_standards
+
+
+def test_help_lists_the_commands() -> None:
+    proc = run_standards("--help", cwd=MINI)
+    assert proc.returncode == 0
+    assert "check" in proc.stdout and "schema" in proc.stdout
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    proc = run_standards("check", "--format", "yaml", cwd=MINI)
+    assert proc.returncode == 2
+    assert "Invalid value for '--format'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_real_console_script_reports_and_sets_exit_code() -> None:
+    proc = run_standards("check", "--as-of", AS_OF, cwd=MINI)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("manifests/leeds/failing.yaml:13:15: DEMO-02 [should]")
+    assert "\x1b[" not in proc.stdout  # no colour codes when not on a terminal
+
+
+def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(MINI, repo)
+    source = (repo / "manifests/leeds/failing.yaml").read_text()
+    for i in range(450):  # above the threshold at which work is spread across processes
+        (repo / f"manifests/leeds/copy-{i:03d}.yaml").write_text(source.replace("id: failing", f"id: copy-{i:03d}"))
+    serial = run_standards("check", "--as-of", AS_OF, "--format", "json", "--jobs", "1", cwd=repo)
+    parallel = run_standards("check", "--as-of", AS_OF, "--format", "json", "--jobs", "2", cwd=repo)
+    assert serial.returncode == parallel.returncode == 1
+    assert serial.stdout == parallel.stdout
