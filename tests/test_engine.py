@@ -155,7 +155,7 @@ def test_which_standards_apply() -> None:
     results, summaries = evaluate_service(service, None, catalogue, AS_OF, document_locator(doc))
     assert summaries == []  # not declared and its rule says no
     service, doc = _service("conforms_to:\n  - {standard: t, version: 1}\n")
-    results, summaries = evaluate_service(service, None, catalogue, AS_OF, document_locator(doc))
+    _results, summaries = evaluate_service(service, None, catalogue, AS_OF, document_locator(doc))
     assert [s.standard for s in summaries] == ["t"]  # declared, so it applies
 
 
