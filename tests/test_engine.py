@@ -152,7 +152,7 @@ def test_which_standards_apply() -> None:
     web_only = _standard(_req("T-1", check="'true'"), applies="when: '\"phone\" in service.channels'")
     service, doc = _service()
     catalogue = Catalogue.build([web_only], [], [])
-    results, summaries = evaluate_service(service, None, catalogue, AS_OF, document_locator(doc))
+    _results, summaries = evaluate_service(service, None, catalogue, AS_OF, document_locator(doc))
     assert summaries == []  # not declared and its rule says no
     service, doc = _service("conforms_to:\n  - {standard: t, version: 1}\n")
     _results, summaries = evaluate_service(service, None, catalogue, AS_OF, document_locator(doc))
