@@ -190,41 +190,42 @@ def _evaluate(
     locate: Locate,
     standard_error: str | None,
 ) -> RequirementResult:
+    # The hot path: every requirement of every manifest passes through here.
     req = compiled.requirement
-
-    def result(outcome: Outcome, message: str = "", path: NodePath = ()) -> RequirementResult:
-        if outcome is Outcome.PASS or outcome is Outcome.NOT_APPLICABLE:
-            return RequirementResult(req.id, compiled.standard_id, req.level, outcome, message)
-        line, column = locate(path)
-        return RequirementResult(req.id, compiled.standard_id, req.level, outcome, message, line, column)
-
     if standard_error:
-        return result(Outcome.ERROR, standard_error)
+        return _located(compiled, Outcome.ERROR, standard_error, (), locate)
+    failure: tuple[str, NodePath] | None = None
     try:
         if compiled.applies_when is not None and not compiled.applies_when.evaluate(context):  # type: ignore[arg-type]
-            return result(Outcome.NOT_APPLICABLE)
-        failure: tuple[str, NodePath] | None = None
+            return compiled.not_applicable
         if compiled.check is not None and not compiled.check.evaluate(context):  # type: ignore[arg-type]
             failure = (_check_message(req.title, req.field, service), _field_path(req.field))
     except RuleError as exc:
-        return result(Outcome.ERROR, f"rule {exc}", _field_path(req.field))
+        return _located(compiled, Outcome.ERROR, f"rule {exc}", _field_path(req.field), locate)
     if failure is None and req.evidence is not None:
         failure = _evidence_failure(req.id, req.title, req.evidence.max_age_days, service, as_of)
     if failure is None:
-        return result(Outcome.PASS)
+        return compiled.passed
     message, path = failure
     waiver_entry = waivers.get(req.id)
     if waiver_entry is not None:
         index, waiver = waiver_entry
         expires = waiver.expires
         if expires >= as_of:
-            return result(Outcome.WAIVED, f"{message} (waived until {expires.isoformat()})", ("waivers", index))
-        return result(
-            Outcome.FAIL,
-            f"{message} (waiver expired on {expires.isoformat()})",
-            ("waivers", index, "expires"),
-        )
-    return result(Outcome.FAIL, message, path)
+            return _located(
+                compiled, Outcome.WAIVED, f"{message} (waived until {expires.isoformat()})", ("waivers", index), locate
+            )
+        message = f"{message} (waiver expired on {expires.isoformat()})"
+        path = ("waivers", index, "expires")
+    return _located(compiled, Outcome.FAIL, message, path, locate)
+
+
+def _located(
+    compiled: CompiledRequirement, outcome: Outcome, message: str, path: NodePath, locate: Locate
+) -> RequirementResult:
+    req = compiled.requirement
+    line, column = locate(path)
+    return RequirementResult(req.id, compiled.standard_id, req.level, outcome, message, line, column)
 
 
 def _check_message(title: str, field: str | None, service: Service) -> str:

@@ -10,6 +10,7 @@ that any later error can point at the exact line and column.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 MAX_BYTES = 1_000_000
+# `&name` or `*name`: "Bins & recycling" does not match, so ordinary text skips the slower scan.
+_MAYBE_ANCHOR = re.compile(r"[&*][^\s,\[\]{}]")
 
 
 class _HardenedLoader(_Loader):  # type: ignore[misc,valid-type]
@@ -163,8 +166,8 @@ def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str | Problem:
 
 def parse(text: str) -> Document | list[Problem]:
     """Parse one YAML document safely; every problem found is returned, not just the first."""
-    if "&" in text or "*" in text:
-        # Only files that could hold an anchor pay for the event scan.
+    if _MAYBE_ANCHOR.search(text):
+        # Only files that could hold an anchor or alias pay for the event scan.
         alias_problem = _scan_anchors(text)
         if alias_problem is not None:
             return [alias_problem]
@@ -190,9 +193,6 @@ def parse(text: str) -> Document | list[Problem]:
         loader.dispose()
     if root is None:
         return [Problem("E104", "file is empty", "start from `standards new service` or a pass example")]
-    problems = _structural_problems(root)
-    if problems:
-        return problems
     if not isinstance(root, yaml.MappingNode):
         line, column = position(root)
         return [
@@ -204,20 +204,11 @@ def parse(text: str) -> Document | list[Problem]:
                 column,
             )
         ]
-    constructor = _HardenedLoader("")
-    try:
-        data = constructor.construct_document(root)
-    except yaml.constructor.ConstructorError as exc:
-        return [
-            _problem_at(
-                "E205",
-                f"value could not be read: {exc.problem}",
-                "quote the value so it is read as text",
-                exc.problem_mark,
-            )
-        ]
-    finally:
-        constructor.dispose()
+    problems: list[Problem] = []
+    data = _Builder(problems).build(root)
+    if problems:
+        problems.sort(key=lambda p: (p.line, p.column))
+        return problems
     return Document(data, root, text)
 
 
@@ -258,51 +249,91 @@ def _scan_anchors(text: str) -> Problem | None:
     return None
 
 
-def _structural_problems(root: yaml.Node) -> list[Problem]:
-    problems: list[Problem] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.tag not in _ALLOWED_TAGS:
+class _Builder:
+    """Turns the composed node tree into Python values, checking tags and duplicate keys on the way.
+
+    PyYAML's own constructor is generic (merge keys, arbitrary tags, recursive
+    structures); manifests need none of that, so one lean pass does both the
+    checks and the construction, and costs less than `yaml.load` alone.
+    """
+
+    _STR = "tag:yaml.org,2002:str"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.scalars = _HardenedLoader("")
+
+    def build(self, node: yaml.Node) -> Any:
+        try:
+            return self._value(node)
+        finally:
+            self.scalars.dispose()
+
+    def _value(self, node: yaml.Node) -> Any:
+        tag = node.tag
+        if tag == self._STR:
+            return node.value if isinstance(node, yaml.ScalarNode) else self._tag_problem(node)
+        if tag not in _ALLOWED_TAGS:
+            return self._tag_problem(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._value(item) for item in node.value]
+        try:
+            return self.scalars.construct_object(node)
+        except (yaml.constructor.ConstructorError, ValueError) as exc:
             line, column = position(node)
-            problems.append(
+            self.problems.append(
                 Problem(
-                    "E108",
-                    f"tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
-                    "remove the `!` tag; manifests hold plain text, numbers, dates, lists and mappings",
-                    line,
-                    column,
+                    "E205", f"value could not be read: {exc}", "quote the value so it is read as text", line, column
                 )
             )
-            continue
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, yaml.Node] = {}
-            for key, value in node.value:
-                if not isinstance(key, yaml.ScalarNode):
-                    line, column = position(key)
-                    problems.append(
-                        Problem("E109", "keys must be plain text", "use a simple word as the key", line, column)
+            return None
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        first_seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, column = position(key_node)
+                self.problems.append(
+                    Problem("E109", "keys must be plain text", "use a simple word as the key", line, column)
+                )
+                continue
+            key = self._value(key_node)
+            try:
+                seen = first_seen.get(key)
+            except TypeError:
+                seen = None
+            if seen is not None:
+                line, column = position(key_node)
+                first_line, _ = position(seen)
+                self.problems.append(
+                    Problem(
+                        "E106",
+                        f"duplicate key '{key_node.value}' (first on line {first_line})",
+                        "remove one of them or merge their values",
+                        line,
+                        column,
                     )
-                    continue
-                if key.value in seen:
-                    line, column = position(key)
-                    first_line, _ = position(seen[key.value])
-                    problems.append(
-                        Problem(
-                            "E106",
-                            f"duplicate key '{key.value}' (first on line {first_line})",
-                            "remove one of them or merge their values",
-                            line,
-                            column,
-                        )
-                    )
-                else:
-                    seen[key.value] = key
-                stack.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    problems.sort(key=lambda p: (p.line, p.column))
-    return problems
+                )
+                continue
+            first_seen[key] = key_node
+            out[key] = self._value(value_node)
+        return out
+
+    def _tag_problem(self, node: yaml.Node) -> None:
+        line, column = position(node)
+        self.problems.append(
+            Problem(
+                "E108",
+                f"tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+                "remove the `!` tag; manifests hold plain text, numbers, dates, lists and mappings",
+                line,
+                column,
+            )
+        )
+        return None
 
 
 def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document | list[Problem]:

@@ -97,12 +97,18 @@ class RunSummary:
         self.services += 1
         if all(s.compliant for s in result.summaries):
             self.compliant_services += 1
-        for r in result.results:
-            self.outcomes[r.outcome.value] += 1
-            if r.outcome is Outcome.FAIL:
-                self.failed_levels[r.level] += 1
+        # Summaries already hold the counts, so huge runs never re-walk every requirement here.
+        outcomes, levels = self.outcomes, self.failed_levels
         council = self.by_council.setdefault(result.council or "(none)", {})
         for s in result.summaries:
+            outcomes["pass"] += s.passed
+            outcomes["fail"] += s.failed
+            outcomes["waived"] += s.waived
+            outcomes["not_applicable"] += s.not_applicable
+            outcomes["error"] += s.errors
+            levels["must"] += s.failed_must
+            levels["should"] += s.failed_should
+            levels["may"] += s.failed - s.failed_must - s.failed_should
             row = council.setdefault(s.standard, [0, 0, 0.0])
             row[0] += 1
             row[1] += 1 if s.compliant else 0

@@ -12,6 +12,7 @@ from typing import Any
 import cel
 
 from checks.models import Requirement, Standard
+from checks.results import Outcome, RequirementResult
 
 
 class RuleError(Exception):
@@ -55,6 +56,9 @@ class CompiledRequirement:
     standard_id: str
     applies_when: Rule | None
     check: Rule | None
+    # Most outcomes are passes and not-applicables, identical for every manifest: share one object each.
+    passed: RequirementResult
+    not_applicable: RequirementResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,8 @@ def compile_standard(standard: Standard) -> CompiledStandard:
                 standard_id=standard.id,
                 applies_when=compile_rule(req.applies_when) if req.applies_when else None,
                 check=compile_rule(req.check) if req.check else None,
+                passed=RequirementResult(req.id, standard.id, req.level, Outcome.PASS),
+                not_applicable=RequirementResult(req.id, standard.id, req.level, Outcome.NOT_APPLICABLE),
             )
             for req in standard.requirements
         ),

@@ -3,41 +3,59 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
-from typing import Any, TextIO
+from dataclasses import fields
+from typing import TextIO
 
 from checks.report_schema import REPORT_VERSION
 from checks.reporters.base import TOOL_NAME, ReportContext
-from checks.results import FileResult, RunSummary
+from checks.results import FileResult, Outcome, RequirementResult, RunSummary, StandardSummary
+
+_SUMMARY_FIELDS = tuple(f.name for f in fields(StandardSummary))
+# Passes and not-applicables are identical across manifests: render each once.
+_RENDERED: dict[tuple[str, str], str] = {}
 
 
-def file_record(result: FileResult) -> dict[str, Any]:
-    return {
-        "path": result.path,
-        "kind": result.kind,
-        "council": result.council,
-        "service": result.service,
-        "name": result.name,
-        "sample": result.sample,
-        "valid": result.valid,
-        "problems": [
-            {"code": p.code, "message": p.message, "help": p.help, "line": p.line, "column": p.column}
-            for p in result.problems
-        ],
-        "results": [
-            {
-                "requirement": r.requirement,
-                "standard": r.standard,
-                "level": r.level,
-                "outcome": r.outcome.value,
-                "message": r.message,
-                "line": r.line,
-                "column": r.column,
-            }
-            for r in result.results
-        ],
-        "standards": [asdict(s) for s in result.summaries],
-    }
+def _render_result(r: RequirementResult) -> str:
+    shared = r.outcome is Outcome.PASS or r.outcome is Outcome.NOT_APPLICABLE
+    if shared:
+        cached = _RENDERED.get((r.requirement, r.outcome))
+        if cached is not None:
+            return cached
+    text = json.dumps(
+        {
+            "requirement": r.requirement,
+            "standard": r.standard,
+            "level": r.level,
+            "outcome": r.outcome,
+            "message": r.message,
+            "line": r.line,
+            "column": r.column,
+        }
+    )
+    if shared:
+        _RENDERED[(r.requirement, r.outcome)] = text
+    return text
+
+
+def file_json(result: FileResult) -> str:
+    """One file's record as JSON text (the shape of `ReportFile` in checks/report_schema.py)."""
+    head = json.dumps(
+        {
+            "path": result.path,
+            "kind": result.kind,
+            "council": result.council,
+            "service": result.service,
+            "name": result.name,
+            "sample": result.sample,
+            "valid": result.valid,
+            "problems": [
+                {"code": p.code, "message": p.message, "help": p.help, "line": p.line, "column": p.column}
+                for p in result.problems
+            ],
+            "standards": [{name: getattr(s, name) for name in _SUMMARY_FIELDS} for s in result.summaries],
+        }
+    )
+    return head[:-1] + ', "results": [' + ", ".join(map(_render_result, result.results)) + "]}"
 
 
 class JsonReporter:
@@ -55,7 +73,7 @@ class JsonReporter:
         stream.write(json.dumps(header)[:-1] + ', "files": [')
 
     def file(self, result: FileResult) -> None:
-        self.stream.write(("\n" if self.first else ",\n") + json.dumps(file_record(result)))
+        self.stream.write(("\n" if self.first else ",\n") + file_json(result))
         self.first = False
 
     def finish(self, summary: RunSummary) -> None:
