@@ -241,6 +241,8 @@ def _check_message(title: str, field: str | None, service: Service) -> str:
         return f"{title} ({field} is empty)"
     if isinstance(value, bool):
         shown: object = "true" if value else "false"
+    elif isinstance(value, list):
+        shown = ", ".join(str(v) for v in value)
     elif isinstance(value, dt.date):
         shown = value.isoformat()
     else:
