@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from checks.celcontext import build_context
+from checks.history import SHALLOW_HELP, History, HistoryError, matches_spec
 from checks.loading import Document, NodePath, position
 from checks.models import Council, Pattern, Service, Standard, Status, Waiver
 from checks.problems import Problem
@@ -24,6 +25,45 @@ class Catalogue:
     standards: dict[str, CompiledStandard] = field(default_factory=dict)
     patterns: dict[str, Pattern] = field(default_factory=dict)
     councils: dict[str, Council] = field(default_factory=dict)
+    history: History | None = None
+    # (standard id, pin) -> the compiled version from Git history, or why it is not available.
+    _pinned: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
+
+    def pinned(self, standard_id: str, spec: str | int) -> CompiledStandard | str:
+        """The version of a standard a manifest pins: the current one, one from Git history, or an error message."""
+        current = self.standards[standard_id]
+        if matches_spec(current.standard.version, spec):
+            return current
+        key = (standard_id, str(spec))
+        if key not in self._pinned:
+            self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
+        return self._pinned[key]
+
+    def removed_standard(self, standard_id: str) -> str | None:
+        """For a standard no longer in the tree: which version was last, from Git history."""
+        if self.history is None:
+            return None
+        try:
+            found = self.history.versions(standard_id)
+        except HistoryError:
+            return None
+        if not found:
+            return None
+        last = found[-1]
+        return f"its last version was {last.version} (first committed {last.date.date().isoformat()})"
+
+    def _from_history(self, standard_id: str, spec: str | int, current: str) -> CompiledStandard | str:
+        base = f"{standard_id} version {spec} is not available: the standard is at {current}"
+        if self.history is None:
+            return base
+        try:
+            found = self.history.find(standard_id, spec)
+        except HistoryError as exc:
+            return f"{base}, and its history could not be read: {exc}"
+        if found is None or found.standard is None:
+            shallow = self.history.is_shallow()
+            return f"{base} and Git history has no such version" + (f" ({SHALLOW_HELP})" if shallow else "")
+        return compile_standard(found.standard)
 
     @classmethod
     def build(
@@ -99,15 +139,18 @@ def reference_problems(
             hint = _suggest(conformance.standard, catalogue.standards) or (
                 "known standards: " + ", ".join(sorted(catalogue.standards))
             )
-            add("E300", f"unknown standard '{conformance.standard}'", hint, ("conforms_to", i, "standard"))
+            removed = catalogue.removed_standard(conformance.standard)
+            message = f"unknown standard '{conformance.standard}'"
+            if removed:
+                message = f"standard '{conformance.standard}' was removed; {removed}"
+                hint = "remove it from conforms_to, or declare the standard that replaced it"
+            add("E300", message, hint, ("conforms_to", i, "standard"))
             continue
-        version = compiled.standard.version
-        spec = str(conformance.version)
-        wanted_major = int(spec.split(".", 1)[0])
-        if wanted_major != compiled.major or ("." in spec and spec != version):
+        pinned = catalogue.pinned(conformance.standard, conformance.version)
+        if isinstance(pinned, str):
             add(
                 "E305",
-                f"{conformance.standard} version {spec} is not available: the standard is at {version}",
+                pinned,
                 f"pin `version: {compiled.major}` to follow the current major version",
                 ("conforms_to", i, "version"),
             )
@@ -140,14 +183,16 @@ def applicable_standards(
     service: Service, catalogue: Catalogue, context: object, as_of: dt.date
 ) -> list[tuple[CompiledStandard, str | None]]:
     """Standards that apply, with an error message where the standard's own rule broke."""
-    declared = {c.standard for c in service.conforms_to}
+    declared = {c.standard: c.version for c in service.conforms_to}
     chosen: list[tuple[CompiledStandard, str | None]] = []
     for compiled in catalogue.standards.values():
+        if compiled.id in declared:
+            # A pinned version is checked as it stood, whatever its status now (see pin_warnings).
+            pinned = catalogue.pinned(compiled.id, declared[compiled.id])
+            chosen.append((pinned if not isinstance(pinned, str) else compiled, None))
+            continue
         standard = compiled.standard
         if standard.status == Status.RETIRED or (standard.sunset is not None and standard.sunset < as_of):
-            continue
-        if compiled.id in declared:
-            chosen.append((compiled, None))
             continue
         if standard.status == Status.DRAFT:
             continue
@@ -299,3 +344,48 @@ def summarise(standard: Standard, results: list[RequirementResult]) -> StandardS
         failed_must=failed_must,
         failed_should=failed_should,
     )
+
+
+def pin_warnings(service: Service, catalogue: Catalogue, as_of: dt.date, doc: Document) -> list[Problem]:
+    """Tell a council when a standard it declares is old, deprecated, retired or past its sunset."""
+    locate = document_locator(doc)
+    warnings: list[Problem] = []
+    for i, conformance in enumerate(service.conforms_to):
+        current = catalogue.standards.get(conformance.standard)
+        if current is None:
+            continue
+        pinned = catalogue.pinned(conformance.standard, conformance.version)
+        if isinstance(pinned, str):
+            continue
+        where = locate(("conforms_to", i, "version"))
+        newest = current.standard.version
+        if pinned is not current:
+            warnings.append(
+                Problem(
+                    "W001",
+                    f"checked against {pinned.id} {pinned.standard.version} as pinned; the current version is {newest}",
+                    f"see what changed with `standards diff {pinned.id} {pinned.standard.version} {newest}`, "
+                    f"then move to `version: {current.major}`",
+                    *where,
+                )
+            )
+        for standard in {id(pinned.standard): pinned.standard, id(current.standard): current.standard}.values():
+            if standard.status in (Status.DEPRECATED, Status.RETIRED):
+                warnings.append(
+                    Problem(
+                        "W002",
+                        f"{standard.id} {standard.version} is {standard.status}",
+                        "read the standard's summary for what replaces it and plan the move",
+                        *where,
+                    )
+                )
+            if standard.sunset is not None and standard.sunset < as_of:
+                warnings.append(
+                    Problem(
+                        "W003",
+                        f"{standard.id} {standard.version} passed its sunset date on {standard.sunset.isoformat()}",
+                        f"move to the current version ({newest})",
+                        *where,
+                    )
+                )
+    return warnings

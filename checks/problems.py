@@ -32,6 +32,9 @@ PROBLEM_CODES: dict[str, str] = {
     "E305": "version not available",
     "E306": "duplicate id",
     "E307": "invalid rule expression",
+    "W001": "older version pinned",
+    "W002": "standard deprecated or retired",
+    "W003": "standard past its sunset date",
 }
 
 

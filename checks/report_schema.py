@@ -60,6 +60,7 @@ class ReportFile(_Closed):
     sample: bool
     valid: bool
     problems: list[ReportProblem]
+    warnings: list[ReportProblem] = Field(description="Advice that does not fail the run, e.g. an old pinned version.")
     results: list[ReportResult]
     standards: list[ReportStandardSummary]
 
@@ -67,6 +68,7 @@ class ReportFile(_Closed):
 class ReportSummary(_Closed):
     files: int
     invalid: int
+    warnings: int
     services: int
     compliant_services: int
     outcomes: dict[str, int]

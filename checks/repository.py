@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.engine import Catalogue
+from checks.history import History
 from checks.loading import Document, load_file, position
 from checks.models import Council, Pattern, Standard
 from checks.problems import Problem
@@ -177,7 +178,10 @@ class Repository:
             loaded, _ = self._load_typed(path, "Council", broken)
             if isinstance(loaded, Council):
                 councils.append(loaded)
-        return Catalogue.build(standards, patterns, councils), broken
+        catalogue = Catalogue.build(standards, patterns, councils)
+        if (self.root / ".git").exists():
+            catalogue.history = History(self.root)
+        return catalogue, broken
 
     def _load_typed(self, path: Path, kind: str, broken: list[FileResult]) -> tuple[object, Document | None]:
         target = self.target(path)

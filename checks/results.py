@@ -58,6 +58,7 @@ class FileResult:
     name: str | None = None
     sample: bool = False
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     results: list[RequirementResult] = field(default_factory=list)
     summaries: list[StandardSummary] = field(default_factory=list)
 
@@ -80,6 +81,7 @@ class RunSummary:
 
     files: int = 0
     invalid: int = 0
+    warnings: int = 0
     services: int = 0
     compliant_services: int = 0
     outcomes: dict[str, int] = field(default_factory=lambda: {o.value: 0 for o in Outcome})
@@ -89,6 +91,7 @@ class RunSummary:
 
     def add(self, result: FileResult) -> None:
         self.files += 1
+        self.warnings += len(result.warnings)
         if not result.valid:
             self.invalid += 1
             return

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
-from checks.engine import Catalogue, document_locator, evaluate_service, reference_problems
+from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
 from checks.loading import load_file
 from checks.models import Council, Service
 from checks.problems import Problem
@@ -65,6 +65,7 @@ def check_target(target: Target, catalogue: Catalogue, as_of: dt.date) -> FileRe
         result.problems.extend(problems)
         return result
     council = catalogue.councils.get(target.council) if target.council else None
+    result.warnings = pin_warnings(typed, catalogue, as_of, doc)
     result.results, result.summaries = evaluate_service(typed, council, catalogue, as_of, document_locator(doc))
     return result
 

@@ -99,6 +99,30 @@ def schema(
     )
 
 
+@app.command()
+def versions(
+    standard: Annotated[str, typer.Argument(help="Standard id, e.g. accessibility.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every version of a standard with the commit, date and author where it first appeared."""
+    from registry.history_commands import versions as run
+
+    raise typer.Exit(int(run(Path.cwd(), standard, json_output)))
+
+
+@app.command()
+def diff(
+    standard: Annotated[str, typer.Argument(help="Standard id.")],
+    old: Annotated[str, typer.Argument(help="Older version, e.g. 1.0.0.")],
+    new: Annotated[str, typer.Argument(help="Newer version, e.g. 2.0.0.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Requirements added, removed and changed between two versions of a standard."""
+    from registry.history_commands import diff as run
+
+    raise typer.Exit(int(run(Path.cwd(), standard, old, new, json_output)))
+
+
 def main() -> None:
     try:
         app()

@@ -32,6 +32,8 @@ def findings(result: FileResult, catalogue: Catalogue, include_waived: bool = Fa
     """Problems first, then failing and erroring requirements, in file order."""
     for p in result.problems:
         yield Finding(result.path, p.line, p.column, p.code, "error", p.message, p.help, "invalid")
+    for p in result.warnings:
+        yield Finding(result.path, p.line, p.column, p.code, "warning", p.message, p.help, "warning")
     shown = (Outcome.FAIL, Outcome.ERROR, Outcome.WAIVED) if include_waived else (Outcome.FAIL, Outcome.ERROR)
     rows = [r for r in result.results if r.outcome in shown]
     rows.sort(key=lambda r: (r.line, r.column, r.requirement))

@@ -9,7 +9,7 @@ from checks.reporters.findings import findings
 from checks.reporters.text import closing_line
 from checks.results import FileResult, RunSummary
 
-_COMMAND = {"must": "error", "error": "error", "should": "warning", "may": "notice"}
+_COMMAND = {"must": "error", "error": "error", "should": "warning", "may": "notice", "warning": "warning"}
 
 
 def _data(value: str) -> str:

@@ -52,6 +52,10 @@ def file_json(result: FileResult) -> str:
                 {"code": p.code, "message": p.message, "help": p.help, "line": p.line, "column": p.column}
                 for p in result.problems
             ],
+            "warnings": [
+                {"code": p.code, "message": p.message, "help": p.help, "line": p.line, "column": p.column}
+                for p in result.warnings
+            ],
             "standards": [{name: getattr(s, name) for name in _SUMMARY_FIELDS} for s in result.summaries],
         }
     )
@@ -80,6 +84,7 @@ class JsonReporter:
         totals = {
             "files": summary.files,
             "invalid": summary.invalid,
+            "warnings": summary.warnings,
             "services": summary.services,
             "compliant_services": summary.compliant_services,
             "outcomes": summary.outcomes,

@@ -8,7 +8,7 @@ from checks.reporters.base import ReportContext
 from checks.reporters.findings import findings
 from checks.results import FileResult, RunSummary
 
-_ICON = {"must": "❌", "should": "⚠️", "may": "ℹ️", "error": "❌"}
+_ICON = {"must": "❌", "should": "⚠️", "may": "ℹ️", "error": "❌", "warning": "⚠️"}
 
 
 def _cell(text: str) -> str:

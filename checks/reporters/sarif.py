@@ -15,7 +15,7 @@ from checks.reporters.findings import findings
 from checks.results import FileResult, RunSummary
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_LEVEL = {"must": "error", "error": "error", "should": "warning", "may": "note"}
+_LEVEL = {"must": "error", "error": "error", "should": "warning", "may": "note", "warning": "warning"}
 
 
 class SarifReporter:

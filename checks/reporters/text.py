@@ -12,7 +12,7 @@ from checks.reporters.base import ReportContext
 from checks.reporters.findings import findings
 from checks.results import FileResult, RunSummary
 
-_LEVEL_STYLE = {"must": "bold red", "should": "yellow", "may": "cyan", "error": "bold red"}
+_LEVEL_STYLE = {"must": "bold red", "should": "yellow", "may": "cyan", "error": "bold red", "warning": "yellow"}
 
 
 class TextReporter:
@@ -60,11 +60,15 @@ class TextReporter:
         self.console.print(Text(closing_line(summary)), soft_wrap=True)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def closing_line(summary: RunSummary) -> str:
     levels = summary.failed_levels
     return (
-        f"Checked {summary.files} files: {summary.services} services, "
+        f"Checked {_count(summary.files, 'file')}: {_count(summary.services, 'service')}, "
         f"{summary.compliant_services} compliant, {summary.invalid} invalid; "
         f"failing requirements: {levels['must']} must, {levels['should']} should, {levels['may']} may; "
-        f"{summary.outcomes['waived']} waived, {summary.outcomes['error']} rule errors."
+        f"{summary.outcomes['waived']} waived, {summary.outcomes['error']} rule errors, {_count(summary.warnings, 'warning')}."
     )
