@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from gitrepo import ENV, commit_all, edit, git, init_repo
 
 from conftest import AS_OF, MINI
-from gitrepo import ENV, commit_all, edit, git, init_repo
 
 
 @pytest.fixture
@@ -28,7 +28,8 @@ def repo(tmp_path: Path) -> Path:
     std.write_text(
         text
         + (
-            "  - id: DEMO-05\n    title: Name a service owner\n    level: should\n    guidance: Someone is accountable.\n"
+            "  - id: DEMO-05\n    title: Name a service owner\n    level: should\n"
+            "    guidance: Someone is accountable.\n"
             "    check: service.owner.service_owner != null\n    field: owner.service_owner\n"
             "    fix: Name the service owner in owner.service_owner.\n    references:\n"
             "      - title: Point 6\n        url: https://www.gov.uk/service-manual/service-standard/point-6-have-a-multidisciplinary-team\n"

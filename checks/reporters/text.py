@@ -70,5 +70,6 @@ def closing_line(summary: RunSummary) -> str:
         f"Checked {_count(summary.files, 'file')}: {_count(summary.services, 'service')}, "
         f"{summary.compliant_services} compliant, {summary.invalid} invalid; "
         f"failing requirements: {levels['must']} must, {levels['should']} should, {levels['may']} may; "
-        f"{summary.outcomes['waived']} waived, {summary.outcomes['error']} rule errors, {_count(summary.warnings, 'warning')}."
+        f"{summary.outcomes['waived']} waived, {summary.outcomes['error']} rule errors, "
+        f"{_count(summary.warnings, 'warning')}."
     )
