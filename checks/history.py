@@ -83,6 +83,12 @@ class History:
             obj = obj.object
         if not isinstance(obj, git.Commit):
             raise HistoryError(f"'{ref}' names a {obj.type}, not a commit")
+        try:
+            self.repo.git.cat_file("-e", f"{obj.hexsha}^{{commit}}")
+        except git.GitCommandError:
+            # A shallow clone knows its commits' parents by name but does not hold them.
+            hint = SHALLOW_HELP if self.is_shallow() else "the object is missing from this clone"
+            raise HistoryError(f"'{ref}' is not available here: {hint}") from None
         return obj
 
     def file_at(self, ref: str, path: str) -> str | None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
+from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
 from checks.loading import load_file
 from checks.models import Council, Service
@@ -110,10 +111,27 @@ def check_targets(
             yield from chunk
 
 
-def plan(repo: Repository, paths: Sequence[Path] | None) -> tuple[Catalogue, list[FileResult], list[Target]]:
-    """The catalogue, its broken files, and the manifests to check (default: all of them)."""
+def plan(
+    repo: Repository, paths: Sequence[Path] | None, changed_since: str | None = None
+) -> tuple[Catalogue, list[FileResult], list[Target]]:
+    """The catalogue, its broken files, and the manifests to check (default: all of them).
+
+    With `changed_since`, only the manifests a change since that ref touches; raises
+    HistoryError when the ref cannot be used.
+    """
     catalogue, broken = repo.load_catalogue()
-    targets = list(repo.expand(paths)) if paths else [repo.target(p) for p in repo.manifest_files()]
+    if changed_since is not None:
+        affected = affected_manifests(
+            repo.root,
+            changed_since,
+            catalogue,
+            lambda: [repo.display(p) for p in repo.manifest_files()],
+        )
+        targets = [repo.target(repo.root / p) for p in affected.manifests]
+    elif paths:
+        targets = list(repo.expand(paths))
+    else:
+        targets = [repo.target(p) for p in repo.manifest_files()]
     # Standards, patterns and broken councils were checked while loading the catalogue.
     reported = {r.path for r in broken}
     targets = [t for t in targets if t.display not in reported and t.kind not in ("Standard", "Pattern")]

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from checks.atomic import atomic_writer
+from checks.history import HistoryError
 from checks.reporters import REPORTER_BY_NAME, ReportContext
 from checks.repository import Repository
 from checks.results import RunSummary
@@ -32,6 +33,7 @@ class CheckOptions:
     fail_on: str
     jobs: int | None
     root: Path
+    changed_since: str | None = None
 
 
 @contextlib.contextmanager
@@ -48,7 +50,11 @@ def _show_progress(count: int) -> bool:
 
 
 def run_check(options: CheckOptions) -> ExitCode:
-    catalogue, broken, targets = plan(Repository.find(options.root), options.paths)
+    try:
+        catalogue, broken, targets = plan(Repository.find(options.root), options.paths, options.changed_since)
+    except HistoryError as exc:
+        print(f"error: --changed-since: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
     missing = sum(1 for t in targets if t.problem is not None and t.problem.code == "E100")
     color = (
         options.output is None and options.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")

@@ -53,6 +53,10 @@ def check(
         str | None, typer.Option("--as-of", help="Date rules are judged at, YYYY-MM-DD (default: today).")
     ] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that fails the run.")] = FailOn.MUST,
+    changed_since: Annotated[
+        str | None,
+        typer.Option("--changed-since", help="Check only what changed since this Git ref, and what depends on it."),
+    ] = None,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use (default: all cores).")
     ] = None,
@@ -60,6 +64,8 @@ def check(
     """Check manifests against the standards that apply to them."""
     from registry.check_command import CheckOptions, run_check
 
+    if changed_since is not None and paths:
+        raise typer.BadParameter("give either paths or --changed-since, not both", param_hint="--changed-since")
     options = CheckOptions(
         paths=list(paths or []),
         format=format.value,
@@ -68,6 +74,7 @@ def check(
         fail_on=fail_on.value,
         jobs=jobs,
         root=Path.cwd(),
+        changed_since=changed_since,
     )
     raise typer.Exit(int(run_check(options)))
 
