@@ -12,7 +12,16 @@ from typing import TextIO
 
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[TextIO]:
-    """A text stream to a temporary file beside `path`, renamed over it only on success."""
+    """A text stream to a temporary file beside `path`, renamed over it only on success.
+
+    Only regular files are replaced: renaming over `/dev/null` or a named pipe would
+    destroy it, so those are written to directly. A symlink's target is replaced, not the link.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="utf-8", newline="\n") as direct:
+            yield direct
+        return
+    path = path.resolve() if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

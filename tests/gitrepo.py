@@ -19,7 +19,9 @@ ENV = {
 
 
 def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, env=ENV, capture_output=True, text=True, check=True)
+    proc = subprocess.run(["git", *args], cwd=cwd, env=ENV, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed in {cwd}: {proc.stderr.strip()}")
     return proc.stdout.strip()
 
 

@@ -132,3 +132,28 @@ def test_fail_on_should_raises_the_bar(mini_repo: Path, cli) -> None:
     path.write_text(path.read_text().replace("last_audit: 2026-06-01", "last_audit: 2024-06-01"))
     assert cli("check", "--as-of", AS_OF, cwd=mini_repo).exit_code == 0
     assert cli("check", "--as-of", AS_OF, "--fail-on", "should", cwd=mini_repo).exit_code == 1
+
+
+def test_output_to_a_pipe_or_device_is_written_in_place(mini_repo: Path, cli) -> None:
+    import threading
+
+    fifo = mini_repo / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    run = cli("check", "--as-of", AS_OF, "--format", "json", "--output", str(fifo), cwd=mini_repo)
+    reader.join(timeout=30)
+    assert run.exit_code == 1
+    assert fifo.is_fifo()  # renaming a temporary file over it would have replaced the pipe
+    assert json.loads(received[0])["summary"]["services"] == 4
+
+
+def test_output_through_a_symlink_replaces_the_target(mini_repo: Path, cli) -> None:
+    target = mini_repo / "reports" / "latest.md"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = mini_repo / "latest.md"
+    link.symlink_to(target)
+    cli("check", "--as-of", AS_OF, "--format", "markdown", "--output", str(link), cwd=mini_repo)
+    assert link.is_symlink() and target.read_text().startswith("## Standards check")
