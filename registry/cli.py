@@ -106,6 +106,26 @@ def schema(
     )
 
 
+class LintFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@app.command()
+def lint(
+    base: Annotated[
+        str | None, typer.Option("--base", help="Compare with this Git ref: demand version bumps, show impact.")
+    ] = None,
+    format: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = LintFormat.TEXT,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date for the blast radius, YYYY-MM-DD.")] = None,
+) -> None:
+    """Validate standards and patterns; against --base, check versioning and show the blast radius."""
+    from registry.lint_command import run_lint
+
+    raise typer.Exit(int(run_lint(Path.cwd(), base, format.value, _parse_date(as_of))))
+
+
 @app.command()
 def versions(
     standard: Annotated[str, typer.Argument(help="Standard id, e.g. accessibility.")],

@@ -158,7 +158,7 @@ SERVICE_NOTES: dict[str, str] = {
     ),
 }
 
-# Commented examples shown under fields that start empty.
+# Commented examples shown under fields that start empty: the value only; the key is added when written.
 SERVICE_EXAMPLES: dict[str, str] = {
     "suppliers": """\
 - name: Example Software Ltd
@@ -167,16 +167,14 @@ SERVICE_EXAMPLES: dict[str, str] = {
   contract_start: 2024-04-01
   contract_end: 2027-03-31""",
     "hosting": """\
-hosting:
-  model: saas
-  provider: Example Software Ltd
-  region: UK""",
+model: saas
+provider: Example Software Ltd
+region: UK""",
     "data.open_api": """\
-open_api:
-  url: https://api.example.gov.uk/v1
-  spec_url: https://api.example.gov.uk/v1/openapi.json
-  versioned: true
-  authentication: api_key""",
+url: https://api.example.gov.uk/v1
+spec_url: https://api.example.gov.uk/v1/openapi.json
+versioned: true
+authentication: api_key""",
     "evidence": """\
 SS-04:
   status: met

@@ -1,0 +1,163 @@
+"""The pre-commit hooks this repository offers, driven by the real `pre-commit try-repo`.
+
+`try-repo` takes a hook repository at a Git commit. Pointed at a working copy
+with uncommitted changes it commits only changes to files Git already tracks,
+so new files would be left out; these tests therefore snapshot the working
+tree (tracked and untracked, less what .gitignore excludes) into a fresh
+repository and try that. pre-commit then builds the hook's own virtualenv from
+it with pip, as it would for a council, which takes a few seconds per run.
+
+The manifests used here pass or fail whatever the date: the hook judges
+time-based rules at today's date and try-repo cannot pass `--as-of`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import MINI, ROOT
+
+HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
+CONFIG_FILE = ROOT / ".pre-commit-config.yaml"
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+
+
+def _git(*args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout
+
+
+def _env(**extra: str) -> dict[str, str]:
+    # Nothing from an enclosing git operation or hook run may leak in.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
+    return env | extra
+
+
+def _commit_all(repo: Path) -> None:
+    _git("init", "--quiet", cwd=repo)
+    _git("config", "user.name", "Test suite", cwd=repo)
+    _git("config", "user.email", "tests@example.invalid", cwd=repo)
+    _git("config", "commit.gpgsign", "false", cwd=repo)
+    _git("add", "--all", cwd=repo)
+    _git("commit", "--quiet", "--message", "snapshot", cwd=repo)
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This project's working tree as one commit: what a council would install the hooks from."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout.decode()
+    target = tmp_path_factory.mktemp("hook-repo")
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file() and not source.is_symlink():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    assert (target / HOOKS_FILE.name).is_file()
+    _commit_all(target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def council_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A council's repository: standards/ and manifests/leeds/, one valid and one broken manifest."""
+    repo = tmp_path_factory.mktemp("council-repo")
+    shutil.copytree(MINI, repo, dirs_exist_ok=True)
+    leeds = repo / "manifests" / "leeds"
+    # Dated a month ago, so the audit and the evidence are recent on any day the tests run.
+    recent = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    good = (leeds / "good.yaml").read_text(encoding="utf-8")
+    good = re.sub(r"last_audit: \d{4}-\d{2}-\d{2}", f"last_audit: {recent}", good)
+    good = re.sub(r"date: \d{4}-\d{2}-\d{2}", f"date: {recent}", good)
+    (leeds / "good.yaml").write_text(good, encoding="utf-8")
+    broken = good.replace("phase: live", "phase: liev")
+    assert broken != good
+    (leeds / "broken.yaml").write_text(broken, encoding="utf-8")
+    _commit_all(repo)
+    return repo
+
+
+def _try_repo(hook_repo: Path, council_repo: Path, tmp_path: Path, hook: str, *files: str) -> tuple[int, str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--color", "never", "--files", *files],
+        cwd=council_repo,
+        env=_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home")),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_hook_definitions_and_config_are_valid() -> None:
+    for command, path in (("validate-manifest", HOOKS_FILE), ("validate-config", CONFIG_FILE)):
+        result = subprocess.run(
+            [sys.executable, "-m", "pre_commit", command, str(path)],
+            cwd=ROOT,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_standards_check_hook_matches_manifests_only() -> None:
+    hooks = {hook["id"]: hook for hook in yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))}
+    check = hooks["standards-check"]
+    assert check["entry"] == "standards check"
+    assert check["language"] == "python"
+    assert check["pass_filenames"] is True
+    files = re.compile(check["files"])
+    for path in ("manifests/leeds/good.yaml", "manifests/leeds/council.yml"):
+        assert files.search(path), path
+    elsewhere = ("standards/accessibility.yaml", "manifests/README.md", "tests/fixtures/mini/manifests/leeds/good.yaml")
+    for path in elsewhere:
+        assert not files.search(path), path
+    assert re.compile(hooks["standards-lint"]["files"]).search("standards/patterns/gov-uk-notify.yaml")
+
+
+@pytest.mark.slow
+def test_valid_manifest_passes(hook_repo: Path, council_repo: Path, tmp_path: Path) -> None:
+    code, output = _try_repo(hook_repo, council_repo, tmp_path, "standards-check", "manifests/leeds/good.yaml")
+    assert code == 0, output
+    assert re.search(r"check service manifests against the standards\.+Passed", output), output
+
+
+@pytest.mark.slow
+def test_broken_manifest_fails_with_its_position(hook_repo: Path, council_repo: Path, tmp_path: Path) -> None:
+    code, output = _try_repo(
+        hook_repo, council_repo, tmp_path, "standards-check", "manifests/leeds/broken.yaml", "standards/demo.yaml"
+    )
+    assert code == 1, output
+    assert re.search(r"check service manifests against the standards\.+Failed", output), output
+    assert re.search(r"^manifests/leeds/broken\.yaml:\d+:\d+: E203 \[error\] 'phase' must be one of", output, re.M), (
+        output
+    )
+    assert "did you mean 'live'?" in output
+    # The standard was filtered out by the hook's `files`, so only the manifest was checked.
+    assert re.search(r"Checked 1 files?:", output), output
