@@ -294,3 +294,15 @@ def test_action_fails_a_broken_manifest_with_an_annotation(tmp_path: Path) -> No
     assert (workspace / "standards" / "service-standard.yaml").is_file()
     assert re.search(r"^::error file=manifests/leeds/broken\.yaml,line=\d+,col=\d+,", output, re.MULTILINE), output
     assert "broken.yaml" in summary
+
+
+def test_action_passes_a_usage_error_through(tmp_path: Path) -> None:
+    workspace = tmp_path / "council"
+    shutil.copytree(MINI, workspace)
+    code, output, outputs, summary = _run_action(
+        workspace, tmp_path, {"paths": "manifests/leeds", "changed-since": "HEAD~1"}
+    )
+    assert code == 2, output
+    assert outputs["exit-code"] == "2"
+    assert re.search(r"not\W+both", output), output
+    assert summary == ""
