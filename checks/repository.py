@@ -9,6 +9,7 @@ council beside them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +117,32 @@ class Repository:
         return [*files, example] if example.is_file() else files
 
     def manifest_files(self) -> list[Path]:
-        return self._yaml_in(self.root / "manifests", "*/*")
+        return list(self.iter_manifest_files())
+
+    def iter_manifest_files(self) -> Iterator[Path]:
+        """Every council's files, in a stable order, one folder at a time (never the whole list)."""
+        base = self.root / "manifests"
+        if not base.is_dir():
+            return
+        for council in sorted(e.name for e in os.scandir(base) if e.is_dir(follow_symlinks=False)):
+            folder = base / council
+            names = sorted(e.name for e in os.scandir(folder) if e.name.endswith(YAML_SUFFIXES))
+            for name in names:
+                path = folder / name
+                if path.is_file() or path.is_symlink():
+                    yield path
+
+    def count_manifest_files(self) -> int:
+        base = self.root / "manifests"
+        if not base.is_dir():
+            return 0
+        return sum(
+            1
+            for council in os.scandir(base)
+            if council.is_dir(follow_symlinks=False)
+            for e in os.scandir(council.path)
+            if e.name.endswith(YAML_SUFFIXES)
+        )
 
     def expand(self, paths: Iterable[Path]) -> Iterator[Target]:
         """Targets for paths given on the command line; folders are searched for YAML."""

@@ -10,8 +10,11 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 from checks.changes import affected_manifests
@@ -74,15 +77,42 @@ def check_target(target: Target, catalogue: Catalogue, as_of: dt.date) -> FileRe
 # Worker processes inherit these through fork, so the standards are compiled once per process.
 _WORKER_STATE: dict[str, object] = {}
 
-
-def _check_chunk(chunk: Sequence[Target]) -> list[FileResult]:
-    catalogue = _WORKER_STATE["catalogue"]
-    as_of = _WORKER_STATE["as_of"]
-    assert isinstance(catalogue, Catalogue) and isinstance(as_of, dt.date)
-    return [check_target(t, catalogue, as_of) for t in chunk]
+Item = Target | Path
 
 
-def _chunks(items: Iterable[Target], size: int) -> Iterator[list[Target]]:
+@dataclass
+class Plan:
+    """What a run checks: the catalogue, its broken files, and the manifests, produced lazily.
+
+    `items` is an iterable so that a run over 100,000 manifests never holds them all;
+    plain paths become Targets in whichever process checks them.
+    """
+
+    repo: Repository
+    catalogue: Catalogue
+    broken: list[FileResult]
+    items: Iterable[Item]
+    count: Callable[[], int]
+    skip: frozenset[str] = field(default_factory=frozenset)
+
+
+def _check_item(
+    item: Item, repo: Repository, catalogue: Catalogue, as_of: dt.date, skip: frozenset[str]
+) -> FileResult | None:
+    target = item if isinstance(item, Target) else repo.target(item)
+    # Standards, patterns and broken council files were reported while loading the catalogue.
+    if target.display in skip or target.kind in ("Standard", "Pattern"):
+        return None
+    return check_target(target, catalogue, as_of)
+
+
+def _check_chunk(chunk: Sequence[Item]) -> list[FileResult | None]:
+    repo, catalogue, as_of, skip = (_WORKER_STATE[k] for k in ("repo", "catalogue", "as_of", "skip"))
+    assert isinstance(repo, Repository) and isinstance(catalogue, Catalogue) and isinstance(as_of, dt.date)
+    return [_check_item(item, repo, catalogue, as_of, skip) for item in chunk]  # type: ignore[arg-type]
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -92,47 +122,57 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def check_targets(
-    targets: Sequence[Target], catalogue: Catalogue, as_of: dt.date, jobs: int | None = None
-) -> Iterator[FileResult]:
+def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Iterator[FileResult]:
+    """Results in the order of `plan.items`, streamed; large runs are spread over processes."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     # Manifests build no reference cycles, so the cyclic collector only burns time on a long run;
     # frozen, the catalogue is never rescanned, and each file is still freed by reference counting.
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
-    if jobs == 1 or len(targets) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        for target in targets:
-            yield check_target(target, catalogue, as_of)
+    iterator = iter(plan.items)
+    head = list(islice(iterator, PARALLEL_THRESHOLD))
+    serial = jobs == 1 or len(head) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods()
+    if serial:
+        for item in chain(head, iterator):
+            result = _check_item(item, plan.repo, plan.catalogue, as_of, plan.skip)
+            if result is not None:
+                yield result
         return
-    _WORKER_STATE.update(catalogue=catalogue, as_of=as_of)
-    chunk_size = max(16, min(CHUNK_SIZE, len(targets) // (jobs * 4) or 1))
+    _WORKER_STATE.update(repo=plan.repo, catalogue=plan.catalogue, as_of=as_of, skip=plan.skip)
+    window = jobs * 3  # chunks in flight: enough to keep every worker busy, few enough to keep memory flat
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        for chunk in pool.imap(_check_chunk, _chunks(targets, chunk_size)):
-            yield from chunk
+        pending: deque[AsyncResult[list[FileResult | None]]] = deque()
+        for chunk in _chunks(chain(head, iterator), CHUNK_SIZE):
+            pending.append(pool.apply_async(_check_chunk, (chunk,)))
+            if len(pending) >= window:
+                yield from (r for r in pending.popleft().get() if r is not None)
+        while pending:
+            yield from (r for r in pending.popleft().get() if r is not None)
 
 
-def plan(
-    repo: Repository, paths: Sequence[Path] | None, changed_since: str | None = None
-) -> tuple[Catalogue, list[FileResult], list[Target]]:
+def check_targets(
+    targets: Sequence[Target], catalogue: Catalogue, as_of: dt.date, jobs: int | None = None
+) -> Iterator[FileResult]:
+    """Check an explicit list of targets (used by lint's blast radius and by tests)."""
+    # Targets are already resolved, so the repository is only a placeholder here.
+    return run_plan(Plan(Repository(Path.cwd()), catalogue, [], targets, lambda: len(targets)), as_of, jobs)
+
+
+def plan(repo: Repository, paths: Sequence[Path] | None, changed_since: str | None = None) -> Plan:
     """The catalogue, its broken files, and the manifests to check (default: all of them).
 
     With `changed_since`, only the manifests a change since that ref touches; raises
     HistoryError when the ref cannot be used.
     """
     catalogue, broken = repo.load_catalogue()
+    skip = frozenset(r.path for r in broken)
     if changed_since is not None:
         affected = affected_manifests(
-            repo.root,
-            changed_since,
-            catalogue,
-            lambda: [repo.display(p) for p in repo.manifest_files()],
+            repo.root, changed_since, catalogue, lambda: [repo.display(p) for p in repo.iter_manifest_files()]
         )
-        targets = [repo.target(repo.root / p) for p in affected.manifests]
-    elif paths:
-        targets = list(repo.expand(paths))
-    else:
-        targets = [repo.target(p) for p in repo.manifest_files()]
-    # Standards, patterns and broken councils were checked while loading the catalogue.
-    reported = {r.path for r in broken}
-    targets = [t for t in targets if t.display not in reported and t.kind not in ("Standard", "Pattern")]
-    return catalogue, broken, targets
+        items: list[Item] = [repo.root / p for p in affected.manifests]
+        return Plan(repo, catalogue, broken, items, lambda: len(items), skip)
+    if paths:
+        targets: list[Item] = list(repo.expand(paths))
+        return Plan(repo, catalogue, broken, targets, lambda: len(targets), skip)
+    return Plan(repo, catalogue, broken, repo.iter_manifest_files(), repo.count_manifest_files, skip)

@@ -17,9 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.atomic import atomic_writer
 from checks.history import HistoryError
 from checks.reporters import REPORTER_BY_NAME, ReportContext
-from checks.repository import Repository
+from checks.repository import Repository, Target
 from checks.results import RunSummary
-from checks.runner import check_targets, plan
+from checks.runner import plan, run_plan
 from registry import __version__
 from registry.exit_codes import ExitCode, for_check
 
@@ -45,25 +45,31 @@ def _destination(output: Path | None) -> Iterator[TextIO]:
             yield stream
 
 
-def _show_progress(count: int) -> bool:
-    return count >= 200 and sys.stderr.isatty() and not os.environ.get("CI")
+def _show_progress() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
 
 
 def run_check(options: CheckOptions) -> ExitCode:
     try:
-        catalogue, broken, targets = plan(Repository.find(options.root), options.paths, options.changed_since)
+        work = plan(Repository.find(options.root), options.paths, options.changed_since)
     except HistoryError as exc:
         print(f"error: --changed-since: {exc}", file=sys.stderr)
         return ExitCode.USAGE
-    missing = sum(1 for t in targets if t.problem is not None and t.problem.code == "E100")
+    # Only paths typed on the command line can be missing, and those come as a short list.
+    missing = (
+        sum(1 for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100")
+        if isinstance(work.items, list)
+        else 0
+    )
     color = (
         options.output is None and options.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
-    context = ReportContext(catalogue, options.as_of, options.fail_on, __version__, color=color)
+    context = ReportContext(work.catalogue, options.as_of, options.fail_on, __version__, color=color)
     summary = RunSummary()
+    show_progress = _show_progress()
     with _destination(options.output) as stream:
         reporter = REPORTER_BY_NAME[options.format](stream, context)
-        for result in broken:
+        for result in work.broken:
             summary.add(result)
             reporter.file(result)
         progress = Progress(
@@ -73,11 +79,11 @@ def run_check(options: CheckOptions) -> ExitCode:
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,
-            disable=not _show_progress(len(targets)),
+            disable=not show_progress,
         )
         with progress:
-            task = progress.add_task("check", total=len(targets))
-            for result in check_targets(targets, catalogue, options.as_of, options.jobs):
+            task = progress.add_task("check", total=work.count() if show_progress else None)
+            for result in run_plan(work, options.as_of, options.jobs):
                 summary.add(result)
                 reporter.file(result)
                 progress.advance(task)
