@@ -150,6 +150,19 @@ def diff(
     raise typer.Exit(int(run(Path.cwd(), standard, old, new, json_output)))
 
 
+def _register_subcommands() -> None:
+    # Kept in their own modules; registered here so `standards --help` lists every verb.
+    from registry.ownership_cli import codeowners, ownership
+    from registry.scaffold_cli import new_app
+
+    app.add_typer(new_app, name="new", help="Scaffold a council folder or a service manifest to fill in.")
+    app.command()(codeowners)
+    app.command()(ownership)
+
+
+_register_subcommands()
+
+
 def main() -> None:
     try:
         app()

@@ -57,7 +57,9 @@ SERVICE_NOTES: dict[str, str] = {
     "owner": "Who runs the service.",
     "owner.team": "The team that runs the service day to day.",
     "owner.email": "Optional: the team's shared mailbox.",
-    "owner.service_owner": "The role (not the person's name) accountable for the service, e.g. Head of Waste Services.",
+    "owner.service_owner": (
+        "The senior officer accountable for the service end to end, by post (e.g. Head of Waste Services) or name."
+    ),
     "conforms_to": (
         "The standards this service commits to, each with a major version (1) to follow that version's "
         'updates, or an exact version in quotes ("1.2.0") to stay on it. Listing a standard applies it '

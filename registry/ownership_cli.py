@@ -36,6 +36,11 @@ def codeowners(
     """Write .github/CODEOWNERS from each council.yaml's owners and .github/maintainers.txt."""
     repo = Repository.find(Path.cwd())
     try:
+        if not (repo.root / "manifests").is_dir():
+            raise OwnershipError(
+                f"{repo.root} is not inside the registry (no manifests/ folder)",
+                "run the command from your clone of the registry",
+            )
         text = render_codeowners(repo.root)
     except OwnershipError as exc:
         _fail(exc)

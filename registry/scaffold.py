@@ -179,7 +179,7 @@ def _choices(annotation: Any) -> list[str]:
 def _values_note(info: FieldInfo) -> str:
     inner, metadata = _unwrap(info.annotation, info.metadata)
     if get_origin(inner) is list:
-        item, item_metadata = _unwrap(get_args(inner)[0])
+        item, _ = _unwrap(get_args(inner)[0])
         choices = _choices(item)
         return f"A list of: {', '.join(choices)}." if choices else ""
     choices = _choices(inner)
@@ -353,8 +353,19 @@ def unknown_code(code: str) -> ScaffoldError:
     return ScaffoldError(f"'{code.strip()}' is not a council code, and no council's name matches it", usage)
 
 
-def plan_council(root: Path, entry: CouncilEntry) -> CouncilPlan:
+def find_registry(root: Path) -> Repository:
+    """The registry at or above `root`; writing a council folder anywhere else would be lost."""
     repo = Repository.find(root)
+    if not (repo.root / "standards").is_dir():
+        raise ScaffoldError(
+            f"{root} is not inside the registry (no standards/ folder here or above)",
+            "run the command from your clone of the registry",
+        )
+    return repo
+
+
+def plan_council(root: Path, entry: CouncilEntry) -> CouncilPlan:
+    repo = find_registry(root)
     path = repo.root / "manifests" / entry.slug / "council.yaml"
     for suffix in YAML_SUFFIXES:
         existing = path.with_suffix(suffix)
@@ -457,7 +468,7 @@ def council_folders(repo: Repository) -> list[str]:
 
 
 def plan_service(root: Path, council: str) -> ServicePlan:
-    repo = Repository.find(root)
+    repo = find_registry(root)
     name = Path(council.strip().rstrip("/")).name  # accept manifests/leeds/ as well as leeds
     folder = repo.root / "manifests" / name
     if not name or not folder.is_dir():

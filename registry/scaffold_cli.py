@@ -69,7 +69,8 @@ def _until_valid(check: Callable[[str], T]) -> Callable[[str], T]:
         try:
             return check(value)
         except ScaffoldError as exc:
-            raise typer.BadParameter(exc.message + (f" ({exc.hint})" if exc.hint and "\n" not in exc.hint else ""))
+            hint = f" ({exc.hint})" if exc.hint and "\n" not in exc.hint else ""
+            raise typer.BadParameter(exc.message + hint) from None
 
     return proc
 

@@ -1,0 +1,129 @@
+"""Regenerate the registers `standards new` ships: registry/data/councils.csv and registry/data/lgsl.csv.
+
+    python scripts/build_councils_register.py [--data ../shared/data] [--check]
+
+councils.csv: every current UK council (county, district, unitary, London
+borough, metropolitan district, Scottish council, Welsh principal area,
+Northern Ireland district, and the City of London Corporation) from mySociety's register of UK local authorities
+(CC BY 4.0), joined to GOV.UK local-links-manager's council list (MIT, Crown
+copyright) for the web address and slug. lgsl.csv: the Local Government
+Service List's ids and labels (esd-toolkit, Open Government Licence).
+See registry/data/README.md for the credits.
+
+The output is sorted and written the same way on every run, so `--check`
+(exit 1 when the committed files differ) can keep them honest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+OUT = ROOT / "registry" / "data"
+
+COUNCIL_TYPES = ("CTY", "NMD", "UA", "LBO", "MD", "SCO", "WPA", "NID", "CC")
+COUNCIL_COLUMNS = ("register_code", "gss_code", "name", "nice_name", "type", "nation", "region", "website", "slug")
+LGSL_COLUMNS = ("id", "label")
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def council_rows(data: Path) -> list[dict[str, str]]:
+    register = _read(data / "uk_local_authorities.csv")
+    govuk = _read(data / "govuk_local_authorities.csv")
+    by_gss = {row["gss"]: row for row in govuk}
+    by_slug = {row["slug"]: row for row in govuk}
+    rows: list[dict[str, str]] = []
+    for entry in register:
+        current = entry["current-authority"] == "True" and not entry["end-date"]
+        if not current or entry["local-authority-type"] not in COUNCIL_TYPES:
+            continue
+        # GOV.UK's list lags the register where codes changed (Scottish boundary changes, new unitaries):
+        # fall back to the council's former GSS codes, then to its GOV.UK slug.
+        candidates = [entry["gss-code"], *filter(None, entry["former-gss-codes"].split(","))]
+        link = next((by_gss[c] for c in candidates if c in by_gss), None) or by_slug.get(entry["gov-uk-slug"])
+        slug = (link["slug"] if link else "") or entry["gov-uk-slug"] or slugify(entry["nice-name"])
+        website = (link["homepage_url"] if link else "").strip().rstrip("/")
+        rows.append(
+            {
+                "register_code": entry["local-authority-code"],
+                "gss_code": entry["gss-code"],
+                "name": entry["official-name"].strip(),
+                "nice_name": entry["nice-name"].strip(),
+                "type": entry["local-authority-type"],
+                "nation": entry["nation"],
+                "region": entry["region"],
+                "website": website,
+                "slug": slugify(slug),
+            }
+        )
+    rows.sort(key=lambda row: row["register_code"])
+    for column in ("register_code", "gss_code", "slug"):
+        seen: set[str] = set()
+        for row in rows:
+            if row[column] in seen:
+                raise SystemExit(f"two current councils share {column} {row[column]!r}; fix the generator")
+            seen.add(row[column])
+    return rows
+
+
+def lgsl_rows(data: Path) -> list[dict[str, str]]:
+    rows = [
+        {"id": row["Identifier"].strip(), "label": " ".join(row["Label"].split())}
+        for row in _read(data / "lgsl_services_2015.csv")
+        if row["Identifier"].strip().isdigit()
+    ]
+    rows.sort(key=lambda row: int(row["id"]))
+    return rows
+
+
+def render(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the source CSV files")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped files are out of date")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"error: {args.data} is not a folder; pass --data PATH to the reference data", file=sys.stderr)
+        return 2
+    outputs = {
+        OUT / "councils.csv": render(COUNCIL_COLUMNS, council_rows(args.data)),
+        OUT / "lgsl.csv": render(LGSL_COLUMNS, lgsl_rows(args.data)),
+    }
+    stale = [path for path, text in outputs.items() if not path.is_file() or path.read_text("utf-8") != text]
+    if args.check:
+        for path in stale:
+            print(f"out of date: {path.relative_to(ROOT)}; run scripts/build_councils_register.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.tmp")
+        temp.write_text(outputs[path], encoding="utf-8", newline="\n")
+        temp.replace(path)
+    for path, text in outputs.items():
+        print(f"{'wrote' if path in stale else 'unchanged'} {path.relative_to(ROOT)} ({text.count(chr(10)) - 1} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
