@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from checks.problems import Problem
 
@@ -61,6 +62,8 @@ class FileResult:
     warnings: list[Problem] = field(default_factory=list)
     results: list[RequirementResult] = field(default_factory=list)
     summaries: list[StandardSummary] = field(default_factory=list)
+    # The validated document as JSON-ready data, kept only when a caller asks (the index does).
+    document: dict[str, Any] | None = None
 
     @property
     def valid(self) -> bool:

@@ -31,7 +31,7 @@ PARALLEL_THRESHOLD = 400
 CHUNK_SIZE = 128
 
 
-def check_target(target: Target, catalogue: Catalogue, as_of: dt.date) -> FileResult:
+def check_target(target: Target, catalogue: Catalogue, as_of: dt.date, keep_document: bool = False) -> FileResult:
     result = FileResult(path=target.display, kind=target.kind or "unknown", council=target.council)
     if target.problem is not None:
         result.problems.append(target.problem)
@@ -45,6 +45,8 @@ def check_target(target: Target, catalogue: Catalogue, as_of: dt.date) -> FileRe
         result.problems.extend(typed)
         return result
     result.kind = typed.kind
+    if keep_document:
+        result.document = typed.model_dump(mode="json")
     if isinstance(typed, Council):
         result.council, result.name, result.sample = typed.id, typed.name, typed.sample
         folder = target.path.absolute().parent.name
@@ -94,22 +96,21 @@ class Plan:
     items: Iterable[Item]
     count: Callable[[], int]
     skip: frozenset[str] = field(default_factory=frozenset)
+    keep_documents: bool = False
 
 
-def _check_item(
-    item: Item, repo: Repository, catalogue: Catalogue, as_of: dt.date, skip: frozenset[str]
-) -> FileResult | None:
-    target = item if isinstance(item, Target) else repo.target(item)
+def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
+    target = item if isinstance(item, Target) else plan.repo.target(item)
     # Standards, patterns and broken council files were reported while loading the catalogue.
-    if target.display in skip or target.kind in ("Standard", "Pattern"):
+    if target.display in plan.skip or target.kind in ("Standard", "Pattern"):
         return None
-    return check_target(target, catalogue, as_of)
+    return check_target(target, plan.catalogue, as_of, plan.keep_documents)
 
 
 def _check_chunk(chunk: Sequence[Item]) -> list[FileResult | None]:
-    repo, catalogue, as_of, skip = (_WORKER_STATE[k] for k in ("repo", "catalogue", "as_of", "skip"))
-    assert isinstance(repo, Repository) and isinstance(catalogue, Catalogue) and isinstance(as_of, dt.date)
-    return [_check_item(item, repo, catalogue, as_of, skip) for item in chunk]  # type: ignore[arg-type]
+    plan, as_of = _WORKER_STATE["plan"], _WORKER_STATE["as_of"]
+    assert isinstance(plan, Plan) and isinstance(as_of, dt.date)
+    return [_check_item(item, plan, as_of) for item in chunk]
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -134,11 +135,11 @@ def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Iterator[Fi
     serial = jobs == 1 or len(head) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods()
     if serial:
         for item in chain(head, iterator):
-            result = _check_item(item, plan.repo, plan.catalogue, as_of, plan.skip)
+            result = _check_item(item, plan, as_of)
             if result is not None:
                 yield result
         return
-    _WORKER_STATE.update(repo=plan.repo, catalogue=plan.catalogue, as_of=as_of, skip=plan.skip)
+    _WORKER_STATE.update(plan=plan, as_of=as_of)
     window = jobs * 3  # chunks in flight: enough to keep every worker busy, few enough to keep memory flat
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending: deque[AsyncResult[list[FileResult | None]]] = deque()

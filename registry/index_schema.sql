@@ -1,0 +1,213 @@
+-- The registry's SQLite index: everything the API serves, built from one Git commit.
+-- Written by `standards index build`; read-only afterwards. Lists, dates and JSON
+-- values are stored as text (ISO dates, JSON arrays) so the file is readable with
+-- any SQLite client.
+
+PRAGMA user_version = 1;
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
+    value TEXT NOT NULL
+);
+
+CREATE TABLE standards (
+    id                TEXT PRIMARY KEY,
+    prefix            TEXT NOT NULL,
+    title             TEXT NOT NULL,
+    version           TEXT NOT NULL,
+    status            TEXT NOT NULL,
+    published         TEXT NOT NULL,
+    updated           TEXT,
+    sunset            TEXT,
+    owner             TEXT NOT NULL,
+    summary           TEXT NOT NULL,
+    applies_to_all    INTEGER NOT NULL,
+    applies_when      TEXT,
+    references_json   TEXT NOT NULL,    -- [{"title", "url"}]
+    requirement_count INTEGER NOT NULL
+);
+
+CREATE TABLE standard_versions (
+    standard_id TEXT NOT NULL REFERENCES standards(id),
+    version     TEXT NOT NULL,
+    commit_sha  TEXT,                   -- NULL for an uncommitted working-tree version
+    date        TEXT,
+    author      TEXT,
+    status      TEXT,
+    document    TEXT,                   -- the standard at that version, as JSON
+    PRIMARY KEY (standard_id, version)
+);
+
+CREATE TABLE requirements (
+    id               TEXT PRIMARY KEY,
+    standard_id      TEXT NOT NULL REFERENCES standards(id),
+    position         INTEGER NOT NULL,  -- order within the standard
+    title            TEXT NOT NULL,
+    level            TEXT NOT NULL,     -- must | should | may
+    guidance         TEXT NOT NULL,
+    check_expr       TEXT,
+    applies_when     TEXT,
+    evidence         TEXT,              -- description of the evidence asked for, if any
+    evidence_max_age INTEGER,
+    field            TEXT,
+    fix              TEXT NOT NULL,
+    references_json  TEXT NOT NULL
+);
+CREATE INDEX requirements_standard ON requirements(standard_id, position);
+
+CREATE TABLE patterns (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL,
+    category        TEXT NOT NULL,
+    summary         TEXT NOT NULL,
+    solves          TEXT NOT NULL,
+    when_to_use     TEXT NOT NULL,
+    when_not_to_use TEXT,
+    maintainer      TEXT NOT NULL,
+    open_source     INTEGER NOT NULL,
+    licence         TEXT,
+    url             TEXT NOT NULL,
+    references_json TEXT NOT NULL
+);
+
+CREATE TABLE pattern_requirements (
+    pattern_id     TEXT NOT NULL REFERENCES patterns(id),
+    requirement_id TEXT NOT NULL,
+    PRIMARY KEY (pattern_id, requirement_id)
+);
+
+CREATE TABLE councils (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    gss_code      TEXT NOT NULL,
+    register_code TEXT NOT NULL,
+    type          TEXT NOT NULL,
+    nation        TEXT NOT NULL,
+    region        TEXT NOT NULL,
+    website       TEXT,
+    owners_json   TEXT NOT NULL,
+    sample        INTEGER NOT NULL,
+    path          TEXT NOT NULL
+);
+
+-- One row per valid service manifest. `key` is "<council>/<service>".
+CREATE TABLE services (
+    key              TEXT PRIMARY KEY,
+    id               TEXT NOT NULL,
+    council_id       TEXT NOT NULL REFERENCES councils(id),
+    path             TEXT NOT NULL,
+    name             TEXT NOT NULL,
+    description      TEXT,
+    lgsl             INTEGER,
+    url              TEXT,
+    phase            TEXT NOT NULL,
+    audience         TEXT NOT NULL,
+    channels_json    TEXT NOT NULL,
+    team             TEXT NOT NULL,
+    service_owner    TEXT,
+    hosting_model    TEXT,
+    hosting_provider TEXT,
+    open_api         INTEGER NOT NULL,  -- 1 when data.open_api is declared
+    open_source      INTEGER NOT NULL,
+    handles_personal_data INTEGER NOT NULL,
+    sample           INTEGER NOT NULL,
+    compliant        INTEGER NOT NULL,  -- 1 when no applicable standard has a failing must
+    score            REAL NOT NULL,     -- mean score over the applicable standards
+    failed_must      INTEGER NOT NULL,
+    failed_should    INTEGER NOT NULL,
+    manifest_json    TEXT NOT NULL      -- the whole validated manifest
+);
+CREATE INDEX services_council ON services(council_id);
+CREATE INDEX services_lgsl ON services(lgsl);
+CREATE INDEX services_phase ON services(phase);
+
+CREATE TABLE service_patterns (
+    service_key TEXT NOT NULL REFERENCES services(key),
+    pattern_id  TEXT NOT NULL,
+    PRIMARY KEY (service_key, pattern_id)
+);
+CREATE INDEX service_patterns_pattern ON service_patterns(pattern_id);
+
+CREATE TABLE suppliers (
+    service_key    TEXT NOT NULL REFERENCES services(key),
+    name           TEXT NOT NULL,
+    product        TEXT,
+    role           TEXT,
+    contract_start TEXT,
+    contract_end   TEXT
+);
+CREATE INDEX suppliers_service ON suppliers(service_key);
+CREATE INDEX suppliers_name ON suppliers(name);
+
+-- Per service and applicable standard. `outcomes` holds one letter per requirement of
+-- that standard, in requirement order: P pass, F fail, W waived, N not applicable, E error.
+CREATE TABLE service_standards (
+    service_key    TEXT NOT NULL REFERENCES services(key),
+    standard_id    TEXT NOT NULL,
+    version        TEXT NOT NULL,
+    compliant      INTEGER NOT NULL,
+    score          REAL NOT NULL,
+    passed         INTEGER NOT NULL,
+    failed         INTEGER NOT NULL,
+    waived         INTEGER NOT NULL,
+    not_applicable INTEGER NOT NULL,
+    errors         INTEGER NOT NULL,
+    failed_must    INTEGER NOT NULL,
+    failed_should  INTEGER NOT NULL,
+    outcomes       TEXT NOT NULL,
+    PRIMARY KEY (service_key, standard_id)
+);
+CREATE INDEX service_standards_standard ON service_standards(standard_id, compliant);
+
+-- Every result that is not a plain pass or not-applicable, with its message and position.
+CREATE TABLE findings (
+    service_key    TEXT NOT NULL REFERENCES services(key),
+    requirement_id TEXT NOT NULL,
+    standard_id    TEXT NOT NULL,
+    level          TEXT NOT NULL,
+    outcome        TEXT NOT NULL,       -- fail | waived | error
+    message        TEXT NOT NULL,
+    line           INTEGER NOT NULL,
+    column         INTEGER NOT NULL
+);
+CREATE INDEX findings_service ON findings(service_key);
+CREATE INDEX findings_requirement ON findings(requirement_id, outcome);
+
+CREATE TABLE waivers (
+    service_key    TEXT NOT NULL REFERENCES services(key),
+    requirement_id TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    approved_by    TEXT NOT NULL,
+    expires        TEXT NOT NULL,
+    active         INTEGER NOT NULL     -- 1 when not expired at the index's as-of date
+);
+CREATE INDEX waivers_service ON waivers(service_key);
+
+CREATE TABLE evidence (
+    service_key    TEXT NOT NULL REFERENCES services(key),
+    requirement_id TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    url            TEXT,
+    date           TEXT,
+    note           TEXT
+);
+CREATE INDEX evidence_service ON evidence(service_key);
+
+-- Files that could not be indexed, with their first problem.
+CREATE TABLE invalid_files (
+    path    TEXT PRIMARY KEY,
+    kind    TEXT NOT NULL,
+    code    TEXT NOT NULL,
+    message TEXT NOT NULL,
+    line    INTEGER NOT NULL,
+    column  INTEGER NOT NULL
+);
+
+-- Full-text search over services, standards, requirements, patterns and councils.
+CREATE VIRTUAL TABLE search USING fts5(
+    kind UNINDEXED,     -- service | standard | requirement | pattern | council
+    ref UNINDEXED,      -- the item's id (service key for services)
+    title,
+    body,
+    tokenize = 'porter unicode61'
+);
