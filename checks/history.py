@@ -159,3 +159,27 @@ def _raw_version(data: bytes) -> str | None:
                 return None
             return value
     return None
+
+
+def export_tree(commit: git.Commit, target: Path, all_manifests: bool) -> None:
+    """Write the YAML under `standards/` and `manifests/` as it was at `commit` into `target`.
+
+    Without `all_manifests`, only council files are written from `manifests/`, which is all
+    a catalogue needs.
+    """
+    for top in ("standards", "manifests"):
+        try:
+            folder = commit.tree / top
+        except KeyError:
+            continue
+        for blob in folder.traverse():
+            if not isinstance(blob, git.Blob):
+                continue
+            name = str(blob.path)
+            if not name.endswith((".yaml", ".yml")):
+                continue
+            if top == "manifests" and not all_manifests and not name.endswith("/council.yaml"):
+                continue
+            out = target / name
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(blob.data_stream.read())

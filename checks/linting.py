@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checks.engine import Catalogue
-from checks.history import History, version_key
+from checks.history import History, export_tree, version_key
 from checks.loading import Document, load_file, position
 from checks.models import Standard
 from checks.problems import Problem
@@ -82,7 +82,7 @@ def lint(root: Path, base: str | None, as_of: dt.date) -> LintReport:
     commit = history.resolve(base)
     with tempfile.TemporaryDirectory(prefix="standards-base-") as tmp:
         base_root = Path(tmp)
-        _export(commit, base_root)
+        export_tree(commit, base_root, all_manifests=False)
         base_catalogue, base_broken = Repository(base_root).load_catalogue()
     for b in base_broken:
         report.notes.append(f"{b.path} could not be read at {base}, so its changes are not version-checked")
@@ -142,24 +142,6 @@ def _cross_checks(repo: Repository, catalogue: Catalogue, docs: dict[str, Docume
                     *_locate(doc, ("helps_meet", index)),
                 ),
             )
-
-
-def _export(commit: object, target: Path) -> None:
-    """Write `standards/` (with patterns) and council files as they were at `commit`."""
-    tree = commit.tree  # type: ignore[attr-defined]
-    for top in ("standards", "manifests"):
-        try:
-            folder = tree / top
-        except KeyError:
-            continue
-        for blob in folder.traverse():
-            if blob.type != "blob" or not blob.path.endswith((".yaml", ".yml")):
-                continue
-            if top == "manifests" and not blob.path.endswith("/council.yaml"):
-                continue
-            out = target / blob.path
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(blob.data_stream.read())
 
 
 def _version_checks(head: Catalogue, base: Catalogue, docs: dict[str, Document], report: LintReport, ref: str) -> None:

@@ -150,6 +150,35 @@ def diff(
     raise typer.Exit(int(run(Path.cwd(), standard, old, new, json_output)))
 
 
+index_app = typer.Typer(help="The SQLite index the registry API serves.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+DEFAULT_INDEX = Path("build/index.sqlite")
+
+
+@index_app.command("build")
+def index_build(
+    ref: Annotated[str | None, typer.Option("--ref", help="Build from this Git commit, not the working tree.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the index.")] = DEFAULT_INDEX,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date rules are judged at (default: today).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use.")] = None,
+) -> None:
+    """Check the whole repository and write the SQLite index (swapped in atomically)."""
+    from checks.history import HistoryError
+    from registry.index import build_index
+
+    try:
+        summary = build_index(Path.cwd(), output, _parse_date(as_of), ref=ref, jobs=jobs)
+    except HistoryError as exc:
+        typer.echo(f"error: --ref: {exc}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    commit = summary.commit[:10] if summary.commit else "no commit (not a Git repository)"
+    typer.echo(
+        f"indexed {summary.services} services from {summary.councils} councils at {commit} "
+        f"({summary.invalid} invalid files) into {summary.path} in {summary.seconds:.1f}s"
+    )
+
+
 def _register_subcommands() -> None:
     # Kept in their own modules; registered here so `standards --help` lists every verb.
     from registry.ownership_cli import codeowners, ownership

@@ -1,0 +1,433 @@
+"""Building the SQLite index the API serves, from the working tree or from one Git commit.
+
+The new index is written beside the live one and renamed over it only when it
+is complete, so a reader sees the old index or the new, never half of one; a
+connection opened before the swap keeps reading the old file until it closes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from checks.engine import Catalogue
+from checks.history import History, HistoryError, export_tree
+from checks.repository import Repository
+from checks.results import FileResult, Outcome
+from checks.runner import plan as make_plan
+from checks.runner import run_plan
+from registry import __version__
+
+log = logging.getLogger("registry.index")
+
+SCHEMA_VERSION = 1
+LICENCE = "Open Government Licence v3.0 for the standards; manifests as published by each council"
+_LETTER = {
+    Outcome.PASS: "P",
+    Outcome.FAIL: "F",
+    Outcome.WAIVED: "W",
+    Outcome.NOT_APPLICABLE: "N",
+    Outcome.ERROR: "E",
+}
+BATCH = 2000
+
+
+@dataclass
+class BuildSummary:
+    path: Path
+    commit: str | None
+    councils: int
+    services: int
+    invalid: int
+    seconds: float
+
+
+def schema_sql() -> str:
+    return resources.files("registry").joinpath("index_schema.sql").read_text(encoding="utf-8")
+
+
+def head_commit(root: Path) -> tuple[str | None, bool]:
+    """The checked-out commit, and whether the working tree differs from it."""
+    try:
+        repo = History(root).repo
+        sha = repo.head.commit.hexsha
+    except (HistoryError, ValueError):
+        return None, False
+    return sha, repo.is_dirty(untracked_files=True, path="standards") or repo.is_dirty(
+        untracked_files=True, path="manifests"
+    )
+
+
+def build_index(
+    root: Path,
+    output: Path,
+    as_of: dt.date,
+    ref: str | None = None,
+    jobs: int | None = None,
+) -> BuildSummary:
+    """Check the whole repository (or `ref`) and write the index to `output` atomically."""
+    start = dt.datetime.now(dt.UTC)
+    repo = Repository.find(root)
+    if ref is not None:
+        commit_obj = History(repo.root).resolve(ref)  # raises HistoryError with a clear message
+        with tempfile.TemporaryDirectory(prefix="standards-index-") as tmp:
+            export_tree(commit_obj, Path(tmp), all_manifests=True)
+            # History (versions, pins) still comes from the real repository.
+            summary = _build(Repository(Path(tmp)), output, as_of, commit_obj.hexsha, False, jobs, repo.root, ref)
+    else:
+        sha, dirty = head_commit(repo.root)
+        summary = _build(repo, output, as_of, sha, dirty, jobs, repo.root, None)
+    summary.seconds = (dt.datetime.now(dt.UTC) - start).total_seconds()
+    return summary
+
+
+def _build(
+    repo: Repository,
+    output: Path,
+    as_of: dt.date,
+    commit: str | None,
+    dirty: bool,
+    jobs: int | None,
+    history_root: Path,
+    ref: str | None,
+) -> BuildSummary:
+    output = output.absolute()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".building", dir=output.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        work = make_plan(repo, None)
+        work.keep_documents = True
+        if (history_root / ".git").exists():
+            work.catalogue.history = History(history_root)
+        conn = sqlite3.connect(temp)
+        try:
+            # A private file until the rename: durability comes from one fsync at the end.
+            conn.execute("PRAGMA journal_mode = OFF")
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.executescript(schema_sql())
+            _write_catalogue(conn, work.catalogue, history_root if (history_root / ".git").exists() else None)
+            councils, services, invalid = _write_manifests(conn, work.broken, run_plan(work, as_of, jobs), as_of)
+            meta = {
+                "commit": commit or "",
+                "dirty": "true" if dirty else "false",
+                "ref": ref or "",
+                "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                "as_of": as_of.isoformat(),
+                "schema_version": str(SCHEMA_VERSION),
+                "tool_version": __version__,
+                "licence": LICENCE,
+                "councils": str(councils),
+                "services": str(services),
+                "invalid": str(invalid),
+                "standards": str(len(work.catalogue.standards)),
+                "patterns": str(len(work.catalogue.patterns)),
+            }
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            conn.commit()
+        finally:
+            conn.close()
+        with temp.open("rb") as f:
+            os.fsync(f.fileno())
+        temp.replace(output)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return BuildSummary(output, commit, councils, services, invalid, 0.0)
+
+
+def _j(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, history_root: Path | None) -> None:
+    history = History(history_root) if history_root else None
+    search: list[tuple[str, str, str, str]] = []
+    for compiled in catalogue.standards.values():
+        s = compiled.standard
+        conn.execute(
+            "INSERT INTO standards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                s.id,
+                s.prefix,
+                s.title,
+                s.version,
+                s.status,
+                s.published.isoformat(),
+                _iso(s.updated),
+                _iso(s.sunset),
+                s.owner,
+                s.summary,
+                int(s.applies_to.all_services),
+                s.applies_to.when,
+                _j([r.model_dump() for r in s.references]),
+                len(s.requirements),
+            ),
+        )
+        search.append(("standard", s.id, s.title, s.summary))
+        versions: dict[str, tuple[str | None, str | None, str | None, str, str]] = {}
+        if history is not None:
+            try:
+                for v in history.versions(s.id):
+                    if v.standard is not None:
+                        versions[v.version] = (
+                            v.commit,
+                            v.date.isoformat(),
+                            v.author,
+                            v.standard.status,
+                            _j(v.standard.model_dump(mode="json")),
+                        )
+            except HistoryError as exc:
+                log.warning("versions of %s unavailable: %s", s.id, exc)
+        versions.setdefault(s.version, (None, None, None, s.status, _j(s.model_dump(mode="json"))))
+        conn.executemany(
+            "INSERT INTO standard_versions VALUES (?,?,?,?,?,?,?)",
+            [(s.id, version, *row) for version, row in versions.items()],
+        )
+        for position, req in enumerate(s.requirements):
+            conn.execute(
+                "INSERT INTO requirements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    req.id,
+                    s.id,
+                    position,
+                    req.title,
+                    req.level,
+                    req.guidance,
+                    req.check,
+                    req.applies_when,
+                    req.evidence.description if req.evidence else None,
+                    req.evidence.max_age_days if req.evidence else None,
+                    req.field,
+                    req.fix,
+                    _j([r.model_dump() for r in req.references]),
+                ),
+            )
+            search.append(("requirement", req.id, f"{req.id} {req.title}", f"{req.guidance}\n{req.fix}"))
+    for p in catalogue.patterns.values():
+        conn.execute(
+            "INSERT INTO patterns VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                p.id,
+                p.name,
+                p.category,
+                p.summary,
+                p.solves,
+                p.when_to_use,
+                p.when_not_to_use,
+                p.maintainer,
+                int(p.open_source),
+                p.licence,
+                p.url,
+                _j([r.model_dump() for r in p.references]),
+            ),
+        )
+        conn.executemany("INSERT OR IGNORE INTO pattern_requirements VALUES (?, ?)", [(p.id, r) for r in p.helps_meet])
+        search.append(("pattern", p.id, p.name, f"{p.summary}\n{p.solves}\n{p.when_to_use}"))
+    conn.executemany("INSERT INTO search VALUES (?,?,?,?)", search)
+
+
+def _write_manifests(
+    conn: sqlite3.Connection, broken: list[FileResult], results: Iterator[FileResult], as_of: dt.date
+) -> tuple[int, int, int]:
+    councils = services = invalid = 0
+    pending: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _INSERT}
+    for result in _chain(broken, results):
+        if not result.valid or result.document is None:
+            invalid += 1
+            first = result.problems[0] if result.problems else None
+            pending["invalid"].append(
+                (
+                    result.path,
+                    result.kind,
+                    first.code if first else "E000",
+                    first.message if first else "not indexed",
+                    first.line if first else 1,
+                    first.column if first else 1,
+                )
+            )
+        elif result.kind == "Council":
+            councils += 1
+            _council_rows(result, pending)
+        elif result.kind == "Service":
+            services += 1
+            _service_rows(result, as_of, pending)
+        if len(pending["services"]) >= BATCH:
+            _flush(conn, pending)
+    _flush(conn, pending)
+    return councils, services, invalid
+
+
+def _chain(first: list[FileResult], rest: Iterator[FileResult]) -> Iterator[FileResult]:
+    yield from first
+    yield from rest
+
+
+_INSERT = {
+    "councils": "INSERT OR REPLACE INTO councils VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    "services": "INSERT INTO services VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "service_patterns": "INSERT OR IGNORE INTO service_patterns VALUES (?, ?)",
+    "suppliers": "INSERT INTO suppliers VALUES (?,?,?,?,?,?)",
+    "service_standards": "INSERT INTO service_standards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "findings": "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
+    "waivers": "INSERT INTO waivers VALUES (?,?,?,?,?,?)",
+    "evidence": "INSERT INTO evidence VALUES (?,?,?,?,?,?)",
+    "invalid": "INSERT OR REPLACE INTO invalid_files VALUES (?,?,?,?,?,?)",
+    "search": "INSERT INTO search VALUES (?,?,?,?)",
+}
+
+
+def _flush(conn: sqlite3.Connection, pending: dict[str, list[tuple[Any, ...]]]) -> None:
+    for name, rows in pending.items():
+        if rows:
+            conn.executemany(_INSERT[name], rows)
+            rows.clear()
+
+
+def _council_rows(result: FileResult, pending: dict[str, list[tuple[Any, ...]]]) -> None:
+    c = result.document
+    assert c is not None
+    pending["councils"].append(
+        (
+            c["id"],
+            c["name"],
+            c["gss_code"],
+            c["register_code"],
+            c["type"],
+            c["nation"],
+            c["region"],
+            c.get("website"),
+            _j(c["owners"]),
+            int(c["sample"]),
+            result.path,
+        )
+    )
+    pending["search"].append(("council", c["id"], c["name"], f"{c['type']} {c['nation']} {c['region']}"))
+
+
+def _service_rows(result: FileResult, as_of: dt.date, pending: dict[str, list[tuple[Any, ...]]]) -> None:
+    s = result.document
+    assert s is not None
+    key = f"{result.council}/{s['id']}"
+    summaries = result.summaries
+    compliant = all(x.compliant for x in summaries)
+    score = round(sum(x.score for x in summaries) / len(summaries), 4) if summaries else 1.0
+    pending["services"].append(
+        (
+            key,
+            s["id"],
+            result.council,
+            result.path,
+            s["name"],
+            s.get("description"),
+            s.get("lgsl"),
+            s.get("url"),
+            s["phase"],
+            s["audience"],
+            _j(s["channels"]),
+            s["owner"]["team"],
+            s["owner"].get("service_owner"),
+            (s.get("hosting") or {}).get("model"),
+            (s.get("hosting") or {}).get("provider"),
+            int(s["data"].get("open_api") is not None),
+            int(bool(s["source_code"].get("open"))),
+            int(s["privacy"]["handles_personal_data"]),
+            int(s["sample"]),
+            int(compliant),
+            score,
+            sum(x.failed_must for x in summaries),
+            sum(x.failed_should for x in summaries),
+            _j(s),
+        )
+    )
+    pending["service_patterns"].extend((key, p) for p in s["patterns"])
+    pending["suppliers"].extend(
+        (key, x["name"], x.get("product"), x.get("role"), x.get("contract_start"), x.get("contract_end"))
+        for x in s["suppliers"]
+    )
+    by_standard: dict[str, list[str]] = {}
+    for r in result.results:
+        by_standard.setdefault(r.standard, []).append(_LETTER[r.outcome])
+        if r.outcome is not Outcome.PASS and r.outcome is not Outcome.NOT_APPLICABLE:
+            pending["findings"].append(
+                (key, r.requirement, r.standard, r.level, r.outcome.value, r.message, r.line, r.column)
+            )
+    pending["service_standards"].extend(
+        (
+            key,
+            x.standard,
+            x.version,
+            int(x.compliant),
+            x.score,
+            x.passed,
+            x.failed,
+            x.waived,
+            x.not_applicable,
+            x.errors,
+            x.failed_must,
+            x.failed_should,
+            "".join(by_standard.get(x.standard, [])),
+        )
+        for x in summaries
+    )
+    today = as_of.isoformat()
+    pending["waivers"].extend(
+        (key, w["requirement"], w["reason"], w["approved_by"], w["expires"], int(w["expires"] >= today))
+        for w in s["waivers"]
+    )
+    pending["evidence"].extend(
+        (key, rid, e["status"], e.get("url"), e.get("date"), e.get("note")) for rid, e in s["evidence"].items()
+    )
+    body = " ".join(
+        filter(
+            None,
+            [
+                s.get("description"),
+                s["owner"]["team"],
+                " ".join(s["patterns"]),
+                " ".join(x["name"] for x in s["suppliers"]),
+            ],
+        )
+    )
+    pending["search"].append(("service", key, s["name"], body))
+
+
+def is_healthy(path: Path) -> bool:
+    """Whether `path` is a complete index this version can read."""
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                return False
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            return row is not None and row[0] == str(SCHEMA_VERSION)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def ensure_index(root: Path, path: Path, as_of: dt.date) -> bool:
+    """Rebuild the index when it is missing, damaged or from another schema; True when rebuilt."""
+    if is_healthy(path):
+        return False
+    reason = "missing" if not path.exists() else "damaged or from an older version"
+    log.warning("index %s is %s; rebuilding it from the repository", path, reason)
+    build_index(root, path, as_of)
+    return True

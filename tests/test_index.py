@@ -1,0 +1,132 @@
+"""The SQLite index: built from the working tree or a commit, swapped in atomically, rebuilt when damaged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+from gitrepo import commit_all, edit, init_repo
+
+from conftest import AS_OF, MINI
+from registry.index import build_index, ensure_index, is_healthy
+
+DAY = dt.date.fromisoformat(AS_OF)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    return init_repo(tmp_path / "repo", MINI)
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_build_holds_everything_the_api_serves(repo: Path, cli) -> None:
+    run = cli("index", "build", "--as-of", AS_OF, "--output", "idx.sqlite", cwd=repo)
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith("indexed 4 services from 1 councils at ")
+    db = repo / "idx.sqlite"
+    meta = dict(_rows(db, "SELECT key, value FROM meta"))
+    assert meta["as_of"] == AS_OF and len(meta["commit"]) == 40 and meta["dirty"] == "false"
+    assert _rows(db, "SELECT id, version FROM standards") == [("demo", "2.1.0")]
+    assert _rows(db, "SELECT count(*) FROM requirements") == [(4,)]
+    assert _rows(db, "SELECT key, compliant FROM services ORDER BY key") == [
+        ("leeds/failing", 0),
+        ("leeds/good", 1),
+        ("leeds/phone-only", 1),
+        ("leeds/waived", 1),
+    ]
+    assert _rows(db, "SELECT outcomes FROM service_standards WHERE service_key = 'leeds/failing'") == [("FFNF",)]
+    assert _rows(db, "SELECT requirement_id, outcome FROM findings WHERE service_key = 'leeds/waived'") == [
+        ("DEMO-03", "waived")
+    ]
+    assert _rows(db, "SELECT requirement_id, active FROM waivers ORDER BY 1") == [("DEMO-01", 0), ("DEMO-03", 1)]
+    assert _rows(db, "SELECT pattern_id FROM service_patterns") == [("gov-uk-notify",)]
+    assert _rows(db, "SELECT ref FROM search WHERE search MATCH 'parking' ORDER BY ref") == [
+        ("leeds/failing",),
+        ("leeds/waived",),
+    ]
+    versions = _rows(db, "SELECT version, commit_sha FROM standard_versions")
+    assert versions[0][0] == "2.1.0" and len(versions[0][1]) == 40
+
+
+def test_build_from_an_older_commit(repo: Path, cli) -> None:
+    first = _head(repo)
+    edit(repo / "manifests/leeds/failing.yaml", "name: Apply for a parking permit", "name: Apply for a permit")
+    commit_all(repo, "rename")
+    run = cli("index", "build", "--ref", first, "--as-of", AS_OF, "-o", "old.sqlite", cwd=repo)
+    assert run.exit_code == 0, run.stderr
+    assert _rows(repo / "old.sqlite", "SELECT name FROM services WHERE id = 'failing'") == [
+        ("Apply for a parking permit",)
+    ]
+    assert dict(_rows(repo / "old.sqlite", "SELECT key, value FROM meta"))["commit"] == first
+
+
+def _head(repo: Path) -> str:
+    from gitrepo import git
+
+    return git(repo, "rev-parse", "HEAD")
+
+
+def test_unknown_ref_is_a_usage_error(repo: Path, cli) -> None:
+    run = cli("index", "build", "--ref", "v9.9", cwd=repo)
+    assert run.exit_code == 2 and "'v9.9' is not a commit, branch or tag" in run.stderr
+    assert not (repo / "build").exists() or not list((repo / "build").iterdir())
+
+
+def test_reader_keeps_its_snapshot_while_a_rebuild_swaps_in(repo: Path) -> None:
+    db = repo / "live.sqlite"
+    build_index(repo, db, DAY)
+    reader = sqlite3.connect(db)
+    old_commit = reader.execute("SELECT value FROM meta WHERE key = 'commit'").fetchone()[0]
+    edit(repo / "manifests/leeds/good.yaml", "name: Report a missed bin", "name: Report a missed collection")
+    commit_all(repo, "rename")
+    build_index(repo, db, DAY)
+    assert reader.execute("SELECT value FROM meta WHERE key = 'commit'").fetchone()[0] == old_commit
+    assert reader.execute("SELECT name FROM services WHERE id = 'good'").fetchone()[0] == "Report a missed bin"
+    reader.close()
+    assert _rows(db, "SELECT value FROM meta WHERE key = 'commit'")[0][0] != old_commit
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".live")] == []  # no temporary left behind
+
+
+def test_failed_build_leaves_the_live_index_untouched(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = repo / "live.sqlite"
+    build_index(repo, db, DAY)
+    before = db.read_bytes()
+
+    def explode(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("registry.index._write_manifests", explode)
+    with pytest.raises(RuntimeError):
+        build_index(repo, db, DAY)
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in repo.iterdir() if p.suffix == ".building") == []
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "missing"])
+def test_damaged_or_missing_index_is_rebuilt_with_a_log_line(
+    damage: str, repo: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = repo / "live.sqlite"
+    build_index(repo, db, DAY)
+    if damage == "truncate":
+        db.write_bytes(db.read_bytes()[:4096])
+    elif damage == "garbage":
+        db.write_bytes(b"not a database at all" * 100)
+    else:
+        db.unlink()
+    assert not is_healthy(db)
+    with caplog.at_level(logging.WARNING, logger="registry.index"):
+        assert ensure_index(repo, db, DAY) is True
+    assert "rebuilding it from the repository" in caplog.text
+    assert is_healthy(db)
+    assert ensure_index(repo, db, DAY) is False
