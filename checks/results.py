@@ -64,6 +64,8 @@ class FileResult:
     summaries: list[StandardSummary] = field(default_factory=list)
     # The validated document as JSON-ready data, kept only when a caller asks (the index does).
     document: dict[str, Any] | None = None
+    # The reporter's output for this file, rendered in the worker that checked it (see Plan.prerender).
+    rendered: str | None = None
 
     @property
     def valid(self) -> bool:

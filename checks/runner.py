@@ -97,6 +97,9 @@ class Plan:
     count: Callable[[], int]
     skip: frozenset[str] = field(default_factory=frozenset)
     keep_documents: bool = False
+    # Renders a file's report text where it was checked, so the parent only writes strings; the
+    # per-requirement results are then dropped rather than sent back (summaries are kept).
+    prerender: Callable[[FileResult], str] | None = None
 
 
 def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
@@ -104,7 +107,11 @@ def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
     # Standards, patterns and broken council files were reported while loading the catalogue.
     if target.display in plan.skip or target.kind in ("Standard", "Pattern"):
         return None
-    return check_target(target, plan.catalogue, as_of, plan.keep_documents)
+    result = check_target(target, plan.catalogue, as_of, plan.keep_documents)
+    if plan.prerender is not None:
+        result.rendered = plan.prerender(result)
+        result.results = []
+    return result
 
 
 def _check_chunk(chunk: Sequence[Item]) -> list[FileResult | None]:

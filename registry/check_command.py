@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from checks.atomic import atomic_writer
 from checks.history import HistoryError
-from checks.reporters import REPORTER_BY_NAME, ReportContext
+from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
 from checks.repository import Repository, Target
 from checks.results import RunSummary
 from checks.runner import plan, run_plan
@@ -83,6 +83,7 @@ def run_check(options: CheckOptions) -> ExitCode:
         )
         with progress:
             task = progress.add_task("check", total=work.count() if show_progress else None)
+            work.prerender = PRERENDER.get(options.format)
             for result in run_plan(work, options.as_of, options.jobs):
                 summary.add(result)
                 reporter.file(result)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from checks.reporters.base import ReportContext, Reporter, ReporterFactory
+from checks.reporters.base import PRERENDER, ReportContext, Reporter, ReporterFactory
 from checks.reporters.github import GithubReporter
-from checks.reporters.json_report import JsonReporter
+from checks.reporters.json_report import JsonReporter, file_json
 from checks.reporters.junit import JunitReporter
 from checks.reporters.markdown import MarkdownReporter
 from checks.reporters.sarif import SarifReporter
@@ -19,4 +19,6 @@ REPORTER_BY_NAME: dict[str, ReporterFactory] = {
     "markdown": MarkdownReporter,
 }
 
-__all__ = ["REPORTER_BY_NAME", "ReportContext", "Reporter"]
+PRERENDER["json"] = file_json
+
+__all__ = ["PRERENDER", "REPORTER_BY_NAME", "ReportContext", "Reporter"]

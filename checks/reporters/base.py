@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
@@ -32,3 +33,8 @@ class Reporter(Protocol):
 
 class ReporterFactory(Protocol):
     def __call__(self, stream: TextIO, context: ReportContext) -> Reporter: ...
+
+
+# Reporters whose output for one file depends on that file alone can render it in the worker that
+# checked it: the parent then only writes strings. Keyed by format name.
+PRERENDER: dict[str, Callable[[FileResult], str]] = {}

@@ -77,7 +77,8 @@ class JsonReporter:
         stream.write(json.dumps(header)[:-1] + ', "files": [')
 
     def file(self, result: FileResult) -> None:
-        self.stream.write(("\n" if self.first else ",\n") + file_json(result))
+        text = result.rendered if result.rendered is not None else file_json(result)
+        self.stream.write(("\n" if self.first else ",\n") + text)
         self.first = False
 
     def finish(self, summary: RunSummary) -> None:
