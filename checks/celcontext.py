@@ -31,12 +31,22 @@ def as_of_timestamp(as_of: dt.date) -> dt.datetime:
     return dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
 
 
-def build_context(service: Service, council: Council | None, as_of: dt.date) -> cel.Context:
-    """The variables a rule sees: `service`, `council` (null when unknown) and `now`."""
-    return cel.Context(
-        {
-            "service": _cel_value(service.model_dump(mode="python")),
-            "council": _cel_value(council.model_dump(mode="python")) if council else None,
-            "now": as_of_timestamp(as_of),
-        }
-    )
+_COUNCILS: dict[int, Any] = {}
+
+
+def build_context(
+    service: Service, council: Council | None, as_of: dt.date, sections: frozenset[str] | None = None
+) -> cel.Context:
+    """The variables a rule sees: `service`, `council` (null when unknown) and `now`.
+
+    `sections` limits `service` to the top-level fields some rule reads: converting a value
+    into CEL costs far more than evaluating a rule, so what no rule reads is left out.
+    """
+    council_value = None
+    if council is not None:
+        # Thousands of services share a handful of councils: convert each once per process.
+        council_value = _COUNCILS.get(id(council))
+        if council_value is None:
+            council_value = _COUNCILS[id(council)] = _cel_value(council.model_dump(mode="python"))
+    dumped = service.model_dump(mode="python", include=set(sections) if sections is not None else None)
+    return cel.Context({"service": _cel_value(dumped), "council": council_value, "now": as_of_timestamp(as_of)})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from checks.results import Outcome, RequirementResult, StandardSummary
 from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard
 
 Locate = Callable[[NodePath], tuple[int, int]]
+_SECTION = re.compile(r"\bservice\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass
@@ -28,6 +30,25 @@ class Catalogue:
     history: History | None = None
     # (standard id, pin) -> the compiled version from Git history, or why it is not available.
     _pinned: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
+    _sections: frozenset[str] | None = None
+
+    def service_sections(self) -> frozenset[str]:
+        """The top-level manifest fields any rule reads (`service.<field>`)."""
+        if self._sections is None:
+            sources = [
+                rule.source
+                for compiled in [
+                    *self.standards.values(),
+                    *(p for p in self._pinned.values() if not isinstance(p, str)),
+                ]
+                for rule in (
+                    compiled.applies_when,
+                    *(r for q in compiled.requirements for r in (q.applies_when, q.check)),
+                )
+                if rule is not None
+            ]
+            self._sections = frozenset(_SECTION.findall("\n".join(sources)))
+        return self._sections
 
     def pinned(self, standard_id: str, spec: str | int) -> CompiledStandard | str:
         """The version of a standard a manifest pins: the current one, one from Git history, or an error message."""
@@ -37,6 +58,7 @@ class Catalogue:
         key = (standard_id, str(spec))
         if key not in self._pinned:
             self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
+            self._sections = None  # an older version may read other fields
         return self._pinned[key]
 
     def removed_standard(self, standard_id: str) -> str | None:
@@ -214,7 +236,11 @@ def evaluate_service(
     as_of: dt.date,
     locate: Locate,
 ) -> tuple[list[RequirementResult], list[StandardSummary]]:
-    context = build_context(service, council, as_of)
+    # Pins resolve (and may load older versions) before the fields rules read are worked out.
+    for conformance in service.conforms_to:
+        if conformance.standard in catalogue.standards:
+            catalogue.pinned(conformance.standard, conformance.version)
+    context = build_context(service, council, as_of, catalogue.service_sections())
     waivers = {w.requirement: (i, w) for i, w in enumerate(service.waivers)}
     results: list[RequirementResult] = []
     summaries: list[StandardSummary] = []

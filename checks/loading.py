@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,16 +57,24 @@ class Document:
     data: Any
     root: yaml.Node
     text: str
+    # Failures of many requirements point at the same few fields: look each path up once.
+    found: dict[NodePath, tuple[yaml.Node, bool]] = field(default_factory=dict)
 
     def node_at(self, path: NodePath) -> tuple[yaml.Node, bool]:
         """The deepest node on `path`, and whether the whole path was found."""
+        cached = self.found.get(path)
+        if cached is not None:
+            return cached
         node = self.root
+        complete = True
         for part in path:
             child = _child(node, part)
             if child is None:
-                return node, False
+                complete = False
+                break
             node = child
-        return node, True
+        self.found[path] = (node, complete)
+        return node, complete
 
     def key_node_at(self, path: NodePath) -> yaml.Node | None:
         """The key node for the last element of `path` in its mapping, if present."""
