@@ -14,7 +14,7 @@ from checks.loading import Document, NodePath, position
 from checks.models import Council, Pattern, Service, Standard, Status, Waiver
 from checks.problems import Problem
 from checks.results import Outcome, RequirementResult, StandardSummary
-from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard
+from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain
 
 Locate = Callable[[NodePath], tuple[int, int]]
 _SECTION = re.compile(r"\bservice\.([A-Za-z_][A-Za-z0-9_]*)")
@@ -266,11 +266,23 @@ def _evaluate(
     if standard_error:
         return _located(compiled, Outcome.ERROR, standard_error, (), locate)
     failure: tuple[str, NodePath] | None = None
+    # Rule.evaluate, inlined: this runs for every requirement of every manifest.
     try:
-        if compiled.applies_when is not None and not compiled.applies_when.evaluate(context):  # type: ignore[arg-type]
-            return compiled.not_applicable
-        if compiled.check is not None and not compiled.check.evaluate(context):  # type: ignore[arg-type]
-            failure = (_check_message(req.title, req.field, service), _field_path(req.field))
+        for rule, is_check in ((compiled.applies_when, False), (compiled.check, True)):
+            if rule is None:
+                continue
+            if rule.program is None:
+                raise RuleError(f"does not compile: {rule.compile_error}")
+            try:
+                value = rule.program.execute(context)
+            except Exception as exc:  # the CEL runtime raises several types; all are the rule's fault
+                raise explain(exc) from None
+            if value is False:
+                if not is_check:
+                    return compiled.not_applicable
+                failure = (_check_message(req.title, req.field, service), _field_path(req.field))
+            elif value is not True:
+                raise RuleError(f"should give true or false but gave {value!r}")
     except RuleError as exc:
         return _located(compiled, Outcome.ERROR, f"rule {exc}", _field_path(req.field), locate)
     if failure is None and req.evidence is not None:

@@ -25,6 +25,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 32
 # `&name` or `*name`: "Bins & recycling" does not match, so ordinary text skips the slower scan.
 _MAYBE_ANCHOR = re.compile(r"[&*][^\s,\[\]{}]")
 
@@ -59,6 +60,7 @@ class Document:
     text: str
     # Failures of many requirements point at the same few fields: look each path up once.
     found: dict[NodePath, tuple[yaml.Node, bool]] = field(default_factory=dict)
+    key_index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict)
 
     def node_at(self, path: NodePath) -> tuple[yaml.Node, bool]:
         """The deepest node on `path`, and whether the whole path was found."""
@@ -68,7 +70,7 @@ class Document:
         node = self.root
         complete = True
         for part in path:
-            child = _child(node, part)
+            child = self.child(node, part)
             if child is None:
                 complete = False
                 break
@@ -83,21 +85,28 @@ class Document:
         parent, found = self.node_at(path[:-1])
         if not found or not isinstance(parent, yaml.MappingNode):
             return None
-        for key, _ in parent.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == path[-1]:
-                return key
+        entry = self._keys(parent).get(path[-1])
+        return entry[0] if entry else None
+
+    def child(self, node: yaml.Node, part: str | int) -> yaml.Node | None:
+        """The value under `part` in a mapping or sequence node, or None."""
+        if isinstance(node, yaml.MappingNode):
+            entry = self._keys(node).get(str(part))
+            return entry[1] if entry else None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            return node.value[part]  # type: ignore[no-any-return]
         return None
 
-
-def _child(node: yaml.Node, part: str | int) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return value  # type: ignore[no-any-return]
-        return None
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]  # type: ignore[no-any-return]
-    return None
+    def _keys(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        # An index per mapping, so a file with thousands of bad keys is still located in linear time.
+        index = self.key_index.get(id(node))
+        if index is None:
+            index = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    index.setdefault(key.value, (key, value))
+            self.key_index[id(node)] = index
+        return index
 
 
 def position(node: yaml.Node) -> tuple[int, int]:
@@ -195,6 +204,8 @@ def parse(text: str) -> Document | list[Problem]:
         return [_syntax_problem(exc)]
     except yaml.MarkedYAMLError as exc:
         return [_syntax_problem(exc)]
+    except RecursionError:
+        return [Problem("E112", "values are nested too deeply to read", "manifests need only a few levels")]
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         return [Problem("E105", f"YAML could not be read: {exc}", "check the file's indentation and quoting")]
     finally:
@@ -273,20 +284,32 @@ class _Builder:
 
     def build(self, node: yaml.Node) -> Any:
         try:
-            return self._value(node)
+            return self._value(node, 0)
         finally:
             self.scalars.dispose()
 
-    def _value(self, node: yaml.Node) -> Any:
+    def _value(self, node: yaml.Node, depth: int) -> Any:
         tag = node.tag
         if tag == self._STR:
             return node.value if isinstance(node, yaml.ScalarNode) else self._tag_problem(node)
         if tag not in _ALLOWED_TAGS:
             return self._tag_problem(node)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and depth >= MAX_DEPTH:
+            line, column = position(node)
+            self.problems.append(
+                Problem(
+                    "E112",
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                    "manifests need only a few levels; flatten the structure",
+                    line,
+                    column,
+                )
+            )
+            return None
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
+            return self._mapping(node, depth + 1)
         if isinstance(node, yaml.SequenceNode):
-            return [self._value(item) for item in node.value]
+            return [self._value(item, depth + 1) for item in node.value]
         try:
             return self.scalars.construct_object(node)
         except (yaml.constructor.ConstructorError, ValueError) as exc:
@@ -298,7 +321,7 @@ class _Builder:
             )
             return None
 
-    def _mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         first_seen: dict[Any, yaml.Node] = {}
         for key_node, value_node in node.value:
@@ -308,7 +331,7 @@ class _Builder:
                     Problem("E109", "keys must be plain text", "use a simple word as the key", line, column)
                 )
                 continue
-            key = self._value(key_node)
+            key = self._value(key_node, depth)
             try:
                 seen = first_seen.get(key)
             except TypeError:
@@ -327,7 +350,7 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_node
-            out[key] = self._value(value_node)
+            out[key] = self._value(value_node, depth)
         return out
 
     def _tag_problem(self, node: yaml.Node) -> None:

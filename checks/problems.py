@@ -18,6 +18,7 @@ PROBLEM_CODES: dict[str, str] = {
     "E109": "document is not a mapping",
     "E110": "more than one document",
     "E111": "symlink points outside the repository",
+    "E112": "nested too deeply",
     "E200": "unknown or missing kind",
     "E201": "unknown field",
     "E202": "missing required field",

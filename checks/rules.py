@@ -30,13 +30,18 @@ class Rule:
             raise RuleError(f"does not compile: {self.compile_error}")
         try:
             value = self.program.execute(context)
-        except KeyError as exc:
-            raise RuleError(f"refers to a field that does not exist: {exc.args[0]}") from None
         except Exception as exc:  # the CEL runtime raises several types; all are the rule's fault
-            raise RuleError(_first_line(str(exc))) from None
-        if not isinstance(value, bool):
-            raise RuleError(f"should give true or false but gave {value!r}")
-        return value
+            raise explain(exc) from None
+        if value is True or value is False:
+            return value
+        raise RuleError(f"should give true or false but gave {value!r}")
+
+
+def explain(exc: Exception) -> RuleError:
+    """A CEL runtime exception as a message for the standard's maintainers."""
+    if isinstance(exc, KeyError):
+        return RuleError(f"refers to a field that does not exist: {exc.args[0]}")
+    return RuleError(_first_line(str(exc)))
 
 
 def _first_line(text: str) -> str:

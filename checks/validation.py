@@ -114,7 +114,7 @@ def _clean_loc(doc: Document, loc: tuple[Any, ...]) -> NodePath:
         if part == "[key]":
             continue
         if node is not None:
-            nxt = _descend(node, part)
+            nxt = doc.child(node, part)
             if nxt is None and isinstance(part, str) and _is_branch_label(part):
                 continue
             node = nxt
@@ -127,16 +127,6 @@ _BRANCH_LABELS = frozenset({"int", "str", "float", "bool", "date", "datetime", "
 
 def _is_branch_label(part: str) -> bool:
     return part in _BRANCH_LABELS or "[" in part
-
-
-def _descend(node: yaml.Node, part: str | int) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return value  # type: ignore[no-any-return]
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return node.value[part]  # type: ignore[no-any-return]
-    return None
 
 
 def dotted(path: NodePath) -> str:

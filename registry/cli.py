@@ -179,6 +179,24 @@ def index_build(
     )
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    index: Annotated[Path, typer.Option("--index", help="The index to serve (built if missing or stale).")] = (
+        DEFAULT_INDEX
+    ),
+    site: Annotated[Path | None, typer.Option("--site", help="Built site to serve at / (default: build/site).")] = None,
+) -> None:
+    """Serve the API at /api/v1 (and the built site at /), building the index first if needed."""
+    from registry.serve import serve as run
+
+    root = Path.cwd()
+    site_dir = site if site is not None else (root / "build" / "site")
+    run(root, index, host, port, workers, site_dir if site_dir.is_dir() else None)
+
+
 def _register_subcommands() -> None:
     # Kept in their own modules; registered here so `standards --help` lists every verb.
     from registry.ownership_cli import codeowners, ownership

@@ -29,7 +29,7 @@ from registry import __version__
 
 log = logging.getLogger("registry.index")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LICENCE = "Open Government Licence v3.0 for the standards; manifests as published by each council"
 _LETTER = {
     Outcome.PASS: "P",

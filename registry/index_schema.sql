@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -172,6 +172,7 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_service ON findings(service_key);
 CREATE INDEX findings_requirement ON findings(requirement_id, outcome);
+CREATE INDEX findings_standard ON findings(standard_id, outcome, requirement_id);
 
 CREATE TABLE waivers (
     service_key    TEXT NOT NULL REFERENCES services(key),
@@ -211,3 +212,10 @@ CREATE VIRTUAL TABLE search USING fts5(
     body,
     tokenize = 'porter unicode61'
 );
+
+-- Covering indexes for the councils, services and compliance routes (appended; read-only
+-- index-only scans instead of reading the wide services rows or every service_standards row):
+-- a council's totals and the roll-ups by council, type, region and nation ...
+CREATE INDEX services_council_scores ON services(council_id, compliant, score, failed_must, failed_should);
+-- ... and compliance per standard, for one council (standard_id IN, then the council's key range) or overall.
+CREATE INDEX service_standards_scores ON service_standards(standard_id, service_key, compliant, score, failed_must);

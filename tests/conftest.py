@@ -49,3 +49,26 @@ def run_standards(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the installed console script as a user would, in a real subprocess."""
     exe = Path(sys.executable).with_name("standards")
     return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index of the shipped standards and sample manifests, judged at AS_OF."""
+    import datetime as dt
+
+    from registry.index import build_index
+
+    path = tmp_path_factory.mktemp("index") / "index.sqlite"
+    build_index(ROOT, path, dt.date.fromisoformat(AS_OF), jobs=1)
+    return path
+
+
+@pytest.fixture
+def api(shipped_index: Path):
+    """A TestClient over the shipped index."""
+    from fastapi.testclient import TestClient
+
+    from registry.api import create_app
+
+    with TestClient(create_app(shipped_index)) as client:
+        yield client

@@ -214,3 +214,27 @@ def test_loader_reads_a_valid_file(mini_repo: Path) -> None:
     doc = load_file(mini_repo / "manifests/leeds/good.yaml")
     assert not isinstance(doc, list)
     assert doc.data["accessibility"]["last_audit"].isoformat() == "2026-06-01"
+
+
+def test_thousands_of_unknown_keys_are_reported_in_linear_time(mini_repo: Path, cli) -> None:
+    import time
+
+    body = VALID_HEAD + "phase: live\n" + "".join(f"unknown_{i}: {i}\n" for i in range(20_000))
+    (mini_repo / "manifests/leeds/broken.yaml").write_text(body)
+    start = time.monotonic()
+    run = cli("check", "--as-of", AS_OF, "manifests/leeds/broken.yaml", cwd=mini_repo)
+    # A correctness bound, not a benchmark: the quadratic version took minutes here.
+    assert time.monotonic() - start < 30
+    assert run.stdout.count(" E201 [error] ") == 20_000
+    assert "broken.yaml:20010:1: E201 [error] unknown field 'unknown_19999'" in run.stdout
+
+
+def test_deep_nesting_is_refused_not_crashed(mini_repo: Path, cli) -> None:
+    deep = "[" * 2000 + "]" * 2000
+    (mini_repo / "manifests/leeds/broken.yaml").write_text(VALID_HEAD + f"phase: live\ndescription: {deep}\n")
+    (mini_repo / "manifests/leeds/deeper.yaml").write_text("x: " + "{a: " * 40 + "1" + "}" * 40 + "\n")
+    run = cli("check", "--as-of", AS_OF, cwd=mini_repo)
+    assert run.exit_code == 1
+    assert "manifests/leeds/broken.yaml" in run.stdout and "E112 [error]" in run.stdout
+    assert "manifests/leeds/deeper.yaml:1:" in run.stdout and "nested more than 32 levels deep" in run.stdout
+    assert "failing.yaml:16:13: DEMO-04" in run.stdout

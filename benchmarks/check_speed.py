@@ -1,0 +1,300 @@
+"""How fast `standards check` is, against a parsing floor and against JSON Schema validators.
+
+    python benchmarks/check_speed.py [--count 10000] [--seed 0] [--keep DIR] [--memory-scale]
+
+One run over the same generated tree (see benchmarks/generate.py) times:
+
+- the floor: reading and parsing every manifest with PyYAML's C loader in one process;
+- `standards check --as-of 2026-11-01 --format json`, run as a user runs it (a subprocess,
+  default jobs = all cores), its report sent to a file in the temporary folder;
+- `check-jsonschema --schemafile schemas/service.schema.json` on a subset of the service
+  manifests (default 1,000: it manages about 100 files/s), scaled per file;
+- ajv-cli through `npx --no-install ajv`, only if it is already installed.
+
+It prints files/s for each and the ratios measured in this run, plus the peak
+memory (max RSS of the largest process of each `standards check` run, from
+`resource.getrusage(RUSAGE_CHILDREN)` in a fresh wrapper process per run) at
+`--count` manifests and, with `--memory-scale`, at 100,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import AS_OF, PROJECT, describe_checkout, generate, pattern_files, standard_files, standards_command
+
+SCHEMA = PROJECT / "schemas" / "service.schema.json"
+MARKER = ".benchmark-tree.json"
+MEMORY_SCALE_COUNT = 100_000
+
+# Runs a command in a fresh process and reports its wall time and the peak RSS of the largest
+# process it started (ru_maxrss of RUSAGE_CHILDREN covers waited-for grandchildren too).
+_MEASURE = r"""
+import json, resource, subprocess, sys, time
+cfg = json.loads(sys.argv[1])
+out = open(cfg["stdout"], "wb") if cfg["stdout"] else subprocess.DEVNULL
+start = time.perf_counter()
+proc = subprocess.run(cfg["cmd"], cwd=cfg["cwd"], stdout=out, stderr=subprocess.PIPE, check=False)
+seconds = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({
+    "seconds": seconds,
+    "maxrss_kb": usage.ru_maxrss,
+    "cpu_seconds": usage.ru_utime + usage.ru_stime,
+    "returncode": proc.returncode,
+    "stderr": proc.stderr.decode("utf-8", "replace")[-2000:],
+}))
+"""
+
+
+@dataclass
+class Measured:
+    seconds: float
+    maxrss_kb: int
+    cpu_seconds: float
+    returncode: int
+    stderr: str
+
+
+def measure(cmd: list[str], cwd: Path, stdout: Path | None) -> Measured:
+    cfg = json.dumps({"cmd": cmd, "cwd": str(cwd), "stdout": str(stdout) if stdout else None})
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, cfg], capture_output=True, text=True, check=True)
+    return Measured(**json.loads(proc.stdout))
+
+
+# --------------------------------------------------------------------------- trees
+
+
+def rules_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in [*standard_files(PROJECT), *pattern_files(PROJECT)]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_tree(folder: Path, count: int, seed: int) -> tuple[Path, str]:
+    """A generated tree in `folder`, reused when it was made with the same count, seed and rules."""
+    wanted = {"count": count, "seed": seed, "rules": rules_fingerprint()}
+    marker = folder / MARKER
+    if marker.is_file():
+        if json.loads(marker.read_text(encoding="utf-8")) == wanted:
+            return folder, "reused"
+        shutil.rmtree(folder)  # made by this script (it has our marker), but for other settings
+    elif folder.exists() and any(folder.iterdir()):
+        raise SystemExit(f"{folder} is not empty and was not made by this script; choose another --keep folder")
+    start = time.perf_counter()
+    generate(folder, count, seed)
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    return folder, f"generated in {time.perf_counter() - start:.1f}s"
+
+
+def manifest_files(tree: Path) -> list[Path]:
+    """What `standards check` checks by default: every YAML file under manifests/<council>/."""
+    return sorted(p for p in (tree / "manifests").glob("*/*") if p.suffix in (".yaml", ".yml"))
+
+
+# --------------------------------------------------------------------------- the contenders
+
+
+def time_floor(files: list[Path]) -> tuple[float, float]:
+    """Wall and CPU seconds to read and parse every file."""
+    for path in files:  # warm the page cache so the floor and the tools read from the same place
+        path.read_bytes()
+    start, cpu = time.perf_counter(), time.process_time()
+    for path in files:
+        with path.open(encoding="utf-8") as f:
+            yaml.load(f, Loader=yaml.CSafeLoader)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def report_summary(report: Path) -> dict[str, object]:
+    """The summary object at the end of a streamed JSON report, without loading the whole report."""
+    with report.open("rb") as f:
+        f.seek(max(0, report.stat().st_size - 65536))
+        tail = f.read().decode("utf-8", "replace")
+    marker = '"summary": '
+    if marker not in tail:
+        raise SystemExit(f"no summary at the end of {report}")
+    summary: dict[str, object] = json.loads(tail[tail.rindex(marker) + len(marker) :].strip()[:-1])
+    return summary
+
+
+def standards_check(tree: Path, report: Path | None) -> Measured:
+    cmd = [*standards_command(), "check", "--as-of", AS_OF.isoformat(), "--format", "json"]
+    run = measure(cmd, tree, report)
+    if run.returncode not in (0, 1):  # 1 means some service fails a rule, which the data intends
+        raise SystemExit(f"standards check could not run (exit {run.returncode}):\n{run.stderr}")
+    return run
+
+
+def check_jsonschema(files: list[Path], batch: int) -> float:
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    command = [str(exe) if exe.is_file() else "check-jsonschema", "--schemafile", str(SCHEMA)]
+    start = time.perf_counter()
+    for i in range(0, len(files), batch):
+        proc = subprocess.run([*command, *map(str, files[i : i + batch])], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise SystemExit(f"check-jsonschema rejected generated files:\n{(proc.stdout + proc.stderr)[-3000:]}")
+    return time.perf_counter() - start
+
+
+def ajv(files: list[Path], batch: int) -> tuple[float | None, str]:
+    """ajv-cli's time over `files`, or None and why it was skipped."""
+    if shutil.which("npx") is None:
+        return None, "skipped: npx is not installed"
+    probe = subprocess.run(
+        ["npx", "--no-install", "ajv", "help"], capture_output=True, text=True, check=False, timeout=120
+    )
+    if probe.returncode != 0:
+        return None, "skipped: ajv-cli is not installed (`npx --no-install ajv` is not available)"
+    command = ["npx", "--no-install", "ajv", "validate", "--spec=draft2020", "--strict=false", "-c", "ajv-formats"]
+    command += ["-s", str(SCHEMA)]
+    start = time.perf_counter()
+    for i in range(0, len(files), batch):
+        args = [arg for path in files[i : i + batch] for arg in ("-d", str(path))]
+        proc = subprocess.run([*command, *args], capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            first = (proc.stderr or proc.stdout).strip().splitlines()[:1]
+            return None, f"skipped: ajv-cli failed (exit {proc.returncode}): {first[0] if first else ''}"
+    return time.perf_counter() - start, "ok"
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def rate(files: int, seconds: float) -> str:
+    return f"{files / seconds:8.0f} files/s"
+
+
+def verdict(value: float, target: float, at_most: bool) -> str:
+    met = value <= target if at_most else value >= target
+    return f"({'target <= ' if at_most else 'target >= '}{target:g}) {'met' if met else 'MISSED'}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=10_000, help="service manifests to generate (default 10000)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="keep generated trees in this folder and reuse them next time")
+    parser.add_argument(
+        "--jsonschema-files",
+        type=int,
+        default=1000,
+        help="service manifests to time check-jsonschema on (0 = all; default 1000), scaled per file",
+    )
+    parser.add_argument("--batch", type=int, default=1000, help="files per check-jsonschema/ajv invocation")
+    parser.add_argument("--repeat", type=int, default=1, help="time the floor and standards check N times; keep best")
+    parser.add_argument(
+        "--memory-scale", action="store_true", help=f"also measure peak memory at {MEMORY_SCALE_COUNT:,} manifests"
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    args.repeat = max(1, args.repeat)
+
+    with tempfile.TemporaryDirectory(prefix="standards-bench-") as tmp:
+        base = (args.keep or Path(tmp)).resolve()
+        tree, how = ensure_tree(base / f"tree-{args.count}-seed{args.seed}", args.count, args.seed)
+        files = manifest_files(tree)
+        services = [p for p in files if p.stem != "council"]
+        councils = len(files) - len(services)
+        size = sum(p.stat().st_size for p in services) / max(1, len(services))
+        print(f"tree: {tree} ({how}): {len(services)} services (mean {size:.0f} bytes) + {councils} councils")
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before timing, "
+            f"Python {sys.version.split()[0]}, PyYAML {yaml.__version__}; project {describe_checkout()}"
+        )
+
+        floor, floor_cpu = min(time_floor(files) for _ in range(args.repeat))
+        print(f"floor:            {floor:7.2f} s {rate(len(files), floor)}  (cpu {floor_cpu:.1f} s)")
+
+        report = Path(tmp) / "report.json"
+        runs = []
+        for _ in range(args.repeat):
+            runs.append(standards_check(tree, report))
+            summary = report_summary(report)
+            report.unlink()
+        check = min(runs, key=lambda r: r.seconds)
+        if summary["invalid"] != 0:
+            raise SystemExit(f"{summary['invalid']} files are invalid; the generator is broken: {summary}")
+        print(
+            f"standards check:  {check.seconds:7.2f} s {rate(len(files), check.seconds)}"
+            f"  (cpu {check.cpu_seconds:.1f} s, peak RSS {check.maxrss_kb / 1024:.0f} MB, invalid {summary['invalid']})"
+        )
+
+        subset = services if args.jsonschema_files <= 0 else services[:: max(1, len(services) // args.jsonschema_files)]
+        subset = subset[: args.jsonschema_files] if args.jsonschema_files > 0 else subset
+        js = check_jsonschema(subset, args.batch)
+        js_per_file = js / len(subset)
+        print(
+            f"check-jsonschema: {js:7.2f} s {rate(len(subset), js)}  (timed on {len(subset)} of {len(services)} "
+            f"service files, 1 process; {js_per_file * len(services):.1f} s scaled to all {len(services)})"
+        )
+        ajv_seconds, ajv_note = ajv(subset, args.batch)
+        if ajv_seconds is None:
+            print(f"ajv-cli:          {ajv_note}")
+        else:
+            print(f"ajv-cli:          {ajv_seconds:7.2f} s {rate(len(subset), ajv_seconds)}  (on {len(subset)} files)")
+
+        big: Measured | None = None
+        if args.memory_scale:
+            big_tree, big_how = ensure_tree(
+                base / f"tree-{MEMORY_SCALE_COUNT}-seed{args.seed}", MEMORY_SCALE_COUNT, args.seed
+            )
+            big_files = len(manifest_files(big_tree))
+            print(f"memory tree: {big_tree} ({big_how}): {big_files} files")
+            big = standards_check(big_tree, None)
+            print(
+                f"standards check @{MEMORY_SCALE_COUNT:,}: {big.seconds:7.2f} s {rate(big_files, big.seconds)}"
+                f"  (cpu {big.cpu_seconds:.1f} s, peak RSS {big.maxrss_kb / 1024:.0f} MB)"
+            )
+
+    check_vs_floor = check.seconds / floor
+    load_after = os.getloadavg()[0]
+    js_vs_check = js_per_file / (check.seconds / len(files))
+    print()
+    print(f"== results {dt.date.today().isoformat()}: {len(services)} services + {councils} councils, seed {args.seed}")
+    print(
+        f"load average after: {load_after:.2f} on {os.cpu_count()} cores (other work on the machine skews wall times)"
+    )
+    print(f"files/s floor: {len(files) / floor:.0f}")
+    print(f"files/s check: {len(files) / check.seconds:.0f}")
+    print(f"files/s check-jsonschema: {len(subset) / js:.0f} (on {len(subset)} files, scaled per file)")
+    if ajv_seconds is not None:
+        print(f"files/s ajv-cli: {len(subset) / ajv_seconds:.0f} (on {len(subset)} files)")
+        print(f"ratio ajv-cli/check: {ajv_seconds / len(subset) / (check.seconds / len(files)):.2f}")
+    print(f"cpu check/floor: {check.cpu_seconds / floor_cpu:.2f} (all processes' cpu seconds; not a target)")
+    print(f"peak RSS check @{args.count}: {check.maxrss_kb / 1024:.1f} MB")
+    results = [
+        ("ratio check/floor", check_vs_floor, 1.5, True),
+        ("ratio check-jsonschema/check", js_vs_check, 5.0, False),
+    ]
+    if big is not None:
+        print(f"peak RSS check @{MEMORY_SCALE_COUNT}: {big.maxrss_kb / 1024:.1f} MB")
+        results.append((f"ratio memory {MEMORY_SCALE_COUNT}/{args.count}", big.maxrss_kb / check.maxrss_kb, 1.5, True))
+    else:
+        print("ratio memory: not measured (add --memory-scale)")
+    missed = False
+    for name, value, target, at_most in results:
+        line = f"{name}: {value:.2f} {verdict(value, target, at_most)}"
+        missed = missed or line.endswith("MISSED")
+        print(line)
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,358 @@
+"""Compliance roll-ups: overall, by standard, council, council type, region and nation, and by requirement.
+
+Every figure is a GROUP BY over the index. Without `standard` a service counts as
+compliant when no applicable standard has a failing must (services.compliant) and
+its score is its mean over those standards; with `standard` only that standard's
+result counts (service_standards), over the services it applies to.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from registry.api_support import API_PREFIX, ERROR_RESPONSES, Db, FormatParam, Paging, listing
+from registry.routes.services import SLUG, list_responses
+
+router = APIRouter(prefix=f"{API_PREFIX}/compliance", tags=["compliance"])
+
+GROUP_COLUMNS = ["group", "name", "services", "compliant", "compliance_rate", "score", "failed_must"]
+REQUIREMENT_COLUMNS = ["requirement", "standard", "level", "title", "failing", "checked", "failure_rate"]
+GROUP_SORTS = {
+    "group": "grp",
+    "services": "services",
+    "compliant": "compliant",
+    "rate": "compliance_rate",
+    "score": "score",
+    "failed_must": "failed_must",
+}
+REQUIREMENT_SORTS = {
+    "failing": "failing",
+    "rate": "failure_rate",
+    "requirement": "r.id",
+    "standard": "r.standard_id",
+}
+TYPE_NAMES = {
+    "CTY": "County council",
+    "NMD": "District council",
+    "UA": "Unitary authority",
+    "LBO": "London borough",
+    "MD": "Metropolitan district",
+    "SCO": "Scottish council",
+    "WPA": "Welsh principal area",
+    "NID": "Northern Ireland district",
+    "CC": "City of London",
+}
+
+
+class ComplianceGroup(BaseModel):
+    group: str = Field(description="The group's key: a standard id, council id, type code, region or nation.")
+    name: str = Field(description="The group's display name.")
+    services: int
+    compliant: int = Field(description="Services with no failing must (in `standard`, if given).")
+    compliance_rate: float = Field(description="compliant / services, 0-1.")
+    score: float = Field(description="Mean service score, 0-1.")
+    failed_must: int = Field(description="Failing must results across the group's services.")
+
+
+class ComplianceGroupPage(BaseModel):
+    items: list[ComplianceGroup]
+    total: int
+    limit: int
+    offset: int
+
+
+class ComplianceOverall(BaseModel):
+    standard: str | None = Field(description="The standard the figures are restricted to, if any.")
+    services: int
+    compliant: int
+    compliance_rate: float | None = Field(description="compliant / services; null with no services.")
+    score: float | None
+    failed_must: int
+    by_standard: list[ComplianceGroup]
+
+
+class RequirementRank(BaseModel):
+    requirement: str
+    standard: str
+    level: str
+    title: str
+    failing: int = Field(description="Services failing the requirement (waived and errors not counted).")
+    checked: int = Field(description="Services the requirement's standard applies to.")
+    failure_rate: float = Field(description="failing / checked, 0-1 (0 when nothing is checked).")
+
+
+class RequirementRankPage(BaseModel):
+    items: list[RequirementRank]
+    total: int
+    limit: int
+    offset: int
+
+
+StandardFilter = Annotated[
+    str | None,
+    Query(pattern=SLUG, max_length=80, description="Restrict the figures to this standard's compliance."),
+]
+GroupSort = Annotated[
+    str,
+    Query(
+        pattern="^-?(group|services|compliant|rate|score|failed_must)$",
+        description="group, services, compliant, rate, score or failed_must; `-` for descending.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How one roll-up groups services: its key and display name, as SQL over `c` (councils)."""
+
+    key: str
+    name: str
+
+
+GROUPINGS = {
+    "council": Grouping("c.id", "c.name"),
+    "council_type": Grouping("c.type", "c.type"),
+    "region": Grouping("c.region", "c.region"),
+    "nation": Grouping("c.nation", "c.nation"),
+}
+
+
+def _grouped_sql(grouping: Grouping, standard: str | None) -> tuple[str, list[Any]]:
+    """SELECT grp, name, services, compliant, score, failed_must ... for one grouping of councils.
+
+    Two levels: per council over a covering index (services_council_scores, or with `standard` a
+    key-range seek per council in service_standards_scores), then per group over those few rows.
+    """
+    if standard is None:
+        per_council = """SELECT council_id, count(*) AS n, sum(compliant) AS ok, sum(score) AS score_sum,
+                                sum(failed_must) AS fm
+                         FROM services GROUP BY council_id"""
+        params: list[Any] = []
+    else:
+        # A council's service keys are `<council>/<id>`, so they sort in [`<council>/`, `<council>0`).
+        per_council = """SELECT c.id AS council_id, count(*) AS n, sum(x.compliant) AS ok, sum(x.score) AS score_sum,
+                                sum(x.failed_must) AS fm
+                         FROM councils c JOIN service_standards x ON x.standard_id = ?
+                              AND x.service_key >= c.id || '/' AND x.service_key < c.id || '0'
+                         GROUP BY c.id"""
+        params = [standard]
+    sql = f"""SELECT {grouping.key} AS grp, min({grouping.name}) AS name, sum(a.n) AS services,
+                     sum(a.ok) AS compliant, sum(a.score_sum) / sum(a.n) AS score, sum(a.fm) AS failed_must
+              FROM ({per_council}) a JOIN councils c ON c.id = a.council_id GROUP BY grp"""
+    return sql, params
+
+
+def _by_standard_sql(standard: str | None) -> tuple[str, list[Any]]:
+    """Per standard over service_standards_scores (index-only), then its title."""
+    where, params = ("WHERE standard_id = ?", [standard]) if standard is not None else ("", [])
+    sql = f"""SELECT a.*, st.title AS name
+              FROM (SELECT standard_id AS grp, count(*) AS services, sum(compliant) AS compliant,
+                           avg(score) AS score, sum(failed_must) AS failed_must
+                    FROM service_standards {where} GROUP BY standard_id) a
+              JOIN standards st ON st.id = a.grp"""
+    return sql, params
+
+
+def _group(row: sqlite3.Row, name: Callable[[str], str] | None = None) -> dict[str, Any]:
+    services = row["services"]
+    return {
+        "group": row["grp"],
+        "name": name(row["name"]) if name else row["name"],
+        "services": services,
+        "compliant": row["compliant"],
+        "compliance_rate": round(row["compliant"] / services, 4) if services else 0.0,
+        "score": round(row["score"], 4),
+        "failed_must": row["failed_must"],
+    }
+
+
+def _group_listing(
+    request: Request,
+    db: sqlite3.Connection,
+    page: Paging,
+    sql: str,
+    params: list[Any],
+    sort: str,
+    fmt: str | None,
+    name: Callable[[str], str] | None = None,
+) -> Response | dict[str, Any]:
+    column = GROUP_SORTS[sort.lstrip("-")]
+    direction = " DESC" if sort.startswith("-") else ""
+    order = f"{column}{direction}" if column == "grp" else f"{column}{direction}, grp"
+    rows = db.execute(
+        f"""WITH g AS ({sql})
+            SELECT *, (SELECT count(*) FROM g) AS total,
+                   CASE WHEN services = 0 THEN 0 ELSE 1.0 * compliant / services END AS compliance_rate
+            FROM g ORDER BY {order} LIMIT ? OFFSET ?""",
+        [*params, page.limit, page.offset],
+    ).fetchall()
+    total = rows[0]["total"] if rows else db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    return listing(request, page, total, [_group(r, name) for r in rows], GROUP_COLUMNS, fmt)
+
+
+GROUP_RESPONSES = list_responses(GROUP_COLUMNS, ComplianceGroupPage)
+
+
+@router.get("", response_model=ComplianceOverall, responses=ERROR_RESPONSES, summary="Compliance across the registry")
+def overall(db: Db, standard: StandardFilter = None) -> dict[str, Any]:
+    if standard is None:
+        row = db.execute(
+            """SELECT count(*) AS services, coalesce(sum(compliant), 0) AS compliant, avg(score) AS score,
+                      coalesce(sum(failed_must), 0) AS failed_must FROM services"""
+        ).fetchone()
+    else:
+        row = db.execute(
+            """SELECT count(*) AS services, coalesce(sum(compliant), 0) AS compliant, avg(score) AS score,
+                      coalesce(sum(failed_must), 0) AS failed_must FROM service_standards WHERE standard_id = ?""",
+            (standard,),
+        ).fetchone()
+    sql, params = _by_standard_sql(standard)
+    by_standard = [_group(r) for r in db.execute(f"{sql} ORDER BY grp", params)]
+    services = row["services"]
+    return {
+        "standard": standard,
+        "services": services,
+        "compliant": row["compliant"],
+        "compliance_rate": round(row["compliant"] / services, 4) if services else None,
+        "score": round(row["score"], 4) if row["score"] is not None else None,
+        "failed_must": row["failed_must"],
+        "by_standard": by_standard,
+    }
+
+
+@router.get("/by-standard", summary="Compliance per standard", response_model=None, responses=GROUP_RESPONSES)
+def by_standard(
+    request: Request,
+    db: Db,
+    page: Paging,
+    standard: StandardFilter = None,
+    sort: GroupSort = "group",
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    sql, params = _by_standard_sql(standard)
+    return _group_listing(request, db, page, sql, params, sort, format)
+
+
+@router.get("/by-council", summary="Compliance per council", response_model=None, responses=GROUP_RESPONSES)
+def by_council(
+    request: Request,
+    db: Db,
+    page: Paging,
+    standard: StandardFilter = None,
+    sort: GroupSort = "group",
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    sql, params = _grouped_sql(GROUPINGS["council"], standard)
+    return _group_listing(request, db, page, sql, params, sort, format)
+
+
+@router.get("/by-council-type", summary="Compliance per council type", response_model=None, responses=GROUP_RESPONSES)
+def by_council_type(
+    request: Request,
+    db: Db,
+    page: Paging,
+    standard: StandardFilter = None,
+    sort: GroupSort = "group",
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    sql, params = _grouped_sql(GROUPINGS["council_type"], standard)
+    return _group_listing(request, db, page, sql, params, sort, format, name=lambda t: TYPE_NAMES.get(t, t))
+
+
+@router.get("/by-region", summary="Compliance per region", response_model=None, responses=GROUP_RESPONSES)
+def by_region(
+    request: Request,
+    db: Db,
+    page: Paging,
+    standard: StandardFilter = None,
+    sort: GroupSort = "group",
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    sql, params = _grouped_sql(GROUPINGS["region"], standard)
+    return _group_listing(request, db, page, sql, params, sort, format)
+
+
+@router.get("/by-nation", summary="Compliance per nation", response_model=None, responses=GROUP_RESPONSES)
+def by_nation(
+    request: Request,
+    db: Db,
+    page: Paging,
+    standard: StandardFilter = None,
+    sort: GroupSort = "group",
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    sql, params = _grouped_sql(GROUPINGS["nation"], standard)
+    return _group_listing(request, db, page, sql, params, sort, format)
+
+
+@router.get(
+    "/requirements",
+    summary="Requirements ranked by how many services fail them",
+    response_model=None,
+    responses=list_responses(REQUIREMENT_COLUMNS, RequirementRankPage),
+)
+def requirements(
+    request: Request,
+    db: Db,
+    page: Paging,
+    standard: StandardFilter = None,
+    level: Annotated[
+        str | None, Query(pattern="^(must|should|may)$", description="Only requirements of this level.")
+    ] = None,
+    sort: Annotated[
+        str,
+        Query(
+            pattern="^-?(failing|rate|requirement|standard)$",
+            description="failing, rate, requirement or standard; `-` for descending. Default: most failed first.",
+        ),
+    ] = "-failing",
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if standard is not None:
+        clauses.append("r.standard_id = ?")
+        params.append(standard)
+    if level is not None:
+        clauses.append("r.level = ?")
+        params.append(level)
+    where = "WHERE " + " AND ".join(clauses) if clauses else ""
+    column = REQUIREMENT_SORTS[sort.lstrip("-")]
+    direction = " DESC" if sort.startswith("-") else ""
+    order = f"{column}{direction}" if column == "r.id" else f"{column}{direction}, r.id"
+    total = db.execute(f"SELECT count(*) FROM requirements r {where}", params).fetchone()[0]
+    rows = db.execute(
+        f"""WITH picked AS (SELECT r.id, r.standard_id FROM requirements r {where}),
+                 failing AS (SELECT requirement_id, count(*) AS n FROM findings
+                             WHERE outcome = 'fail' AND requirement_id IN (SELECT id FROM picked)
+                             GROUP BY requirement_id),
+                 checked AS (SELECT standard_id, count(*) AS n FROM service_standards
+                             WHERE standard_id IN (SELECT standard_id FROM picked) GROUP BY standard_id)
+            SELECT r.id, r.standard_id, r.level, r.title, coalesce(f.n, 0) AS failing, coalesce(k.n, 0) AS checked,
+                   CASE WHEN coalesce(k.n, 0) = 0 THEN 0 ELSE 1.0 * coalesce(f.n, 0) / k.n END AS failure_rate
+            FROM requirements r
+            LEFT JOIN failing f ON f.requirement_id = r.id
+            LEFT JOIN checked k ON k.standard_id = r.standard_id
+            {where} ORDER BY {order} LIMIT ? OFFSET ?""",
+        [*params, *params, page.limit, page.offset],
+    ).fetchall()
+    items = [
+        {
+            "requirement": r["id"],
+            "standard": r["standard_id"],
+            "level": r["level"],
+            "title": r["title"],
+            "failing": r["failing"],
+            "checked": r["checked"],
+            "failure_rate": round(r["failure_rate"], 4),
+        }
+        for r in rows
+    ]
+    return listing(request, page, total, items, REQUIREMENT_COLUMNS, format)

@@ -1,0 +1,74 @@
+"""`standards serve`: make sure the index is current, then serve the API (and the built site)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sqlite3
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from registry.api import create_app
+from registry.index import build_index, head_commit, is_healthy
+from registry.reindex import Reindexer
+
+log = logging.getLogger("registry.serve")
+
+ENV_INDEX = "STANDARDS_INDEX"
+ENV_ROOT = "STANDARDS_ROOT"
+ENV_SITE = "STANDARDS_SITE"
+ENV_SECRET = "STANDARDS_WEBHOOK_SECRET"
+
+
+def indexed_commit(path: Path) -> str | None:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'commit'").fetchone()
+        dirty = conn.execute("SELECT value FROM meta WHERE key = 'dirty'").fetchone()
+    finally:
+        conn.close()
+    if row is None or (dirty and dirty[0] == "true"):
+        return None
+    return str(row[0])
+
+
+def prepare_index(root: Path, index: Path) -> str:
+    """Build the index when it is missing, damaged or not from the checked-out commit; say which."""
+    sha, dirty = head_commit(root)
+    if not is_healthy(index):
+        reason = "missing" if not index.exists() else "damaged or from an older version"
+    elif dirty or sha is None or indexed_commit(index) != sha:
+        reason = "stale (the repository has moved on or has uncommitted changes)"
+    else:
+        return "current"
+    log.warning("index %s is %s; building it", index, reason)
+    build_index(root, index, dt.date.today())
+    return reason
+
+
+def app_from_env() -> FastAPI:
+    """The app for uvicorn's factory mode, so several worker processes can each build one."""
+    root = Path(os.environ.get(ENV_ROOT, "."))
+    index = Path(os.environ.get(ENV_INDEX, "build/index.sqlite"))
+    site = os.environ.get(ENV_SITE)
+    settings: dict[str, object] = {"repo_root": str(root)}
+    secret = os.environ.get(ENV_SECRET)
+    if secret:
+        settings["webhook_secret"] = secret
+        settings["reindexer"] = Reindexer(root, index)
+    return create_app(index, Path(site) if site else None, settings)
+
+
+def serve(root: Path, index: Path, host: str, port: int, workers: int, site: Path | None) -> None:
+    import uvicorn
+
+    state = prepare_index(root, index)
+    os.environ[ENV_ROOT] = str(root)
+    os.environ[ENV_INDEX] = str(index.absolute())
+    if site is not None:
+        os.environ[ENV_SITE] = str(site.absolute())
+    print(f"index {state}: {index}")
+    print(f"registry API at http://{host}:{port}/api/v1 (docs at http://{host}:{port}/api/v1/docs)", flush=True)
+    uvicorn.run("registry.serve:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
