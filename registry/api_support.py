@@ -90,9 +90,10 @@ class IndexStore:
         cached: tuple[tuple[int, int, int], sqlite3.Connection] | None = getattr(self._local, "conn", None)
         if cached is not None and cached[0] == identity:
             return cached[1]
+        # The old connection is not closed here: FastAPI may run a request's dependency and its
+        # handler on different threads, so another request can still be reading through it. It
+        # closes when the last reference goes.
         conn = self.connect()
-        if cached is not None:
-            cached[1].close()
         self._local.conn = (identity, conn)
         return conn
 
