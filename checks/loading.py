@@ -30,8 +30,24 @@ MAX_DEPTH = 32
 _MAYBE_ANCHOR = re.compile(r"[&*][^\s,\[\]{}]")
 
 
+_RESOLVED: dict[tuple[Any, Any], str] = {}
+
+
 class _HardenedLoader(_Loader):  # type: ignore[misc,valid-type]
     """The C safe loader, except that an impossible date stays text for validation to report."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # libyaml calls back into PyYAML's regex-based resolver for every scalar; keys and
+        # common values repeat across thousands of manifests, so remember each answer.
+        if kind is yaml.ScalarNode:
+            key = (value, implicit)
+            tag = _RESOLVED.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_RESOLVED) < 50_000 and len(value) <= 64:
+                    _RESOLVED[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
