@@ -32,6 +32,7 @@ def as_of_timestamp(as_of: dt.date) -> dt.datetime:
 
 
 _COUNCILS: dict[int, Any] = {}
+_CEL = {"cel": True}
 
 
 def build_context(
@@ -48,5 +49,5 @@ def build_context(
         council_value = _COUNCILS.get(id(council))
         if council_value is None:
             council_value = _COUNCILS[id(council)] = _cel_value(council.model_dump(mode="python"))
-    dumped = service.model_dump(mode="python", include=set(sections) if sections is not None else None)
-    return cel.Context({"service": _cel_value(dumped), "council": council_value, "now": as_of_timestamp(as_of)})
+    dumped = service.model_dump(mode="python", include=set(sections) if sections is not None else None, context=_CEL)
+    return cel.Context({"service": dumped, "council": council_value, "now": as_of_timestamp(as_of)})

@@ -10,7 +10,9 @@ that any later error can point at the exact line and column.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,27 @@ _MAYBE_ANCHOR = re.compile(r"[&*][^\s,\[\]{}]")
 
 
 _RESOLVED: dict[tuple[Any, Any], str] = {}
+_BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
+
+
+def _fast_int(text: str) -> int:
+    if not text.lstrip("-").isdigit() or (len(text) > 1 and text.lstrip("-").startswith("0")):
+        raise ValueError(text)
+    return int(text)
+
+
+def _fast_date(text: str) -> dt.date:
+    if len(text) != 10:
+        raise ValueError(text)
+    return dt.date.fromisoformat(text)
+
+
+_FAST_SCALARS: dict[str, Callable[[str], Any]] = {
+    "tag:yaml.org,2002:bool": lambda text: _BOOLS[text.lower()],
+    "tag:yaml.org,2002:int": _fast_int,
+    "tag:yaml.org,2002:null": lambda text: None,
+    "tag:yaml.org,2002:timestamp": _fast_date,
+}
 
 
 class _HardenedLoader(_Loader):  # type: ignore[misc,valid-type]
@@ -308,6 +331,14 @@ class _Builder:
         tag = node.tag
         if tag == self._STR:
             return node.value if isinstance(node, yaml.ScalarNode) else self._tag_problem(node)
+        if isinstance(node, yaml.ScalarNode):
+            # The common plain forms directly; anything unusual (0x10, 1_000, .inf, times) goes to PyYAML.
+            fast = _FAST_SCALARS.get(tag)
+            if fast is not None:
+                try:
+                    return fast(node.value)
+                except (ValueError, KeyError):
+                    pass
         if tag not in _ALLOWED_TAGS:
             return self._tag_problem(node)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and depth >= MAX_DEPTH:

@@ -12,7 +12,15 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializationInfo,
+    StringConstraints,
+    field_validator,
+)
 
 SCHEMA_VERSION = 1
 
@@ -29,6 +37,17 @@ SemVer = Annotated[
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 CelExpression = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
+
+
+def _date_out(value: dt.date, info: SerializationInfo) -> dt.date | dt.datetime | str:
+    # Rules see dates as CEL timestamps (midnight UTC); asking for that here, while pydantic
+    # serialises, spares a second walk over every manifest (checks.celcontext).
+    if info.context and info.context.get("cel"):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    return value.isoformat() if info.mode == "json" else value
+
+
+Date = Annotated[dt.date, PlainSerializer(_date_out, when_used="always")]
 
 _VERSION_SPEC = re.compile(r"^(0|[1-9]\d*)(?:\.(0|[1-9]\d*)\.(0|[1-9]\d*))?$")
 
@@ -251,8 +270,8 @@ class Supplier(Strict):
     name: ShortText
     product: ShortText | None = None
     role: ShortText | None = Field(default=None, description="What the supplier provides, e.g. `case management`.")
-    contract_start: dt.date | None = None
-    contract_end: dt.date | None = None
+    contract_start: Date | None = None
+    contract_end: Date | None = None
 
 
 class HostingModel(StrEnum):
@@ -277,10 +296,10 @@ class WcagLevel(StrEnum):
 
 class Accessibility(Strict):
     statement_url: HttpsUrl | None = None
-    statement_reviewed: dt.date | None = None
+    statement_reviewed: Date | None = None
     wcag_version: Literal["2.0", "2.1", "2.2"] | None = None
     wcag_level: WcagLevel | None = None
-    last_audit: dt.date | None = None
+    last_audit: Date | None = None
     audited_by: ShortText | None = None
     known_issues_listed: bool = False
     disproportionate_burden_claimed: bool = False
@@ -326,10 +345,10 @@ class CyberEssentials(StrEnum):
 
 
 class Security(Strict):
-    caf_assessed: dt.date | None = Field(default=None, description="Date of the last CAF self-assessment.")
+    caf_assessed: Date | None = Field(default=None, description="Date of the last CAF self-assessment.")
     risk_owner: ShortText | None = None
     cyber_essentials: CyberEssentials = CyberEssentials.NONE
-    penetration_test: dt.date | None = None
+    penetration_test: Date | None = None
     mfa_for_staff: bool = False
     mfa_for_admins: bool = False
     encryption_at_rest: bool = False
@@ -337,7 +356,7 @@ class Security(Strict):
     logging_monitored: bool = False
     vulnerability_scanning: bool = False
     patching_days: int | None = Field(default=None, ge=0, description="Target days to apply critical patches.")
-    backups_tested: dt.date | None = None
+    backups_tested: Date | None = None
     incident_response_plan: bool = False
     supplier_assurance: bool = False
 
@@ -364,7 +383,7 @@ class Privacy(Strict):
             "`not_needed`: no screening was recorded because the team judged none necessary."
         ),
     )
-    dpia_date: dt.date | None = None
+    dpia_date: Date | None = None
     retention_schedule_url: HttpsUrl | None = None
     records_of_processing: bool = False
     data_sharing_agreements: bool = False
@@ -374,7 +393,7 @@ class Privacy(Strict):
 class Team(Strict):
     roles: list[ShortText] = Field(default_factory=list, description="Disciplines on the team, e.g. `user researcher`.")
     agile: bool = False
-    last_user_research: dt.date | None = None
+    last_user_research: Date | None = None
     releases_per_quarter: int | None = Field(default=None, ge=0)
 
 
@@ -397,7 +416,7 @@ class EvidenceStatus(StrEnum):
 class Evidence(Strict):
     status: EvidenceStatus
     url: HttpsUrl | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     note: Text | None = None
 
 
@@ -405,7 +424,7 @@ class Waiver(Strict):
     requirement: RequirementId
     reason: Text
     approved_by: ShortText
-    expires: dt.date
+    expires: Date
 
 
 class Service(Strict):
