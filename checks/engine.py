@@ -356,29 +356,39 @@ def _evidence_failure(
 
 
 def summarise(standard: Standard, results: list[RequirementResult]) -> StandardSummary:
-    counts = dict.fromkeys(Outcome, 0)
+    # Plain counters rather than a dict keyed by enum: this runs for every standard of every manifest.
+    passed = failed = waived = not_applicable = errors = 0
     failed_must = failed_should = must_errors = 0
     for r in results:
-        counts[r.outcome] += 1
-        if r.outcome is Outcome.ERROR and r.level == "must":
-            must_errors += 1
-        elif r.outcome is Outcome.FAIL:
+        outcome = r.outcome
+        if outcome is Outcome.PASS:
+            passed += 1
+        elif outcome is Outcome.NOT_APPLICABLE:
+            not_applicable += 1
+        elif outcome is Outcome.FAIL:
+            failed += 1
             if r.level == "must":
                 failed_must += 1
             elif r.level == "should":
                 failed_should += 1
-    applicable = len(results) - counts[Outcome.NOT_APPLICABLE]
-    met = counts[Outcome.PASS] + counts[Outcome.WAIVED]
+        elif outcome is Outcome.WAIVED:
+            waived += 1
+        else:
+            errors += 1
+            if r.level == "must":
+                must_errors += 1
+    applicable = len(results) - not_applicable
+    met = passed + waived
     return StandardSummary(
         standard=standard.id,
         version=standard.version,
         compliant=failed_must == 0 and must_errors == 0,
         score=round(met / applicable, 4) if applicable else 1.0,
-        passed=counts[Outcome.PASS],
-        failed=counts[Outcome.FAIL],
-        waived=counts[Outcome.WAIVED],
-        not_applicable=counts[Outcome.NOT_APPLICABLE],
-        errors=counts[Outcome.ERROR],
+        passed=passed,
+        failed=failed,
+        waived=waived,
+        not_applicable=not_applicable,
+        errors=errors,
         failed_must=failed_must,
         failed_should=failed_should,
     )

@@ -21,6 +21,10 @@ def _render_result(r: RequirementResult) -> str:
         cached = _RENDERED.get((r.requirement, r.outcome))
         if cached is not None:
             return cached
+    return _render_new(r, shared)
+
+
+def _render_new(r: RequirementResult, shared: bool) -> str:
     text = json.dumps(
         {
             "requirement": r.requirement,
