@@ -28,7 +28,7 @@ from checks.validation import validate
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
-CHUNK_SIZE = 128
+CHUNK_SIZE = 48
 
 
 def check_target(target: Target, catalogue: Catalogue, as_of: dt.date, keep_document: bool = False) -> FileResult:
