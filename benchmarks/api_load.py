@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
             capture_output=True,
         )
         build_seconds = time.perf_counter() - start
+        print(f"index build of {args.count} manifests: {build_seconds:.1f} s", flush=True)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(

@@ -39,7 +39,9 @@ def prepare_index(root: Path, index: Path) -> str:
     sha, dirty = head_commit(root)
     if not is_healthy(index):
         reason = "missing" if not index.exists() else "damaged or from an older version"
-    elif dirty or sha is None or indexed_commit(index) != sha:
+    elif sha is None:
+        return "current (not a Git repository, so staleness cannot be told: rebuild with `standards index build`)"
+    elif dirty or indexed_commit(index) != sha:
         reason = "stale (the repository has moved on or has uncommitted changes)"
     else:
         return "current"
