@@ -101,10 +101,14 @@ def search(
         params.append(kind)
     try:
         total = db.execute(f"SELECT count(*) FROM search WHERE {where}", params).fetchone()[0]
+        # Rank every hit but build snippets only for the page: snippet() is the costly part, and
+        # SQLite would otherwise compute it for each hit before sorting.
         rows = db.execute(
             f"""SELECT kind, ref, title, snippet(search, -1, ?, ?, '…', 16) AS snippet, {_RANK} AS rank
-                FROM search WHERE {where} ORDER BY rank, kind, ref LIMIT ? OFFSET ?""",
-            [_OPEN, _CLOSE, *params, page.limit, page.offset],
+                FROM search WHERE {where} AND rowid IN (
+                    SELECT rowid FROM search WHERE {where} ORDER BY {_RANK}, kind, ref LIMIT ? OFFSET ?)
+                ORDER BY rank, kind, ref""",
+            [_OPEN, _CLOSE, *params, *params, page.limit, page.offset],
         ).fetchall()
     except sqlite3.OperationalError as exc:
         # The expression is built to be valid; this guards against a tokenizer corner case all the same.
