@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--reuse-index", action="store_true", help="keep the index in the --keep folder between runs")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:

@@ -65,7 +65,7 @@ class FileResult:
     # The validated document as JSON-ready data, kept only when a caller asks (the index does).
     document: dict[str, Any] | None = None
     # The reporter's output for this file, rendered in the worker that checked it (see Plan.prerender).
-    rendered: str | None = None
+    rendered: Any = None
 
     @property
     def valid(self) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
+from typing import Any
 
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
@@ -97,9 +98,9 @@ class Plan:
     count: Callable[[], int]
     skip: frozenset[str] = field(default_factory=frozenset)
     keep_documents: bool = False
-    # Renders a file's report text where it was checked, so the parent only writes strings; the
+    # Renders a file's output (report text, index rows) where it was checked, so the parent only writes; the
     # per-requirement results are then dropped rather than sent back (summaries are kept).
-    prerender: Callable[[FileResult], str] | None = None
+    prerender: Callable[[FileResult], Any] | None = None
 
 
 def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:

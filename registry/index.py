@@ -8,6 +8,7 @@ connection opened before the swap keeps reading the old file until it closes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -108,6 +109,7 @@ def _build(
     try:
         work = make_plan(repo, None)
         work.keep_documents = True
+        work.prerender = functools.partial(index_rows, as_of=as_of)
         if (history_root / ".git").exists():
             work.catalogue.history = History(history_root)
         conn = sqlite3.connect(temp)
@@ -247,29 +249,45 @@ def _write_manifests(
     councils = services = invalid = 0
     pending: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _INSERT}
     for result in _chain(broken, results):
-        if not result.valid or result.document is None:
+        # Workers usually built the rows already (see index_rows); broken files come from here.
+        rows: dict[str, list[tuple[Any, ...]]] = (
+            result.rendered if result.rendered is not None else index_rows(result, as_of)
+        )
+        if not result.valid:
             invalid += 1
-            first = result.problems[0] if result.problems else None
-            pending["invalid"].append(
-                (
-                    result.path,
-                    result.kind,
-                    first.code if first else "E000",
-                    first.message if first else "not indexed",
-                    first.line if first else 1,
-                    first.column if first else 1,
-                )
-            )
         elif result.kind == "Council":
             councils += 1
-            _council_rows(result, pending)
         elif result.kind == "Service":
             services += 1
-            _service_rows(result, as_of, pending)
+        for name, batch in rows.items():
+            pending[name].extend(batch)
         if len(pending["services"]) >= BATCH:
             _flush(conn, pending)
     _flush(conn, pending)
     return councils, services, invalid
+
+
+def index_rows(result: FileResult, as_of: dt.date) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows one checked file adds to the index; run in the worker that checked it."""
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in _INSERT}
+    if not result.valid or result.document is None:
+        first = result.problems[0] if result.problems else None
+        rows["invalid"].append(
+            (
+                result.path,
+                result.kind,
+                first.code if first else "E000",
+                first.message if first else "not indexed",
+                first.line if first else 1,
+                first.column if first else 1,
+            )
+        )
+    elif result.kind == "Council":
+        _council_rows(result, rows)
+    elif result.kind == "Service":
+        _service_rows(result, as_of, rows)
+    result.document = None  # the rows hold what is needed; don't send the document back too
+    return rows
 
 
 def _chain(first: list[FileResult], rest: Iterator[FileResult]) -> Iterator[FileResult]:
