@@ -30,7 +30,7 @@ from registry import __version__
 
 log = logging.getLogger("registry.index")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LICENCE = "Open Government Licence v3.0 for the standards; manifests as published by each council"
 _LETTER = {
     Outcome.PASS: "P",
@@ -241,6 +241,9 @@ def _write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, history_roo
         conn.executemany("INSERT OR IGNORE INTO pattern_requirements VALUES (?, ?)", [(p.id, r) for r in p.helps_meet])
         search.append(("pattern", p.id, p.name, f"{p.summary}\n{p.solves}\n{p.when_to_use}"))
     conn.executemany("INSERT INTO search VALUES (?,?,?,?)", search)
+    # Search ranks by bm25 with titles weighted 4x; set as FTS5's default rank so queries can
+    # `ORDER BY rank` and let FTS5 sort without building every hit (registry/routes/search.py).
+    conn.execute("INSERT INTO search(search, rank) VALUES ('rank', 'bm25(0.0, 0.0, 4.0, 1.0)')")
 
 
 def _write_manifests(

@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version

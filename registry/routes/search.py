@@ -30,7 +30,6 @@ _WORD = re.compile(r"[^\W_]+")
 # Private-use characters mark matches inside snippet() until the text is escaped.
 _OPEN, _CLOSE = "\ue000", "\ue001"
 # Titles weigh more than bodies; kind and ref are not indexed.
-_RANK = "bm25(search, 0.0, 0.0, 4.0, 1.0)"
 
 
 class SearchHit(BaseModel):
@@ -101,14 +100,12 @@ def search(
         params.append(kind)
     try:
         total = db.execute(f"SELECT count(*) FROM search WHERE {where}", params).fetchone()[0]
-        # Rank every hit but build snippets only for the page: snippet() is the costly part, and
-        # SQLite would otherwise compute it for each hit before sorting.
+        # FTS5's own `rank` column (configured at build time with the same bm25 weights) lets
+        # it sort hits without materialising them and build snippets only for the page.
         rows = db.execute(
-            f"""SELECT kind, ref, title, snippet(search, -1, ?, ?, '…', 16) AS snippet, {_RANK} AS rank
-                FROM search WHERE {where} AND rowid IN (
-                    SELECT rowid FROM search WHERE {where} ORDER BY {_RANK}, kind, ref LIMIT ? OFFSET ?)
-                ORDER BY rank, kind, ref""",
-            [_OPEN, _CLOSE, *params, *params, page.limit, page.offset],
+            f"""SELECT kind, ref, title, snippet(search, -1, ?, ?, '…', 16) AS snippet, rank
+                FROM search WHERE {where} ORDER BY rank LIMIT ? OFFSET ?""",
+            [_OPEN, _CLOSE, *params, page.limit, page.offset],
         ).fetchall()
     except sqlite3.OperationalError as exc:
         # The expression is built to be valid; this guards against a tokenizer corner case all the same.
