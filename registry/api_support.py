@@ -113,6 +113,7 @@ class IndexStore:
 
 
 def get_db(request: Request) -> sqlite3.Connection:
+    """For sync routes: the worker thread's own connection."""
     try:
         conn: sqlite3.Connection = request.app.state.index.reader()
     except (OSError, sqlite3.Error):
@@ -120,7 +121,13 @@ def get_db(request: Request) -> sqlite3.Connection:
     return conn
 
 
+async def get_db_on_loop(request: Request) -> sqlite3.Connection:
+    """For async routes, which run their few quick queries on the event loop without a thread hop."""
+    return get_db(request)
+
+
 Db = Annotated[sqlite3.Connection, Depends(get_db)]
+LoopDb = Annotated[sqlite3.Connection, Depends(get_db_on_loop)]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import API_PREFIX, ApiError, Db, FormatParam, Paging, listing
+from registry.api_support import API_PREFIX, ApiError, FormatParam, LoopDb, Paging, listing
 from registry.routes.requirements import page_responses
 
 router = APIRouter(prefix=f"{API_PREFIX}/search", tags=["search"])
@@ -75,9 +75,9 @@ def _snippet(raw: str) -> str:
     response_model=None,
     responses=page_responses(SearchPage, COLUMNS),
 )
-def search(
+async def search(
     request: Request,
-    db: Db,
+    db: LoopDb,
     page: Paging,
     q: Annotated[
         str,
