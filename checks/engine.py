@@ -31,6 +31,8 @@ class Catalogue:
     # (standard id, pin) -> the compiled version from Git history, or why it is not available.
     _pinned: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _sections: frozenset[str] | None = None
+    _resolved: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
+    _known: frozenset[str] | None = None
 
     def service_sections(self) -> frozenset[str]:
         """The top-level manifest fields any rule reads (`service.<field>`)."""
@@ -52,14 +54,24 @@ class Catalogue:
 
     def pinned(self, standard_id: str, spec: str | int) -> CompiledStandard | str:
         """The version of a standard a manifest pins: the current one, one from Git history, or an error message."""
+        # Asked several times per manifest, and parsing versions is not free: answer each pin once.
+        key = (standard_id, str(spec))
+        found = self._resolved.get(key)
+        if found is not None:
+            return found
         current = self.standards[standard_id]
         if matches_spec(current.standard.version, spec):
-            return current
-        key = (standard_id, str(spec))
-        if key not in self._pinned:
-            self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
+            found = current
+        else:
+            found = self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
             self._sections = None  # an older version may read other fields
-        return self._pinned[key]
+        self._resolved[key] = found
+        return found
+
+    def known_requirements(self) -> frozenset[str]:
+        if self._known is None:
+            self._known = frozenset(self.requirement_ids())
+        return self._known
 
     def removed_standard(self, standard_id: str) -> str | None:
         """For a standard no longer in the tree: which version was last, from Git history."""
@@ -180,7 +192,7 @@ def reference_problems(
         if pattern not in catalogue.patterns:
             hint = _suggest(pattern, catalogue.patterns) or "see standards/patterns/ for the catalogue"
             add("E301", f"unknown pattern '{pattern}'", hint, ("patterns", i))
-    known = set(catalogue.requirement_ids())
+    known = catalogue.known_requirements()
     for requirement_id in service.evidence:
         if requirement_id not in known:
             add(
@@ -405,8 +417,14 @@ def pin_warnings(service: Service, catalogue: Catalogue, as_of: dt.date, doc: Do
         pinned = catalogue.pinned(conformance.standard, conformance.version)
         if isinstance(pinned, str):
             continue
-        where = locate(("conforms_to", i, "version"))
         newest = current.standard.version
+        standards = {id(pinned.standard): pinned.standard, id(current.standard): current.standard}.values()
+        if pinned is current and not any(
+            s.status in (Status.DEPRECATED, Status.RETIRED) or (s.sunset is not None and s.sunset < as_of)
+            for s in standards
+        ):
+            continue  # nothing to say: skip locating it, which walks the file
+        where = locate(("conforms_to", i, "version"))
         if pinned is not current:
             warnings.append(
                 Problem(
@@ -417,7 +435,7 @@ def pin_warnings(service: Service, catalogue: Catalogue, as_of: dt.date, doc: Do
                     *where,
                 )
             )
-        for standard in {id(pinned.standard): pinned.standard, id(current.standard): current.standard}.values():
+        for standard in standards:
             if standard.status in (Status.DEPRECATED, Status.RETIRED):
                 warnings.append(
                     Problem(
