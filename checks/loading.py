@@ -103,8 +103,6 @@ class Document:
 
     def node_at(self, path: NodePath) -> tuple[yaml.Node, bool]:
         """The deepest node on `path`, and whether the whole path was found."""
-        if not self.found:
-            self._index_paths()
         cached = self.found.get(path)
         if cached is not None:
             return cached
@@ -118,21 +116,6 @@ class Document:
             node = child
         self.found[path] = (node, complete)
         return node, complete
-
-    def _index_paths(self) -> None:
-        # One walk records every path in the file (manifests hold a few hundred nodes), so
-        # locating each of many failures is a dictionary lookup.
-        found = self.found
-        stack: list[tuple[NodePath, yaml.Node]] = [((), self.root)]
-        while stack:
-            path, node = stack.pop()
-            found[path] = (node, True)
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if isinstance(key, yaml.ScalarNode) and (*path, key.value) not in found:
-                        stack.append(((*path, key.value), value))
-            elif isinstance(node, yaml.SequenceNode):
-                stack.extend(((*path, i), item) for i, item in enumerate(node.value))
 
     def key_node_at(self, path: NodePath) -> yaml.Node | None:
         """The key node for the last element of `path` in its mapping, if present."""
