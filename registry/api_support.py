@@ -202,11 +202,12 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def csv_responses(columns: Sequence[str]) -> dict[int | str, dict[str, Any]]:
-    return {
-        200: {
-            "content": {"text/csv": {"schema": {"type": "string"}, "example": ",".join(columns) + "\n"}},
-            "description": f"JSON page, or CSV with the columns: {', '.join(columns)}",
-        },
-        **ERROR_RESPONSES,
+def csv_responses(columns: Sequence[str], page: type[BaseModel] | None = None) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI for a list that is a JSON page (of `page`'s shape) or CSV with the given columns."""
+    ok: dict[str, Any] = {
+        "content": {"text/csv": {"schema": {"type": "string"}, "example": ",".join(columns) + "\n"}},
+        "description": f"JSON page, or CSV with the columns: {', '.join(columns)}",
     }
+    if page is not None:
+        ok["model"] = page
+    return {200: ok, **ERROR_RESPONSES}

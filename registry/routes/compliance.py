@@ -17,8 +17,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import API_PREFIX, ERROR_RESPONSES, Db, FormatParam, Paging, listing
-from registry.routes.services import SLUG, list_responses
+from registry.api_support import API_PREFIX, ERROR_RESPONSES, Db, FormatParam, Paging, csv_responses, listing
+from registry.routes.services import SLUG
 
 router = APIRouter(prefix=f"{API_PREFIX}/compliance", tags=["compliance"])
 
@@ -197,7 +197,7 @@ def _group_listing(
     return listing(request, page, total, [_group(r, name) for r in rows], GROUP_COLUMNS, fmt)
 
 
-GROUP_RESPONSES = list_responses(GROUP_COLUMNS, ComplianceGroupPage)
+GROUP_RESPONSES = csv_responses(GROUP_COLUMNS, ComplianceGroupPage)
 
 
 @router.get("", response_model=ComplianceOverall, responses=ERROR_RESPONSES, summary="Compliance across the registry")
@@ -296,7 +296,7 @@ def by_nation(
     "/requirements",
     summary="Requirements ranked by how many services fail them",
     response_model=None,
-    responses=list_responses(REQUIREMENT_COLUMNS, RequirementRankPage),
+    responses=csv_responses(REQUIREMENT_COLUMNS, RequirementRankPage),
 )
 def requirements(
     request: Request,

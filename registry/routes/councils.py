@@ -20,6 +20,7 @@ from registry.api_support import (
     FormatParam,
     LoopDb,
     Paging,
+    csv_responses,
     listing,
     not_found,
     wants_csv,
@@ -32,7 +33,6 @@ from registry.routes.services import (
     Filters,
     ServicePage,
     ServiceSort,
-    list_responses,
     service_listing,
 )
 
@@ -168,7 +168,7 @@ def _flat(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _responses() -> dict[int | str, dict[str, Any]]:
-    responses = list_responses(COLUMNS, CouncilPage)
+    responses = csv_responses(COLUMNS, CouncilPage)
     responses[200]["description"] += (
         ". In CSV the per-standard summary is flattened: `standards_all_compliant` counts the standards every "
         "one of the council's services meets, `weakest_standard` is the standard with the lowest compliance "
@@ -286,7 +286,7 @@ async def get_council(db: LoopDb, council_id: CouncilId) -> dict[str, Any]:
     "/{council_id}/services",
     summary="A council's services",
     response_model=None,
-    responses=list_responses(SERVICE_COLUMNS, ServicePage),
+    responses=csv_responses(SERVICE_COLUMNS, ServicePage),
 )
 def list_council_services(
     request: Request,

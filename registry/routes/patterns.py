@@ -10,8 +10,18 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import API_PREFIX, ERROR_RESPONSES, MAX_LIMIT, Db, FormatParam, Paging, listing, not_found
-from registry.routes.requirements import MAX_OFFSET, Reference, page_responses
+from registry.api_support import (
+    API_PREFIX,
+    ERROR_RESPONSES,
+    MAX_LIMIT,
+    Db,
+    FormatParam,
+    Paging,
+    csv_responses,
+    listing,
+    not_found,
+)
+from registry.routes.requirements import MAX_OFFSET, Reference
 
 router = APIRouter(prefix=f"{API_PREFIX}/patterns", tags=["patterns"])
 
@@ -80,7 +90,7 @@ def _summary(row: sqlite3.Row) -> dict[str, Any]:
     return item
 
 
-@router.get("", summary="List patterns", response_model=None, responses=page_responses(PatternPage, COLUMNS))
+@router.get("", summary="List patterns", response_model=None, responses=csv_responses(COLUMNS, PatternPage))
 def list_patterns(
     request: Request,
     db: Db,

@@ -17,8 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import API_PREFIX, ApiError, FormatParam, LoopDb, Paging, listing
-from registry.routes.requirements import page_responses
+from registry.api_support import API_PREFIX, ApiError, FormatParam, LoopDb, Paging, csv_responses, listing
 
 router = APIRouter(prefix=f"{API_PREFIX}/search", tags=["search"])
 
@@ -73,7 +72,7 @@ def _snippet(raw: str) -> str:
     "",
     summary="Search services, standards, requirements, patterns and councils",
     response_model=None,
-    responses=page_responses(SearchPage, COLUMNS),
+    responses=csv_responses(COLUMNS, SearchPage),
 )
 async def search(
     request: Request,

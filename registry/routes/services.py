@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
@@ -152,13 +151,6 @@ class ServiceDetail(ServiceItem):
     manifest: dict[str, Any] = Field(description="The whole validated manifest.")
 
 
-def list_responses(columns: Sequence[str], model: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
-    """csv_responses(), with the JSON page's schema documented too."""
-    responses = csv_responses(columns)
-    responses[200] = {**responses[200], "model": model}
-    return responses
-
-
 # --------------------------------------------------------------------------- the list
 
 
@@ -285,7 +277,7 @@ def service_listing(
     "",
     summary="List services",
     response_model=None,
-    responses=list_responses(COLUMNS, ServicePage),
+    responses=csv_responses(COLUMNS, ServicePage),
 )
 def list_services(
     request: Request,

@@ -49,6 +49,13 @@ class StandardSummary(BaseModel):
     compliant: int = Field(description="Of those, services with no failing must.")
 
 
+class StandardPage(BaseModel):
+    items: list[StandardSummary]
+    total: int
+    limit: int
+    offset: int
+
+
 class RequirementOut(BaseModel):
     id: str
     title: str
@@ -96,7 +103,7 @@ def _summary(row: sqlite3.Row) -> dict[str, Any]:
     return {k: row[k] for k in StandardSummary.model_fields}
 
 
-@router.get("", summary="List standards", response_model=None, responses=csv_responses(COLUMNS))
+@router.get("", summary="List standards", response_model=None, responses=csv_responses(COLUMNS, StandardPage))
 def list_standards(
     request: Request,
     db: Db,
