@@ -63,7 +63,9 @@ def test_standard_detail_versions_and_diff(api) -> None:
     one = api.get(f"/api/v1/standards/accessibility/versions/{detail['version']}").json()
     assert one["id"] == "accessibility"
     same = api.get("/api/v1/standards/accessibility/diff", params={"from": "1.0.0", "to": "1.0.0"})
-    assert same.status_code == 400 and same.json()["error"]["code"] == "same_version"
+    assert same.status_code == 200 and same.json()["requirements"] == [] and not same.json()["breaking"]
+    missing = api.get("/api/v1/standards/accessibility/diff", params={"from": "0.0.0", "to": "0.0.0"})
+    assert missing.status_code == 404
     assert api.get("/api/v1/standards/accessibility/versions/9.9.9").status_code == 404
 
 

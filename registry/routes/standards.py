@@ -15,7 +15,6 @@ from checks.standard_diff import diff_standards
 from registry.api_support import (
     API_PREFIX,
     ERROR_RESPONSES,
-    ApiError,
     Db,
     FormatParam,
     Paging,
@@ -228,6 +227,4 @@ def get_diff(
     to: Annotated[str, Query(pattern=r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")],
 ) -> dict[str, Any]:
     _standard_row(db, standard_id)
-    if from_ == to:
-        raise ApiError(400, "same_version", "`from` and `to` are the same version")
     return diff_standards(_version(db, standard_id, from_), _version(db, standard_id, to)).as_dict()
