@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from registry.api_support import API_PREFIX, ERROR_RESPONSES, Db, FormatParam, Paging, csv_responses, listing
+from registry.routes.requirements import requirement_filter
 from registry.routes.services import SLUG
 
 router = APIRouter(prefix=f"{API_PREFIX}/compliance", tags=["compliance"])
@@ -315,15 +316,7 @@ def requirements(
     ] = "-failing",
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if standard is not None:
-        clauses.append("r.standard_id = ?")
-        params.append(standard)
-    if level is not None:
-        clauses.append("r.level = ?")
-        params.append(level)
-    where = "WHERE " + " AND ".join(clauses) if clauses else ""
+    where, params = requirement_filter(standard, level)
     column = REQUIREMENT_SORTS[sort.lstrip("-")]
     direction = " DESC" if sort.startswith("-") else ""
     order = f"{column}{direction}" if column == "r.id" else f"{column}{direction}, r.id"

@@ -110,6 +110,19 @@ StandardFilter = Annotated[
 LevelFilter = Annotated[str | None, Query(pattern="^(must|should|may)$", description="must, should or may")]
 
 
+def requirement_filter(standard: str | None, level: str | None) -> tuple[str, list[str]]:
+    """The WHERE clause (over `requirements r`) and parameters for the standard and level filters."""
+    clauses: list[str] = []
+    params: list[str] = []
+    if standard is not None:
+        clauses.append("r.standard_id = ?")
+        params.append(standard)
+    if level is not None:
+        clauses.append("r.level = ?")
+        params.append(level)
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
+
+
 @router.get(
     "",
     summary="List requirements",
@@ -131,15 +144,7 @@ def list_requirements(
     ] = "standard",
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    clauses: list[str] = []
-    params: list[str] = []
-    if standard is not None:
-        clauses.append("r.standard_id = ?")
-        params.append(standard)
-    if level is not None:
-        clauses.append("r.level = ?")
-        params.append(level)
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    where, params = requirement_filter(standard, level)
     direction = " DESC" if sort.startswith("-") else ""
     order = ", ".join(f"{part}{direction}" for part in SORTS[sort.lstrip("-")].split(", "))
     total = db.execute(f"SELECT count(*) FROM requirements r {where}", params).fetchone()[0]
