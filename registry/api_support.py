@@ -24,6 +24,12 @@ API_PREFIX = "/api/v1"
 MAX_LIMIT = 500
 
 
+# A link to an official source, as standards, requirements and patterns cite them.
+class Reference(BaseModel):
+    title: str
+    url: str
+
+
 class ErrorBody(BaseModel):
     status: int = Field(description="The HTTP status code, repeated for clients that only see the body.")
     code: str = Field(description="Stable machine-readable code, e.g. not_found, invalid_parameter.")

@@ -241,56 +241,41 @@ def by_standard(
     return _group_listing(request, db, page, sql, params, sort, format)
 
 
-@router.get("/by-council", summary="Compliance per council", response_model=None, responses=GROUP_RESPONSES)
-def by_council(
-    request: Request,
-    db: Db,
-    page: Paging,
-    standard: StandardFilter = None,
-    sort: GroupSort = "group",
-    format: FormatParam = None,
-) -> Response | dict[str, Any]:
-    sql, params = _grouped_sql(GROUPINGS["council"], standard)
-    return _group_listing(request, db, page, sql, params, sort, format)
+def _type_name(code: str) -> str:
+    return TYPE_NAMES.get(code, code)
 
 
-@router.get("/by-council-type", summary="Compliance per council type", response_model=None, responses=GROUP_RESPONSES)
-def by_council_type(
-    request: Request,
-    db: Db,
-    page: Paging,
-    standard: StandardFilter = None,
-    sort: GroupSort = "group",
-    format: FormatParam = None,
-) -> Response | dict[str, Any]:
-    sql, params = _grouped_sql(GROUPINGS["council_type"], standard)
-    return _group_listing(request, db, page, sql, params, sort, format, name=lambda t: TYPE_NAMES.get(t, t))
+def _grouped_route(grouping: str, name: Callable[[str], str] | None = None) -> Callable[..., Any]:
+    def route(
+        request: Request,
+        db: Db,
+        page: Paging,
+        standard: StandardFilter = None,
+        sort: GroupSort = "group",
+        format: FormatParam = None,
+    ) -> Response | dict[str, Any]:
+        sql, params = _grouped_sql(GROUPINGS[grouping], standard)
+        return _group_listing(request, db, page, sql, params, sort, format, name=name)
+
+    return route
 
 
-@router.get("/by-region", summary="Compliance per region", response_model=None, responses=GROUP_RESPONSES)
-def by_region(
-    request: Request,
-    db: Db,
-    page: Paging,
-    standard: StandardFilter = None,
-    sort: GroupSort = "group",
-    format: FormatParam = None,
-) -> Response | dict[str, Any]:
-    sql, params = _grouped_sql(GROUPINGS["region"], standard)
-    return _group_listing(request, db, page, sql, params, sort, format)
-
-
-@router.get("/by-nation", summary="Compliance per nation", response_model=None, responses=GROUP_RESPONSES)
-def by_nation(
-    request: Request,
-    db: Db,
-    page: Paging,
-    standard: StandardFilter = None,
-    sort: GroupSort = "group",
-    format: FormatParam = None,
-) -> Response | dict[str, Any]:
-    sql, params = _grouped_sql(GROUPINGS["nation"], standard)
-    return _group_listing(request, db, page, sql, params, sort, format)
+# The four roll-ups differ only in what they group by; their operation ids keep these names.
+for _path, _grouping, _summary, _name in (
+    ("/by-council", "council", "Compliance per council", None),
+    ("/by-council-type", "council_type", "Compliance per council type", _type_name),
+    ("/by-region", "region", "Compliance per region", None),
+    ("/by-nation", "nation", "Compliance per nation", None),
+):
+    router.add_api_route(
+        _path,
+        _grouped_route(_grouping, _name),
+        methods=["GET"],
+        name=f"by_{_grouping}",
+        summary=_summary,
+        response_model=None,
+        responses=GROUP_RESPONSES,
+    )
 
 
 @router.get(

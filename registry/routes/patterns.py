@@ -17,11 +17,12 @@ from registry.api_support import (
     Db,
     FormatParam,
     Paging,
+    Reference,
     csv_responses,
     listing,
     not_found,
 )
-from registry.routes.requirements import MAX_OFFSET, Reference
+from registry.routes.requirements import MAX_OFFSET
 
 router = APIRouter(prefix=f"{API_PREFIX}/patterns", tags=["patterns"])
 

@@ -17,6 +17,7 @@ from registry.api_support import (
     Db,
     FormatParam,
     Paging,
+    Reference,
     csv_responses,
     listing,
     not_found,
@@ -34,11 +35,6 @@ SORTS = {
     "level": "CASE r.level WHEN 'must' THEN 0 WHEN 'should' THEN 1 ELSE 2 END",
     "failing": "services_failing",
 }
-
-
-class Reference(BaseModel):
-    title: str
-    url: str
 
 
 class RequirementSummary(BaseModel):

@@ -18,6 +18,7 @@ from registry.api_support import (
     Db,
     FormatParam,
     Paging,
+    Reference,
     csv_responses,
     listing,
     not_found,
@@ -27,11 +28,6 @@ router = APIRouter(prefix=f"{API_PREFIX}/standards", tags=["standards"])
 
 COLUMNS = ["id", "title", "version", "status", "published", "owner", "requirement_count", "services", "compliant"]
 SORTS = {"id": "s.id", "title": "s.title", "published": "s.published", "compliance": "compliance_rate"}
-
-
-class Reference(BaseModel):
-    title: str
-    url: str
 
 
 class StandardSummary(BaseModel):
