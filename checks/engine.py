@@ -33,6 +33,7 @@ class Catalogue:
     _sections: frozenset[str] | None = None
     _resolved: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _known: frozenset[str] | None = None
+    _by_id: dict[str, CompiledRequirement] | None = None
 
     def service_sections(self) -> frozenset[str]:
         """The top-level manifest fields any rule reads (`service.<field>`)."""
@@ -110,13 +111,10 @@ class Catalogue:
         )
 
     def requirement(self, requirement_id: str) -> CompiledRequirement | None:
-        prefix = requirement_id.split("-", 1)[0]
-        for compiled in self.standards.values():
-            if compiled.standard.prefix == prefix:
-                for req in compiled.requirements:
-                    if req.requirement.id == requirement_id:
-                        return req
-        return None
+        # Reporters ask once per finding: index the current standards' requirements once.
+        if self._by_id is None:
+            self._by_id = {r.requirement.id: r for s in self.standards.values() for r in s.requirements}
+        return self._by_id.get(requirement_id)
 
     def requirement_ids(self) -> list[str]:
         return [r.requirement.id for s in self.standards.values() for r in s.requirements]

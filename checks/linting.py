@@ -213,15 +213,19 @@ def _suggest(before: Standard, result: StandardDiff) -> str:
 def _reuse_checks(head: Catalogue, history: History, docs: dict[str, Document], report: LintReport) -> None:
     """An id retired in an earlier version must not come back meaning something else."""
     for sid, compiled in head.standards.items():
+        versions = history.versions(sid)
         past: dict[str, str] = {}
-        for version in history.versions(sid):
+        for version in versions:
             if version.standard is not None:
                 for old in version.standard.requirements:
                     past.setdefault(old.id, old.title)
+        # An id still in the last committed version is being reworded, not reused.
+        latest = versions[-1].standard if versions else None
+        in_latest = {r.id for r in latest.requirements} if latest is not None else set()
         for i, req in enumerate(compiled.requirements):
             rid = req.requirement.id
             title = past.get(rid)
-            if title is not None and title != req.requirement.title and not _in_latest(history, sid, rid):
+            if title is not None and title != req.requirement.title and rid not in in_latest:
                 _add(
                     report,
                     f"standards/{sid}.yaml",
@@ -232,12 +236,6 @@ def _reuse_checks(head: Catalogue, history: History, docs: dict[str, Document], 
                         *_locate(docs.get(sid), ("requirements", i, "id")),
                     ),
                 )
-
-
-def _in_latest(history: History, sid: str, rid: str) -> bool:
-    found = history.versions(sid)
-    latest = found[-1].standard if found else None
-    return latest is not None and any(r.id == rid for r in latest.requirements)
 
 
 def blast_radius(repo: Repository, before: Catalogue, after: Catalogue, as_of: dt.date) -> list[Impact]:
