@@ -20,7 +20,7 @@ from typing import Any
 
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
-from checks.loading import load_file
+from checks.loading import Document, load_file
 from checks.models import Council, Service
 from checks.problems import Problem
 from checks.repository import Repository, Target
@@ -65,15 +65,25 @@ def check_target(target: Target, catalogue: Catalogue, as_of: dt.date, keep_docu
         return result
     if not isinstance(typed, Service):
         return result
-    result.service, result.name, result.sample = typed.id, typed.name, typed.sample
     stem = target.stem if target.kind == "Service" else None
-    problems = reference_problems(typed, catalogue, doc, target.council, stem)
+    return check_service(typed, doc, catalogue, as_of, result, stem)
+
+
+def check_service(
+    service: Service, doc: Document, catalogue: Catalogue, as_of: dt.date, result: FileResult, stem: str | None
+) -> FileResult:
+    """A validated service manifest's references, warnings and results, filled into `result`.
+
+    Shared by files on disk and by manifests posted to the API (which have no file name).
+    """
+    result.service, result.name, result.sample = service.id, service.name, service.sample
+    problems = reference_problems(service, catalogue, doc, result.council, stem)
     if problems:
         result.problems.extend(problems)
         return result
-    council = catalogue.councils.get(target.council) if target.council else None
-    result.warnings = pin_warnings(typed, catalogue, as_of, doc)
-    result.results, result.summaries = evaluate_service(typed, council, catalogue, as_of, document_locator(doc))
+    council = catalogue.councils.get(result.council) if result.council else None
+    result.warnings = pin_warnings(service, catalogue, as_of, doc)
+    result.results, result.summaries = evaluate_service(service, council, catalogue, as_of, document_locator(doc))
     return result
 
 

@@ -25,7 +25,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
+from checks.engine import Catalogue
 from checks.history import matches_spec, version_key
 from checks.loading import MAX_BYTES, Document, decode, parse, position
 from checks.models import Council, Pattern, Service, Standard
@@ -34,6 +34,7 @@ from checks.report_schema import ReportProblem, ReportResult, ReportStandardSumm
 from checks.reporters.json_report import file_json
 from checks.results import FileResult
 from checks.rules import CompiledStandard, compile_standard
+from checks.runner import check_service
 from checks.validation import validate
 from registry.api_support import API_PREFIX, ERROR_RESPONSES, ApiError, Db, ErrorResponse, error_response
 
@@ -206,13 +207,7 @@ def _load(raw: bytes) -> Document:
     text = decode(raw)
     if isinstance(text, Problem):
         raise InvalidManifest([text])
-    try:
-        doc = parse(text)
-    except RecursionError:
-        # libyaml stops nesting at 1,000 levels; building Python values can run out of stack before that.
-        raise InvalidManifest(
-            [Problem("E105", "YAML syntax error: the document nests too deeply", "flatten the structure")]
-        ) from None
+    doc = parse(text)  # too-deep nesting comes back as a problem (E112), like every other
     if isinstance(doc, list):
         raise InvalidManifest(doc)
     problem = _size_problem(doc.root)
@@ -222,20 +217,15 @@ def _load(raw: bytes) -> Document:
 
 
 def check_manifest(raw: bytes, catalogue: Catalogue, council_id: str | None, as_of: dt.date) -> dict[str, Any]:
-    """The same steps as `checks.runner.check_target` for a service, on bytes instead of a file."""
+    """`standards check` for one service manifest sent as bytes instead of a file."""
     doc = _load(raw)
     typed = validate(doc, "Service")
     if isinstance(typed, list):
         raise InvalidManifest(typed)
     assert isinstance(typed, Service)
-    result = FileResult(path="", kind=typed.kind, council=council_id)
-    result.service, result.name, result.sample = typed.id, typed.name, typed.sample
-    problems = reference_problems(typed, catalogue, doc, council_id, None)
-    if problems:
-        raise InvalidManifest(problems)
-    council = catalogue.councils.get(council_id) if council_id else None
-    result.warnings = pin_warnings(typed, catalogue, as_of, doc)
-    result.results, result.summaries = evaluate_service(typed, council, catalogue, as_of, document_locator(doc))
+    result = check_service(typed, doc, catalogue, as_of, FileResult(path="", kind=typed.kind, council=council_id), None)
+    if result.problems:
+        raise InvalidManifest(result.problems)
     record: dict[str, Any] = json.loads(file_json(result))
     del record["path"]
     return {**record, "as_of": as_of.isoformat()}
