@@ -215,6 +215,13 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as exc:
+        # A file or folder the command was pointed at cannot be written or read (a report,
+        # the index, the schemas): the command could not run, which is exit code 2.
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: could not use{where}: {exc.strerror or exc}", file=sys.stderr)
+        print("  check that the folder exists and that you may write to it", file=sys.stderr)
+        sys.exit(int(ExitCode.USAGE))
 
 
 if __name__ == "__main__":

@@ -39,3 +39,17 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     parallel = run_standards("check", "--as-of", AS_OF, "--format", "json", "--jobs", "2", cwd=repo)
     assert serial.returncode == parallel.returncode == 1
     assert serial.stdout == parallel.stdout
+
+
+def test_unwritable_output_is_a_clear_usage_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    for args in (
+        ("check", "--as-of", AS_OF, "--output", str(blocked / "report.json")),
+        ("schema", "--out", str(blocked / "schemas")),
+        ("index", "build", "--as-of", AS_OF, "--output", str(blocked / "index.sqlite")),
+    ):
+        proc = run_standards(*args, cwd=MINI)
+        assert proc.returncode == 2, args
+        assert f"error: could not use {blocked}" in proc.stderr
+        assert "Traceback" not in proc.stderr
