@@ -1,6 +1,6 @@
 """Write a repository-shaped tree of synthetic service manifests for benchmarks.
 
-    python benchmarks/generate.py --count 10000 --out /tmp/tree [--seed 0] [--verify]
+    python benchmarks/generate.py --count 10000 --out /tmp/tree [--seed 0] [--councils N] [--verify]
 
 The tree holds the project's real standards and patterns (copied from
 `standards/`), one `council.yaml` per council used and `--count` service
@@ -89,8 +89,14 @@ class LgslService:
     description: str
 
 
-def load_councils(data: Path) -> list[CouncilRow]:
-    """Current councils from mySociety's register whose type the Council model accepts."""
+def load_councils(data: Path, former: bool = False) -> list[CouncilRow]:
+    """Current councils from mySociety's register whose type the Council model accepts, sorted by slug.
+
+    With `former`, the councils the register lists as no longer current (merged
+    into unitaries since 2019) follow, also sorted: real names and codes for
+    benchmarks that need more councils than exist today. Current councils keep
+    the same slugs either way.
+    """
     homepages: dict[str, str] = {}
     govuk = data / "govuk_local_authorities.csv"
     if govuk.is_file():
@@ -99,11 +105,14 @@ def load_councils(data: Path) -> list[CouncilRow]:
                 url = (row.get("homepage_url") or "").strip().rstrip("/")
                 if row.get("gss") and url.startswith("http"):
                     homepages[row["gss"]] = url
-    councils: list[CouncilRow] = []
-    seen: set[str] = set()
     with (data / "uk_local_authorities.csv").open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            if row["current-authority"] != "True" or row["local-authority-type"] not in COUNCIL_TYPES:
+        rows = list(csv.DictReader(f))
+    seen: set[str] = set()
+
+    def pick(current: bool) -> list[CouncilRow]:
+        councils: list[CouncilRow] = []
+        for row in rows:
+            if (row["current-authority"] == "True") != current or row["local-authority-type"] not in COUNCIL_TYPES:
                 continue
             gss, code = row["gss-code"], row["local-authority-code"]
             if not re.fullmatch(r"[ENSWK]\d{8}", gss) or not re.fullmatch(r"[A-Z]{3}", code):
@@ -126,8 +135,11 @@ def load_councils(data: Path) -> list[CouncilRow]:
                     website=homepages.get(gss),
                 )
             )
-    councils.sort(key=lambda c: c.slug)
-    return councils
+        councils.sort(key=lambda c: c.slug)
+        return councils
+
+    current = pick(current=True)
+    return current + pick(current=False) if former else current
 
 
 def load_lgsl(data: Path) -> list[LgslService]:
@@ -547,13 +559,23 @@ def copy_standards(out: Path) -> None:
         shutil.copyfile(path, out / "standards" / "patterns" / path.name)
 
 
-def generate(out: Path, count: int, seed: int = 0) -> None:
-    """Write `count` service manifests (and their councils and the standards) under `out`."""
+def generate(out: Path, count: int, seed: int = 0, councils: int | None = None) -> None:
+    """Write `count` service manifests (and their councils and the standards) under `out`.
+
+    Manifests are dealt round the councils in turn: every current council by
+    default, or the first `councils` of them (former councils after the current
+    ones when more are asked for), so `councils=400, count=100_000` gives each
+    council 250 services.
+    """
     out = Path(out)
     data = shared_data_dir()
-    councils = load_councils(data)
+    pool = load_councils(data, former=councils is not None)
+    if councils is not None:
+        if not 1 <= councils <= len(pool):
+            raise SystemExit(f"--councils must be between 1 and {len(pool)} (the councils in the register)")
+        pool = pool[:councils]
     lgsl = load_lgsl(data)
-    if not councils or not lgsl:
+    if not pool or not lgsl:
         raise SystemExit(f"no councils or LGSL services found in {data}")
     copy_standards(out)
     rules = read_rules(out)
@@ -561,8 +583,8 @@ def generate(out: Path, count: int, seed: int = 0) -> None:
     orders: dict[str, list[int]] = {}
     written: set[str] = set()
     for index in range(count):
-        council = councils[index % len(councils)]
-        nth = index // len(councils)
+        council = pool[index % len(pool)]
+        nth = index // len(pool)
         order = orders.get(council.slug)
         if order is None:
             # Each council gets its own order of LGSL services, so its service ids never clash.
@@ -628,10 +650,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, required=True, help="service manifests to write")
     parser.add_argument("--out", type=Path, required=True, help="folder to write the tree into")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--councils",
+        type=int,
+        help="deal the manifests round this many councils (default: every current council, 382); "
+        "above 382, former councils make up the number",
+    )
     parser.add_argument("--verify", action="store_true", help="run `standards check` and fail on invalid files")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    generate(args.out, args.count, args.seed)
+    generate(args.out, args.count, args.seed, args.councils)
     elapsed = time.perf_counter() - start
     files = service_files(args.out)
     size = sum(p.stat().st_size for p in files)

@@ -197,13 +197,39 @@ def serve(
     run(root, index, host, port, workers, site_dir if site_dir.is_dir() else None)
 
 
+site_app = typer.Typer(help="The playbook site (MkDocs Material, from site/).", no_args_is_help=True)
+app.add_typer(site_app, name="site")
+
+
+@site_app.command("build")
+def site_build(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the site.")] = Path("build/site"),
+    index: Annotated[Path, typer.Option("--index", help="The index to build from (built if missing or stale).")] = (
+        DEFAULT_INDEX
+    ),
+) -> None:
+    """Build the playbook site from the index, strictly, and swap it in atomically."""
+    from registry.site_build import SiteBuildError, build_site
+
+    try:
+        summary = build_site(Path.cwd(), output, index)
+    except SiteBuildError as exc:
+        typer.echo(f"error: the site was not built (the old one, if any, is unchanged):\n{exc}", err=True)
+        raise typer.Exit(int(ExitCode.USAGE)) from None
+    typer.echo(
+        f"built {summary.pages} pages into {summary.output} in {summary.seconds:.1f}s (index {summary.index_state})"
+    )
+
+
 def _register_subcommands() -> None:
     # Kept in their own modules; registered here so `standards --help` lists every verb.
+    from registry.insights_cli import insights_app
     from registry.ownership_cli import codeowners, ownership
     from registry.scaffold_cli import new_app
 
     app.add_typer(new_app, name="new", help="Scaffold a council folder or a service manifest to fill in.")
     app.command()(codeowners)
+    app.add_typer(insights_app, name="insights")
     app.command()(ownership)
 
 

@@ -27,10 +27,12 @@ from checks.results import FileResult, Outcome
 from checks.runner import plan as make_plan
 from checks.runner import run_plan
 from registry import __version__
+from registry.insights import OPEN_FORMATS
+from registry.registers import lgsl_services
 
 log = logging.getLogger("registry.index")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 LICENCE = "Open Government Licence v3.0 for the standards; manifests as published by each council"
 _LETTER = {
     Outcome.PASS: "P",
@@ -119,6 +121,9 @@ def _build(
             conn.execute("PRAGMA synchronous = OFF")
             conn.executescript(schema_sql())
             _write_catalogue(conn, work.catalogue, history_root if (history_root / ".git").exists() else None)
+            conn.executemany(
+                "INSERT INTO lgsl VALUES (?, ?, ?)", [(e.id, e.label, e.function) for e in lgsl_services().values()]
+            )
             councils, services, invalid = _write_manifests(conn, work.broken, run_plan(work, as_of, jobs), as_of)
             meta = {
                 "commit": commit or "",
@@ -304,6 +309,7 @@ _INSERT = {
     "service_patterns": "INSERT OR IGNORE INTO service_patterns VALUES (?, ?)",
     "suppliers": "INSERT INTO suppliers VALUES (?,?,?,?,?,?)",
     "service_standards": "INSERT INTO service_standards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "service_facts": "INSERT INTO service_facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "findings": "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
     "waivers": "INSERT INTO waivers VALUES (?,?,?,?,?,?)",
     "evidence": "INSERT INTO evidence VALUES (?,?,?,?,?,?)",
@@ -381,7 +387,11 @@ def _service_rows(result: FileResult, as_of: dt.date, pending: dict[str, list[tu
         for x in s["suppliers"]
     )
     by_standard: dict[str, list[str]] = {}
+    musts_applicable = musts_met = 0
     for r in result.results:
+        if r.level == "must" and r.outcome is not Outcome.NOT_APPLICABLE:
+            musts_applicable += 1
+            musts_met += r.outcome is Outcome.PASS or r.outcome is Outcome.WAIVED
         by_standard.setdefault(r.standard, []).append(_LETTER[r.outcome])
         if r.outcome is not Outcome.PASS and r.outcome is not Outcome.NOT_APPLICABLE:
             pending["findings"].append(
@@ -404,6 +414,26 @@ def _service_rows(result: FileResult, as_of: dt.date, pending: dict[str, list[tu
             "".join(by_standard.get(x.standard, [])),
         )
         for x in summaries
+    )
+    data = s["data"]
+    data_standards = set(data.get("standards") or ())
+    pending["service_facts"].append(
+        (
+            key,
+            result.council,
+            s.get("lgsl"),
+            int(compliant),
+            musts_applicable,
+            musts_met,
+            int(data.get("open_api") is not None),
+            int(bool(data.get("is_directory"))),
+            int(bool(data.get("handles_addresses"))),
+            int("open-referral-uk" in data_standards),
+            int("uprn" in data_standards),
+            int("usrn" in data_standards),
+            int(any(f in OPEN_FORMATS for f in data.get("export_formats") or ())),
+            int(bool(data.get("proprietary_format"))),
+        )
     )
     today = as_of.isoformat()
     pending["waivers"].extend(

@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -219,3 +219,34 @@ CREATE VIRTUAL TABLE search USING fts5(
 CREATE INDEX services_council_scores ON services(council_id, compliant, score, failed_must, failed_should);
 -- ... and compliance per standard, for one council (standard_id IN, then the council's key range) or overall.
 CREATE INDEX service_standards_scores ON service_standards(standard_id, service_key, compliant, score, failed_must);
+
+-- Narrow per-service facts for the sector insights (registry/insights.py), so that figures over
+-- 100,000 services are GROUP BYs over small rows rather than JSON reads of services.manifest_json.
+CREATE TABLE service_facts (
+    service_key        TEXT PRIMARY KEY REFERENCES services(key),
+    council_id         TEXT NOT NULL,
+    lgsl               INTEGER,
+    compliant          INTEGER NOT NULL,  -- as services.compliant
+    musts_applicable   INTEGER NOT NULL,  -- must results over the applicable standards, not-applicable ones left out
+    musts_met          INTEGER NOT NULL,  -- of those, passed or waived
+    open_api           INTEGER NOT NULL,  -- data.open_api is declared
+    is_directory       INTEGER NOT NULL,  -- data.is_directory
+    handles_addresses  INTEGER NOT NULL,  -- data.handles_addresses
+    open_referral_uk   INTEGER NOT NULL,  -- `open-referral-uk` in data.standards
+    uprn               INTEGER NOT NULL,  -- `uprn` in data.standards
+    usrn               INTEGER NOT NULL,  -- `usrn` in data.standards
+    open_export        INTEGER NOT NULL,  -- data.export_formats holds an open format (registry/insights.py OPEN_FORMATS)
+    proprietary_format INTEGER NOT NULL   -- data.proprietary_format
+) WITHOUT ROWID;
+CREATE INDEX service_facts_lgsl ON service_facts(lgsl, council_id);
+
+-- The Local Government Service List shipped in registry/data/lgsl.csv, with each service's
+-- top-level ESD function (the project's keyword classification; empty when none applies).
+CREATE TABLE lgsl (
+    id       INTEGER PRIMARY KEY,
+    label    TEXT NOT NULL,
+    function TEXT NOT NULL
+);
+
+-- Procurement windows: contracts by end date.
+CREATE INDEX suppliers_contract_end ON suppliers(contract_end);

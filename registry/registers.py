@@ -104,11 +104,14 @@ def suggest_councils(query: str, limit: int = 5) -> list[CouncilEntry]:
 class LgslEntry:
     id: int
     label: str
+    function: str = ""  # top-level ESD function, by the project's keyword rules (registry/data/README.md)
 
 
 @functools.cache
 def lgsl_services() -> dict[int, LgslEntry]:
-    return {int(row["id"]): LgslEntry(int(row["id"]), row["label"]) for row in _rows("lgsl.csv")}
+    return {
+        int(row["id"]): LgslEntry(int(row["id"]), row["label"], row.get("function") or "") for row in _rows("lgsl.csv")
+    }
 
 
 def lgsl_label(code: int) -> str | None:

@@ -7,7 +7,9 @@ borough, metropolitan district, Scottish council, Welsh principal area,
 Northern Ireland district, and the City of London Corporation) from mySociety's register of UK local authorities
 (CC BY 4.0), joined to GOV.UK local-links-manager's council list (MIT, Crown
 copyright) for the web address and slug. lgsl.csv: the Local Government
-Service List's ids and labels (esd-toolkit, Open Government Licence).
+Service List's ids and labels (esd-toolkit, Open Government Licence), with the
+top-level ESD function each belongs to by the project's own keyword rules
+(scripts/lgsl_functions.py).
 See registry/data/README.md for the credits.
 
 The output is sorted and written the same way on every run, so `--check`
@@ -23,13 +25,15 @@ import re
 import sys
 from pathlib import Path
 
+from lgsl_functions import classify
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "registry" / "data"
 
 COUNCIL_TYPES = ("CTY", "NMD", "UA", "LBO", "MD", "SCO", "WPA", "NID", "CC")
 COUNCIL_COLUMNS = ("register_code", "gss_code", "name", "nice_name", "type", "nation", "region", "website", "slug")
-LGSL_COLUMNS = ("id", "label")
+LGSL_COLUMNS = ("id", "label", "function")
 
 
 def slugify(text: str) -> str:
@@ -86,6 +90,8 @@ def lgsl_rows(data: Path) -> list[dict[str, str]]:
         for row in _read(data / "lgsl_services_2015.csv")
         if row["Identifier"].strip().isdigit()
     ]
+    for row in rows:
+        row["function"] = classify(row["label"])
     rows.sort(key=lambda row: int(row["id"]))
     return rows
 

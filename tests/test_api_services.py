@@ -87,10 +87,10 @@ def test_services_list_pages_with_totals_and_links(api, db) -> None:
     r = api.get("/api/v1/services", params={"limit": 5, "offset": 10})
     assert r.status_code == 200
     body = r.json()
-    assert body["total"] == total == 38 and body["limit"] == 5 and body["offset"] == 10 and len(body["items"]) == 5
+    assert body["total"] == total == 66 and body["limit"] == 5 and body["offset"] == 10 and len(body["items"]) == 5
     assert r.headers["x-total-count"] == str(total)
     links = r.headers["link"]
-    for rel, offset in (("first", 0), ("prev", 5), ("next", 15), ("last", 35)):
+    for rel, offset in (("first", 0), ("prev", 5), ("next", 15), ("last", 65)):
         assert f'offset={offset}&limit=5>; rel="{rel}"' in links
     assert list(body["items"][0]) == SERVICE_COLUMNS
     everything = [
@@ -362,8 +362,9 @@ def test_council_unknown_and_malformed(api) -> None:
 def test_councils_list_pages_and_matches_each_council(api, db) -> None:
     r = api.get("/api/v1/councils", params={"limit": 3, "offset": 3})
     body = r.json()
-    assert body["total"] == 7 and [c["id"] for c in body["items"]] == ["edinburgh", "kent", "maidstone"]
-    assert 'rel="prev"' in r.headers["link"] and 'rel="next"' in r.headers["link"] and r.headers["x-total-count"] == "7"
+    assert body["total"] == 10 and [c["id"] for c in body["items"]] == ["cardiff", "edinburgh", "kent"]
+    assert 'rel="prev"' in r.headers["link"] and 'rel="next"' in r.headers["link"]
+    assert r.headers["x-total-count"] == "10"
     everything = api.get("/api/v1/councils").json()["items"]
     for item in everything:
         want = _council_expectations(db, item["id"])
@@ -372,7 +373,7 @@ def test_councils_list_pages_and_matches_each_council(api, db) -> None:
         assert "owners" not in item
     assert everything[0] == {
         k: v
-        for k, v in api.get("/api/v1/councils/bristol").json().items()
+        for k, v in api.get("/api/v1/councils/belfast").json().items()
         if k not in ("owners", "path", "failed_must", "failed_should")
     }
 
@@ -380,8 +381,9 @@ def test_councils_list_pages_and_matches_each_council(api, db) -> None:
 @pytest.mark.parametrize(
     ("params", "ids"),
     [
-        ({"type": "UA"}, ["bristol"]),
-        ({"type": "NID"}, []),
+        ({"type": "UA"}, ["bristol", "nottingham"]),
+        ({"type": "NID"}, ["belfast"]),
+        ({"type": "CC"}, []),
         ({"nation": "Wales"}, ["cardiff"]),
         ({"nation": "Scotland", "type": "SCO"}, ["edinburgh"]),
         ({"region": "south east"}, ["kent", "maidstone"]),
@@ -410,11 +412,11 @@ def test_councils_sort(api) -> None:
 def test_councils_csv_flattens_the_summary(api) -> None:
     r = api.get("/api/v1/councils", params={"format": "csv"})
     columns, rows = _csv(r.text)
-    assert columns == COUNCIL_COLUMNS and len(rows) == 7
-    bristol = api.get("/api/v1/councils/bristol").json()
+    assert columns == COUNCIL_COLUMNS and len(rows) == 10
+    belfast = api.get("/api/v1/councils/belfast").json()
     row = rows[0]
-    assert row["id"] == "bristol" and row["sample"] == "true" and int(row["services"]) == bristol["services"]
-    standards = bristol["standards"]
+    assert row["id"] == "belfast" and row["sample"] == "true" and int(row["services"]) == belfast["services"]
+    standards = belfast["standards"]
     assert int(row["standards_all_compliant"]) == sum(s["compliant"] == s["services"] for s in standards.values())
     rates = {k: s["compliant"] / s["services"] for k, s in standards.items()}
     assert rates[row["weakest_standard"]] == min(rates.values())
@@ -457,17 +459,17 @@ def test_a_councils_services(api, db) -> None:
 def test_overall_compliance(api, db) -> None:
     services = db.execute("SELECT compliant, score, failed_must FROM services").fetchall()
     body = api.get("/api/v1/compliance").json()
-    assert body["standard"] is None and body["services"] == len(services) == 38
+    assert body["standard"] is None and body["services"] == len(services) == 66
     assert body["compliant"] == sum(r["compliant"] for r in services)
-    assert body["compliance_rate"] == round(body["compliant"] / 38, 4)
-    assert body["score"] == round(sum(r["score"] for r in services) / 38, 4)
+    assert body["compliance_rate"] == round(body["compliant"] / 66, 4)
+    assert body["score"] == round(sum(r["score"] for r in services) / 66, 4)
     assert body["failed_must"] == sum(r["failed_must"] for r in services)
     assert [g["group"] for g in body["by_standard"]] == sorted(r[0] for r in db.execute("SELECT id FROM standards"))
     assert body["by_standard"] == api.get("/api/v1/compliance/by-standard").json()["items"]
 
     privacy = api.get("/api/v1/compliance", params={"standard": "privacy"}).json()
     rows = db.execute("SELECT compliant, failed_must FROM service_standards WHERE standard_id = 'privacy'").fetchall()
-    assert privacy["services"] == len(rows) == 35 and privacy["compliant"] == sum(r["compliant"] for r in rows)
+    assert privacy["services"] == len(rows) == 59 and privacy["compliant"] == sum(r["compliant"] for r in rows)
     assert [g["group"] for g in privacy["by_standard"]] == ["privacy"]
     nothing = api.get("/api/v1/compliance", params={"standard": "nope"}).json()
     assert nothing["services"] == 0 and nothing["compliance_rate"] is None and nothing["by_standard"] == []
@@ -481,7 +483,7 @@ def test_rollup_by_council_type_hand_counted(api, db) -> None:
         if r["type"] == "UA"
     ]
     groups = {g["group"]: g for g in api.get("/api/v1/compliance/by-council-type").json()["items"]}
-    assert set(groups) == {"CTY", "LBO", "MD", "NMD", "SCO", "UA", "WPA"}
+    assert set(groups) == {"CTY", "LBO", "MD", "NID", "NMD", "SCO", "UA", "WPA"}
     assert groups["UA"] == {
         "group": "UA",
         "name": "Unitary authority",
@@ -491,7 +493,7 @@ def test_rollup_by_council_type_hand_counted(api, db) -> None:
         "score": round(sum(r["score"] for r in rows) / len(rows), 4),
         "failed_must": sum(r["failed_must"] for r in rows),
     }
-    assert sum(g["services"] for g in groups.values()) == 38
+    assert sum(g["services"] for g in groups.values()) == 66
 
 
 def test_rollup_by_nation_for_one_standard_hand_counted(api, db) -> None:
@@ -502,9 +504,10 @@ def test_rollup_by_nation_for_one_standard_hand_counted(api, db) -> None:
         if nation[r["service_key"].split("/")[0]] == "England"
     ]
     body = api.get("/api/v1/compliance/by-nation", params={"standard": "accessibility"}).json()
-    assert [g["group"] for g in body["items"]] == ["England", "Scotland", "Wales"] and body["total"] == 3
+    assert [g["group"] for g in body["items"]] == ["England", "Northern Ireland", "Scotland", "Wales"]
+    assert body["total"] == 4
     england = body["items"][0]
-    assert england["services"] == len(rows) == 28
+    assert england["services"] == len(rows) == 48
     assert england["compliant"] == sum(r["compliant"] for r in rows)
     assert england["score"] == round(sum(r["score"] for r in rows) / len(rows), 4)
     assert england["failed_must"] == sum(r["failed_must"] for r in rows)
@@ -522,7 +525,7 @@ def test_rollups_by_council_and_region_agree_with_councils(api) -> None:
     by_region = api.get("/api/v1/compliance/by-region").json()
     assert {g["group"]: g["services"] for g in by_region["items"]} == dict(regions)
     one = api.get("/api/v1/compliance/by-council", params={"standard": "api-standard"}).json()
-    assert sum(g["services"] for g in one["items"]) == 6
+    assert sum(g["services"] for g in one["items"]) == 11
     assert all(g["services"] == councils[g["group"]]["standards"]["api-standard"]["services"] for g in one["items"])
 
 
@@ -573,7 +576,7 @@ def test_requirements_ranked_by_most_failed(api, db) -> None:
             0
         ]
     )
-    assert all(i["standard"] == "privacy" and i["level"] == "must" and i["checked"] == 35 for i in musts["items"])
+    assert all(i["standard"] == "privacy" and i["level"] == "must" and i["checked"] == 59 for i in musts["items"])
     by_id = api.get("/api/v1/compliance/requirements", params={"sort": "requirement", "limit": 3}).json()["items"]
     assert [i["requirement"] for i in by_id] == sorted(
         fails | {r[0]: 0 for r in db.execute("SELECT id FROM requirements")}

@@ -19,15 +19,18 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from gitrepo import init_repo
 
-from conftest import FIXTURES
+from conftest import FIXTURES, MINI
 from registry.api import create_app
 
 GOLDEN = FIXTURES / "openapi.json"
 
 # The operations that may refuse schema-valid input, and why:
 #   search: `q` of only punctuation is a valid string with no words to look for (400 empty_query);
-#   validate: the body's schema is "a string", and most strings are not valid manifests (422), or too big (413).
+#   validate: the body's schema is "a string", and most strings are not valid manifests (422), or too big (413);
+#   insights/trend: `since` after `until` is two valid dates in the wrong order (400); an app not started
+#   from a clone of the registry would have no history to read (503).
 SCHEMATHESIS_CONFIG = """
 [[operations]]
 include-path = "/api/v1/search"
@@ -36,6 +39,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 400]
 [[operations]]
 include-path = "/api/v1/validate"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 413, 422]
+
+[[operations]]
+include-path = "/api/v1/insights/trend"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 503]
 """
 
 
@@ -73,15 +80,18 @@ def test_docs_page_is_served(api) -> None:
 
 
 @pytest.fixture(scope="module")
-def live_url(shipped_index: Path) -> Iterator[str]:
+def live_url(shipped_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served by uvicorn on a free port of 127.0.0.1, in a background thread."""
+    # The insights trend reads Git history: a small real repository, so fuzzing reaches it.
+    history = init_repo(tmp_path_factory.mktemp("trend") / "repo", MINI)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Accepted connections inherit this; without it, keep-alive requests stall ~40 ms on delayed ACKs.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(shipped_index), log_level="warning", lifespan="off"))
+    app = create_app(shipped_index, settings={"repo_root": str(history)})
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

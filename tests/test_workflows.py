@@ -188,14 +188,20 @@ def test_main_workflow_publishes_the_site_and_checks_everything() -> None:
     check_runs = "\n".join(step.get("run", "") for step in jobs["check"]["steps"])
     assert "standards check --format markdown" in check_runs and "$GITHUB_STEP_SUMMARY" in check_runs
 
-    site_runs = "\n".join(step.get("run", "") for step in jobs["site"]["steps"])
-    assert "if [ -f site/mkdocs.yml ]" in site_runs and "standards site build" in site_runs
-    assert any("upload-pages-artifact" in step.get("uses", "") for step in jobs["site"]["steps"])
-    assert "permissions" not in jobs["site"] and "permissions" not in jobs["check"]
+    site = jobs["site"]
+    assert site["steps"][0]["uses"].startswith("actions/checkout@")
+    assert site["steps"][0]["with"]["fetch-depth"] == 0, "the playbook's version history needs full history"
+    assert any(step.get("run", "").strip() == "standards site build" for step in site["steps"])
+    uploads = [step for step in site["steps"] if "upload-pages-artifact" in step.get("uses", "")]
+    assert len(uploads) == 1 and uploads[0]["with"]["path"] == "build/site"
+    assert "permissions" not in site and "permissions" not in jobs["check"]
 
     deploy = jobs["deploy"]
+    assert deploy["needs"] == "site"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert any("deploy-pages" in step.get("uses", "") for step in deploy["steps"])
+    assert deploy["environment"]["name"] == "github-pages"
+    uses = [step.get("uses", "").split("@")[0] for step in deploy["steps"]]
+    assert uses == ["actions/configure-pages", "actions/deploy-pages"]
 
 
 # --- the composite action, run for real ---------------------------------------

@@ -1,0 +1,200 @@
+"""How long the playbook site takes to build at sector scale, against a plain MkDocs build.
+
+    python benchmarks/site_build.py [--councils 400] [--per-council 250] [--seed 0] [--keep DIR] [--repeat 1]
+
+In one run, on one generated tree (benchmarks/generate.py, `--councils` x
+`--per-council` service manifests, real standards and patterns):
+
+- `git init` and one commit, so the site sees a repository as CI does (not timed);
+- `standards index build --as-of 2026-11-01` once (timed and printed on its own:
+  the index is a prerequisite, not part of the site target);
+- `standards site build`, as a user runs it, timed: the whole site, hand-written
+  pages plus every generated page (playbook, patterns, councils, badges,
+  dashboard, schema reference);
+- `mkdocs build` of the hand-written pages alone, timed: the same `site/mkdocs.yml`
+  with its `hooks:` taken out (and `strict` off, since the hand-written pages
+  link to generated ones), into a separate folder.
+
+It prints both times and their ratio, the size and page count of each output,
+and the load average before and after. Target (issue 5): the full build under
+2 minutes for 400 councils x 250 services on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import AS_OF, PROJECT, describe_checkout, generate, standards_command
+
+TARGET_SECONDS = 120.0
+MARKER = ".benchmark-site-tree.json"
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Benchmark",
+    "GIT_AUTHOR_EMAIL": "benchmark@example.org",
+    "GIT_COMMITTER_NAME": "Benchmark",
+    "GIT_COMMITTER_EMAIL": "benchmark@example.org",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(tree: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=tree, env={**os.environ, **GIT_ENV}, check=True, capture_output=True, text=True)
+
+
+def copy_site(tree: Path) -> None:
+    """The project's site sources and JSON Schemas, so the site built is the real one."""
+    for name in ("site", "schemas"):
+        target = tree / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(PROJECT / name, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def ensure_tree(folder: Path, councils: int, per_council: int, seed: int) -> str:
+    """A generated Git repository in `folder`, reused when made with the same settings."""
+    wanted = {"councils": councils, "per_council": per_council, "seed": seed}
+    marker = folder / MARKER
+    if marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
+        copy_site(tree=folder)  # the site may have changed since; the manifests have not
+        git(folder, "add", "-A")
+        git(folder, "commit", "-q", "--allow-empty", "-m", "the project's current site")
+        return "reused"
+    if marker.is_file():
+        shutil.rmtree(folder)
+    elif folder.exists() and any(folder.iterdir()):
+        raise SystemExit(f"{folder} is not empty and was not made by this script; choose another --keep folder")
+    start = time.perf_counter()
+    generate(folder, councils * per_council, seed, councils=councils)
+    copy_site(folder)
+    (folder / ".gitignore").write_text(f"build/\n{MARKER}\n", encoding="utf-8")
+    made = time.perf_counter() - start
+    start = time.perf_counter()
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "generated tree")
+    marker.write_text(json.dumps(wanted), encoding="utf-8")
+    return f"generated in {made:.1f}s, committed in {time.perf_counter() - start:.1f}s"
+
+
+def timed(cmd: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed (exit {proc.returncode}) in {cwd}:\n{proc.stdout}\n{proc.stderr}")
+    return seconds
+
+
+def plain_config(tree: Path, out: Path) -> Path:
+    """site/mkdocs.yml without its hooks (no generated pages), building into `out`.
+
+    Edited as text, not loaded and dumped: MkDocs configs use `!!python/name:` tags that a
+    safe YAML round trip would lose. The copy sits beside the original so relative paths
+    (docs_dir, custom_dir) mean the same.
+    """
+    text = (tree / "site" / "mkdocs.yml").read_text(encoding="utf-8")
+    # Drop the top-level `hooks:` key and its indented list.
+    text, hooks = re.subn(r"^hooks:[^\n]*\n(?:(?:[ \t]+[^\n]*|[ \t]*)\n)*", "", text, flags=re.MULTILINE)
+    if hooks != 1:
+        raise SystemExit("site/mkdocs.yml has no top-level `hooks:` key to take out; update this benchmark")
+    text = re.sub(r"^(strict|site_dir):[^\n]*\n", "", text, flags=re.MULTILINE)
+    text += f"\nstrict: false\nsite_dir: {json.dumps(str(out))}\n"
+    config = tree / "site" / "mkdocs-plain.yml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def output_stats(folder: Path) -> tuple[int, int, int]:
+    """(bytes, files, HTML pages) under a built site."""
+    size = files = pages = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            files += 1
+            size += path.stat().st_size
+            pages += path.suffix == ".html"
+    return size, files, pages
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--councils", type=int, default=400)
+    parser.add_argument("--per-council", type=int, default=250, help="service manifests per council")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="generate into (or reuse) a tree in this folder")
+    parser.add_argument("--repeat", type=int, default=1, help="time each build N times; keep the best")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when the target is missed")
+    args = parser.parse_args(argv)
+    args.repeat = max(1, args.repeat)
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    if not mkdocs.is_file():
+        raise SystemExit(f"mkdocs is not installed beside {sys.executable}: pip install -e .")
+
+    with tempfile.TemporaryDirectory(prefix="standards-site-bench-") as tmp:
+        base = (args.keep or Path(tmp)).resolve()
+        tree = base / f"site-tree-{args.councils}x{args.per_council}-seed{args.seed}"
+        how = ensure_tree(tree, args.councils, args.per_council, args.seed)
+        services = args.councils * args.per_council
+        print(f"tree: {tree} ({how}): {args.councils} councils x {args.per_council} = {services} services")
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before timing, "
+            f"Python {sys.version.split()[0]}; project {describe_checkout()}",
+            flush=True,
+        )
+
+        index = tree / "build" / "index.sqlite"
+        index_seconds = timed(
+            [*standards_command(), "index", "build", "--as-of", AS_OF.isoformat(), "--output", str(index)], tree
+        )
+        print(f"index build (once, not part of the target): {index_seconds:.1f} s", flush=True)
+        built = index.stat().st_mtime_ns
+
+        site_out = tree / "build" / "site"
+        plain_out = Path(tmp) / "plain-site"
+        config = plain_config(tree, plain_out)
+        site_runs, plain_runs = [], []
+        for _ in range(args.repeat):
+            site_runs.append(timed([*standards_command(), "site", "build", "--index", str(index)], tree))
+            plain_runs.append(timed([str(mkdocs), "build", "--quiet", "-f", str(config)], tree))
+            print(f"  site build {site_runs[-1]:.1f} s, plain mkdocs build {plain_runs[-1]:.1f} s", flush=True)
+        if index.stat().st_mtime_ns != built:
+            raise SystemExit("`standards site build` rebuilt the index, so its time includes an index build")
+        site_size, site_files, site_pages = output_stats(site_out)
+        plain_size, plain_files, plain_pages = output_stats(plain_out)
+        config.unlink()
+
+    site_seconds, plain_seconds = min(site_runs), min(plain_runs)
+    print()
+    print(f"== results {dt.date.today().isoformat()}: {args.councils} councils x {args.per_council} services")
+    print(f"load average after: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other work skews wall times)")
+    print(f"index build: {index_seconds:.1f} s (not part of the target)")
+    print(
+        f"standards site build: {site_seconds:.1f} s; {site_pages} pages, {site_files} files, {site_size / 1e6:.1f} MB"
+    )
+    print(
+        f"plain mkdocs build (hand-written pages only): {plain_seconds:.2f} s; {plain_pages} pages, "
+        f"{plain_files} files, {plain_size / 1e6:.1f} MB"
+    )
+    print(f"ratio site/plain: {site_seconds / plain_seconds:.1f}")
+    met = site_seconds < TARGET_SECONDS
+    print(
+        f"site build {site_seconds:.1f} s (target < {TARGET_SECONDS:.0f} s at 400 x 250) {'met' if met else 'MISSED'}"
+    )
+    if args.strict and not met:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

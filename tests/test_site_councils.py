@@ -1,0 +1,496 @@
+"""The site's council pages, badges, dashboard and charts (site/generator/sitegen_*.py).
+
+The generator modules are plain files, not a package (site/ must never shadow Python's
+`site`), so they are loaded by path. Figures are checked against the registry API's own
+roll-ups over the same index, and escaping against an index built from a hostile manifest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import importlib.util
+import re
+import shutil
+import sqlite3
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from conftest import AS_OF, ROOT
+
+GENERATOR = ROOT / "site" / "generator"
+SVG = "{http://www.w3.org/2000/svg}"
+MODULES = ("sitegen_common", "sitegen_charts", "sitegen_councils", "sitegen_dashboard")
+
+
+@pytest.fixture(scope="module")
+def gen() -> Iterator[dict[str, ModuleType]]:
+    """The generator modules, loaded by path under their bare names (as the MkDocs hook imports them)."""
+    saved = {name: sys.modules.get(name) for name in MODULES}
+    loaded: dict[str, ModuleType] = {}
+    try:
+        for name in MODULES:
+            spec = importlib.util.spec_from_file_location(name, GENERATOR / f"{name}.py")
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            loaded[name] = module
+        yield loaded
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def _context(gen: dict[str, ModuleType], index: Path, root: Path = ROOT) -> Any:
+    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    samples = frozenset(r[0] for r in conn.execute("SELECT id FROM councils WHERE sample = 1"))
+    return gen["sitegen_common"].SiteContext(conn, root, meta["as_of"], meta.get("commit"), samples)
+
+
+@pytest.fixture(scope="module")
+def shipped(gen: dict[str, ModuleType], shipped_index: Path) -> dict[str, Any]:
+    """Every page and asset the council and dashboard modules make from the shipped index, by path."""
+    ctx = _context(gen, shipped_index)
+    out = [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]
+    by_path = {item.path: item for item in out}
+    assert len(by_path) == len(out), "two pages or assets share a path"
+    return by_path
+
+
+@pytest.fixture(scope="module")
+def db(shipped_index: Path) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(f"file:{shipped_index}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+def _html(page: Any, placeholder: Any) -> str:
+    """The page as MkDocs will serve it, less Markdown rendering: every html_block put in place."""
+    text: str = page.markdown
+    for token, block in page.html_blocks.items():
+        assert token.startswith("<!--sitegen:"), token
+        alone = re.search(rf"(^|\n\n){re.escape(token)}(\n\n|\n?$)", text)
+        assert alone, f"{page.path}: placeholder {token} is not on a line of its own"
+        text = text.replace(token, block)
+    return text
+
+
+class _Tables(HTMLParser):
+    """Each <table>'s id, caption and rows of cell text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict[str, Any]] = []
+        self._cell: list[str] | None = None
+        self._in_caption = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append({"id": dict(attrs).get("id"), "caption": "", "rows": []})
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+        elif tag == "caption":
+            self._in_caption = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1]["rows"][-1].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "caption":
+            self._in_caption = False
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._in_caption:
+            self.tables[-1]["caption"] += data
+
+
+def _tables(html_text: str) -> dict[str, list[list[str]]]:
+    parser = _Tables()
+    parser.feed(html_text)
+    return {t["id"]: t["rows"][1:] for t in parser.tables if t["id"]}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(html_text: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html_text)
+    return parser.tags
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}%" if whole else "–"
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+# --------------------------------------------------------------------------- badges
+
+
+def test_every_council_has_a_badge_with_its_numbers(shipped: dict[str, Any], db: sqlite3.Connection) -> None:
+    councils = db.execute(
+        """SELECT c.id, c.name, count(s.key) AS services, coalesce(sum(s.compliant), 0) AS compliant
+           FROM councils c LEFT JOIN services s ON s.council_id = c.id GROUP BY c.id"""
+    ).fetchall()
+    assert len(councils) >= 7
+    for c in councils:
+        svg = ET.fromstring(shipped[f"badges/{c['id']}.svg"].content)
+        assert svg.tag == f"{SVG}svg"
+        assert svg.get("role") == "img"
+        title = svg.find(f"{SVG}title")
+        assert title is not None
+        expected = f"{c['compliant']}/{c['services']} compliant" if c["services"] else "no services"
+        assert title.text == f"{c['name']}: standards: {expected}"
+        texts = [t.text for t in svg.iter(f"{SVG}text")]
+        assert texts == ["standards", expected]
+
+
+def test_badge_colour_follows_the_share_and_keeps_contrast(gen: dict[str, ModuleType]) -> None:
+    councils = gen["sitegen_councils"]
+    fills = {
+        share: ET.fromstring(councils.badge_svg(share, 10)).findall(f"{SVG}rect")[1].get("fill")
+        for share in (10, 8, 5, 4, 0)
+    }
+    assert fills[10] == fills[8] != fills[5] != fills[4] == fills[0]
+    assert ET.fromstring(councils.badge_svg(0, 0)).find(f"{SVG}title").text == "standards: no services"  # type: ignore[union-attr]
+    for colour in [councils.BADGE_LABEL, *(c for _floor, c in councils.BADGE_COLOURS)]:
+        assert _contrast(colour, "#ffffff") >= 4.5, colour
+
+
+def test_chart_colours_meet_wcag_contrast(gen: dict[str, ModuleType]) -> None:
+    charts = gen["sitegen_charts"]
+    assert _contrast(charts.TEXT, charts.BACKGROUND) >= 4.5
+    for graphic in (charts.BAR, charts.PASS, charts.FAIL_LINE, charts.AXIS):
+        assert _contrast(graphic, charts.BACKGROUND) >= 3.0, graphic
+
+
+# --------------------------------------------------------------------------- council pages
+
+
+def test_council_page_lists_services_failures_fixes_and_waivers(
+    gen: dict[str, ModuleType], shipped: dict[str, Any], db: sqlite3.Connection
+) -> None:
+    common = gen["sitegen_common"]
+    page = shipped["councils/kent.md"]
+    html_text = _html(page, common.placeholder)
+    assert page.markdown.startswith("# Kent County Council\n")
+    assert common.SAMPLE_NOTICE in page.markdown
+    assert "E10000016" in page.markdown and "| Register code | KEN |" in page.markdown
+    assert '<a href="http://www.kent.gov.uk">' in page.markdown
+    assert '<img src="../../badges/kent.svg" alt="Kent County Council: ' in html_text
+
+    services = db.execute("SELECT id, name FROM services WHERE council_id = 'kent' ORDER BY key").fetchall()
+    assert len(services) >= 2
+    table = _tables(html_text)["services-table"]
+    assert [row[0] for row in table] == [s["name"] for s in services]
+    standards = [r[0] for r in db.execute("SELECT id FROM standards ORDER BY id")]
+    for row, service in zip(table, services, strict=True):
+        results = {
+            r["standard_id"]: r
+            for r in db.execute("SELECT * FROM service_standards WHERE service_key = ?", (f"kent/{service['id']}",))
+        }
+        for std, cell in zip(standards, row[5:], strict=True):
+            result = results.get(std)
+            if result is None:
+                assert cell == "n/a"
+            else:
+                assert cell.startswith("Meets" if result["compliant"] else "Fails"), (service["id"], std, cell)
+        # Only the facts are searchable: the services are injected after Markdown and search.
+        assert common.esc(service["name"]) not in page.markdown
+
+    sections = {
+        m.group(1): m.group(0)
+        for m in re.finditer(r'<section class="sitegen-service" id="service-([^"]+)".*?</section>', html_text, re.S)
+    }
+    assert sorted(sections) == sorted(s["id"] for s in services)
+    failing = db.execute(
+        """SELECT f.service_key, f.requirement_id, f.level, r.fix FROM findings f
+           JOIN requirements r ON r.id = f.requirement_id
+           WHERE f.service_key LIKE 'kent/%' AND f.outcome = 'fail'"""
+    ).fetchall()
+    assert failing, "the sample data has failing Kent services"
+    for f in failing:
+        section = sections[f["service_key"].split("/", 1)[1]]
+        rid = f["requirement_id"]
+        assert f'<a href="#fix-{rid.lower()}">{rid}</a> {f["level"]}: ' in section
+        fixes = re.findall(rf'<section class="sitegen-fix" id="fix-{re.escape(rid.lower())}">.*?</section>', html_text)
+        assert len(fixes) == 1, rid
+        assert 'href="../../standards/' in fixes[0] and f'/#{rid.lower()}"' in fixes[0]
+        prose = re.sub(r"</?code>", "`", fixes[0].split("<p>")[-1].removesuffix("</p></section>"))
+        assert prose == common.esc(f["fix"])
+
+    # Waivers, across every council: the sample data has active and expired ones.
+    waivers = db.execute("SELECT * FROM waivers").fetchall()
+    assert {w["active"] for w in waivers} == {0, 1}
+    for w in waivers:
+        council, service = w["service_key"].split("/", 1)
+        council_html = _html(shipped[f"councils/{council}.md"], common.placeholder)
+        pattern = rf'<section class="sitegen-service" id="service-{re.escape(service)}".*?</section>'
+        found = re.search(pattern, council_html)
+        assert found, w["service_key"]
+        section = found.group(0)
+        state = f"active until {w['expires']}" if w["active"] else f"<strong>expired</strong> on {w['expires']}"
+        assert f"{state}, approved by {common.esc(w['approved_by'])}. {common.esc(w['reason'])}" in section
+
+
+def test_councils_index_table_matches_the_api_and_filters(
+    gen: dict[str, ModuleType], shipped: dict[str, Any], api: Any
+) -> None:
+    common = gen["sitegen_common"]
+    page = shipped["councils/index.md"]
+    html_text = _html(page, common.placeholder)
+    rows = _tables(html_text)["councils-table"]
+    standards = [s["id"] for s in api.get("/api/v1/standards?limit=500").json()["items"]]
+    councils = api.get("/api/v1/councils?limit=500").json()["items"]
+    assert [r[0] for r in rows] == [c["name"] for c in councils]
+    for row, c in zip(rows, councils, strict=True):
+        assert row[1:5] == [c["type"], c["nation"], c["region"], str(c["services"])]
+        per_standard = [
+            _pct(c["standards"][s]["compliant"], c["standards"][s]["services"]) if s in c["standards"] else "–"
+            for s in sorted(standards)
+        ]
+        assert row[5:-3] == per_standard
+        assert row[-3] == _pct(c["compliant"], c["services"])
+        assert row[-1] == ("Sample" if c["sample"] else "No")
+    tags = _tags(html_text)
+    labels = {a["for"] for t, a in tags if t == "label"}
+    controls = [a for t, a in tags if t in ("input", "select")]
+    assert len(controls) == 3 and all(c["id"] in labels for c in controls)
+    scripts = [a["src"] for t, a in tags if t == "script"]
+    assert scripts == ["../assets/sitegen/filter-table.js"]
+    assert "assets/sitegen/filter-table.js" in shipped
+    assert "assets/sitegen/sitegen.css" in shipped
+
+
+def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_path: Path) -> None:
+    from registry.index import build_index
+
+    tree = tmp_path / "repo"
+    shutil.copytree(ROOT / "standards", tree / "standards")
+    shutil.copytree(ROOT / "manifests" / "kent", tree / "manifests" / "kent")
+    council = tree / "manifests" / "kent" / "council.yaml"
+    council.write_text(council.read_text().replace("name: Kent County Council", "name: 'Kent <b>&</b> \"Co\"'"))
+    source = (ROOT / "manifests" / "kent" / "school-admissions.yaml").read_text()
+    hostile = source.replace("id: school-admissions", "id: hostile").replace(
+        "name: Apply for a secondary school place", "name: <script>alert(1)</script>"
+    )
+    hostile = re.sub(r"(\n    reason: )>-\n(?:      .*\n)+", r"\1'<img src=x onerror=alert(2)>'\n", hostile, count=1)
+    assert "<script>alert(1)</script>" in hostile and "onerror" in hostile
+    (tree / "manifests" / "kent" / "hostile.yaml").write_text(hostile)
+    index = tmp_path / "index.sqlite"
+    build_index(tree, index, dt.date.fromisoformat(AS_OF), jobs=1)
+    with sqlite3.connect(index) as conn:
+        assert conn.execute("SELECT name FROM services WHERE id = 'hostile'").fetchone() == (
+            "<script>alert(1)</script>",
+        )
+        assert conn.execute("SELECT count(*) FROM waivers WHERE reason LIKE '%onerror%'").fetchone() == (1,)
+        # The models only accept https service URLs; the pages must not trust that, so plant the
+        # URLs a validator might one day let through straight into the index.
+        conn.execute("UPDATE services SET url = ' JavaScript:alert(1)' WHERE id = 'hostile'")
+        conn.execute("UPDATE councils SET website = 'javascript:alert(3)' WHERE id = 'kent'")
+
+    ctx = _context(gen, index, tree)
+    out = {p.path: p for p in [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]}
+    place = gen["sitegen_common"].placeholder
+    for path, item in out.items():
+        text = _html(item, place) if hasattr(item, "markdown") else item.content.decode()
+        assert "<script>alert" not in text, path
+        assert "<img src=x" not in text, path
+        assert "<b>&</b>" not in text, path
+        for tag, attrs in _tags(text):
+            assert tag != "b", path
+            assert not any((v or "").strip().lower().startswith("javascript:") for v in attrs.values()), path
+            assert tag != "script" or attrs.get("src") == "../assets/sitegen/filter-table.js", path
+    page = _html(out["councils/kent.md"], place)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "# Kent &lt;b&gt;&amp;&lt;/b&gt; &quot;Co&quot;" in page
+    assert "| Website | javascript:alert\\(3\\) |" in page  # shown as text, not a link
+    badge = ET.fromstring(out["badges/kent.svg"].content)
+    assert badge.find(f"{SVG}title").text.startswith('Kent <b>&</b> "Co": standards: ')  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- dashboard and charts
+
+
+def _chart_values(html_text: str, chart_id: str) -> list[str]:
+    """The values printed beside each bar of one chart: "12.5% (1 of 8)"."""
+    svg = re.search(rf'<svg [^>]*aria-labelledby="{chart_id}-title {chart_id}-desc".*?</svg>', html_text, re.S)
+    assert svg is not None, chart_id
+    root = ET.fromstring(svg.group(0))
+    return [t.text or "" for t in root.iter(f"{SVG}text") if re.fullmatch(r"[\d.]+% \(\d+ of \d+\)", t.text or "")]
+
+
+@pytest.mark.parametrize(
+    ("ident", "route"),
+    [
+        ("standard", "/api/v1/compliance/by-standard"),
+        ("type", "/api/v1/compliance/by-council-type"),
+        ("region", "/api/v1/compliance/by-region"),
+        ("nation", "/api/v1/compliance/by-nation"),
+    ],
+)
+def test_dashboard_group_figures_equal_the_api_roll_ups(
+    gen: dict[str, ModuleType], shipped: dict[str, Any], api: Any, ident: str, route: str
+) -> None:
+    html_text = _html(shipped["dashboard/index.md"], gen["sitegen_common"].placeholder)
+    rows = _tables(html_text)[f"table-{ident}"]
+    groups = api.get(f"{route}?limit=500&sort=group").json()["items"]
+    assert len(groups) > 1
+    expected = [
+        [g["name"], str(g["services"]), str(g["compliant"]), _pct(g["compliant"], g["services"]), str(g["failed_must"])]
+        for g in groups
+    ]
+    assert [[*r[:4], r[5]] for r in rows] == expected
+    # The API rounds the mean score to 4 places and the page to 0.1%: equal within that rounding.
+    for row, g in zip(rows, groups, strict=True):
+        assert abs(float(row[4].removesuffix("%")) - 100 * g["score"]) <= 0.05 + 1e-9
+    values = _chart_values(html_text, f"chart-{ident}")
+    assert values == [f"{r[3]} ({r[2]} of {r[1]})" for r in rows]
+
+
+def test_dashboard_requirements_equal_the_api_ranking(
+    gen: dict[str, ModuleType], shipped: dict[str, Any], api: Any
+) -> None:
+    page = shipped["dashboard/index.md"]
+    html_text = _html(page, gen["sitegen_common"].placeholder)
+    tables = _tables(html_text)
+    ranking = api.get("/api/v1/compliance/requirements?limit=500").json()["items"]
+    expected = {
+        r["requirement"]: [r["requirement"], r["title"], r["level"], str(r["failing"]), str(r["checked"])]
+        for r in ranking
+    }
+    everything = tables["table-requirements-all"]
+    assert {r[0]: r[:5] for r in everything} == expected
+    assert [int(r[3]) for r in everything] == sorted((int(r[3]) for r in everything), reverse=True)
+    for row in everything:
+        assert row[5] == _pct(int(row[3]), int(row[4]))
+    top = tables["table-requirements-top"]
+    assert top == [r for r in everything if int(r[3])][: gen["sitegen_dashboard"].TOP_REQUIREMENTS]
+    assert _chart_values(html_text, "chart-requirements") == [f"{r[5]} ({r[3]} of {r[4]})" for r in top]
+    assert gen["sitegen_common"].SAMPLE_NOTICE in page.markdown
+    assert "## How the figures are computed" in page.markdown
+
+
+def test_chart_is_accessible_escaped_and_deterministic(gen: dict[str, ModuleType]) -> None:
+    charts = gen["sitegen_charts"]
+    bars = [charts.Bar("<script>x</script> & co", 3, 4), charts.Bar("Empty", 0, 0), charts.Bar("All", 5, 5)]
+    svg = charts.bar_chart("c1", "A <title>", "Desc & more", bars, stacked=True)
+    assert svg == charts.bar_chart("c1", "A <title>", "Desc & more", bars, stacked=True)
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    ids = {e.get("id"): e for e in root.iter() if e.get("id")}
+    first, second = (root.get("aria-labelledby") or "").split()
+    assert ids[first].tag == f"{SVG}title" and ids[first].text == "A <title>"
+    assert ids[second].tag == f"{SVG}desc" and ids[second].text == "Desc & more"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "<script>x</script> & co" in texts
+    assert {"75.0% (3 of 4)", "– (0 of 0)", "100.0% (5 of 5)", "compliant", "not compliant"} <= set(texts)
+    table = charts.data_table("Cap <i>", ["Label", "N"], [[b.label, b.part] for b in bars], numeric=(1,))
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in table and "<script>" not in table
+    assert "Cap &lt;i&gt;" in table
+
+
+# --------------------------------------------------------------------------- the filter, in a real browser
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(_chromium() is None, reason="needs the system Chromium")
+def test_filter_script_filters_the_councils_table(
+    gen: dict[str, ModuleType], shipped: dict[str, Any], db: sqlite3.Connection, tmp_path: Path
+) -> None:
+    playwright = pytest.importorskip("playwright.sync_api")
+    councils = db.execute("SELECT id, name, type, nation, region FROM councils ORDER BY id").fetchall()
+    total = len(councils)
+
+    def names(keep: Any) -> list[str]:
+        return [c["name"] for c in councils if keep(c)]
+
+    south_east = names(lambda c: "south east" in f"{c['name']} {c['region']} {c['id']}".lower())
+    assert len(south_east) >= 2, "the sample data has several councils in the South East"
+    kind = db.execute("SELECT type FROM councils WHERE name = ?", (south_east[-1],)).fetchone()[0]
+    page = shipped["councils/index.md"]
+    (tmp_path / "councils").mkdir()
+    (tmp_path / "councils" / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Councils</title></head>'
+        f"<body><main>{page.html_blocks[gen['sitegen_common'].placeholder('councils')]}</main></body></html>"
+    )
+    asset = shipped["assets/sitegen/filter-table.js"]
+    (tmp_path / "assets" / "sitegen").mkdir(parents=True)
+    (tmp_path / "assets" / "sitegen" / "filter-table.js").write_bytes(asset.content)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    errors: list[str] = []
+    try:
+        with playwright.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=_chromium())
+            tab = browser.new_page()
+            tab.on("pageerror", lambda e: errors.append(str(e)))
+            tab.goto(f"http://127.0.0.1:{server.server_address[1]}/councils/")
+            status = tab.get_by_role("status")
+            visible = tab.locator("#councils-table tbody tr:visible th")
+            text_box = tab.get_by_label("Name or region contains")
+            assert status.inner_text() == f"{total} of {total} councils shown"
+            text_box.fill("South East")
+            assert visible.all_inner_texts() == south_east
+            assert status.inner_text() == f"{len(south_east)} of {total} councils shown"
+            tab.get_by_label("Council type").select_option(kind)
+            expected = names(lambda c: c["name"] in south_east and c["type"] == kind)
+            assert expected and visible.all_inner_texts() == expected
+            text_box.fill("")
+            tab.get_by_label("Nation").select_option("Wales")
+            expected = names(lambda c: c["nation"] == "Wales" and c["type"] == kind)
+            assert status.inner_text() == f"{len(expected)} of {total} councils shown"
+            tab.get_by_label("Council type").select_option("")
+            wales = names(lambda c: c["nation"] == "Wales")
+            assert wales and visible.all_inner_texts() == wales
+            # Keyboard: Enter in the text box must not submit (and reload) the page.
+            text_box.press("Enter")
+            assert status.inner_text() == f"{len(wales)} of {total} councils shown"
+            browser.close()
+    finally:
+        server.shutdown()
+    assert errors == []
