@@ -24,7 +24,7 @@ from checks.history import SHALLOW_HELP, History, HistoryError
 from checks.repository import Repository
 from registry import __version__
 from registry import index as index_module
-from registry.routes.compliance import _by_standard_sql, _group
+from registry.compliance_queries import by_standard_sql, group_row
 
 log = logging.getLogger("registry.insight_trend")
 
@@ -237,8 +237,8 @@ def _compute(repo_root: Path, commit: str, as_of: dt.date) -> list[_Figure]:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             conn.row_factory = sqlite3.Row
-            sql, params = _by_standard_sql(None)
-            groups = [_group(row) for row in conn.execute(f"{sql} ORDER BY grp", params)]
+            sql, params = by_standard_sql(None)
+            groups = [group_row(row) for row in conn.execute(f"{sql} ORDER BY grp", params)]
         finally:
             conn.close()
     return [

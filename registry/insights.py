@@ -33,6 +33,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from registry.compliance_queries import TYPE_NAMES
+
 # Formats counted as open for bulk export: the list the data standard's open-format rule
 # accepts (standards/data.yaml), so a lock-in signal here and that rule agree.
 OPEN_FORMATS = frozenset(
@@ -532,10 +534,11 @@ def supplier_concentration(conn: sqlite3.Connection, by: str = "service-type", k
     counts = conn.execute(
         f"""WITH pairs AS (
                 SELECT DISTINCT {market} AS mkey, f.service_key, lower(trim(x.name)) AS supplier
-                FROM {source} JOIN suppliers x ON x.service_key = f.service_key WHERE {where})
-            SELECT p.mkey, p.supplier, count(*) AS services,
-                   (SELECT min(trim(y.name)) FROM suppliers y WHERE lower(trim(y.name)) = p.supplier) AS name
-            FROM pairs p GROUP BY p.mkey, p.supplier""",
+                FROM {source} JOIN suppliers x ON x.service_key = f.service_key WHERE {where}),
+            -- One display name per supplier, the same in every market: the first spelling in sort order.
+            names AS (SELECT lower(trim(name)) AS supplier, min(trim(name)) AS name FROM suppliers GROUP BY 1)
+            SELECT p.mkey, p.supplier, count(*) AS services, n.name
+            FROM pairs p JOIN names n ON n.supplier = p.supplier GROUP BY p.mkey, p.supplier""",
         params,
     ).fetchall()
     by_market: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -818,10 +821,6 @@ def interoperability(conn: sqlite3.Connection, by: str = "all") -> list[InteropG
     """
     if by not in _GROUP_COLUMN:
         raise ValueError(f"unknown grouping '{by}'; use one of: {', '.join(INTEROP_GROUPS)}")
-    # The council type names live with the compliance roll-ups; imported here so that the
-    # index build, which imports OPEN_FORMATS from this module, does not load the API.
-    from registry.routes.compliance import TYPE_NAMES
-
     column = _GROUP_COLUMN[by]
     rows = conn.execute(
         f"""WITH per AS (

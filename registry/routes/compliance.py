@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -18,6 +17,14 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from registry.api_support import API_PREFIX, ERROR_RESPONSES, Db, FormatParam, Paging, csv_responses, listing
+from registry.compliance_queries import (
+    GROUPINGS,
+    by_standard_sql,
+    group_row,
+    grouped_sql,
+    requirement_ranking_sql,
+    type_name,
+)
 from registry.routes.requirements import requirement_filter
 from registry.routes.services import SLUG
 
@@ -38,17 +45,6 @@ REQUIREMENT_SORTS = {
     "rate": "failure_rate",
     "requirement": "r.id",
     "standard": "r.standard_id",
-}
-TYPE_NAMES = {
-    "CTY": "County council",
-    "NMD": "District council",
-    "UA": "Unitary authority",
-    "LBO": "London borough",
-    "MD": "Metropolitan district",
-    "SCO": "Scottish council",
-    "WPA": "Welsh principal area",
-    "NID": "Northern Ireland district",
-    "CC": "City of London",
 }
 
 
@@ -109,71 +105,6 @@ GroupSort = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class Grouping:
-    """How one roll-up groups services: its key and display name, as SQL over `c` (councils)."""
-
-    key: str
-    name: str
-
-
-GROUPINGS = {
-    "council": Grouping("c.id", "c.name"),
-    "council_type": Grouping("c.type", "c.type"),
-    "region": Grouping("c.region", "c.region"),
-    "nation": Grouping("c.nation", "c.nation"),
-}
-
-
-def _grouped_sql(grouping: Grouping, standard: str | None) -> tuple[str, list[Any]]:
-    """SELECT grp, name, services, compliant, score, failed_must ... for one grouping of councils.
-
-    Two levels: per council over a covering index (services_council_scores, or with `standard` a
-    key-range seek per council in service_standards_scores), then per group over those few rows.
-    """
-    if standard is None:
-        per_council = """SELECT council_id, count(*) AS n, sum(compliant) AS ok, sum(score) AS score_sum,
-                                sum(failed_must) AS fm
-                         FROM services GROUP BY council_id"""
-        params: list[Any] = []
-    else:
-        # A council's service keys are `<council>/<id>`, so they sort in [`<council>/`, `<council>0`).
-        per_council = """SELECT c.id AS council_id, count(*) AS n, sum(x.compliant) AS ok, sum(x.score) AS score_sum,
-                                sum(x.failed_must) AS fm
-                         FROM councils c JOIN service_standards x ON x.standard_id = ?
-                              AND x.service_key >= c.id || '/' AND x.service_key < c.id || '0'
-                         GROUP BY c.id"""
-        params = [standard]
-    sql = f"""SELECT {grouping.key} AS grp, min({grouping.name}) AS name, sum(a.n) AS services,
-                     sum(a.ok) AS compliant, sum(a.score_sum) / sum(a.n) AS score, sum(a.fm) AS failed_must
-              FROM ({per_council}) a JOIN councils c ON c.id = a.council_id GROUP BY grp"""
-    return sql, params
-
-
-def _by_standard_sql(standard: str | None) -> tuple[str, list[Any]]:
-    """Per standard over service_standards_scores (index-only), then its title."""
-    where, params = ("WHERE standard_id = ?", [standard]) if standard is not None else ("", [])
-    sql = f"""SELECT a.*, st.title AS name
-              FROM (SELECT standard_id AS grp, count(*) AS services, sum(compliant) AS compliant,
-                           avg(score) AS score, sum(failed_must) AS failed_must
-                    FROM service_standards {where} GROUP BY standard_id) a
-              JOIN standards st ON st.id = a.grp"""
-    return sql, params
-
-
-def _group(row: sqlite3.Row, name: Callable[[str], str] | None = None) -> dict[str, Any]:
-    services = row["services"]
-    return {
-        "group": row["grp"],
-        "name": name(row["name"]) if name else row["name"],
-        "services": services,
-        "compliant": row["compliant"],
-        "compliance_rate": round(row["compliant"] / services, 4) if services else 0.0,
-        "score": round(row["score"], 4),
-        "failed_must": row["failed_must"],
-    }
-
-
 def _group_listing(
     request: Request,
     db: sqlite3.Connection,
@@ -195,7 +126,7 @@ def _group_listing(
         [*params, page.limit, page.offset],
     ).fetchall()
     total = rows[0]["total"] if rows else db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-    return listing(request, page, total, [_group(r, name) for r in rows], GROUP_COLUMNS, fmt)
+    return listing(request, page, total, [group_row(r, name) for r in rows], GROUP_COLUMNS, fmt)
 
 
 GROUP_RESPONSES = csv_responses(GROUP_COLUMNS, ComplianceGroupPage)
@@ -214,8 +145,8 @@ def overall(db: Db, standard: StandardFilter = None) -> dict[str, Any]:
                       coalesce(sum(failed_must), 0) AS failed_must FROM service_standards WHERE standard_id = ?""",
             (standard,),
         ).fetchone()
-    sql, params = _by_standard_sql(standard)
-    by_standard = [_group(r) for r in db.execute(f"{sql} ORDER BY grp", params)]
+    sql, params = by_standard_sql(standard)
+    by_standard = [group_row(r) for r in db.execute(f"{sql} ORDER BY grp", params)]
     services = row["services"]
     return {
         "standard": standard,
@@ -237,12 +168,8 @@ def by_standard(
     sort: GroupSort = "group",
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    sql, params = _by_standard_sql(standard)
+    sql, params = by_standard_sql(standard)
     return _group_listing(request, db, page, sql, params, sort, format)
-
-
-def _type_name(code: str) -> str:
-    return TYPE_NAMES.get(code, code)
 
 
 def _grouped_route(grouping: str, name: Callable[[str], str] | None = None) -> Callable[..., Any]:
@@ -254,7 +181,7 @@ def _grouped_route(grouping: str, name: Callable[[str], str] | None = None) -> C
         sort: GroupSort = "group",
         format: FormatParam = None,
     ) -> Response | dict[str, Any]:
-        sql, params = _grouped_sql(GROUPINGS[grouping], standard)
+        sql, params = grouped_sql(GROUPINGS[grouping], standard)
         return _group_listing(request, db, page, sql, params, sort, format, name=name)
 
     return route
@@ -263,7 +190,7 @@ def _grouped_route(grouping: str, name: Callable[[str], str] | None = None) -> C
 # The four roll-ups differ only in what they group by; their operation ids keep these names.
 for _path, _grouping, _summary, _name in (
     ("/by-council", "council", "Compliance per council", None),
-    ("/by-council-type", "council_type", "Compliance per council type", _type_name),
+    ("/by-council-type", "council_type", "Compliance per council type", type_name),
     ("/by-region", "region", "Compliance per region", None),
     ("/by-nation", "nation", "Compliance per nation", None),
 ):
@@ -307,18 +234,7 @@ def requirements(
     order = f"{column}{direction}" if column == "r.id" else f"{column}{direction}, r.id"
     total = db.execute(f"SELECT count(*) FROM requirements r {where}", params).fetchone()[0]
     rows = db.execute(
-        f"""WITH picked AS (SELECT r.id, r.standard_id FROM requirements r {where}),
-                 failing AS (SELECT requirement_id, count(*) AS n FROM findings
-                             WHERE outcome = 'fail' AND requirement_id IN (SELECT id FROM picked)
-                             GROUP BY requirement_id),
-                 checked AS (SELECT standard_id, count(*) AS n FROM service_standards
-                             WHERE standard_id IN (SELECT standard_id FROM picked) GROUP BY standard_id)
-            SELECT r.id, r.standard_id, r.level, r.title, coalesce(f.n, 0) AS failing, coalesce(k.n, 0) AS checked,
-                   CASE WHEN coalesce(k.n, 0) = 0 THEN 0 ELSE 1.0 * coalesce(f.n, 0) / k.n END AS failure_rate
-            FROM requirements r
-            LEFT JOIN failing f ON f.requirement_id = r.id
-            LEFT JOIN checked k ON k.standard_id = r.standard_id
-            {where} ORDER BY {order} LIMIT ? OFFSET ?""",
+        f"{requirement_ranking_sql(where, order)} LIMIT ? OFFSET ?",
         [*params, *params, page.limit, page.offset],
     ).fetchall()
     items = [

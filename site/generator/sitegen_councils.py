@@ -26,7 +26,7 @@ from typing import Any
 from sitegen_charts import BACKGROUND, pct
 from sitegen_common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, link, md_cell, placeholder, safe_url
 
-from registry.routes.compliance import TYPE_NAMES
+from registry.compliance_queries import TYPE_NAMES
 
 ASSET_DIR = "assets/sitegen"
 STYLESHEET = f"{ASSET_DIR}/sitegen.css"

@@ -1,7 +1,7 @@
 """The compliance dashboard (dashboard/index.md): compliance by standard, requirement,
 council type, region and nation, each as a static SVG chart beside a table of the same numbers.
 
-The roll-ups are the API's own (registry.routes.compliance), so the site and
+The roll-ups are the API's own (registry.compliance_queries), so the site and
 /api/v1/compliance/... can never define "compliant" differently. Each is one GROUP BY
 over the index's covering indexes, so the page costs a few queries whatever the size.
 """
@@ -16,7 +16,7 @@ from sitegen_charts import Bar, Html, bar_chart, data_table, figure, pct
 from sitegen_common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, placeholder
 from sitegen_councils import block_tokens, stylesheet_link
 
-from registry.routes.compliance import GROUPINGS, TYPE_NAMES, _by_standard_sql, _grouped_sql
+from registry.compliance_queries import GROUPINGS, by_standard_sql, grouped_sql, requirement_ranking_sql, type_name
 
 TOP_REQUIREMENTS = 25
 
@@ -67,36 +67,27 @@ def _groups(rows: Sequence[sqlite3.Row], name: Callable[[str], str] | None = Non
 
 def by_standard(conn: sqlite3.Connection) -> list[Group]:
     """Per standard, over the services it applies to; in standard id order."""
-    sql, params = _by_standard_sql(None)
+    sql, params = by_standard_sql(None)
     return _groups(conn.execute(f"{sql} ORDER BY grp", params).fetchall())
 
 
 def by_grouping(conn: sqlite3.Connection, grouping: str) -> list[Group]:
-    """Per council type, region or nation (GROUPINGS in registry.routes.compliance), in key order."""
-    sql, params = _grouped_sql(GROUPINGS[grouping], None)
-    name = (lambda code: TYPE_NAMES.get(code, code)) if grouping == "council_type" else None
+    """Per council type, region or nation (GROUPINGS in registry.compliance_queries), in key order."""
+    sql, params = grouped_sql(GROUPINGS[grouping], None)
+    name = type_name if grouping == "council_type" else None
     return _groups(conn.execute(f"{sql} ORDER BY grp", params).fetchall(), name)
 
 
 def by_requirement(conn: sqlite3.Connection) -> list[RequirementFailures]:
     """Every requirement with the services failing it, most failed first.
 
-    The same definition as GET /api/v1/compliance/requirements (whose SQL lives inside the
-    route): failing = findings with outcome 'fail' (waived and errors not counted); checked
-    = services the requirement's standard applies to. Ties go by failure rate, then id.
+    The same SQL as GET /api/v1/compliance/requirements (registry.compliance_queries):
+    failing = findings with outcome 'fail' (waived and errors not counted); checked = services
+    the requirement's standard applies to. Ties go by failure rate, then id.
     """
-    rows = conn.execute(
-        """WITH failing AS (SELECT requirement_id, count(*) AS n FROM findings
-                            WHERE outcome = 'fail' GROUP BY requirement_id),
-                checked AS (SELECT standard_id, count(*) AS n FROM service_standards GROUP BY standard_id)
-           SELECT r.id, r.standard_id, r.level, r.title, coalesce(f.n, 0) AS failing, coalesce(k.n, 0) AS checked
-           FROM requirements r
-           LEFT JOIN failing f ON f.requirement_id = r.id
-           LEFT JOIN checked k ON k.standard_id = r.standard_id
-           ORDER BY failing DESC,
-                    CASE WHEN coalesce(k.n, 0) = 0 THEN 0 ELSE 1.0 * coalesce(f.n, 0) / k.n END DESC, r.id"""
-    ).fetchall()
-    return [RequirementFailures(*r) for r in rows]
+    order = "failing DESC, failure_rate DESC, r.id"
+    rows = conn.execute(requirement_ranking_sql("", order)).fetchall()
+    return [RequirementFailures(*r[:6]) for r in rows]
 
 
 def _group_table(caption: str, first: str, groups: Sequence[Group], table_id: str) -> str:

@@ -15,6 +15,7 @@ seen the page, so bulky tables cost neither.
 
 from __future__ import annotations
 
+import html
 import importlib
 import json
 import logging
@@ -127,8 +128,10 @@ def _generators() -> list[ModuleType]:
 def _with_title(page: Page) -> str:
     if page.title is None:
         return page.markdown
-    # JSON strings are YAML strings, so any title is safe in the front matter.
-    return f"---\ntitle: {json.dumps(page.title)}\n---\n\n{page.markdown}"
+    # MkDocs' templates print page.title without escaping (in <title>, the header, the nav and the
+    # footer links), so a title holding a manifest's value must be escaped here. JSON strings are
+    # YAML strings, so any title is then safe in the front matter too.
+    return f"---\ntitle: {json.dumps(html.escape(page.title, quote=False))}\n---\n\n{page.markdown}"
 
 
 def _expand_nav(nav: list[Any], extra: dict[str, list[str]]) -> list[Any]:
