@@ -32,8 +32,8 @@ run: $(BIN)/standards
 	@$(BIN)/standards serve
 
 lint: install-dev
-	$(BIN)/ruff check checks registry tests benchmarks scripts
-	$(BIN)/ruff format --check checks registry tests benchmarks scripts
+	$(BIN)/ruff check checks registry tests benchmarks scripts site
+	$(BIN)/ruff format --check checks registry tests benchmarks scripts site
 
 typecheck: install-dev
 	$(BIN)/mypy
