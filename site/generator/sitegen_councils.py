@@ -317,6 +317,12 @@ def _load(ctx: SiteContext) -> _Site:
     return _Site(ctx, standards, requirements, councils, _site_url(ctx))
 
 
+def _lgsl_link(lgsl: int, text: object) -> str:
+    """A service's LGSL code linked to its service type's page in the Insights section
+    (sitegen_insights.type_path, which makes a page for every LGSL code in the index)."""
+    return f'<a href="../../insights/service-types/{int(lgsl)}/">{esc(text)}</a>'
+
+
 def _status(compliant: int, failed_must: int, failed_should: int) -> str:
     if not compliant:
         return f"Fails ({failed_must} must)" if failed_must else "Fails (errors)"
@@ -346,7 +352,8 @@ def _render_services(
         anchor = f"service-{esc(sid)}"
         ename = esc(name)
         tappend(
-            f'<tr><th scope="row"><a href="#{anchor}">{ename}</a></th><td>{lgsl if lgsl is not None else "–"}</td>'
+            f'<tr><th scope="row"><a href="#{anchor}">{ename}</a></th>'
+            f"<td>{_lgsl_link(lgsl, lgsl) if lgsl is not None else '–'}</td>"
             f"<td>{esc(phase)}</td><td>{'Yes' if compliant else 'No'}</td>"
             f'<td style="text-align:right">{100 * score:.1f}%</td>'
         )
@@ -377,7 +384,7 @@ def _render_services(
             f'<section class="sitegen-service" id="{anchor}"><h3>{ename}</h3><p>'
             f"{'Compliant with every standard that applies' if compliant else 'Not compliant'}; "
             f"score {100 * score:.1f}%. Phase: {esc(phase)}"
-            f"{f'; LGSL {lgsl}' if lgsl is not None else ''}"
+            f"{'; ' + _lgsl_link(lgsl, f'LGSL {lgsl}') if lgsl is not None else ''}"
             f"{'; ' + link(url, 'service website') if safe_url(url) else ''}.</p><ul>"
         )
         for std_id, r in sorted(results.items()):

@@ -53,11 +53,33 @@ def _users_html(rows: list[sqlite3.Row], sample_councils: frozenset[str]) -> str
     return "".join(parts)
 
 
+def _types_html(rows: list[sqlite3.Row]) -> str:
+    """The service types whose services use the pattern, each linking to its insights page
+    (sitegen_insights makes one for every LGSL code in the index)."""
+    if not rows:
+        return "<p>No service with an LGSL code declares this pattern yet.</p>"
+    parts = [
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>',
+        '<thead><tr><th scope="col">Service type</th><th scope="col" style="text-align:right">Councils</th>'
+        '<th scope="col" style="text-align:right">Services</th></tr></thead><tbody>',
+    ]
+    for r in rows:
+        lgsl = int(r["lgsl"])
+        parts.append(
+            f'<tr><th scope="row"><a href="../../insights/service-types/{lgsl}/">{esc(r["label"])} (LGSL {lgsl})</a>'
+            f'</th><td style="text-align:right">{r["councils"]}</td>'
+            f'<td style="text-align:right">{r["services"]}</td></tr>'
+        )
+    parts.append("</tbody></table></div></div>")
+    return "".join(parts)
+
+
 def pattern_page(
     pattern: sqlite3.Row,
     helps: list[sqlite3.Row],
     users: list[sqlite3.Row],
     sample_councils: frozenset[str],
+    types: list[sqlite3.Row] | None = None,
 ) -> Page:
     councils = len({u["council_id"] for u in users})
     sample = any(u["sample"] for u in users)
@@ -98,7 +120,16 @@ def pattern_page(
     if references:
         lines += ["## References", "", *references, ""]
     token = placeholder("pattern-users")
+    types_token = placeholder("pattern-types")
     lines += [
+        "## Where it is used, by service type",
+        "",
+        "Each service type (LGSL code) links to its page in the [sector insights](../insights/index.md): "
+        "the other solutions councils use for it, their compliance, suppliers and procurement windows.",
+        "",
+        *([SAMPLE_NOTICE] if sample else []),
+        types_token,
+        "",
         "## Councils and services using it",
         "",
         *([SAMPLE_NOTICE] if sample else []),
@@ -108,7 +139,7 @@ def pattern_page(
     return Page(
         f"patterns/{pattern['id']}.md",
         "\n".join(lines) + "\n",
-        html_blocks={token: _users_html(users, sample_councils)},
+        html_blocks={token: _users_html(users, sample_councils), types_token: _types_html(types or [])},
         in_nav=True,
     )
 
@@ -159,6 +190,19 @@ def pages(ctx: SiteContext) -> list[Page]:
     ):
         users.setdefault(row["pattern_id"], []).append(row)
     adopters = Counter({pattern_id: len(rows) for pattern_id, rows in users.items()})
+    # Counted as registry.insights.reuse_by_service_type counts a pattern's use per service type.
+    types: dict[str, list[sqlite3.Row]] = {}
+    for row in conn.execute(
+        "SELECT sp.pattern_id, f.lgsl, coalesce(l.label, 'LGSL ' || f.lgsl) AS label, "
+        "count(DISTINCT f.council_id) AS councils, count(*) AS services "
+        "FROM service_patterns sp JOIN service_facts f ON f.service_key = sp.service_key "
+        "LEFT JOIN lgsl l ON l.id = f.lgsl WHERE f.lgsl IS NOT NULL "
+        "GROUP BY sp.pattern_id, f.lgsl ORDER BY sp.pattern_id, councils DESC, services DESC, f.lgsl"
+    ):
+        types.setdefault(row["pattern_id"], []).append(row)
     out = [index_page(patterns, adopters)]
-    out += [pattern_page(p, helps.get(p["id"], []), users.get(p["id"], []), ctx.sample_councils) for p in patterns]
+    out += [
+        pattern_page(p, helps.get(p["id"], []), users.get(p["id"], []), ctx.sample_councils, types.get(p["id"], []))
+        for p in patterns
+    ]
     return out

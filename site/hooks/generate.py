@@ -53,6 +53,7 @@ GENERATORS = (
     "sitegen_schema",
     "sitegen_councils",
     "sitegen_dashboard",
+    "sitegen_insights",
 )
 
 ENV_INDEX = "STANDARDS_INDEX"

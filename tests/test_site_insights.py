@@ -1,0 +1,628 @@
+"""The site's Insights section (site/generator/sitegen_insights.py) and its links from pattern
+and council pages.
+
+The generator modules are plain files, not a package, so they are loaded by path (as in
+test_site_councils.py). Every figure on the pages is checked against registry.insights over
+the same index; the HHI against the definition the page states, recomputed here from the raw
+supplier rows; escaping against an index built from manifests naming a hostile supplier and
+product; the trend against registry.insight_trend over a real temporary Git repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from posixpath import normpath
+from types import ModuleType
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import markdown
+import pytest
+from gitrepo import ENV, commit_all, init_repo
+
+from conftest import AS_OF, MINI, ROOT
+from registry import insights as ins
+from registry.insight_trend import compliance_trend
+
+GENERATOR = ROOT / "site" / "generator"
+MODULES = ("sitegen_common", "sitegen_charts", "sitegen_councils", "sitegen_patterns", "sitegen_insights")
+FIGURE_PAGES = ("index", "reuse", "hotspots", "suppliers", "windows", "interop", "trend")
+# The extensions site/mkdocs.yml turns on, so escaping is checked on Markdown as MkDocs renders it.
+EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences"]
+
+
+@pytest.fixture(scope="module")
+def gen() -> Iterator[dict[str, ModuleType]]:
+    """The generator modules, loaded by path under their bare names (as the MkDocs hook imports them)."""
+    saved = {name: sys.modules.get(name) for name in MODULES}
+    loaded: dict[str, ModuleType] = {}
+    try:
+        for name in MODULES:
+            spec = importlib.util.spec_from_file_location(name, GENERATOR / f"{name}.py")
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            spec.loader.exec_module(module)
+            loaded[name] = module
+        yield loaded
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def _connect(index: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _context(gen: dict[str, ModuleType], index: Path, root: Path) -> Any:
+    conn = _connect(index)
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    samples = frozenset(r[0] for r in conn.execute("SELECT id FROM councils WHERE sample = 1"))
+    return gen["sitegen_common"].SiteContext(conn, root, meta["as_of"], meta.get("commit"), samples)
+
+
+def _render(page: Any) -> str:
+    """The page's body as MkDocs makes it: its Markdown rendered, then every html_block put in place."""
+    text = markdown.markdown(page.markdown, extensions=EXTENSIONS)
+    for token, block in page.html_blocks.items():
+        assert token in text, f"{page.path}: placeholder {token} did not survive Markdown"
+        text = text.replace(token, block, 1)
+    return text
+
+
+class _Parsed(HTMLParser):
+    """A page's tables (by id: rows of cell text), its links and its text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self.hrefs: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self._table: list[list[str]] | None = None
+        self._cell: list[str] | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.tags.append((tag, values))
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(values["href"] or "")
+        if tag == "table":
+            self._table = self.tables.setdefault(values.get("id") or f"anonymous-{len(self.tables)}", [])
+        elif tag == "tr" and self._table is not None:
+            self._table.append([])
+        elif tag in ("td", "th") and self._table is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None and self._table is not None:
+            self._table[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def body(self, table: str) -> list[list[str]]:
+        """A table's rows without its header row."""
+        return self.tables[table][1:]
+
+    @property
+    def all_text(self) -> str:
+        return " ".join("".join(self.text).split())
+
+
+@pytest.fixture(scope="module")
+def db(shipped_index: Path) -> Iterator[sqlite3.Connection]:
+    conn = _connect(shipped_index)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="module")
+def site(gen: dict[str, ModuleType], shipped_index: Path) -> dict[str, Any]:
+    """Every page the insights, pattern and council modules make from the shipped index, by path."""
+    ctx = _context(gen, shipped_index, ROOT)
+    out = [
+        *gen["sitegen_insights"].pages(ctx),
+        *gen["sitegen_patterns"].pages(ctx),
+        *gen["sitegen_councils"].pages(ctx),
+    ]
+    pages = {item.path: item for item in out if hasattr(item, "markdown")}
+    assert len(pages) == len([item for item in out if hasattr(item, "markdown")]), "two pages share a path"
+    return pages
+
+
+@pytest.fixture(scope="module")
+def parsed(site: dict[str, Any]) -> dict[str, _Parsed]:
+    return {path: _Parsed(_render(page)) for path, page in site.items() if path.startswith("insights/")}
+
+
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _type(label: str, lgsl: int) -> str:
+    return f"{label} (LGSL {lgsl})"
+
+
+# --------------------------------------------------------------------------- the figures
+
+
+def test_every_figure_page_and_every_service_type_page_exists(site: dict[str, Any], db: sqlite3.Connection) -> None:
+    for name in FIGURE_PAGES:
+        assert f"insights/{name}.md" in site, name
+    types = [r[0] for r in db.execute("SELECT DISTINCT lgsl FROM services WHERE lgsl IS NOT NULL")]
+    assert len(types) > 10
+    for lgsl in types:
+        assert f"insights/service-types/{lgsl}.md" in site, lgsl
+    # The figure pages (not the per-type ones) sit in the navigation beside insights/index.md.
+    assert all(site[f"insights/{n}.md"].in_nav for n in FIGURE_PAGES if n != "index")
+    assert not any(p.in_nav for path, p in site.items() if path.startswith("insights/service-types/"))
+
+
+def test_index_links_every_figure_and_the_section_is_wired_in(site: dict[str, Any]) -> None:
+    index = site["insights/index.md"].markdown
+    for name in FIGURE_PAGES[1:]:
+        assert f"]({name}.md)" in index, name
+    assert "no single council" in index.lower() or "none of them can see alone" in index
+    assert "insights/index.md" in (ROOT / "site" / "mkdocs.yml").read_text(encoding="utf-8")
+    hook = (ROOT / "site" / "hooks" / "generate.py").read_text(encoding="utf-8")
+    assert '"sitegen_insights"' in hook
+
+
+def test_reuse_table_matches_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
+    reuse = ins.reuse_by_service_type(db)
+    rows = parsed["insights/reuse.md"].body("table-reuse")
+    assert len(rows) == len(reuse)
+    for row, r in zip(rows, reuse, strict=True):
+        top = r.top_solution
+        assert row == [
+            _type(r.label, r.lgsl),
+            r.function or "–",
+            str(r.councils),
+            str(r.services),
+            str(r.solutions),
+            str(r.services_without_solution),
+            top.name if top else "–",
+            top.kind if top else "–",
+            str(top.councils) if top else "–",
+            _rate(top.compliance_rate) if top else "–",
+            _rate(top.musts_met_rate) if top else "–",
+            str(len(r.patterns)),
+        ]
+    assert any(r.top_solution and r.top_solution.councils >= 2 for r in reuse), "the sample data shows reuse"
+    # Each service type links to its page.
+    hrefs = parsed["insights/reuse.md"].hrefs
+    for r in reuse:
+        assert f"../service-types/{r.lgsl}/" in hrefs, r.lgsl
+
+
+def test_hotspots_table_matches_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
+    spots = ins.duplication_hotspots(db)
+    assert spots, "the sample data has a hotspot"
+    rows = parsed["insights/hotspots.md"].body("table-hotspots")
+    assert rows == [
+        [
+            _type(h.label, h.lgsl),
+            h.function or "–",
+            str(h.councils),
+            str(h.separate_councils),
+            str(h.sharing_councils),
+            str(h.services),
+            str(h.services_without_pattern),
+            str(h.one_off_patterns),
+        ]
+        for h in spots
+    ]
+
+
+def _hhi_by_hand(db: sqlite3.Connection) -> dict[str, tuple[float, float]]:
+    """HHI and top-3 share per service type, from the raw supplier rows, as the page defines them."""
+    pairs: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for key, lgsl, name in db.execute(
+        "SELECT s.key, s.lgsl, x.name FROM suppliers x JOIN services s ON s.key = x.service_key "
+        "WHERE s.lgsl IS NOT NULL"
+    ):
+        pairs[lgsl].add((key, name.strip().lower()))
+    out = {}
+    for lgsl, found in pairs.items():
+        counts: dict[str, int] = defaultdict(int)
+        for _service, supplier in found:
+            counts[supplier] += 1
+        shares = sorted((n / len(found) for n in counts.values()), reverse=True)
+        out[str(lgsl)] = (sum((s * 100) ** 2 for s in shares), sum(shares[:3]))
+    return out
+
+
+def test_supplier_tables_match_registry_insights_and_the_stated_definition(
+    site: dict[str, Any], parsed: dict[str, _Parsed], db: sqlite3.Connection
+) -> None:
+    page = parsed["insights/suppliers.md"]
+    text = site["insights/suppliers.md"].markdown
+    # The definition, as issue 6 words it, is on the page.
+    for phrase in (
+        "number of those services naming it divided by the number of (service, supplier) pairs",
+        "Σ (share × 100)²",
+        "10,000",
+        "above 2,500",
+        "highly concentrated",
+        "top-3 share",
+    ):
+        assert phrase in text, phrase
+    markets = ins.supplier_concentration(db, "service-type")
+    by_hand = _hhi_by_hand(db)
+    rows = page.body("table-types")
+    assert len(rows) == len(markets) == len(by_hand)
+    for row, m in zip(rows, markets, strict=True):
+        hhi, top3 = by_hand[m.key]
+        assert m.hhi == pytest.approx(hhi) and m.top3_share == pytest.approx(top3)
+        shares = "; ".join(f"{s.name} {100 * s.services / m.pairs:.1f}% ({s.services})" for s in m.suppliers)
+        assert row == [
+            _type(m.label, int(m.key)),
+            str(m.services),
+            str(m.services_with_suppliers),
+            str(m.pairs),
+            str(len(m.suppliers)),
+            _rate(m.top3_share),
+            f"{hhi:,.0f}",
+            "Yes" if hhi > 2500 else "No",
+            shares,
+        ]
+    assert any(row[7] == "Yes" for row in rows) and any(row[7] == "No" for row in rows)
+    functions = ins.supplier_concentration(db, "function")
+    assert [r[0] for r in page.body("table-functions")] == [m.label for m in functions]
+    assert [r[6] for r in page.body("table-functions")] == [f"{m.hhi:,.0f}" for m in functions]
+    lock = ins.lock_in_signals(db)
+    assert page.body("table-lock-in") == [
+        [name, str(n), str(lock.services), f"{100 * n / lock.services:.1f}%"]
+        for name, n in (
+            ("No open API", lock.no_open_api),
+            ("No bulk export in an open format", lock.no_open_export),
+            ("Proprietary data format", lock.proprietary_format),
+            ("Contract longer than 5 years", lock.long_contract),
+        )
+    ]
+    listed = page.body("table-lock-in-services")
+    assert [int(r[3]) for r in listed] == [item.signals for item in lock.items[: len(listed)]]
+
+
+def test_windows_tables_match_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
+    page = parsed["insights/windows.md"]
+    names = dict(db.execute("SELECT id, name FROM councils").fetchall())
+    for by, table in (("product", "table-windows-product"), ("service-type", "table-windows-type")):
+        result = ins.procurement_windows(db, 18, by)
+        assert result.as_of == AS_OF and result.windows
+        assert page.body(table) == [
+            [
+                w.label if by == "product" else _type(w.label, int(w.key)),
+                str(w.councils),
+                str(w.contracts),
+                w.earliest_end,
+                w.latest_end,
+                ", ".join(names[c] for c in w.council_ids),
+                w.text,
+            ]
+            for w in result.windows
+        ]
+    # The sentence issue 6 asks for, for a product several councils could buy together.
+    assert "4 councils' contracts for Permitly Ltd: PermitHub end between" in page.all_text
+
+
+def test_interop_tables_match_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
+    page = parsed["insights/interop.md"]
+    for by in ("type", "region", "nation"):
+        groups = ins.interoperability(db, by)
+        assert page.body(f"table-interop-{by}") == [
+            [
+                g.name,
+                *map(
+                    str,
+                    (g.councils, g.services, g.open_api, _rate(g.open_api_share), g.directories, g.open_referral_uk),
+                ),
+                _rate(g.open_referral_uk_share),
+                str(g.address_services),
+                str(g.uprn),
+                _rate(g.uprn_share),
+                str(g.usrn),
+                _rate(g.usrn_share),
+            ]
+            for g in groups
+        ]
+    (overall,) = ins.interoperability(db, "all")
+    assert page.body("table-interop-overall")[0] == [
+        "Open API (of all services)",
+        str(overall.open_api),
+        str(overall.services),
+        f"{100 * overall.open_api / overall.services:.1f}%",
+    ]
+
+
+def test_service_type_pages_match_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
+    markets = {m.key: m for m in ins.supplier_concentration(db, "service-type")}
+    windows = {w.key: w for w in ins.procurement_windows(db, 18, "service-type").windows}
+    spots = {h.lgsl: h for h in ins.duplication_hotspots(db)}
+    checked_market = checked_window = checked_hotspot = 0
+    for r in ins.reuse_by_service_type(db):
+        page = parsed[f"insights/service-types/{r.lgsl}.md"]
+        solutions = ins.solutions(db, r.lgsl)
+        if solutions:
+            assert [row[:4] for row in page.body("table-solutions")] == [
+                [s.name, s.kind, str(s.councils), str(s.services)] for s in solutions
+            ]
+            assert [row[4:] for row in page.body("table-solutions")] == [
+                [f"{_rate(s.compliance_rate)} ({s.compliant} of {s.services})", _rate(s.musts_met_rate)]
+                for s in solutions
+            ]
+        market = markets.get(str(r.lgsl))
+        if market is not None:
+            checked_market += 1
+            assert f"HHI {market.hhi:,.0f}" in page.all_text
+            assert page.body("table-suppliers") == [
+                [s.name, str(s.services), str(market.pairs), f"{100 * s.services / market.pairs:.1f}%"]
+                for s in market.suppliers
+            ]
+        else:
+            assert "table-suppliers" not in page.tables
+        window = windows.get(str(r.lgsl))
+        if window is not None:
+            checked_window += 1
+            assert window.text in page.all_text
+            assert page.body("table-windows")[0][1:5] == [
+                str(window.councils),
+                str(window.contracts),
+                window.earliest_end,
+                window.latest_end,
+            ]
+            for council in window.council_ids:
+                assert f"../../../councils/{council}/" in page.hrefs, (r.lgsl, council)
+        if r.lgsl in spots:
+            checked_hotspot += 1
+            assert "This is a duplication hotspot:" in page.all_text
+            assert f"{spots[r.lgsl].separate_councils} of its {r.councils} councils deliver it separately" in (
+                page.all_text
+            )
+        else:
+            assert "This is a duplication hotspot:" not in page.all_text
+        services = db.execute("SELECT count(*) FROM services WHERE lgsl = ?", (r.lgsl,)).fetchone()[0]
+        assert len(page.body("table-councils")) == services
+    assert checked_market and checked_window and checked_hotspot
+
+
+def test_every_page_shows_the_sample_notice_and_how_it_is_computed(site: dict[str, Any]) -> None:
+    for path, page in site.items():
+        if path.startswith("insights/"):
+            assert '!!! warning "Sample data"' in page.markdown, path
+    for name in FIGURE_PAGES[1:]:
+        text = site[f"insights/{name}.md"].markdown
+        assert "## How it is computed" in text, name
+        assert '??? note "From the code:' in text, name
+    # The docstrings are quoted, not paraphrased away: the code's own words are on the page.
+    assert (ins.supplier_concentration.__doc__ or "").split(".")[0].strip() in site["insights/suppliers.md"].markdown
+
+
+# --------------------------------------------------------------------------- links
+
+
+def _target(page_path: str, href: str) -> str | None:
+    """The docs path an href on a generated page points to (None for external and in-page links)."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    if parts.path.endswith(".md"):
+        # A Markdown link is relative to the source file; MkDocs rewrites it to the page's URL.
+        return normpath(urljoin(f"/{page_path}", parts.path)).lstrip("/")
+    url = page_path[: -len("index.md")] if page_path.endswith("index.md") else page_path[: -len(".md")] + "/"
+    return normpath(urljoin(f"/{url}", parts.path)).lstrip("/")
+
+
+def _exists(target: str, pages: dict[str, Any], db: sqlite3.Connection) -> bool:
+    if target.startswith("standards/"):
+        ident = target.split("/")[1]
+        return db.execute("SELECT 1 FROM standards WHERE id = ?", (ident,)).fetchone() is not None
+    if target.endswith(".md"):
+        return target in pages
+    return f"{target}.md" in pages or f"{target}/index.md" in pages or target.rstrip("/") + ".md" in pages
+
+
+def test_every_link_on_the_insights_pages_resolves(site: dict[str, Any], parsed: dict[str, _Parsed], db) -> None:
+    checked = 0
+    for path, page in parsed.items():
+        for href in page.hrefs:
+            target = _target(path, href)
+            if target is None or target.startswith("assets/"):
+                continue
+            checked += 1
+            assert _exists(target, site, db), (path, href, target)
+    assert checked > 100
+
+
+def test_pattern_and_council_pages_link_their_service_types(site: dict[str, Any], db: sqlite3.Connection) -> None:
+    link = re.compile(r'href="\.\./\.\./insights/service-types/(\d+)/"')
+    for (pattern_id,) in db.execute("SELECT id FROM patterns"):
+        page = site[f"patterns/{pattern_id}.md"]
+        html = _render(page)
+        expected = {
+            r[0]
+            for r in db.execute(
+                "SELECT DISTINCT s.lgsl FROM service_patterns sp JOIN services s ON s.key = sp.service_key "
+                "WHERE sp.pattern_id = ? AND s.lgsl IS NOT NULL",
+                (pattern_id,),
+            )
+        }
+        assert {int(n) for n in link.findall(html)} == expected, pattern_id
+        assert "## Where it is used, by service type" in page.markdown
+        for lgsl in expected:
+            assert f"insights/service-types/{lgsl}.md" in site
+    for (council_id,) in db.execute("SELECT id FROM councils"):
+        html = _render(site[f"councils/{council_id}.md"])
+        expected = {
+            r[0]
+            for r in db.execute("SELECT lgsl FROM services WHERE council_id = ? AND lgsl IS NOT NULL", (council_id,))
+        }
+        assert expected, council_id
+        assert {int(n) for n in link.findall(html)} == expected, council_id
+
+
+# --------------------------------------------------------------------------- speed: queries per figure
+
+
+def _statements(gen: dict[str, ModuleType], index: Path, root: Path) -> tuple[int, int]:
+    """SQL statements sitegen_insights.pages runs over `index`, and the service types it has."""
+    ctx = _context(gen, index, root)
+    seen: list[str] = []
+    ctx.conn.set_trace_callback(seen.append)
+    gen["sitegen_insights"].pages(ctx)
+    ctx.conn.set_trace_callback(None)
+    types = ctx.conn.execute("SELECT count(DISTINCT lgsl) FROM services").fetchone()[0]
+    ctx.conn.close()
+    return len(seen), types
+
+
+# --------------------------------------------------------------------------- escaping
+
+HOSTILE_SUPPLIER = """suppliers:
+  - name: "<script>alert(1)</script> Ltd"
+    product: "<img src=x onerror=alert(2)> *bold* | pipe"
+    contract_start: 2019-01-01
+    contract_end: 2027-06-30
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two councils' manifests, each with a service naming the same hostile supplier and product."""
+    from registry.index import build_index
+
+    tree = tmp_path_factory.mktemp("hostile") / "repo"
+    shutil.copytree(ROOT / "standards", tree / "standards")
+    for council, service in (("bristol", "parking-permits"), ("leeds", "parking-permits")):
+        shutil.copytree(ROOT / "manifests" / council, tree / "manifests" / council)
+        manifest = tree / "manifests" / council / f"{service}.yaml"
+        text = manifest.read_text(encoding="utf-8")
+        assert "\nsuppliers:\n" in text, manifest
+        text = text.replace("\nsuppliers:\n", "\n" + HOSTILE_SUPPLIER, 1)
+        manifest.write_text(
+            re.sub(r"\nname: .*\n", '\nname: "<b>Hostile</b> service"\n', text, count=1), encoding="utf-8"
+        )
+    index = tree.parent / "index.sqlite"
+    build_index(tree, index, dt.date.fromisoformat(AS_OF), jobs=1)
+    with sqlite3.connect(index) as conn:
+        assert conn.execute("SELECT count(*) FROM suppliers WHERE name LIKE '<script>%'").fetchone() == (2,)
+        assert conn.execute("SELECT count(*) FROM services WHERE name = '<b>Hostile</b> service'").fetchone() == (2,)
+    return tree, index
+
+
+def test_hostile_supplier_and_product_names_are_escaped(
+    gen: dict[str, ModuleType], hostile_index: tuple[Path, Path]
+) -> None:
+    tree, index = hostile_index
+    ctx = _context(gen, index, tree)
+    pages = {p.path: p for p in gen["sitegen_insights"].pages(ctx) if hasattr(p, "markdown")}
+    ctx.conn.close()
+    for path, page in pages.items():
+        html = _render(page)
+        assert "<script>alert" not in html, path
+        assert "<img src=x" not in html, path
+        assert "<b>Hostile" not in html, path
+        for tag, attrs in _Parsed(html).tags:
+            assert tag not in ("script", "img", "b", "strong") or "alert" not in str(attrs), path
+            assert not any("onerror" in (k or "") for k in attrs), path
+    suppliers = _render(pages["insights/suppliers.md"])
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in suppliers
+    windows = _render(pages["insights/windows.md"])
+    # Both councils' contracts end in the window: the product's sentence is in the Markdown list too.
+    assert "&lt;img src=x onerror=alert(2)&gt;" in windows
+    assert "*bold*" in _Parsed(windows).all_text, "Markdown in a manifest value stays literal"
+    assert "<em>bold</em>" not in windows
+    parking = _render(pages["insights/service-types/474.md"])
+    assert "&lt;b&gt;Hostile&lt;/b&gt; service" in parking
+
+
+def test_queries_do_not_grow_with_the_number_of_service_types(
+    gen: dict[str, ModuleType], shipped_index: Path, hostile_index: tuple[Path, Path]
+) -> None:
+    big, big_types = _statements(gen, shipped_index, ROOT)
+    small, small_types = _statements(gen, hostile_index[1], hostile_index[0])
+    assert big_types > small_types + 5
+    assert big == small, "one query per figure, whatever the number of service types"
+    assert big < 40
+
+
+# --------------------------------------------------------------------------- the trend
+
+
+def test_trend_without_history_says_so(gen: dict[str, ModuleType], hostile_index: tuple[Path, Path]) -> None:
+    tree, index = hostile_index  # a plain folder: not a Git repository
+    ctx = _context(gen, index, tree)
+    pages = {p.path: p for p in gen["sitegen_insights"].pages(ctx) if hasattr(p, "markdown")}
+    ctx.conn.close()
+    trend = pages["insights/trend.md"].markdown
+    assert "## No history to show" in trend
+    assert "not a Git repository" in trend
+
+
+def test_trend_in_a_shallow_clone_says_so(
+    gen: dict[str, ModuleType], tmp_path: Path, trend_repo: tuple[Path, Path]
+) -> None:
+    repo, index = trend_repo
+    clone = tmp_path / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)], env=ENV, check=True, capture_output=True
+    )
+    ctx = _context(gen, index, clone)
+    page = next(p for p in gen["sitegen_insights"].pages(ctx) if p.path == "insights/trend.md")
+    ctx.conn.close()
+    assert "## No history to show" in page.markdown and "shallow" in page.markdown
+
+
+@pytest.fixture(scope="module")
+def trend_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """MINI as a Git repository with commits in January and February 2026, indexed as of mid-March."""
+    from registry.index import build_index
+
+    repo = init_repo(tmp_path_factory.mktemp("trend") / "repo", MINI)
+    # February's snapshot loses the failing service, so the months' figures differ.
+    (repo / "manifests" / "leeds" / "failing.yaml").unlink()
+    commit_all(repo, "retire the failing service", date="2026-02-10T10:00:00+00:00")
+    index = repo.parent / "index.sqlite"
+    build_index(repo, index, dt.date(2026, 3, 15), jobs=1)
+    return repo, index
+
+
+def test_trend_page_matches_registry_insight_trend(gen: dict[str, ModuleType], trend_repo: tuple[Path, Path]) -> None:
+    repo, index = trend_repo
+    ctx = _context(gen, index, repo)
+    page = next(p for p in gen["sitegen_insights"].pages(ctx) if p.path == "insights/trend.md")
+    ctx.conn.close()
+    since, until = dt.date(2025, 4, 1), dt.date(2026, 3, 15)
+    assert gen["sitegen_insights"].trend_period("2026-03-15") == (since, until)
+    trend = compliance_trend(repo, since, until)
+    assert {p.month for p in trend.points} == {"2026-01", "2026-02", "2026-03"}
+    parsed = _Parsed(_render(page))
+    assert parsed.body("table-trend-points") == [
+        [p.month, p.standard_id, p.date, p.commit[:10], str(p.services), str(p.compliant), f"{100 * p.rate:.1f}%"]
+        for p in trend.points
+    ]
+    months = sorted({p.month for p in trend.points})
+    assert parsed.tables["table-trend-months"][0] == ["Standard", *months]
+    assert "3 months with history, from 2026-01 to 2026-03" in parsed.all_text
