@@ -90,6 +90,7 @@ def compliance_trend(
     *,
     ref: str = "HEAD",
     cache_dir: Path | None = None,
+    current_index: Path | None = None,
 ) -> TrendResult:
     """Compliance by standard at each month end from `since` to `until`, from `ref`'s first-parent history.
 
@@ -101,6 +102,10 @@ def compliance_trend(
     that applies to no service at that commit has no point that month. The last month is judged
     at `until` when that falls before its end. `until` defaults to today (or the date of `ref`'s
     last commit, if later), and never reaches past that: there is no history of the future.
+
+    `current_index` is an index already built from a clean commit: a month whose commit and
+    as-of date are that index's reads its figures from it instead of building the snapshot again
+    (the site passes its own index, which at 100,000 services saves a full build).
     """
     repo_root = Repository.find(root).root
     history = History(repo_root)
@@ -151,7 +156,7 @@ def compliance_trend(
     for month, sha in planned:
         key = (sha, month.cutoff)
         if key not in figures:
-            figures[key] = _figures(repo_root, sha, month.cutoff, cache)
+            figures[key] = _figures(repo_root, sha, month.cutoff, cache, current_index)
     points = [
         TrendPoint(month.label, month.cutoff.isoformat(), sha, f.standard_id, f.services, f.compliant, f.rate)
         for month, sha in planned
@@ -181,13 +186,18 @@ def _cache_path(cache_dir: Path, commit: str, as_of: dt.date) -> Path:
     return cache_dir / f"{commit}-{as_of.isoformat()}-{version}.json"
 
 
-def _figures(repo_root: Path, commit: str, as_of: dt.date, cache_dir: Path) -> list[_Figure]:
+def _figures(
+    repo_root: Path, commit: str, as_of: dt.date, cache_dir: Path, current_index: Path | None = None
+) -> list[_Figure]:
     """The commit's compliance by standard judged at `as_of`: from the cache, else from a fresh index."""
     path = _cache_path(cache_dir, commit, as_of)
     cached = _read_cache(path, commit, as_of)
     if cached is not None:
         return cached
-    found = _compute(repo_root, commit, as_of)
+    if current_index is not None and _index_is_snapshot(current_index, commit, as_of):
+        found = _read_figures(current_index)
+    else:
+        found = _compute(repo_root, commit, as_of)
     entry = _CacheEntry(
         format=CACHE_FORMAT,
         tool_version=__version__,
@@ -234,13 +244,35 @@ def _compute(repo_root: Path, commit: str, as_of: dt.date) -> list[_Figure]:
             index_module.build_index(repo_root, path, as_of, ref=commit)
         except HistoryError as exc:
             raise TrendError(f"cannot index {commit[:10]}: {exc}") from None
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        return _read_figures(path)
+
+
+def _index_is_snapshot(index: Path, commit: str, as_of: dt.date) -> bool:
+    """Whether `index` was built from exactly `commit` (a clean tree) judged at `as_of`."""
+    try:
+        conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
         try:
-            conn.row_factory = sqlite3.Row
-            sql, params = by_standard_sql(None)
-            groups = [group_row(row) for row in conn.execute(f"{sql} ORDER BY grp", params)]
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         finally:
             conn.close()
+    except sqlite3.Error:
+        return False
+    return bool(
+        meta.get("commit") == commit
+        and meta.get("as_of") == as_of.isoformat()
+        and meta.get("dirty", "false") != "true"
+        and meta.get("schema_version") == str(index_module.SCHEMA_VERSION)
+    )
+
+
+def _read_figures(index: Path) -> list[_Figure]:
+    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    try:
+        conn.row_factory = sqlite3.Row
+        sql, params = by_standard_sql(None)
+        groups = [group_row(row) for row in conn.execute(f"{sql} ORDER BY grp", params)]
+    finally:
+        conn.close()
     return [
         _Figure(
             standard_id=g["group"],

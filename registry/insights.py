@@ -779,7 +779,12 @@ def _window_text(by: str, label: str, councils: int, contracts: int, earliest: s
     what = "contract" if contracts == 1 else "contracts"
     subject = f"for {label}" if by == "product" else f"for {label} services"
     first, last = _month(earliest), _month(latest)
-    when = f"in {first}" if first == last else f"between {first} and {last}"
+    if first == last:
+        when = f"in {first}"
+    elif earliest[:4] == latest[:4]:  # "between March and September 2027" reads as people write it
+        when = f"between {first.split()[0]} and {last}"
+    else:
+        when = f"between {first} and {last}"
     verb = "ends" if contracts == 1 else "end"
     return f"{who} {what} {subject} {verb} {when}"
 

@@ -298,3 +298,29 @@ def test_init_repo_helper_commits_are_usable(tmp_path: Path) -> None:
         TrendPoint("2026-01", "2026-01-31", sha, "demo", 3, 2, 0.6667),
         TrendPoint("2026-02", "2026-02-28", sha, "demo", 3, 2, 0.6667),
     ]
+
+
+def test_an_index_of_the_same_snapshot_is_read_not_rebuilt(repo, builds, tmp_path: Path) -> None:
+    path, shas = repo
+    # The site's own index: built from B (HEAD, clean) as of the last month end of the period.
+    index = tmp_path / "current.sqlite"
+    registry.index.build_index(path, index, dt.date(2026, 4, 30))
+    builds.clear()
+    result = compliance_trend(
+        path, dt.date(2026, 3, 1), dt.date(2026, 4, 30), cache_dir=tmp_path / "cache", current_index=index
+    )
+    assert result.points == _expected(shas)[4:]
+    # March is judged at another date, so only it is built; April comes from the given index.
+    assert builds == [(shas["B"], dt.date(2026, 3, 31))]
+
+
+def test_an_index_of_another_date_is_not_taken_for_the_snapshot(repo, builds, tmp_path: Path) -> None:
+    path, shas = repo
+    index = tmp_path / "current.sqlite"
+    registry.index.build_index(path, index, dt.date(2026, 4, 29))
+    builds.clear()
+    result = compliance_trend(
+        path, dt.date(2026, 4, 1), dt.date(2026, 4, 30), cache_dir=tmp_path / "cache", current_index=index
+    )
+    assert result.points == _expected(shas)[6:]
+    assert builds == [(shas["B"], dt.date(2026, 4, 30))]

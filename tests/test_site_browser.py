@@ -415,8 +415,20 @@ def test_council_page_shows_its_services_and_badge(tab: Tab) -> None:
         "/dashboard/",
         "/patterns/gov-uk-notify/",
         "/standards/accessibility/",
+        "/insights/suppliers/",
+        "/insights/windows/",
+        "/insights/reuse/",
     ],
-    ids=["council-page", "councils-index", "dashboard", "pattern-page", "standard-page"],
+    ids=[
+        "council-page",
+        "councils-index",
+        "dashboard",
+        "pattern-page",
+        "standard-page",
+        "suppliers",
+        "windows",
+        "reuse",
+    ],
 )
 def test_hostile_values_render_as_text_and_never_run(tab: Tab, path: str) -> None:
     tab.open(path)
@@ -480,8 +492,15 @@ def test_no_javascript_link_anywhere_in_the_built_site(site_repo: Path) -> None:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize(
     "path",
-    ["/", "/standards/service-standard/", "/councils/camden/", "/dashboard/"],
-    ids=["home", "standard", "council", "dashboard"],
+    [
+        "/",
+        "/standards/service-standard/",
+        "/councils/camden/",
+        "/dashboard/",
+        "/insights/suppliers/",
+        "/insights/service-types/474/",
+    ],
+    ids=["home", "standard", "council", "dashboard", "insights-suppliers", "service-type"],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
     # Material picks its palette from prefers-color-scheme when the page loads.

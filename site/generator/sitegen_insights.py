@@ -26,6 +26,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sitegen_charts import Bar, Html, bar_chart, data_table, figure, pct
@@ -867,8 +868,13 @@ def trend_period(as_of: str) -> tuple[dt.date, dt.date]:
 def read_trend(ctx: SiteContext) -> TrendResult | str:
     """The trend, or why there is none (not a Git repository, a shallow clone, ...): never a failed build."""
     since, until = trend_period(ctx.as_of)
+    # The site's own index is the last month's snapshot whenever it was built from a clean commit,
+    # so the trend need not build that one again (a full index build at sector scale).
+    index_file = next((row[2] for row in ctx.conn.execute("PRAGMA database_list") if row[1] == "main"), "")
     try:
-        return compliance_trend(ctx.root, since, until, ref=ctx.commit or "HEAD")
+        return compliance_trend(
+            ctx.root, since, until, ref=ctx.commit or "HEAD", current_index=Path(index_file) if index_file else None
+        )
     except TrendError as exc:
         return str(exc)
 
