@@ -439,9 +439,7 @@ def test_windows_by_product_include_both_edges_and_leave_out_ended_contracts(db:
         ("bolt|bins", 1, ("b",), 1, "2026-11-01", "2026-11-01"),
         ("acme|collect", 1, ("a",), 1, "2028-05-01", "2028-05-01"),
     ]
-    assert (
-        result.windows[0].text == "2 councils' contracts for PLAN CO: portal end between March and September 2027"
-    )
+    assert result.windows[0].text == "2 councils' contracts for PLAN CO: portal end between March and September 2027"
     assert result.windows[1].text == "1 council's contract for Bolt: Bins ends in November 2026"
     assert [w.key for w in ins.procurement_windows(db, min_councils=2).windows] == ["plan co|portal"]
 
