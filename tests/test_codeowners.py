@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 import typer
-from gitrepo import commit_all, edit, git, init_repo
 from typer.testing import CliRunner
 
 from conftest import MINI, ROOT, Run
+from gitrepo import commit_all, edit, git, init_repo
 from registry.codeowners import CODEOWNERS_PATH, render_codeowners
 from registry.ownership_cli import codeowners, ownership
 from registry.scaffold_cli import new_app

@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from gitrepo import ENV, commit_all, edit, git, init_repo
 
 from conftest import AS_OF, MINI
+from gitrepo import ENV, commit_all, edit, git, init_repo
 
 
 @pytest.fixture

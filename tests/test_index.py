@@ -8,9 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from gitrepo import commit_all, edit, init_repo
 
 from conftest import AS_OF, MINI
+from gitrepo import commit_all, edit, init_repo
 from registry.index import build_index, ensure_index, is_healthy
 
 DAY = dt.date.fromisoformat(AS_OF)

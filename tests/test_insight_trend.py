@@ -27,10 +27,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from gitrepo import ENV, commit_all, edit, git, init_repo
 
 import registry.index
 from conftest import MINI
+from gitrepo import ENV, commit_all, edit, git, init_repo
 from registry.insight_trend import TrendError, TrendPoint, compliance_trend
 
 BASICS = """kind: Standard

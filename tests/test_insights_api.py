@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from gitrepo import commit_all, git
 from test_insights import AS_OF, make_registry
 
+from gitrepo import commit_all, git
 from registry.api import create_app
 from registry.index import build_index
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from gitrepo import commit_all, edit, init_repo
 
 from conftest import AS_OF, MINI
+from gitrepo import commit_all, edit, init_repo
 
 NEW_MUST = (
     "  - id: DEMO-05\n    title: Name a service owner\n    level: must\n    guidance: Someone is accountable for it.\n"

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from gitrepo import init_repo
 
 from conftest import FIXTURES, MINI
+from gitrepo import init_repo
 from registry.api import create_app
 
 GOLDEN = FIXTURES / "openapi.json"

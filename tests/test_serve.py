@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from gitrepo import commit_all, edit, git, init_repo
 
 from conftest import AS_OF, MINI
+from gitrepo import commit_all, edit, git, init_repo
 from registry.api import create_app
 from registry.index import build_index
 from registry.reindex import Reindexer

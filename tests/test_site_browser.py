@@ -30,11 +30,11 @@ from typing import Any
 
 import pytest
 import yaml
-from gitrepo import commit_all, git
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 from conftest import AS_OF, ROOT, run_standards
+from gitrepo import commit_all, git
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

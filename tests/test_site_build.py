@@ -9,7 +9,6 @@ test_site_browser.py.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -22,9 +21,10 @@ from types import ModuleType
 
 import pytest
 import yaml
-from gitrepo import commit_all, edit, init_repo
 
 from conftest import MINI, ROOT, run_standards
+from gitrepo import commit_all, edit, init_repo
+from sitegen import generator_modules
 
 HOSTILE = """\
 kind: Service
@@ -302,19 +302,8 @@ def test_a_broken_link_fails_cleanly_and_keeps_the_old_site(small_repo: Path, sm
 
 @pytest.fixture(scope="module")
 def common() -> Iterator[ModuleType]:
-    saved = sys.modules.get("sitegen_common")
-    spec = importlib.util.spec_from_file_location("sitegen_common", ROOT / "site" / "generator" / "sitegen_common.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["sitegen_common"] = module  # dataclasses look their module up while being made
-    try:
-        spec.loader.exec_module(module)
-        yield module
-    finally:
-        if saved is None:
-            sys.modules.pop("sitegen_common", None)
-        else:
-            sys.modules["sitegen_common"] = saved
+    with generator_modules("sitegen_common") as loaded:
+        yield loaded["sitegen_common"]
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import http.server
-import importlib.util
 import re
 import shutil
 import sqlite3
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -26,46 +24,22 @@ from typing import Any
 import pytest
 
 from conftest import AS_OF, ROOT
+from sitegen import generator_modules, site_context
 
-GENERATOR = ROOT / "site" / "generator"
 SVG = "{http://www.w3.org/2000/svg}"
 MODULES = ("sitegen_common", "sitegen_charts", "sitegen_councils", "sitegen_dashboard")
 
 
 @pytest.fixture(scope="module")
 def gen() -> Iterator[dict[str, ModuleType]]:
-    """The generator modules, loaded by path under their bare names (as the MkDocs hook imports them)."""
-    saved = {name: sys.modules.get(name) for name in MODULES}
-    loaded: dict[str, ModuleType] = {}
-    try:
-        for name in MODULES:
-            spec = importlib.util.spec_from_file_location(name, GENERATOR / f"{name}.py")
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-            loaded[name] = module
+    with generator_modules(*MODULES) as loaded:
         yield loaded
-    finally:
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
-
-
-def _context(gen: dict[str, ModuleType], index: Path, root: Path = ROOT) -> Any:
-    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    samples = frozenset(r[0] for r in conn.execute("SELECT id FROM councils WHERE sample = 1"))
-    return gen["sitegen_common"].SiteContext(conn, root, meta["as_of"], meta.get("commit"), samples)
 
 
 @pytest.fixture(scope="module")
 def shipped(gen: dict[str, ModuleType], shipped_index: Path) -> dict[str, Any]:
     """Every page and asset the council and dashboard modules make from the shipped index, by path."""
-    ctx = _context(gen, shipped_index)
+    ctx = site_context(gen, shipped_index)
     out = [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]
     by_path = {item.path: item for item in out}
     assert len(by_path) == len(out), "two pages or assets share a path"
@@ -328,7 +302,7 @@ def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_pat
         conn.execute("UPDATE services SET url = ' JavaScript:alert(1)' WHERE id = 'hostile'")
         conn.execute("UPDATE councils SET website = 'javascript:alert(3)' WHERE id = 'kent'")
 
-    ctx = _context(gen, index, tree)
+    ctx = site_context(gen, index, tree)
     out = {p.path: p for p in [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]}
     place = gen["sitegen_common"].placeholder
     for path, item in out.items():

@@ -11,12 +11,10 @@ product; the trend against registry.insight_trend over a real temporary Git repo
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -28,13 +26,13 @@ from urllib.parse import urljoin, urlsplit
 
 import markdown
 import pytest
-from gitrepo import ENV, commit_all, init_repo
 
 from conftest import AS_OF, MINI, ROOT
+from gitrepo import ENV, commit_all, init_repo
 from registry import insights as ins
 from registry.insight_trend import compliance_trend
+from sitegen import connect, generator_modules, site_context
 
-GENERATOR = ROOT / "site" / "generator"
 MODULES = ("sitegen_common", "sitegen_charts", "sitegen_councils", "sitegen_patterns", "sitegen_insights")
 FIGURE_PAGES = ("index", "reuse", "hotspots", "suppliers", "windows", "interop", "trend")
 # The extensions site/mkdocs.yml turns on, so escaping is checked on Markdown as MkDocs renders it.
@@ -43,37 +41,8 @@ EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdown
 
 @pytest.fixture(scope="module")
 def gen() -> Iterator[dict[str, ModuleType]]:
-    """The generator modules, loaded by path under their bare names (as the MkDocs hook imports them)."""
-    saved = {name: sys.modules.get(name) for name in MODULES}
-    loaded: dict[str, ModuleType] = {}
-    try:
-        for name in MODULES:
-            spec = importlib.util.spec_from_file_location(name, GENERATOR / f"{name}.py")
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[name] = module
-            spec.loader.exec_module(module)
-            loaded[name] = module
+    with generator_modules(*MODULES) as loaded:
         yield loaded
-    finally:
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
-
-
-def _connect(index: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def _context(gen: dict[str, ModuleType], index: Path, root: Path) -> Any:
-    conn = _connect(index)
-    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    samples = frozenset(r[0] for r in conn.execute("SELECT id FROM councils WHERE sample = 1"))
-    return gen["sitegen_common"].SiteContext(conn, root, meta["as_of"], meta.get("commit"), samples)
 
 
 def _render(page: Any) -> str:
@@ -133,7 +102,7 @@ class _Parsed(HTMLParser):
 
 @pytest.fixture(scope="module")
 def db(shipped_index: Path) -> Iterator[sqlite3.Connection]:
-    conn = _connect(shipped_index)
+    conn = connect(shipped_index)
     yield conn
     conn.close()
 
@@ -141,7 +110,7 @@ def db(shipped_index: Path) -> Iterator[sqlite3.Connection]:
 @pytest.fixture(scope="module")
 def site(gen: dict[str, ModuleType], shipped_index: Path) -> dict[str, Any]:
     """Every page the insights, pattern and council modules make from the shipped index, by path."""
-    ctx = _context(gen, shipped_index, ROOT)
+    ctx = site_context(gen, shipped_index, ROOT)
     out = [
         *gen["sitegen_insights"].pages(ctx),
         *gen["sitegen_patterns"].pages(ctx),
@@ -488,7 +457,7 @@ def test_pattern_and_council_pages_link_their_service_types(site: dict[str, Any]
 
 def _statements(gen: dict[str, ModuleType], index: Path, root: Path) -> tuple[int, int]:
     """SQL statements sitegen_insights.pages runs over `index`, and the service types it has."""
-    ctx = _context(gen, index, root)
+    ctx = site_context(gen, index, root)
     seen: list[str] = []
     ctx.conn.set_trace_callback(seen.append)
     gen["sitegen_insights"].pages(ctx)
@@ -536,7 +505,7 @@ def test_hostile_supplier_and_product_names_are_escaped(
     gen: dict[str, ModuleType], hostile_index: tuple[Path, Path]
 ) -> None:
     tree, index = hostile_index
-    ctx = _context(gen, index, tree)
+    ctx = site_context(gen, index, tree)
     pages = {p.path: p for p in gen["sitegen_insights"].pages(ctx) if hasattr(p, "markdown")}
     ctx.conn.close()
     for path, page in pages.items():
@@ -573,7 +542,7 @@ def test_queries_do_not_grow_with_the_number_of_service_types(
 
 def test_trend_without_history_says_so(gen: dict[str, ModuleType], hostile_index: tuple[Path, Path]) -> None:
     tree, index = hostile_index  # a plain folder: not a Git repository
-    ctx = _context(gen, index, tree)
+    ctx = site_context(gen, index, tree)
     pages = {p.path: p for p in gen["sitegen_insights"].pages(ctx) if hasattr(p, "markdown")}
     ctx.conn.close()
     trend = pages["insights/trend.md"].markdown
@@ -589,7 +558,7 @@ def test_trend_in_a_shallow_clone_says_so(
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)], env=ENV, check=True, capture_output=True
     )
-    ctx = _context(gen, index, clone)
+    ctx = site_context(gen, index, clone)
     page = next(p for p in gen["sitegen_insights"].pages(ctx) if p.path == "insights/trend.md")
     ctx.conn.close()
     assert "## No history to show" in page.markdown and "shallow" in page.markdown
@@ -611,7 +580,7 @@ def trend_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_trend_page_matches_registry_insight_trend(gen: dict[str, ModuleType], trend_repo: tuple[Path, Path]) -> None:
     repo, index = trend_repo
-    ctx = _context(gen, index, repo)
+    ctx = site_context(gen, index, repo)
     page = next(p for p in gen["sitegen_insights"].pages(ctx) if p.path == "insights/trend.md")
     ctx.conn.close()
     since, until = dt.date(2025, 4, 1), dt.date(2026, 3, 15)
