@@ -72,5 +72,9 @@ def serve(root: Path, index: Path, host: str, port: int, workers: int, site: Pat
     if site is not None:
         os.environ[ENV_SITE] = str(site.absolute())
     print(f"index {state}: {index}")
+    if site is not None:
+        print(f"playbook site at http://{host}:{port}/ (from {site})")
+    else:
+        print("no built site to serve at /: run `standards site build` first")
     print(f"registry API at http://{host}:{port}/api/v1 (docs at http://{host}:{port}/api/v1/docs)", flush=True)
     uvicorn.run("registry.serve:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
