@@ -27,6 +27,7 @@ class SiteContext:
     as_of: str  # the index's as-of date (meta table)
     commit: str | None  # the index's commit (meta table)
     sample_councils: frozenset[str]
+    site_url: str | None = None  # where the site is published (mkdocs.yml site_url), ending in /
 
 
 @dataclass

@@ -171,17 +171,6 @@ def badge_svg(compliant: int, services: int, name: str = "") -> str:
     )
 
 
-def _site_url(ctx: SiteContext) -> str | None:
-    """The published site's address from site/mkdocs.yml, for embed snippets; None when unset."""
-    try:
-        text = (ctx.root / "site" / "mkdocs.yml").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    found = re.search(r"""^site_url:\s*["']?([^"'\s#]+)""", text, re.MULTILINE)
-    url = safe_url(found.group(1)) if found else None
-    return url.rstrip("/") + "/" if url else None
-
-
 # --------------------------------------------------------------------------- data
 
 
@@ -314,7 +303,7 @@ def _load(ctx: SiteContext) -> _Site:
         tail = f".</p><p>{_fix_html(fix)}</p></section>"
         requirements[rid] = Requirement(rid, std, position, title, level, fix, prefix, ref, head, tail)
     councils = {r["id"]: r for r in conn.execute("SELECT * FROM councils ORDER BY id")}
-    return _Site(ctx, standards, requirements, councils, _site_url(ctx))
+    return _Site(ctx, standards, requirements, councils, safe_url(ctx.site_url))
 
 
 def _lgsl_link(lgsl: int, text: object) -> str:

@@ -110,7 +110,7 @@ def _open_index(root: Path) -> sqlite3.Connection:
     return conn
 
 
-def _context(conn: sqlite3.Connection, root: Path) -> SiteContext:
+def _context(conn: sqlite3.Connection, root: Path, site_url: str | None = None) -> SiteContext:
     meta = {row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")}
     sample = frozenset(row["id"] for row in conn.execute("SELECT id FROM councils WHERE sample = 1"))
     return SiteContext(
@@ -119,6 +119,7 @@ def _context(conn: sqlite3.Connection, root: Path) -> SiteContext:
         as_of=meta.get("as_of", ""),
         commit=meta.get("commit") or None,
         sample_councils=sample,
+        site_url=site_url.rstrip("/") + "/" if site_url else None,
     )
 
 
@@ -154,7 +155,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if STATE.conn is not None:
         STATE.conn.close()
     STATE.conn = _open_index(root)
-    ctx = _context(STATE.conn, root)
+    ctx = _context(STATE.conn, root, config.site_url)
     pages: dict[str, Page] = {}
     assets: list[Asset] = []
     for module in _generators():
