@@ -258,6 +258,12 @@ def test_supplier_tables_match_registry_insights_and_the_stated_definition(
             shares,
         ]
     assert any(row[7] == "Yes" for row in rows) and any(row[7] == "No" for row in rows)
+    # The chart takes the largest markets (most services naming suppliers), not the trivially
+    # concentrated one-service ones, and keeps them most concentrated first.
+    charted = [r[0] for r in page.body("table-types-top")]
+    largest = sorted(markets, key=lambda m: (-m.services_with_suppliers, m.key))[:20]
+    assert charted == [_type(m.label, int(m.key)) for m in markets if m in largest]
+    assert any("Parking permits" in c for c in charted)
     functions = ins.supplier_concentration(db, "function")
     assert [r[0] for r in page.body("table-functions")] == [m.label for m in functions]
     assert [r[6] for r in page.body("table-functions")] == [f"{m.hhi:,.0f}" for m in functions]

@@ -567,7 +567,12 @@ def _lock_in_blocks(data: Insights) -> dict[str, str]:
 def suppliers_page(data: Insights) -> Page:
     functions = data.functions
     types = data.markets
-    top_types = types[:TOP_BARS]
+    # A type with one service naming one supplier is trivially "concentrated" (HHI 10,000); the chart
+    # shows the largest markets (most services naming suppliers), most concentrated first, where a
+    # dominant supplier matters. The table below it still has every market.
+    largest = sorted(types, key=lambda m: (-m.services_with_suppliers, m.key))[:TOP_BARS]
+    chosen = {m.key for m in largest}
+    top_types = [m for m in types if m.key in chosen]
     blocks = {
         "functions-chart": _market_figure("functions", "ESD function", functions, [m.label for m in functions])
         if functions
@@ -626,7 +631,8 @@ def suppliers_page(data: Insights) -> Page:
         "## By service type",
         "",
         f"{len(types)} service types name suppliers; {concentrated} are highly concentrated (HHI above 2,500). "
-        f"The chart shows the {len(top_types)} most concentrated; the table has every one.",
+        f"The chart shows the {len(top_types)} largest markets (most services naming suppliers), most "
+        "concentrated first; the table has every one.",
         "",
         placeholder("types-chart"),
         "",
