@@ -491,7 +491,9 @@ class Market:
         }
 
 
-def supplier_concentration(conn: sqlite3.Connection, by: str = "service-type", key: str | None = None) -> list[Market]:
+def supplier_concentration(
+    conn: sqlite3.Connection, by: str = "service-type", key: str | None = None, min_services: int = 1
+) -> list[Market]:
     """Each supplier's share of a market and the market's Herfindahl-Hirschman index (HHI).
 
     A market is a service type (LGSL code) or an ESD function (the top-level function of the
@@ -504,8 +506,10 @@ def supplier_concentration(conn: sqlite3.Connection, by: str = "service-type", k
     to 10,000 (one supplier); markets above 2,500 are flagged highly concentrated. The top-3
     share adds up the three largest shares (ties do not change the sum). Services naming no
     supplier are counted but take no part in the shares; markets where no service names a
-    supplier are left out. Suppliers are listed by share, then name; markets by HHI (highest
-    first), then services naming suppliers (most first), then key.
+    supplier are left out, and so are markets with fewer than `min_services` services naming a
+    supplier (one service naming one supplier is trivially an HHI of 10,000). Suppliers are listed
+    by share, then name; markets by HHI (highest first), then services naming suppliers (most
+    first), then key.
     """
     if by not in MARKETS:
         raise ValueError(f"unknown market '{by}'; use one of: {', '.join(MARKETS)}")
@@ -547,6 +551,8 @@ def supplier_concentration(conn: sqlite3.Connection, by: str = "service-type", k
     out = []
     for mkey, named in by_market.items():
         services, with_suppliers = totals[mkey]
+        if with_suppliers < min_services:
+            continue
         pairs = sum(n for _, n in named)
         shares = tuple(
             SupplierShare(name, n, n / pairs) for name, n in sorted(named, key=lambda item: (-item[1], item[0]))

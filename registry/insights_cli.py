@@ -97,13 +97,17 @@ def suppliers_cmd(
     ),
     lgsl: LgslOpt = None,
     function: Annotated[str | None, typer.Option("--function", help="Only this ESD function (its label).")] = None,
+    min_services: Annotated[
+        int,
+        typer.Option("--min-services", min=1, help="Only markets where at least this many services name a supplier."),
+    ] = 1,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
     """Supplier shares, top-3 share and the HHI per service type or ESD function."""
     from registry import insights_command as cmd
 
-    _exit(cmd.run(lambda conn: cmd.suppliers(conn, by.value, lgsl, function), format.value, index))
+    _exit(cmd.run(lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services), format.value, index))
 
 
 @insights_app.command("lock-in")

@@ -318,7 +318,9 @@ SHARE_COLUMNS = [
 ]
 
 
-def suppliers(conn: sqlite3.Connection, by: str, lgsl: int | None, function: str | None) -> Output:
+def suppliers(
+    conn: sqlite3.Connection, by: str, lgsl: int | None, function: str | None, min_services: int = 1
+) -> Output:
     if lgsl is not None and function is not None:
         raise InsightUsageError("give --lgsl or --function, not both")
     if lgsl is not None:
@@ -327,7 +329,7 @@ def suppliers(conn: sqlite3.Connection, by: str, lgsl: int | None, function: str
         by, key = "function", function
     else:
         key = None
-    markets = _checked(lambda: ins.supplier_concentration(conn, by, key))
+    markets = _checked(lambda: ins.supplier_concentration(conn, by, key, min_services))
     explain = (
         "Each supplier's share of the services (naming suppliers) in a market, the top-3 share and the "
         "Herfindahl-Hirschman index (HHI: the sum of squared percentage shares, 0-10,000); above 2,500 is "

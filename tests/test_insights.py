@@ -373,6 +373,11 @@ def test_supplier_shares_hhi_and_top3_per_service_type(db: sqlite3.Connection) -
     # 431: a/pest names Acme alone: share 1, HHI 10,000. Markets ordered by HHI, highest first.
     assert [m.key for m in ins.supplier_concentration(db)] == ["431", "524", "487"]
     assert markets["431"].hhi == pytest.approx(10_000)
+    # With --min-services 2, pest control (one service naming a supplier) drops out; bins (3) and
+    # planning (4 services naming suppliers) stay. 4 is the edge: kept at 4, gone at 5.
+    assert [m.key for m in ins.supplier_concentration(db, min_services=2)] == ["524", "487"]
+    assert [m.key for m in ins.supplier_concentration(db, min_services=4)] == ["487"]
+    assert ins.supplier_concentration(db, min_services=5) == []
 
 
 def test_supplier_concentration_per_esd_function(db: sqlite3.Connection) -> None:

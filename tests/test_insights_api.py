@@ -145,6 +145,10 @@ def test_api_suppliers_for_one_market_and_as_csv(client: TestClient) -> None:
     market = body["items"][0]
     # 10,000 x 11 / 49 = 2,244.90; top-3 5/7 = 0.7143 (rounded to 4 places in JSON).
     assert (market["hhi"], market["top3_share"], market["highly_concentrated"]) == (2244.898, 0.7143, False)
+    # Markets where fewer than 2 services name a supplier (pest control: 1) are left out.
+    r = client.get("/api/v1/insights/suppliers", params={"min_services": 2})
+    assert [m["key"] for m in r.json()["items"]] == ["524", "487"]
+    assert client.get("/api/v1/insights/suppliers", params={"min_services": 0}).status_code == 422
     r = client.get("/api/v1/insights/suppliers", params={"format": "csv", "by": "function"})
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert r.headers["content-type"].startswith("text/csv")

@@ -401,9 +401,12 @@ def suppliers(
             description="Only this market: an LGSL code with by=service-type, a function's label with by=function.",
         ),
     ] = None,
+    min_services: Annotated[
+        int, Query(ge=1, le=100_000, description="Only markets where at least this many services name a supplier.")
+    ] = 1,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    markets = ins.supplier_concentration(db, by, key)
+    markets = ins.supplier_concentration(db, by, key, min_services)
     return _page(request, page, format, markets, MARKET_COLUMNS, ins.Market.flat)
 
 
