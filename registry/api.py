@@ -99,7 +99,9 @@ def create_app(index_path: Path, site_dir: Path | None = None, settings: dict[st
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> Response:
-        return error_response(exc.status_code, exc.code, str(exc.detail))
+        response = error_response(exc.status_code, exc.code, str(exc.detail))
+        response.headers.update(exc.headers or {})  # e.g. Retry-After on a 503
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:

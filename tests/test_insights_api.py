@@ -208,3 +208,15 @@ def test_api_trend_needs_a_repository(client: TestClient, index: Path, registry:
         assert [(p["month"], p["standard_id"]) for p in r.json()["items"]] == [("2026-02", "demo")]
         wrong = c.get("/api/v1/insights/trend", params={"since": "2026-03-01", "until": "2026-02-01"})
         assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "invalid_parameter"
+        # Five years at most: each uncached month is a whole index build.
+        long = c.get("/api/v1/insights/trend", params={"since": "2021-01-01", "until": "2026-01-31"})
+        assert long.status_code == 400 and "more than 60 months" in long.json()["error"]["message"]
+        assert c.get("/api/v1/insights/trend", params={"since": "2021-02-01", "until": "2026-01-31"}).status_code == 200
+        # One trend computes at a time; another request is told when to come back, not queued.
+        from registry.routes import insights as insight_routes
+
+        with insight_routes._TREND_LOCK:
+            busy = c.get("/api/v1/insights/trend", params={"since": "2026-02-01", "until": "2026-02-28"})
+        assert busy.status_code == 503 and busy.json()["error"]["code"] == "busy"
+        assert busy.headers["retry-after"] == "30"
+        assert c.get("/api/v1/insights/trend", params={"since": "2026-02-01", "until": "2026-02-28"}).status_code == 200

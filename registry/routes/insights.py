@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path as FsPath
@@ -495,8 +496,20 @@ def interop(
 TREND_COLUMNS = _columns(TrendPointOut)
 TREND_RESPONSES = {
     **csv_responses(TREND_COLUMNS, TrendPage),
-    503: {"model": ErrorResponse, "description": "The API was not started from a repository with its Git history"},
+    503: {
+        "model": ErrorResponse,
+        "description": (
+            "The API was not started from a repository with its Git history, or another trend is being "
+            "computed (retry after the `Retry-After` seconds)"
+        ),
+    },
 }
+# A month not yet in the cache is a whole index build (minutes at sector scale), so a request can
+# start at most this many, and only one request computes at a time: a burst of trend requests
+# cannot take every core from the rest of the API.
+MAX_TREND_MONTHS = 60
+TREND_RETRY_SECONDS = 30
+_TREND_LOCK = threading.Lock()
 
 
 @router.get(
@@ -523,10 +536,26 @@ def trend(
     root = request.app.state.settings.get("repo_root")
     if not root:
         raise ApiError(503, "not_available", "the trend needs the API to run from a clone of the registry")
+    start = _parse_date(since, "since")
+    end = _parse_date(until, "until") if until is not None else None
+    last = end or dt.date.today()
+    if (last.year - start.year) * 12 + last.month - start.month + 1 > MAX_TREND_MONTHS:
+        raise ApiError(
+            400, "invalid_parameter", f"the period covers more than {MAX_TREND_MONTHS} months: give a later `since`"
+        )
+    if not _TREND_LOCK.acquire(blocking=False):
+        raise ApiError(
+            503,
+            "busy",
+            "another compliance trend is being computed; try again shortly",
+            headers={"Retry-After": str(TREND_RETRY_SECONDS)},
+        )
     try:
-        start = _parse_date(since, "since")
-        end = _parse_date(until, "until") if until is not None else None
-        result = insight_trend.compliance_trend(FsPath(root), start, end)
+        # The served index is the current month's snapshot when it was built from a clean commit.
+        current = request.app.state.index.path
+        result = insight_trend.compliance_trend(FsPath(root), start, end, current_index=FsPath(current))
     except insight_trend.TrendError as exc:
         raise ApiError(400, "invalid_parameter", str(exc)) from None
+    finally:
+        _TREND_LOCK.release()
     return _page(request, page, format, result.points, TREND_COLUMNS)
