@@ -14,7 +14,7 @@ Terms used throughout:
 * **Solution**: something a service is built on that other councils could reuse: either a
   *pattern* from the registry's library (by pattern id), or a *supplier product*: a supplier
   named in the manifest with the product it supplies, matched on both names after trimming
-  spaces and ignoring case (ASCII letters), so `Placecube / Open Place` is one solution
+  spaces and ignoring case (ASCII letters), so `Acme Ltd / Case Manager` is one solution
   wherever it is named. A supplier named without a product is the solution "that supplier".
   A service can use several solutions; one naming neither a pattern nor a supplier has none.
 * **Musts met**: over a set of services, the must-level results that applied to them (every

@@ -136,7 +136,7 @@ def test_services_item_matches_its_index_row(api, db) -> None:
             "SELECT service_key FROM findings WHERE requirement_id = 'ACC-04' AND outcome = 'fail'",
         ),
         ({"pattern": "gov-uk-notify"}, "SELECT service_key FROM service_patterns WHERE pattern_id = 'gov-uk-notify'"),
-        ({"supplier": "gRANICUS"}, "SELECT service_key FROM suppliers WHERE name = 'Granicus'"),
+        ({"supplier": "wRENFOLD dIGITAL lTD"}, "SELECT service_key FROM suppliers WHERE name = 'Wrenfold Digital Ltd'"),
         ({"sample": "true"}, "SELECT key FROM services"),
         ({"sample": "false"}, "SELECT key FROM services WHERE 0"),
     ],
