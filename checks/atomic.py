@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -34,6 +35,21 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             Path(temp_name).unlink()
         raise
+
+
+def ensure_replaceable(path: Path, *, directory: bool = False) -> None:
+    """Refuse, before any work, to rename over `path` unless it is missing or of the same kind.
+
+    A rename swaps whatever is there: over `/dev/null` it would replace the device itself, over
+    a file a folder would take its place. What cannot be written to in place (an SQLite index,
+    a built site) is refused instead, with an OSError naming the path.
+    """
+    if not path.exists():
+        return
+    if directory and not path.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder, so it will not be replaced by one", str(path))
+    if not directory and not path.is_file():
+        raise IsADirectoryError(errno.EISDIR, "not a regular file, so it will not be replaced", str(path))
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from checks.atomic import ensure_replaceable
 from checks.engine import Catalogue
 from checks.history import History, HistoryError, export_tree
 from checks.repository import Repository
@@ -104,6 +105,7 @@ def _build(
     ref: str | None,
 ) -> BuildSummary:
     output = output.absolute()
+    ensure_replaceable(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".building", dir=output.parent)
     os.close(fd)

@@ -17,9 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from checks.atomic import ensure_replaceable
 from registry.serve import ENV_INDEX, ENV_ROOT, prepare_index
 
 CONFIG = Path("site") / "mkdocs.yml"
+# Written into every site this command builds: only an empty folder or one holding this (or, from
+# before it existed, MkDocs' search index) is ever replaced, so `--output .` cannot swap the
+# repository itself out and delete it.
+MARKER = ".standards-site"
 
 
 class SiteBuildError(Exception):
@@ -60,6 +65,17 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+def _ensure_site_folder(output: Path) -> None:
+    ensure_replaceable(output, directory=True)
+    if not output.is_dir() or (output / MARKER).is_file() or (output / "search" / "search_index.json").is_file():
+        return
+    if any(output.iterdir()):
+        raise SiteBuildError(
+            f"{output} holds files that are not a site built by `standards site build`, and the build "
+            "replaces the whole folder: choose an empty or new folder with --output"
+        )
+
+
 def _swap_in(new: Path, output: Path) -> None:
     """Replace `output` with `new`: two renames on one file system, old site back on failure."""
     if not output.exists():
@@ -84,6 +100,7 @@ def build_site(root: Path, output: Path, index: Path) -> SiteSummary:
     start = time.monotonic()
     index = index if index.is_absolute() else root / index
     output = (output if output.is_absolute() else root / output).resolve()
+    _ensure_site_folder(output)
     index.parent.mkdir(parents=True, exist_ok=True)
     state = prepare_index(root, index)
     # Material prints a banner about its successor on every import from the `mkdocs` command.
@@ -106,6 +123,7 @@ def build_site(root: Path, output: Path, index: Path) -> SiteSummary:
                 problems = [m for m in collect.messages if m and m != str(exc)]
                 raise SiteBuildError("\n".join([*problems, str(exc)])) from None
         pages = sum(1 for _ in work.rglob("index.html"))
+        (work / MARKER).write_text("built by `standards site build`; the next build replaces this folder\n")
         _swap_in(work, output)
     finally:
         logger.removeHandler(collect)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from conftest import AS_OF, MINI, run_standards
@@ -39,6 +40,18 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     parallel = run_standards("check", "--as-of", AS_OF, "--format", "json", "--jobs", "2", cwd=repo)
     assert serial.returncode == parallel.returncode == 1
     assert serial.stdout == parallel.stdout
+
+
+def test_an_index_is_never_renamed_over_a_pipe_or_folder(tmp_path: Path) -> None:
+    # A FIFO stands in for /dev/null: renaming the new index over it would replace the device.
+    fifo = tmp_path / "index.pipe"
+    os.mkfifo(fifo)
+    for output in (fifo, tmp_path):
+        proc = run_standards("index", "build", "--as-of", AS_OF, "--output", str(output), cwd=MINI)
+        assert proc.returncode == 2
+        assert f"error: could not use {output}: not a regular file" in proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert fifo.is_fifo()
 
 
 def test_unwritable_output_is_a_clear_usage_error(tmp_path: Path) -> None:

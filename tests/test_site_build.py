@@ -297,6 +297,31 @@ def test_a_broken_link_fails_cleanly_and_keeps_the_old_site(small_repo: Path, sm
     assert sorted(p.name for p in small_site.parent.iterdir() if p.name.startswith(".")) == []
 
 
+def test_an_output_that_is_not_a_built_site_is_never_replaced(small_repo: Path, small_site: Path) -> None:
+    """The build swaps in a whole folder: `--output .` must not rename the repository away (and then
+    delete it), and a pipe or device must not be replaced by a folder (a FIFO stands in for /dev/null)."""
+    fifo = small_repo / "site.pipe"
+    os.mkfifo(fifo)
+    try:
+        for output, complaint in (
+            (".", "not a site built by `standards site build`"),
+            ("standards", "not a site built by `standards site build`"),
+            (str(fifo), "not a folder"),
+            ("standards/demo.yaml", "not a folder"),
+        ):
+            proc = run_standards("site", "build", "--output", output, cwd=small_repo)
+            assert proc.returncode == 2, output
+            assert complaint in proc.stderr, proc.stderr
+            assert "Traceback" not in proc.stderr
+        assert fifo.is_fifo()
+        assert (small_repo / "standards" / "demo.yaml").is_file()
+        # A site this command built is replaced as before.
+        assert (small_site / ".standards-site").is_file()
+        assert run_standards("site", "build", cwd=small_repo).returncode == 0
+    finally:
+        fifo.unlink()
+
+
 # --------------------------------------------------------------------------- the escaping helpers
 
 
