@@ -7,6 +7,9 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pydantic import BaseModel
 
 from checks.celcontext import build_context
 from checks.history import SHALLOW_HELP, History, HistoryError, matches_spec
@@ -332,16 +335,26 @@ def _check_message(title: str, field: str | None, service: Service) -> str:
             return f"{title} ({field} is not set)"
     if value in ([], {}, ""):
         return f"{title} ({field} is empty)"
-    if isinstance(value, bool):
-        shown: object = "true" if value else "false"
-    elif isinstance(value, list):
-        shown = ", ".join(str(v) for v in value)
-    elif isinstance(value, dt.date):
-        shown = value.isoformat()
-    else:
-        shown = value
-    text = f"{title} ({field}: {shown})"
+    text = f"{title} ({field}: {_shown(value)})"
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _shown(value: object) -> str:
+    """A manifest value as its author wrote it in YAML, never as a Python repr: a council
+    officer reads `{name: X, contract_end: 2031-03-31}`, not `Supplier(name='X', ...)`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_shown(v) for v in value)
+    return str(value)
 
 
 def _evidence_failure(

@@ -128,6 +128,26 @@ def test_check_and_evidence_must_both_hold() -> None:
     assert results["T-1"].outcome is Outcome.PASS
 
 
+@pytest.mark.parametrize(
+    ("field", "extra", "shown"),
+    [
+        (
+            "suppliers",
+            "suppliers:\n  - {name: Acme Ltd, product: Permits, contract_start: 2016-04-01, contract_end: 2028-03-31}\n",
+            "(suppliers: {name: Acme Ltd, product: Permits, contract_start: 2016-04-01, contract_end: 2028-03-31})",
+        ),
+        ("source_code", "source_code: {open: false}\n", "(source_code: {open: false})"),
+        ("channels", "", "(channels: web)"),
+        ("phase", "", "(phase: live)"),
+        ("privacy.handles_personal_data", "", "(privacy.handles_personal_data: true)"),
+    ],
+)
+def test_failure_shows_the_value_as_written_in_yaml(field: str, extra: str, shown: str) -> None:
+    # A council officer reads these: never a Python repr such as datetime.date(2016, 4, 1).
+    results, _ = _outcomes(_standard(_req("T-1", check="'false'", field=field)), extra)
+    assert results["T-1"].message == f"Title of T-1 {shown}"
+
+
 def test_time_rules_use_the_as_of_date() -> None:
     standard = _standard(_req("T-1", check="'now - service.accessibility.last_audit <= duration(\"8760h\")'"))
     extra = "accessibility: {last_audit: 2026-01-01}\n"
