@@ -133,7 +133,8 @@ def test_check_and_evidence_must_both_hold() -> None:
     [
         (
             "suppliers",
-            "suppliers:\n  - {name: Acme Ltd, product: Permits, contract_start: 2016-04-01, contract_end: 2028-03-31}\n",
+            "suppliers:\n  - {name: Acme Ltd, product: Permits, contract_start: 2016-04-01, "
+            "contract_end: 2028-03-31}\n",
             "(suppliers: {name: Acme Ltd, product: Permits, contract_start: 2016-04-01, contract_end: 2028-03-31})",
         ),
         ("source_code", "source_code: {open: false}\n", "(source_code: {open: false})"),
