@@ -244,6 +244,32 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
         section = found.group(0)
         state = f"active until {w['expires']}" if w["active"] else f"<strong>expired</strong> on {w['expires']}"
         assert f"{state}, approved by {common.esc(w['approved_by'])}. {common.esc(w['reason'])}" in section
+        if not w["active"]:
+            # The failing finding says when its waiver expired, after the manifest's value.
+            assert f"(waiver expired on {w['expires']})</li>" in section
+            assert ") (waiver expired" not in section
+
+
+@pytest.mark.parametrize(
+    ("message", "detail"),
+    [
+        ("Use it (field: AA)", "field: AA"),
+        ("Use it (field: AA) (waiver expired on 2025-12-31)", "field: AA (waiver expired on 2025-12-31)"),
+        ("Use it (role: revenues (cloud))", "role: revenues (cloud)"),
+        ("Use it: no evidence declared under evidence.X-1", "no evidence declared under evidence.X-1"),
+        (
+            "Use it: no evidence declared under evidence.X-1 (waiver expired on 2025-12-31)",
+            "no evidence declared under evidence.X-1 (waiver expired on 2025-12-31)",
+        ),
+        ("Use it (unclosed", "(unclosed"),
+        ("Use it", "Use it"),
+        ("Something else entirely", "Something else entirely"),
+    ],
+)
+def test_a_finding_shows_its_detail_without_the_title(gen: dict[str, ModuleType], message: str, detail: str) -> None:
+    # The title is the fix section's heading; the detail is what the manifest says, and an expired
+    # waiver's date must stay readable after it (it once came out as "AA) (waiver expired on ...").
+    assert gen["sitegen_councils"].finding_detail("Use it", message) == detail
 
 
 def test_councils_index_table_matches_the_api_and_filters(

@@ -199,18 +199,31 @@ class Requirement:
     def detail(self, message: str) -> str:
         """A finding's message without the requirement's title, which the fix section already shows.
 
-        The checker words messages "<title> (<detail>)" or "<title>: <detail>"; anything else is
-        kept whole. With a benchmark's ~30 findings per service this halves the council pages.
+        The checker words messages "<title> (<detail>)" or "<title>: <detail>", either possibly
+        followed by " (waiver expired on <date>)"; anything else is kept whole. With a benchmark's
+        ~30 findings per service this halves the council pages.
         """
         found = self.details.get(message)
         if found is None:
-            rest = message[len(self.title) :].strip() if message.startswith(self.title) else ""
-            if rest.startswith("(") and rest.endswith(")"):
-                rest = rest[1:-1].strip()
-            elif rest.startswith(":"):
-                rest = rest[1:].strip()
-            found = self.details[message] = esc(rest or message)
+            found = self.details[message] = esc(finding_detail(self.title, message))
         return found
+
+
+def finding_detail(title: str, message: str) -> str:
+    """`message` less its leading `title` and the brackets or colon after it (see Requirement.detail)."""
+    rest = message[len(title) :].strip() if message.startswith(title) else ""
+    if rest.startswith("("):
+        # The bracket closing the first one: the detail may hold brackets of its own, and a
+        # waiver's expiry may follow it in brackets too.
+        depth = 0
+        for i, char in enumerate(rest):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0:
+                rest = f"{rest[1:i].strip()} {rest[i + 1 :].strip()}".strip()
+                break
+    elif rest.startswith(":"):
+        rest = rest[1:].strip()
+    return rest or message
 
 
 @dataclass
