@@ -34,7 +34,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import AS_OF, describe_checkout, generate, standards_command
-from site_build import git
+from site_build import GIT_ENV, git
 
 TARGET_SECONDS = 2.0
 
@@ -93,15 +93,14 @@ def month_history(tree: Path, months: int) -> tuple[dt.date, dt.date]:
             with first.open("a", encoding="utf-8") as f:
                 f.write(f"# touched for the trend benchmark, {stamp[:7]}\n")
             git(tree, "add", "-A")
-            env = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+            dates = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
             subprocess.run(
                 ["git", "commit", "-q", "-m", f"manifests as of {stamp[:7]}"],
                 cwd=tree,
-                env={**os.environ, **env, "GIT_AUTHOR_NAME": "Benchmark", "GIT_AUTHOR_EMAIL": "b@example.org",
-                     "GIT_COMMITTER_NAME": "Benchmark", "GIT_COMMITTER_EMAIL": "b@example.org"},
+                env={**os.environ, **GIT_ENV, **dates},
                 check=True,
                 capture_output=True,
-            )  # fmt: skip
+            )
     dates = subprocess.run(
         ["git", "log", "--first-parent", "--format=%cs"], cwd=tree, check=True, capture_output=True, text=True
     ).stdout.split()
