@@ -247,7 +247,7 @@ def main() -> None:
         # the index, the schemas): the command could not run, which is exit code 2.
         where = f" {exc.filename}" if exc.filename else ""
         print(f"error: could not use{where}: {exc.strerror or exc}", file=sys.stderr)
-        if exc.errno in (errno.ENOTDIR, errno.EISDIR):
+        if exc.errno in (errno.ENOTDIR, errno.EISDIR, errno.EEXIST):
             print("  give a path that does not exist yet, or one of the same kind", file=sys.stderr)
         else:
             print("  check that the folder exists and that you may write to it", file=sys.stderr)

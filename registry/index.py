@@ -8,6 +8,7 @@ connection opened before the swap keeps reading the old file until it closes.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import json
 import logging
@@ -105,7 +106,7 @@ def _build(
     ref: str | None,
 ) -> BuildSummary:
     output = output.absolute()
-    ensure_replaceable(output)
+    ensure_replaceable_index(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".building", dir=output.parent)
     os.close(fd)
@@ -459,6 +460,36 @@ def _service_rows(result: FileResult, as_of: dt.date, pending: dict[str, list[tu
     pending["search"].append(("service", key, s["name"], body))
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def ensure_replaceable_index(path: Path) -> None:
+    """Refuse, before any work, to replace `path` unless it is missing or looks like an index.
+
+    A damaged or outdated index is rebuilt in place wherever an index is read (serve, site
+    build), so a mistyped `--index` naming some other file would otherwise be swapped for an
+    index and its content lost. An index is a file SQLite wrote (its header), or one a crash
+    left empty or zero-filled.
+    """
+    ensure_replaceable(path)
+    if not path.is_file():
+        return
+    with path.open("rb") as f:
+        header = f.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER and header.strip(b"\0"):
+        raise FileExistsError(
+            errno.EEXIST, "exists and is not an index (not an SQLite file), so it will not be replaced", str(path)
+        )
+
+
+def unhealthy_reason(path: Path) -> str:
+    """Why an index that is not healthy gets rebuilt; raises first if `path` is no index to replace."""
+    if not path.exists():
+        return "missing"
+    ensure_replaceable_index(path)
+    return "damaged or from an older version"
+
+
 def is_healthy(path: Path) -> bool:
     """Whether `path` is a complete index this version can read."""
     if not path.is_file():
@@ -480,7 +511,6 @@ def ensure_index(root: Path, path: Path, as_of: dt.date) -> bool:
     """Rebuild the index when it is missing, damaged or from another schema; True when rebuilt."""
     if is_healthy(path):
         return False
-    reason = "missing" if not path.exists() else "damaged or from an older version"
-    log.warning("index %s is %s; rebuilding it from the repository", path, reason)
+    log.warning("index %s is %s; rebuilding it from the repository", path, unhealthy_reason(path))
     build_index(root, path, as_of)
     return True

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from registry.api import create_app
-from registry.index import build_index, head_commit, is_healthy
+from registry.index import build_index, head_commit, is_healthy, unhealthy_reason
 from registry.reindex import Reindexer
 
 log = logging.getLogger("registry.serve")
@@ -38,7 +38,7 @@ def prepare_index(root: Path, index: Path) -> str:
     """Build the index when it is missing, damaged or not from the checked-out commit; say which."""
     sha, dirty = head_commit(root)
     if not is_healthy(index):
-        reason = "missing" if not index.exists() else "damaged or from an older version"
+        reason = unhealthy_reason(index)
     elif sha is None:
         return "current (not a Git repository, so staleness cannot be told: rebuild with `standards index build`)"
     elif dirty or indexed_commit(index) != sha:

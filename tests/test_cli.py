@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import AS_OF, MINI, run_standards
+from conftest import AS_OF, MINI, ROOT, run_standards
 
 
 def test_help_lists_the_commands() -> None:
@@ -66,3 +66,20 @@ def test_unwritable_output_is_a_clear_usage_error(tmp_path: Path) -> None:
         assert proc.returncode == 2, args
         assert f"error: could not use {blocked}" in proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_commands_reading_an_index_never_overwrite_a_file_that_is_not_one(tmp_path: Path) -> None:
+    # `site build --index /etc/passwd` once replaced the file with a fresh index, as if damaged.
+    other = tmp_path / "passwd"
+    other.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    for cwd, args in (
+        (MINI, ("index", "build", "--as-of", AS_OF, "--output", str(other))),
+        (ROOT, ("site", "build", "--index", str(other), "--output", str(tmp_path / "site"))),
+        (MINI, ("serve", "--index", str(other), "--port", "1")),
+    ):
+        proc = run_standards(*args, cwd=cwd)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert f"error: could not use {other}: exists and is not an index" in proc.stderr, args
+        assert "give a path that does not exist yet" in proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert other.read_text() == "root:x:0:0:root:/root:/bin/bash\n", args

@@ -112,7 +112,7 @@ def test_failed_build_leaves_the_live_index_untouched(repo: Path, monkeypatch: p
     assert sorted(p.name for p in repo.iterdir() if p.suffix == ".building") == []
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "missing"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "zeroed", "empty", "missing"])
 def test_damaged_or_missing_index_is_rebuilt_with_a_log_line(
     damage: str, repo: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -121,7 +121,11 @@ def test_damaged_or_missing_index_is_rebuilt_with_a_log_line(
     if damage == "truncate":
         db.write_bytes(db.read_bytes()[:4096])
     elif damage == "garbage":
-        db.write_bytes(b"not a database at all" * 100)
+        db.write_bytes(db.read_bytes()[:100] + b"not a database at all" * 100)
+    elif damage == "zeroed":  # what a power cut can leave of a file written just before it
+        db.write_bytes(b"\0" * 4096)
+    elif damage == "empty":
+        db.write_bytes(b"")
     else:
         db.unlink()
     assert not is_healthy(db)
@@ -130,3 +134,16 @@ def test_damaged_or_missing_index_is_rebuilt_with_a_log_line(
     assert "rebuilding it from the repository" in caplog.text
     assert is_healthy(db)
     assert ensure_index(repo, db, DAY) is False
+
+
+@pytest.mark.parametrize("content", [b"root:x:0:0:root:/root:/bin/bash\n", b"SQLite format 2\x00 and more"])
+def test_a_file_that_is_not_an_index_is_never_replaced_by_one(content: bytes, repo: Path) -> None:
+    # Reading an index rebuilds it when damaged; a mistyped --index must not turn into data loss.
+    other = repo / "notes.txt"
+    other.write_bytes(content)
+    with pytest.raises(FileExistsError, match="not an index"):
+        ensure_index(repo, other, DAY)
+    with pytest.raises(FileExistsError, match="not an index"):
+        build_index(repo, other, DAY)
+    assert other.read_bytes() == content
+    assert sorted(p.name for p in repo.iterdir() if p.suffix == ".building") == []
