@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sqlite3
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import AS_OF, describe_checkout, generate, standards_command
-from site_build import GIT_ENV, git
+from site_build import git
 
 TARGET_SECONDS = 2.0
 
@@ -93,17 +92,9 @@ def month_history(tree: Path, months: int) -> tuple[dt.date, dt.date]:
             with first.open("a", encoding="utf-8") as f:
                 f.write(f"# touched for the trend benchmark, {stamp[:7]}\n")
             git(tree, "add", "-A")
-            dates = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-            subprocess.run(
-                ["git", "commit", "-q", "-m", f"manifests as of {stamp[:7]}"],
-                cwd=tree,
-                env={**os.environ, **GIT_ENV, **dates},
-                check=True,
-                capture_output=True,
-            )
-    dates = subprocess.run(
-        ["git", "log", "--first-parent", "--format=%cs"], cwd=tree, check=True, capture_output=True, text=True
-    ).stdout.split()
+            backdated = {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+            git(tree, "commit", "-q", "-m", f"manifests as of {stamp[:7]}", env=backdated)
+    dates = git(tree, "log", "--first-parent", "--format=%cs").split()
     first_day = dt.date.fromisoformat(min(dates)).replace(day=1)
     last = dt.date.fromisoformat(max(dates))
     next_month = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
@@ -146,13 +137,13 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             conn.close()
         if args.trend_months > 0:
-            from registry.insight_trend import compliance_trend
+            from registry.insight_trend import TrendResult, compliance_trend
 
-            def trend() -> object:
+            def trend() -> TrendResult:
                 return compliance_trend(tree, since, until, cache_dir=Path(tmp) / "trend-cache")
 
             start = time.perf_counter()
-            points = len(trend().points)  # type: ignore[attr-defined]
+            points = len(trend().points)
             print(
                 f"trend, first run: {time.perf_counter() - start:.1f} s "
                 f"(indexes each of {args.trend_months} month ends once; not part of the target)",

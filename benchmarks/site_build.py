@@ -50,8 +50,10 @@ GIT_ENV = {
 }
 
 
-def git(tree: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=tree, env={**os.environ, **GIT_ENV}, check=True, capture_output=True, text=True)
+def git(tree: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run git in `tree` as the benchmark's own identity (plus `env`); its standard output."""
+    full_env = {**os.environ, **GIT_ENV, **(env or {})}
+    return subprocess.run(["git", *args], cwd=tree, env=full_env, check=True, capture_output=True, text=True).stdout
 
 
 def copy_site(tree: Path) -> None:
