@@ -117,7 +117,8 @@ class Mutant:
     """A standard with one rule of one requirement taken away."""
 
     requirement: str
-    rule: str  # "check" (replaced by `true`) or "evidence" (no longer asked for)
+    # "check" (replaced by `true`), "evidence" (no longer asked for) or "evidence age" (any age counts)
+    rule: str
     standard: Standard
 
     def __str__(self) -> str:
@@ -135,6 +136,9 @@ def _mutants(standard: Standard) -> Iterator[Mutant]:
             yield Mutant(req.id, "check", replace(i, req.model_copy(update={"check": "true"})))
         if req.evidence is not None:
             yield Mutant(req.id, "evidence", replace(i, req.model_copy(update={"evidence": None})))
+        if req.evidence is not None and req.evidence.max_age_days is not None:
+            ageless = req.evidence.model_copy(update={"max_age_days": None})
+            yield Mutant(req.id, "evidence age", replace(i, req.model_copy(update={"evidence": ageless})))
 
 
 def unnoticed_rules(catalogue: Catalogue, examples: Iterable[Example]) -> list[str]:
@@ -169,9 +173,9 @@ def unnoticed_rules(catalogue: Catalogue, examples: Iterable[Example]) -> list[s
 def test_every_rule_is_noticed_by_a_fail_example() -> None:
     missed = unnoticed_rules(CATALOGUE, _fail_examples())
     assert missed == [], (
-        "these rules can be taken away (a check replaced by `true`, an evidence rule dropped) and no "
-        "example notices; add a fail example that fails them through that rule (standards/README.md): "
-        + ", ".join(missed)
+        "these rules can be taken away (a check replaced by `true`, an evidence rule or its age limit "
+        "dropped) and no example notices; add a fail example that fails them through that rule "
+        "(standards/README.md): " + ", ".join(missed)
     )
 
 
