@@ -64,7 +64,9 @@ def run_check(options: CheckOptions) -> ExitCode:
     color = (
         options.output is None and options.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     )
-    context = ReportContext(work.catalogue, options.as_of, options.fail_on, __version__, color=color)
+    context = ReportContext(
+        work.catalogue, options.as_of, options.fail_on, __version__, color=color, root=work.repo.root
+    )
     summary = RunSummary()
     show_progress = _show_progress()
     with _destination(options.output) as stream:
