@@ -37,13 +37,17 @@ class Rule:
     # The top-level manifest fields the rule reads (None: it may read any), from its syntax tree.
     reads: frozenset[str] | None = frozenset()
 
-    def evaluate(self, context: cel.Context) -> bool:
+    def run(self, context: cel.Context) -> object:
+        """The rule's value, whatever its type; raises RuleError."""
         if self.program is None:
             raise RuleError(f"does not compile: {self.compile_error}")
         try:
-            value = self.program.execute(context)
+            return self.program.execute(context)
         except Exception as exc:  # the CEL runtime raises several types; all are the rule's fault
             raise explain(exc) from None
+
+    def evaluate(self, context: cel.Context) -> bool:
+        value = self.run(context)
         if value is True or value is False:
             return value
         raise RuleError(f"should give true or false but gave {value!r}")
