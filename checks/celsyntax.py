@@ -305,7 +305,7 @@ class Shape:
     nodes: int
 
 
-def _chain(node: Node) -> Chain | None:
+def chain_of(node: Node) -> Chain | None:
     """The static chain `node` is, if it is one."""
     if node.kind == "ident":
         return Chain(str(node.value), (), ())
@@ -318,7 +318,7 @@ def _chain(node: Node) -> Chain | None:
         name, at = key.value, key.offset
     else:
         name, at = str(node.value), node.offset
-    inner = _chain(node.args[0])
+    inner = chain_of(node.args[0])
     if inner is None:
         return None
     return Chain(inner.root, (*inner.fields, name), (*inner.offsets, at))
@@ -341,7 +341,7 @@ class _Walk:
         self.nodes += 1
         self.depth = max(self.depth, depth)
         if node.kind in ("select", "index"):
-            chain = _chain(node)
+            chain = chain_of(node)
             if chain is not None and chain.root in self.roots and chain.root not in bound:
                 self.chains.append(chain)
                 self.nodes += len(chain.fields)

@@ -22,7 +22,7 @@ import cel
 from pydantic import BaseModel
 
 from checks.celcontext import build_context
-from checks.celsyntax import Chain, Node, analyse, is_macro, parse
+from checks.celsyntax import Chain, Node, analyse, chain_of, is_macro, parse
 from checks.loading import load_file
 from checks.models import Council, Service
 from checks.rules import CompiledStandard, Rule, RuleError
@@ -185,12 +185,11 @@ def not_boolean(node: Node) -> str | None:
         return not_boolean(node.args[1]) or not_boolean(node.args[2])
     if node.kind in ("call", "method") and (node.kind == "call" or is_macro(node) or node.value == "size"):
         return _NOT_BOOLEAN_CALLS.get(str(node.value))
-    if node.kind in ("select", "index"):
-        chains = analyse(node).chains
-        if len(chains) == 1 and chains[0].root in ROOTS:
-            kind = schema_type(chains[0])
-            if kind is not None and kind is not bool:
-                return f"`{'.'.join((chains[0].root, *chains[0].fields))}`, {_describe(kind)}"
+    chain = chain_of(node) if node.kind in ("select", "index") else None
+    if chain is not None and chain.root in ROOTS:
+        kind = schema_type(chain)
+        if kind is not None and kind is not bool:
+            return f"`{'.'.join((chain.root, *chain.fields))}`, {_describe(kind)}"
     return None
 
 
