@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # Comprehension macros (and `cel.bind`): each bound variable's body runs once per element, so every
 # level of nesting can multiply a rule's work by the length of a list.
@@ -31,8 +32,9 @@ _TOKEN = re.compile(
   | (?P<int>0x[0-9a-fA-F]+|\d+)
   | (?P<ident>[_a-zA-Z][_a-zA-Z0-9]*)
   | (?P<op>==|!=|<=|>=|&&|\|\||[<>!+\-*/%?:.,()\[\]{}])
+  | (?P<bad>.)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 _RESERVED = frozenset(
     {"as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package"}
@@ -41,7 +43,8 @@ _RESERVED = frozenset(
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _ESCAPES.update({c: c for c in "\\'\"`?"})
 _ESCAPE = re.compile(r"\\(?:([abfnrtv\\'\"`?])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-3][0-7]{2}))")
-_RELATIONS = ("<", "<=", ">", ">=", "==", "!=", "in")
+_PRECEDENCE = {"||": 1, "&&": 2, "+": 4, "-": 4, "*": 5, "/": 5, "%": 5}
+_PRECEDENCE.update(dict.fromkeys(("<", "<=", ">", ">=", "==", "!=", "in"), 3))
 
 
 class CelSyntaxError(Exception):
@@ -56,8 +59,7 @@ class TooDeep(CelSyntaxError):
     """Brackets or operators nested more than MAX_NESTING deep."""
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):  # a tuple: thousands are built per run, and a frozen dataclass builds slower
     """One node of the syntax tree.
 
     kind is ident, literal, select (value: field), index, call (value: function), method
@@ -71,8 +73,7 @@ class Node:
     args: tuple[Node, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     kind: str
     text: str
     offset: int
@@ -80,20 +81,17 @@ class _Token:
 
 def _tokens(source: str) -> list[_Token]:
     found: list[_Token] = []
-    at = 0
-    while at < len(source):
-        match = _TOKEN.match(source, at)
-        if match is None:
-            raise CelSyntaxError(f"unexpected character {source[at]!r}", at)
-        kind = match.lastgroup or ""
-        if kind != "space":
-            text = match.group()
-            if kind == "ident" and text in ("in", "true", "false", "null"):
-                kind = "op" if text == "in" else "literal"
-            elif kind == "ident" and text in _RESERVED:
-                raise CelSyntaxError(f"{text!r} is a reserved word", at)
-            found.append(_Token(kind, text, at))
-        at = match.end()
+    for match in _TOKEN.finditer(source):
+        kind, text, at = match.lastgroup or "", match.group(), match.start()
+        if kind == "space":
+            continue
+        if kind == "bad":
+            raise CelSyntaxError(f"unexpected character {text!r}", at)
+        if kind == "ident" and text in ("in", "true", "false", "null"):
+            kind = "op" if text == "in" else "literal"
+        elif kind == "ident" and text in _RESERVED:
+            raise CelSyntaxError(f"{text!r} is a reserved word", at)
+        found.append(_Token(kind, text, at))
     found.append(_Token("end", "", len(source)))
     return found
 
@@ -163,24 +161,24 @@ class _Parser:
 
     def expr(self) -> Node:
         self.nest()
-        node = self.binary(0)
+        node = self.binary(1)
         if self.accept("?"):
-            then = self.binary(0)
+            then = self.binary(1)
             self.take(":")
             node = Node("ternary", node.offset, None, (node, then, self.expr()))
         self.depth -= 1
         return node
 
-    _LEVELS: tuple[tuple[str, ...], ...] = (("||",), ("&&",), _RELATIONS, ("+", "-"), ("*", "/", "%"))
-
-    def binary(self, level: int) -> Node:
-        if level == len(self._LEVELS):
-            return self.unary()
-        node = self.binary(level + 1)
-        while self.peek().kind == "op" and self.peek().text in self._LEVELS[level]:
-            op = self.take().text
-            node = Node("binary", node.offset, op, (node, self.binary(level + 1)))
-        return node
+    def binary(self, floor: int) -> Node:
+        # Precedence climbing: one loop per level actually used, rather than a call per level per operand.
+        node = self.unary()
+        while True:
+            token = self.tokens[self.at]
+            level = _PRECEDENCE.get(token.text, 0) if token.kind == "op" else 0
+            if level < floor:
+                return node
+            self.at += 1
+            node = Node("binary", node.offset, token.text, (node, self.binary(level + 1)))
 
     def unary(self) -> Node:
         token = self.peek()
