@@ -79,7 +79,10 @@ def _described(entry: CouncilEntry) -> str:
 def _owner_of(field: str, value: str) -> str:
     """Whose code this is, when it is not the council's own: 'is Lewes District Council's'."""
     index = council_index()
-    lookups = {"gss_code": (index.by_gss, index.former_by_gss), "register_code": (index.by_register, index.former_by_register)}
+    lookups = {
+        "gss_code": (index.by_gss, index.former_by_gss),
+        "register_code": (index.by_register, index.former_by_register),
+    }
     if field not in lookups:
         return "does not match the register"
     current, former = lookups[field]
@@ -95,7 +98,9 @@ def _mismatch_problem(field: str, value: str, entry: CouncilEntry, locate: Locat
     if field in ("gss_code", "register_code"):
         message = f"{field} {value} {_owner_of(field, value)}; {entry.name}'s is {expected}"
     elif field == "type":
-        message = f"type {value} does not match the register: {_described(entry)} is {TYPE_NAMES[expected]} ({expected})"
+        message = (
+            f"type {value} does not match the register: {_described(entry)} is {TYPE_NAMES[expected]} ({expected})"
+        )
     elif field in ("nation", "region"):
         message = f"{field} '{value}' does not match the register: {_described(entry)} is in {expected}"
     else:

@@ -198,10 +198,13 @@ def search_lgsl(query: str, limit: int = 10) -> list[LgslEntry]:
 
 
 # Words a service's name shares with many labels without saying what the service is.
-_NAME_NOISE = frozenset(
-    "a an and the of for to in on at by or with your my our online form forms apply application report reporting "
-    "request pay payment book booking find get check make register tell us about service services council new".split()
-)
+# fmt: off
+_NAME_NOISE = frozenset({
+    "a", "an", "and", "the", "of", "for", "to", "in", "on", "at", "by", "or", "with", "your", "my", "our", "online",
+    "form", "forms", "apply", "application", "report", "reporting", "request", "pay", "payment", "book", "booking",
+    "find", "get", "check", "make", "register", "tell", "us", "about", "service", "services", "council", "new"
+})
+# fmt: on
 
 
 def _stem(word: str) -> str:
