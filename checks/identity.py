@@ -53,6 +53,12 @@ class _Written:
         return sum(self.values[field] == getattr(entry, field) for field in FIELDS)
 
 
+def load_registers() -> None:
+    """Read the registers now, so that processes forked afterwards share them rather than each reading them."""
+    council_index()
+    lgsl_services()
+
+
 def council_problems(council: Council, locate: Locate) -> list[Problem]:
     """Each identity field that differs from the council's register entry, located at that field."""
     index = council_index()

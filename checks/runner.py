@@ -20,7 +20,7 @@ from typing import Any
 
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
-from checks.identity import council_problems, lgsl_problems
+from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
 from checks.models import Council, Service
 from checks.problems import Problem
@@ -148,6 +148,7 @@ def default_jobs() -> int:
 def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Iterator[FileResult]:
     """Results in the order of `plan.items`, streamed; large runs are spread over processes."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
+    load_registers()  # before freezing and forking, so every worker shares the one copy
     # Manifests build no reference cycles, so the cyclic collector only burns time on a long run;
     # frozen, the catalogue is never rescanned, and each file is still freed by reference counting.
     gc.freeze()
