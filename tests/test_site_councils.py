@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from checks.results import Outcome, RequirementResult, WaiverNote
 from conftest import AS_OF, ROOT
 from sitegen import generator_modules, site_context
 
@@ -218,7 +219,8 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
     assert sorted(sections) == sorted(s["id"] for s in services)
     failing = db.execute(
         """SELECT f.service_key, f.requirement_id, f.level, r.fix FROM findings f
-           JOIN requirements r ON r.id = f.requirement_id
+           JOIN requirement_versions r ON r.requirement_id = f.requirement_id AND r.standard_id = f.standard_id
+                AND r.version = f.version
            WHERE f.service_key LIKE 'kent/%' AND f.outcome = 'fail'"""
     ).fetchall()
     assert failing, "the sample data has failing Kent services"
@@ -250,26 +252,32 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
             assert ") (waiver expired" not in section
 
 
+_EXPIRED = WaiverNote("Head of Digital", dt.date(2025, 12, 31), "Being rewritten")
+
+
 @pytest.mark.parametrize(
-    ("message", "detail"),
+    ("outcome", "detail", "waiver", "shown"),
     [
-        ("Use it (field: AA)", "field: AA"),
-        ("Use it (field: AA) (waiver expired on 2025-12-31)", "field: AA (waiver expired on 2025-12-31)"),
-        ("Use it (role: revenues (cloud))", "role: revenues (cloud)"),
-        ("Use it: no evidence declared under evidence.X-1", "no evidence declared under evidence.X-1"),
-        (
-            "Use it: no evidence declared under evidence.X-1 (waiver expired on 2025-12-31)",
-            "no evidence declared under evidence.X-1 (waiver expired on 2025-12-31)",
-        ),
-        ("Use it (unclosed", "(unclosed"),
-        ("Use it", "Use it"),
-        ("Something else entirely", "Something else entirely"),
+        (Outcome.FAIL, "field: AA", None, "field: AA"),
+        (Outcome.FAIL, "field: AA", _EXPIRED, "field: AA (waiver expired on 2025-12-31)"),
+        (Outcome.FAIL, "role: revenues (cloud)", None, "role: revenues (cloud)"),
+        (Outcome.FAIL, "no evidence declared under evidence.X-1", None, "no evidence declared under evidence.X-1"),
+        (Outcome.FAIL, "", None, "Use it"),
+        (Outcome.FAIL, "", _EXPIRED, "Use it (waiver expired on 2025-12-31)"),
+        (Outcome.FAIL, "x: <b>&amp;</b>", None, "x: &lt;b&gt;&amp;amp;&lt;/b&gt;"),
+        (Outcome.ERROR, "rule refers to a field that does not exist: x", None, "could not be checked: rule refers"),
     ],
 )
-def test_a_finding_shows_its_detail_without_the_title(gen: dict[str, ModuleType], message: str, detail: str) -> None:
-    # The title is the fix section's heading; the detail is what the manifest says, and an expired
-    # waiver's date must stay readable after it (it once came out as "AA) (waiver expired on ...").
-    assert gen["sitegen_councils"].finding_detail("Use it", message) == detail
+def test_a_finding_shows_its_detail_from_the_result_fields(
+    gen: dict[str, ModuleType], outcome: Outcome, detail: str, waiver: WaiverNote | None, shown: str
+) -> None:
+    # The title is the fix section's heading; the line shows the checker's detail field (never a message
+    # cut apart), the title when there is no detail, and an expired waiver's date after it.
+    mod = gen["sitegen_councils"]
+    requirement = mod.Requirement("X-1", "demo", "1.0.0", 0, "Use it", "must", "fix", "", "", "", "")
+    result = RequirementResult("X-1", "demo", "1.0.0", "Use it", "must", outcome, detail, waiver, None, 3, 4)
+    assert requirement.finding_text(result).startswith(shown)
+    assert requirement.finding_text(result) == requirement.finding_text(result)  # cached, same text
 
 
 def test_councils_index_table_matches_the_api_and_filters(
