@@ -112,7 +112,7 @@ def _mismatch_problem(field: str, value: str, entry: CouncilEntry, locate: Locat
     else:
         message = f"name '{value}' does not match the register: {entry.register_code} ({entry.gss_code}) is {expected}"
     line, column = locate((field,))
-    return Problem("E309", message, f"set `{field}: {expected}` (from {SOURCE})", line, column)
+    return Problem("E312", message, f"set `{field}: {expected}` (from {SOURCE})", line, column)
 
 
 def _former_problem(former: FormerCouncil, field: str, locate: Locate) -> Problem:
@@ -131,7 +131,7 @@ def _former_problem(former: FormerCouncil, field: str, locate: Locate) -> Proble
     codes = " or ".join(f"`standards new council {s.register_code}`" for s in successors)
     line, column = locate((field,))
     return Problem(
-        "E310",
+        "E313",
         message,
         f"describe the council that serves the area now ({codes}) and move the services there",
         line,
@@ -150,7 +150,7 @@ def _unknown_problem(council: Council, locate: Locate) -> Problem:
         f"register code {council.register_code} or the name '{council.name}'"
     )
     line, column = locate(("gss_code",))
-    return Problem("E308", message, f"{hint} (from {SOURCE})", line, column)
+    return Problem("E311", message, f"{hint} (from {SOURCE})", line, column)
 
 
 def lgsl_problems(service: Service, locate: Locate) -> list[Problem]:
@@ -165,7 +165,7 @@ def lgsl_problems(service: Service, locate: Locate) -> list[Problem]:
     line, column = locate(("lgsl",))
     return [
         Problem(
-            "E311",
+            "E314",
             f"lgsl {service.lgsl} is not a service in the Local Government Service List",
             f"{hint} (the list is shipped in checks/data/lgsl.csv)",
             line,

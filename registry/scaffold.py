@@ -102,7 +102,7 @@ def check_lgsl(value: str) -> int | None:
     if value.isdigit() and int(value) >= 1:
         if int(value) in lgsl_services():
             return int(value)
-        # `check` would reject it (E311), so the manifest is not written with it.
+        # `check` would reject it (E314), so the manifest is not written with it.
         raise ScaffoldError(
             f"{int(value)} is not in the Local Government Service List shipped here",
             "search it by words instead, e.g. --lgsl 'missed bin'",

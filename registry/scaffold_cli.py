@@ -147,7 +147,7 @@ def _ask_lgsl() -> int | None:
             return None
         if answer.isdigit() and int(answer) >= 1:
             label = lgsl_label(int(answer))
-            if label is None:  # `check` would reject it (E311)
+            if label is None:  # `check` would reject it (E314)
                 typer.echo(f"  {answer} is not in the Local Government Service List shipped here; search it by words")
                 continue
             typer.echo(f"  {answer}: {label}")

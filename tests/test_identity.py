@@ -70,7 +70,7 @@ def test_a_field_that_differs_from_the_register_names_the_expected_value(cli, mi
     old, new, field, words, expected = MISMATCHES[case]
     _edit(mini_repo / LEEDS, old, new)
     [problem] = _problems(cli, mini_repo, LEEDS)  # one wrong field is one problem, not five
-    assert problem["code"] == "E309"
+    assert problem["code"] == "E312"
     assert (problem["line"], problem["column"]) == LINES[field]
     assert words in str(problem["message"]) and expected in str(problem["message"])
     assert f"set `{field}: {expected}`" in str(problem["help"])
@@ -82,7 +82,7 @@ def test_the_cli_prints_the_located_error_and_its_help(mini_repo: Path) -> None:
     assert proc.returncode == 1
     lines = proc.stdout.splitlines()
     assert lines[0] == (
-        f"{LEEDS}:6:11: E309 [error] gss_code E07000063 is Lewes District Council's; Leeds City Council's is E08000035"
+        f"{LEEDS}:6:11: E312 [error] gss_code E07000063 is Lewes District Council's; Leeds City Council's is E08000035"
     )
     assert lines[1].strip().startswith("help: set `gss_code: E08000035`")
 
@@ -113,7 +113,7 @@ def test_a_former_council_is_told_its_successor(cli, mini_repo: Path, code: str)
     ):
         _edit(council, old, new)
     [problem] = _problems(cli, mini_repo, LEEDS)
-    assert problem["code"] == "E310" and (problem["line"], problem["column"]) == LINES["gss_code"]
+    assert problem["code"] == "E313" and (problem["line"], problem["column"]) == LINES["gss_code"]
     message = str(problem["message"])
     assert message.startswith(f"{name} ({code}, {entry.gss_code}) is a former council"), message
     assert successor in message and f"abolished in {entry.end_date[:4]}" in message
@@ -132,7 +132,7 @@ def test_a_council_the_register_does_not_know_gets_suggestions(cli, mini_repo: P
     for old, new in (("E08000035", "E07777777"), ("LDS", "QQQ"), ("Leeds City Council", "Leds City Council")):
         _edit(mini_repo / LEEDS, old, new)
     [problem] = _problems(cli, mini_repo, LEEDS)
-    assert problem["code"] == "E308" and (problem["line"], problem["column"]) == LINES["gss_code"]
+    assert problem["code"] == "E311" and (problem["line"], problem["column"]) == LINES["gss_code"]
     assert "E07777777" in str(problem["message"]) and "QQQ" in str(problem["message"])
     assert str(problem["help"]).startswith("did you mean Leeds City Council (LDS, E08000035)")
 
@@ -158,7 +158,7 @@ def test_an_lgsl_code_not_in_the_list_suggests_labels_from_the_service_name(cli,
     path = "manifests/leeds/failing.yaml"  # "Apply for a parking permit"
     _edit(mini_repo / path, "phase: beta\n", "lgsl: 4740\nphase: beta\n")
     [problem] = _problems(cli, mini_repo, path)
-    assert problem["code"] == "E311" and (problem["line"], problem["column"]) == (6, 7)
+    assert problem["code"] == "E314" and (problem["line"], problem["column"]) == (6, 7)
     assert problem["message"] == "lgsl 4740 is not a service in the Local Government Service List"
     assert str(problem["help"]).startswith("did you mean 474 (Parking permits) or 279 (Disabled people - parking")
 
@@ -182,7 +182,7 @@ def test_validate_rejects_an_unlisted_lgsl_and_still_checks_against_index_counci
     r = api.post("/api/v1/validate", content=bad, params={"council": "bristol", "as_of": AS_OF})
     assert r.status_code == 422, r.text
     [problem] = r.json()["error"]["details"]
-    assert (problem["code"], problem["line"], problem["column"]) == ("E311", row, 7)
+    assert (problem["code"], problem["line"], problem["column"]) == ("E314", row, 7)
     assert str(problem["help"]).startswith("did you mean ")
 
 
@@ -200,5 +200,5 @@ def test_the_registers_are_read_once_per_process(mini_repo: Path, monkeypatch: p
     paths = [mini_repo / LEEDS, *sorted((mini_repo / "manifests/leeds").glob("[!c]*.yaml"))] * 50
     for path in paths:
         result = check_target(repo.target(path), catalogue, dt.date.fromisoformat(AS_OF))
-        assert not [p for p in result.problems if p.code in ("E308", "E309", "E310", "E311")]
+        assert not [p for p in result.problems if p.code in ("E311", "E312", "E313", "E314")]
     assert sorted(reads) == ["councils.csv", "former_councils.csv", "lgsl.csv"]

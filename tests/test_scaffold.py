@@ -314,7 +314,7 @@ def test_bad_flags_are_usage_errors(new: Runner, mini_repo: Path) -> None:
     assert run.exit_code == 2
     assert "an LGSL code is a number, not 'parking permit'" in run.stderr
     assert "474  Parking permits" in run.stderr
-    run = new("service", "leeds", *FLAGS[:-1], "5240", cwd=mini_repo)  # `check` would reject it (E311)
+    run = new("service", "leeds", *FLAGS[:-1], "5240", cwd=mini_repo)  # `check` would reject it (E314)
     assert run.exit_code == 2 and "5240 is not in the Local Government Service List shipped here" in run.stderr
     run = new("service", "leeds", *FLAGS, "--phase", "finished", cwd=mini_repo)
     assert run.exit_code == 2 and "--phase" in run.stderr

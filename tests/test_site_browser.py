@@ -65,7 +65,7 @@ HOSTILE_COUNCIL_YAML = {
     "schema_version": 1,
     "sample": True,
     "id": HOSTILE_COUNCIL,
-    # Name, codes, type, nation and region must be the register's (E308/E309), so they are Lewes's.
+    # Name, codes, type, nation and region must be the register's (E311/E312), so they are Lewes's.
     "name": "Lewes District Council",
     "gss_code": "E07000063",
     "register_code": "LEE",
