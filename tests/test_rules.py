@@ -149,3 +149,12 @@ def test_the_parser_refuses_what_the_runtime_refuses(source: str) -> None:
     with pytest.raises(CelSyntaxError):
         parse(source)
     assert compile_rule(source).compile_error
+
+
+def test_a_rule_the_runtime_takes_but_the_parser_cannot_read_is_refused_not_guessed() -> None:
+    # `[,]` compiles in the runtime but is not in the language definition: running it with a guessed
+    # list of fields could hide a field from it, so it is refused with the reason.
+    cel.compile("[,] == []")
+    rule = compile_rule("[,] == []")
+    assert rule.program is None
+    assert rule.compile_error == "uses syntax the checker cannot analyse at character 2: expected a name but found ','"
