@@ -6,7 +6,7 @@ how large it is come from this parser, which follows the grammar in the CEL
 language definition (https://github.com/google/cel-spec/blob/master/doc/langdef.md).
 A hand-written parser rather than a generated one: it is imported by every
 `standards check`, and a parser generator's import and table building would
-cost more than checking one manifest (see docs/decisions/0001-rule-analysis-parser.md).
+cost more than checking one manifest (see docs/decisions/0002-rule-analysis-parser.md).
 
 The parser refuses an expression nested deeper than MAX_NESTING before the
 Rust runtime ever sees it, so no rule can exhaust either stack.
