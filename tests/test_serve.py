@@ -40,7 +40,8 @@ def upstream_and_clone(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def _client(clone: Path, index: Path, secret: str | None = SECRET) -> TestClient:
-    settings: dict[str, object] = {"repo_root": str(clone), "reindexer": Reindexer(clone, index)}
+    reindexer = Reindexer(clone, index, clock=lambda: DAY, recheck=0.05)
+    settings: dict[str, object] = {"repo_root": str(clone), "reindexer": reindexer}
     if secret:
         settings["webhook_secret"] = secret
     return TestClient(create_app(index, settings=settings))
@@ -85,11 +86,15 @@ def test_valid_push_pulls_and_reindexes(upstream_and_clone: tuple[Path, Path]) -
     headers = {"X-Hub-Signature-256": _sign(body), "X-GitHub-Event": "push", "X-GitHub-Delivery": "d-1"}
     with _client(clone, index) as client:
         r = client.post("/api/v1/hooks/github", content=body, headers=headers)
-        assert r.status_code == 202 and r.json() == {"status": "accepted", "event": "push"}
-        # TestClient runs background tasks before returning; a real server does it after responding.
+        assert r.status_code == 202
+        assert r.json() == {"status": "accepted", "event": "push", "detail": f"pulling {new_head[:10]} and reindexing"}
+        # The app's reindexer thread pulls and rebuilds after the answer.
+        deadline = time.monotonic() + 60
+        while client.get("/api/v1/meta").json()["commit"] != new_head:
+            assert time.monotonic() < deadline, "the push was never indexed"
+            time.sleep(0.05)
         assert git(clone, "rev-parse", "HEAD") == new_head
         assert indexed_commit(index) == new_head
-        assert client.get("/api/v1/meta").json()["commit"] == new_head
         replay = client.post("/api/v1/hooks/github", content=body, headers=headers)
         assert replay.status_code == 409
 
