@@ -183,13 +183,16 @@ class Reindexer:
 
     def run(self) -> float | None:
         """Pull and rebuild while there is reason to; None, or seconds until the rate limit lets it."""
-        while True:
+        while not self._stop.is_set():
             with self._locked() as held:
                 if not held:
-                    return None  # the holder will see what we would have seen
+                    return None  # the holder looks for pending pushes after letting go
                 retry = self._work()
+            # A push recorded during that round (here or in another process, whose own try at the
+            # lock failed) is pulled by another round.
             if retry is not None or not self._beside(".pending").exists():
                 return retry
+        return None
 
     def pull_and_rebuild(self) -> None:
         """Record a push and deal with it now, in this thread (the CLI and tests)."""
@@ -211,23 +214,21 @@ class Reindexer:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
     def _work(self) -> float | None:
-        while not self._stop.is_set():
-            pulled = self._take_pending()
-            if pulled and not self._pull():
-                return self.recheck
-            state = self.state()
-            reason = self._reason(state, pulled)
-            if reason is not None:
-                wait = self.rebuilds_due_in()
-                if wait > 0:
-                    if pulled:
-                        self._beside(".pending").touch()  # not built yet: keep it asked for
-                    log.debug("rebuild (%s) deferred %.0fs: at most %d a minute", reason, wait, self.per_minute)
-                    return wait
-                if not self._rebuild(state, reason):
-                    return None
-            if not self._beside(".pending").exists():
-                return None
+        """One round under the lock: pull if a push is pending, then rebuild if there is reason to."""
+        pulled = self._take_pending()
+        if pulled and not self._pull():
+            return self.recheck
+        state = self.state()
+        reason = self._reason(state, pulled)
+        if reason is None:
+            return None
+        wait = self.rebuilds_due_in()
+        if wait > 0:
+            if pulled:
+                self._beside(".pending").touch()  # not built yet: keep it asked for
+            log.debug("rebuild (%s) deferred %.0fs: at most %d a minute", reason, wait, self.per_minute)
+            return wait
+        self._rebuild(state, reason)
         return None
 
     def _take_pending(self) -> bool:
@@ -266,14 +267,14 @@ class Reindexer:
             return False
         return True
 
-    def _rebuild(self, state: IndexState, reason: str) -> bool:
+    def _rebuild(self, state: IndexState, reason: str) -> None:
         try:
             ensure_replaceable_index(self.index_path)
         except OSError as exc:
             # Not an SQLite file: someone else's file, or garbage. Never replace it; serve 503 until
             # a good index is put in its place.
             self._say(f"index {self.index_path} is {reason} and {exc.strerror}; waiting for a good file")
-            return False
+            return
         if state.problem is not None:
             self._say(f"index {self.index_path} is {reason}: answering 503 and rebuilding it")
         self._record_rebuild()  # before building: failed attempts count toward the limit too
@@ -282,10 +283,9 @@ class Reindexer:
             build_index(self.root, self.index_path, today)
         except Exception as exc:  # a bad commit or a full disk: say so once, keep serving what there is
             self._say(f"rebuilding {self.index_path} ({reason}) failed, keeping the current file: {exc}")
-            return False
+            return
         self._said = None
         log.info("rebuilt index %s as of %s (%s)", self.index_path, today, reason)
-        return True
 
     def _say(self, message: str) -> None:
         if message != self._said:

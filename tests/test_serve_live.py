@@ -8,6 +8,8 @@ holds the index's lock) until the test lets it go, so pushes and reads can be ma
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -27,10 +29,14 @@ import pytest
 
 from conftest import MINI
 from gitrepo import commit_all, git, init_repo
-from test_serve import SECRET, _sign
 
 INDEX = "build/index.sqlite"
 REBUILT = "rebuilt index"
+SECRET = "s3cret-for-live-tests"
+
+
+def _sign(body: bytes) -> str:
+    return "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
 
 
 def _free_port() -> int:
@@ -164,25 +170,31 @@ def _is_error_shape(body: dict[str, Any], status: int) -> bool:
     )
 
 
-def test_two_pushes_during_one_rebuild_end_in_an_index_of_the_second(repos: Repos) -> None:
-    with serving(repos.clone) as server:
-        first = server.commit()
+@pytest.mark.parametrize("processes", [1, 2])
+def test_two_pushes_during_one_rebuild_end_in_an_index_of_the_second(repos: Repos, processes: int) -> None:
+    """With two processes serving one index, the pushes during the rebuild reach the one *not* rebuilding
+    (as they may reach any worker of `--workers N`): it cannot take the lock, so the holder must see them."""
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(serving(repos.clone)) for _ in range(processes)]
+        builder, other = servers[0], servers[-1]
+        first = builder.commit()
         repos.hold.touch()
         a = repos.push_upstream(1)
-        assert server.push("d-1", a)[0] == 202
-        _until("the first pull to start", repos.entered.exists, server)
-        # The rebuild for the first push is under way (it holds the lock); two more pushes land.
+        assert builder.push("d-1", a)[0] == 202
+        _until("the first pull to start", repos.entered.exists, builder)
         b = repos.push_upstream(2)
-        status, body = server.push("d-2", b)
+        status, body = other.push("d-2", b)
         assert status == 202 and body["status"] == "accepted", body
         c = repos.push_upstream(3)
-        assert server.push("d-3", c)[0] == 202
-        assert server.commit() == first
+        assert other.push("d-3", c)[0] == 202
+        assert builder.commit() == first and other.commit() == first
         repos.hold.unlink()
-        _until("the last push to be indexed", lambda: server.commit() == c, server)
+        _until("the last push to be indexed", lambda: other.commit() == c, other)
         assert git(repos.clone, "rev-parse", "HEAD") == c
-        assert server.count(REBUILT) == 2  # the first push, then one more for the two that came during it
-        assert "Traceback" not in server.log.read_text(encoding="utf-8")
+        time.sleep(0.3)
+        # The first push, then one more rebuild for both that came during it.
+        assert sum(server.count(REBUILT) for server in servers) == 2
+        assert not any("Traceback" in server.log.read_text(encoding="utf-8") for server in servers)
 
 
 def test_two_workers_never_rebuild_at_once(repos: Repos) -> None:
@@ -265,8 +277,9 @@ def test_replayed_delivery_is_skipped_and_rebuilds_are_rate_limited(repos: Repos
 
 def test_serve_rejudges_an_index_whose_as_of_date_has_passed(repos: Repos) -> None:
     index = repos.clone / INDEX
+    exe = Path(sys.executable).with_name("standards")
     subprocess.run(
-        [str(Path(sys.executable).with_name("standards")), "index", "build", "--as-of", "2026-11-01", "--output", INDEX],
+        [str(exe), "index", "build", "--as-of", "2026-11-01", "--output", INDEX],
         cwd=repos.clone,
         check=True,
         capture_output=True,
