@@ -261,7 +261,7 @@ class Reindexer:
     def _pull(self) -> bool:
         try:
             self.pull()
-        except (git.GitCommandError, ValueError) as exc:
+        except (git.GitError, OSError, ValueError, TypeError) as exc:  # TypeError: a detached HEAD
             self._beside(".pending").touch()  # the push is not lost: the next look pulls again
             self._say(f"pull failed, keeping the current index: {exc}")
             return False

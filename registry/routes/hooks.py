@@ -95,7 +95,7 @@ def _take_push(reindexer: Reindexer) -> tuple[str, str]:
     """Skip a push that is already indexed; otherwise record it for the reindexer and say when it runs."""
     try:
         head: str | None = reindexer.remote_head()
-    except (git.GitCommandError, ValueError) as exc:
+    except (git.GitError, OSError, ValueError, TypeError) as exc:  # TypeError: a detached HEAD
         log.warning("could not ask the remote for its head, pulling anyway: %s", exc)
         head = None
     state = reindexer.state()
