@@ -137,9 +137,6 @@ class Reindexer:
             raise ValueError(f"the remote has no branch {branch}")
         return out.split()[0]
 
-    def indexed_commit(self) -> str | None:
-        return self.state().commit
-
     def state(self) -> IndexState:
         """The index's state, checking its integrity only when the file has changed since it was good."""
         try:
@@ -193,11 +190,6 @@ class Reindexer:
             if retry is not None or not self._beside(".pending").exists():
                 return retry
         return None
-
-    def pull_and_rebuild(self) -> None:
-        """Record a push and deal with it now, in this thread (the CLI and tests)."""
-        self.request_pull()
-        self.run()
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[bool]:
