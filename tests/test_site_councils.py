@@ -315,8 +315,6 @@ def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_pat
     tree = tmp_path / "repo"
     shutil.copytree(ROOT / "standards", tree / "standards")
     shutil.copytree(ROOT / "manifests" / "kent", tree / "manifests" / "kent")
-    council = tree / "manifests" / "kent" / "council.yaml"
-    council.write_text(council.read_text().replace("name: Kent County Council", "name: 'Kent <b>&</b> \"Co\"'"))
     source = (ROOT / "manifests" / "kent" / "school-admissions.yaml").read_text()
     hostile = source.replace("id: school-admissions", "id: hostile").replace(
         "name: Apply for a secondary school place", "name: <script>alert(1)</script>"
@@ -335,6 +333,8 @@ def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_pat
         # URLs a validator might one day let through straight into the index.
         conn.execute("UPDATE services SET url = ' JavaScript:alert(1)' WHERE id = 'hostile'")
         conn.execute("UPDATE councils SET website = 'javascript:alert(3)' WHERE id = 'kent'")
+        # `check` holds a council's name to the register's, so a hostile one is planted here too.
+        conn.execute("""UPDATE councils SET name = 'Kent <b>&</b> "Co"' WHERE id = 'kent'""")
 
     ctx = site_context(gen, index, tree)
     out = {p.path: p for p in [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]}
