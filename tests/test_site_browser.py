@@ -32,11 +32,10 @@ import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import AS_OF, ROOT, require, run_standards
+from conftest import AS_OF, NODE_MODULES, NPM_CI, ROOT, chromium, require, run_standards
 from gitrepo import commit_all, git
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 # Headless, and quiet: without the background-networking flags Chromium phones home
 # (updates, sync, field trials), which a closed network refuses and CI must not need.
 CHROMIUM_ARGS = [
@@ -240,9 +239,9 @@ def _ready(base: str) -> bool:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require(CHROMIUM, "install Debian's chromium (`apt-get install chromium`; .ci/run does)")
+    executable = chromium()
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         try:
             yield instance
         finally:
@@ -500,7 +499,7 @@ def test_no_javascript_link_anywhere_in_the_built_site(site_repo: Path) -> None:
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
     # Material picks its palette from prefers-color-scheme when the page loads.
     tab.page.emulate_media(color_scheme=scheme)
-    require(AXE, "run `npm ci` in the project root (`make test` does, given npm)")
+    require(AXE, NPM_CI)
     tab.open(path)
     assert tab.page.get_attribute("body", "data-md-color-scheme") == {"light": "default", "dark": "slate"}[scheme]
     tab.page.add_script_tag(path=str(AXE))

@@ -22,8 +22,9 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from playwright.sync_api import sync_playwright
 
-from conftest import AS_OF, ROOT
+from conftest import AS_OF, ROOT, chromium
 from sitegen import generator_modules, site_context
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -433,15 +434,10 @@ def test_chart_is_accessible_escaped_and_deterministic(gen: dict[str, ModuleType
 # --------------------------------------------------------------------------- the filter, in a real browser
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(_chromium() is None, reason="needs the system Chromium")
 def test_filter_script_filters_the_councils_table(
     gen: dict[str, ModuleType], shipped: dict[str, Any], db: sqlite3.Connection, tmp_path: Path
 ) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
+    executable = chromium()
     councils = db.execute("SELECT id, name, type, nation, region FROM councils ORDER BY id").fetchall()
     total = len(councils)
 
@@ -465,8 +461,8 @@ def test_filter_script_filters_the_councils_table(
     threading.Thread(target=server.serve_forever, daemon=True).start()
     errors: list[str] = []
     try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=_chromium())
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(executable), args=["--headless", "--no-sandbox"])
             tab = browser.new_page()
             tab.on("pageerror", lambda e: errors.append(str(e)))
             tab.goto(f"http://127.0.0.1:{server.server_address[1]}/councils/")
