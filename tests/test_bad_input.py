@@ -178,7 +178,8 @@ def _check_with_peak_memory(repo: Path, out: Path) -> tuple[int, str, int]:
     """
     exe = Path(sys.executable).with_name("standards")
     with out.open("w") as stdout:
-        proc = subprocess.Popen([str(exe), "check", "--as-of", AS_OF], cwd=repo, stdout=stdout, stderr=subprocess.STDOUT)
+        command = [str(exe), "check", "--as-of", AS_OF]
+        proc = subprocess.Popen(command, cwd=repo, stdout=stdout, stderr=subprocess.STDOUT)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return proc.returncode, out.read_text(), usage.ru_maxrss
