@@ -30,7 +30,6 @@ HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 CONFIG_FILE = ROOT / ".pre-commit-config.yaml"
 
 
-
 @pytest.fixture(scope="module", autouse=True)
 def _git_is_installed() -> None:
     require("git", "pre-commit needs git: install it (.ci/run does)")

@@ -205,4 +205,3 @@ def figure(chart: str, table: str) -> str:
     return f'<div class="sitegen-figure"><div class="sitegen-figure__chart">{chart}</div>' + (
         f'<div class="sitegen-figure__table">{table}</div></div>'
     )
-
