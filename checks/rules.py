@@ -59,6 +59,7 @@ def compile_rule(source: str) -> Rule:
 class CompiledRequirement:
     requirement: Requirement
     standard_id: str
+    version: str
     applies_when: Rule | None
     check: Rule | None
     # Most outcomes are passes and not-applicables, identical for every manifest: share one object each.
@@ -91,8 +92,11 @@ def compile_standard(standard: Standard) -> CompiledStandard:
                 standard_id=standard.id,
                 applies_when=compile_rule(req.applies_when) if req.applies_when else None,
                 check=compile_rule(req.check) if req.check else None,
-                passed=RequirementResult(req.id, standard.id, req.level, Outcome.PASS),
-                not_applicable=RequirementResult(req.id, standard.id, req.level, Outcome.NOT_APPLICABLE),
+                version=standard.version,
+                passed=RequirementResult(req.id, standard.id, standard.version, req.title, req.level, Outcome.PASS),
+                not_applicable=RequirementResult(
+                    req.id, standard.id, standard.version, req.title, req.level, Outcome.NOT_APPLICABLE
+                ),
             )
             for req in standard.requirements
         ),

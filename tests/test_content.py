@@ -55,9 +55,9 @@ def test_sample_councils_are_varied_and_marked_as_sample() -> None:
 
 
 def _shipped_register(name: str) -> list[dict[str, str]]:
-    # registry/data is generated from the public reference data (test_scaffold checks it is current
+    # checks/data is generated from the public reference data (test_scaffold checks it is current
     # where that data is at hand), so these tests need nothing from outside the project.
-    with (ROOT / "registry" / "data" / name).open(encoding="utf-8", newline="") as f:
+    with (ROOT / "checks" / "data" / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
