@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -16,10 +15,9 @@ from checks.loading import Document, NodePath, position
 from checks.models import Council, Pattern, Service, Standard, Status, Waiver
 from checks.problems import Problem
 from checks.results import EvidenceUsed, Outcome, RequirementResult, StandardSummary, WaiverNote
-from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain
+from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain, fields_read
 
 Locate = Callable[[NodePath], tuple[int, int]]
-_SECTION = re.compile(r"\bservice\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass
@@ -33,27 +31,18 @@ class Catalogue:
     # (standard id, pin) -> the compiled version from Git history, or why it is not available.
     _pinned: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _sections: frozenset[str] | None = None
+    _sections_known: bool = False
     _resolved: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _known: frozenset[str] | None = None
     _by_id: dict[tuple[str, str, str], CompiledRequirement] | None = None
     _by_id_sources: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
 
-    def service_sections(self) -> frozenset[str]:
-        """The top-level manifest fields any rule reads (`service.<field>`)."""
-        if self._sections is None:
-            sources = [
-                rule.source
-                for compiled in [
-                    *self.standards.values(),
-                    *(p for p in self._pinned.values() if not isinstance(p, str)),
-                ]
-                for rule in (
-                    compiled.applies_when,
-                    *(r for q in compiled.requirements for r in (q.applies_when, q.check)),
-                )
-                if rule is not None
-            ]
-            self._sections = frozenset(_SECTION.findall("\n".join(sources)))
+    def service_sections(self) -> frozenset[str] | None:
+        """The top-level manifest fields any rule reads; None when some rule may read any field."""
+        if not self._sections_known:
+            pinned = (p for p in self._pinned.values() if not isinstance(p, str))
+            self._sections = fields_read([*self.standards.values(), *pinned])
+            self._sections_known = True
         return self._sections
 
     def pinned(self, standard_id: str, spec: str | int) -> CompiledStandard | str:
@@ -68,7 +57,7 @@ class Catalogue:
             found = current
         else:
             found = self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
-            self._sections = None  # an older version may read other fields
+            self._sections_known = False  # an older version may read other fields
         self._resolved[key] = found
         return found
 

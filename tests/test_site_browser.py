@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -211,6 +212,8 @@ def base_url(site_repo: Path) -> Iterator[str]:
         server = subprocess.Popen(
             [str(exe), "serve", "--port", str(port), "--index", "build/index.sqlite"],
             cwd=site_repo,
+            # Judge as of the day the site was built for: served later, the index would be re-judged.
+            env={**os.environ, "STANDARDS_TODAY": AS_OF},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
