@@ -13,8 +13,10 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import Request
 from fastapi.testclient import TestClient
 
 from conftest import AS_OF, MINI
@@ -144,52 +146,111 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_reindex_while_twenty_clients_read(tmp_path: Path) -> None:
+def test_reindex_while_twenty_clients_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twenty clients read while a rebuild runs; the rebuild is held open so the overlap is certain.
+
+    The build is held at its swap until 40 requests have been answered while it ran, and until
+    one request has opened the old index and is itself held: that request finishes after the
+    swap, reading the index it started with. Every answer is the old index or the new one.
+    """
     import uvicorn
+
+    from registry.api_support import get_db
 
     repo = init_repo(tmp_path / "repo", MINI)
     index = repo / "build/index.sqlite"
     build_index(repo, index, DAY)
     old = (indexed_commit(index), 4)
+    app = create_app(index)
+
+    building, straddling, swapped, stop = threading.Event(), threading.Event(), threading.Event(), threading.Event()
+    answers: list[tuple[str, bool, bool, tuple[str, int]]] = []  # (client, started in build, ended in build, answer)
+    failures: list[str] = []
+    straddler: list[tuple[str, int]] = []
+
+    def held_db(request: Request) -> Any:
+        conn = get_db(request)
+        if request.headers.get("x-straddle"):
+            straddling.set()
+            assert swapped.wait(30), "the build never swapped"
+        return conn
+
+    app.dependency_overrides[get_db] = held_db
+    real_replace = Path.replace
+
+    def held_replace(self: Path, target: Any) -> Path:
+        if not self.name.endswith(".building"):
+            return real_replace(self, target)
+        building.set()
+        deadline = time.monotonic() + 60
+        while sum(1 for a in answers if a[1] and a[2]) < 40 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert straddling.wait(max(0.0, deadline - time.monotonic())), "no request was in flight at the swap"
+        result = real_replace(self, target)
+        swapped.set()
+        return result
+
+    monkeypatch.setattr(Path, "replace", held_replace)
+
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(index), host="127.0.0.1", port=port, log_level="error"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
-    seen: list[tuple[str, int]] = []
-    failures: list[str] = []
-    stop = threading.Event()
 
-    def reader() -> None:
-        for _ in range(400):  # bounded: each client stops by itself
+    def get(headers: dict[str, str]) -> tuple[str, int]:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/meta", headers=headers)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            body = json.loads(response.read())
+        return body["commit"], body["counts"]["services"]
+
+    def reader(name: str) -> None:
+        for _ in range(2000):  # bounded: each client stops by itself
             if stop.is_set():
                 return
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/meta", timeout=10) as response:
-                    body = json.loads(response.read())
-                seen.append((body["commit"], body["counts"]["services"]))
+                began = building.is_set() and not swapped.is_set()
+                answer = get({})
+                answers.append((name, began, building.is_set() and not swapped.is_set(), answer))
             except Exception as exc:  # any failure is a finding
                 failures.append(repr(exc))
 
-    clients = [threading.Thread(target=reader) for _ in range(20)]
+    def straddle() -> None:
+        if not building.wait(60):
+            failures.append("the build was never held at its swap")
+            return
+        try:
+            straddler.append(get({"x-straddle": "1"}))
+        except Exception as exc:
+            failures.append(repr(exc))
+
+    clients = [threading.Thread(target=reader, args=(f"client-{i}",)) for i in range(20)]
+    clients.append(threading.Thread(target=straddle))
     for c in clients:
         c.start()
     (repo / "manifests/leeds/extra.yaml").write_text(
         (repo / "manifests/leeds/good.yaml").read_text().replace("id: good", "id: extra")
     )
     new_commit = commit_all(repo, "add a service")
-    build_index(repo, index, DAY)
-    time.sleep(0.5)
-    stop.set()
-    for c in clients:
-        c.join(timeout=60)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        build_index(repo, index, DAY)
+        deadline = time.monotonic() + 30
+        while sum(1 for a in answers if a[3] == (new_commit, 5)) < 20 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        stop.set()
+        for c in clients:
+            c.join(timeout=60)
+        server.should_exit = True
+        thread.join(timeout=10)
     assert failures == []
-    assert set(seen) <= {old, (new_commit, 5)}
-    assert (new_commit, 5) in seen and len(seen) >= 20
+    during = [a for a in answers if a[1] and a[2]]
+    assert len(during) >= 40 and {a[3] for a in during} == {old}, "answers while the build ran come from the old index"
+    assert straddler == [old], "a request keeps reading the index it opened, across the swap"
+    assert {a[3] for a in answers} == {old, (new_commit, 5)}
+    assert sum(1 for a in answers if a[3] == (new_commit, 5)) >= 20
 
 
 def _outcome(client_or_url: TestClient | str, service: str, requirement: str) -> str:
