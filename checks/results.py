@@ -123,14 +123,6 @@ class FileResult:
     def valid(self) -> bool:
         return not self.problems
 
-    def worst_failure(self) -> str | None:
-        """`must`, `should` or `may` for the strongest failing level, None when nothing fails."""
-        levels = {r.level for r in self.results if r.outcome in (Outcome.FAIL, Outcome.ERROR)}
-        for level in ("must", "should", "may"):
-            if level in levels:
-                return level
-        return None
-
 
 @dataclass(slots=True)
 class RunSummary:

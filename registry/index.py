@@ -537,12 +537,3 @@ def is_healthy(path: Path) -> bool:
             conn.close()
     except sqlite3.DatabaseError:
         return False
-
-
-def ensure_index(root: Path, path: Path, as_of: dt.date) -> bool:
-    """Rebuild the index when it is missing, damaged or from another schema; True when rebuilt."""
-    if is_healthy(path):
-        return False
-    log.warning("index %s is %s; rebuilding it from the repository", path, unhealthy_reason(path))
-    build_index(root, path, as_of)
-    return True

@@ -168,7 +168,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require(Path(shutil.which("git") or "/nonexistent/git"), "install git")
+    require("git", "install git")
     repo = _two_versions(tmp_path_factory.mktemp("one-result") / "repo")
     built = _standards("index", "build", "--as-of", TODAY.isoformat(), cwd=repo)
     assert built.returncode == 0, built.stderr

@@ -25,9 +25,6 @@ class Finding:
     version: str | None = None
     url: str | None = None
 
-    def headline(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} [{self.level}] {self.message}"
-
 
 def findings(result: FileResult, catalogue: Catalogue, include_waived: bool = False) -> Iterator[Finding]:
     """Problems first, then failing and erroring requirements, in file order."""
