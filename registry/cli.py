@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from registry.cli_help import CONTEXT_SETTINGS, show_version, without_bool_placeholders
 from registry.exit_codes import ExitCode
 
 app = typer.Typer(
@@ -19,7 +20,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
 )
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    pass
 
 
 class Format(StrEnum):
@@ -239,7 +250,7 @@ _register_subcommands()
 
 def main() -> None:
     try:
-        app()
+        without_bool_placeholders(typer.main.get_command(app))(prog_name="standards")
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
