@@ -1,54 +1,11 @@
-"""A problem found while loading or validating a file, with where it is and how to fix it."""
+"""A problem found while loading or validating a file, with where it is and how to fix it.
+
+Its code is one of checks/codes.py's table, which says what each means and how to fix it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-# Codes are stable: CI annotations, SARIF rules and the docs refer to them.
-PROBLEM_CODES: dict[str, str] = {
-    "E100": "path does not exist",
-    "E101": "file could not be read",
-    "E102": "file is too large",
-    "E103": "file is not UTF-8",
-    "E104": "file is empty",
-    "E105": "YAML syntax error",
-    "E106": "duplicate key",
-    "E107": "anchor or alias",
-    "E108": "tag not allowed",
-    "E109": "document is not a mapping",
-    "E110": "more than one document",
-    "E111": "symlink points outside the repository",
-    "E112": "nested too deeply",
-    "E200": "unknown or missing kind",
-    "E201": "unknown field",
-    "E202": "missing required field",
-    "E203": "value not allowed",
-    "E204": "wrong type",
-    "E205": "invalid value",
-    "E300": "unknown standard",
-    "E301": "unknown pattern",
-    "E302": "unknown council",
-    "E303": "unknown requirement",
-    "E304": "id does not match the file name",
-    "E305": "version not available",
-    "E306": "duplicate id",
-    "E307": "invalid rule expression",
-    "E308": "rule names a field the manifest schema lacks",
-    "E309": "rule does not give true or false",
-    "E310": "rule fails on one of its standard's examples",
-    "E311": "council not in the register",
-    "E312": "does not match the council register",
-    "E313": "former council",
-    "E314": "unknown LGSL code",
-    "E400": "content changed without a version bump",
-    "E401": "breaking change without a major version bump",
-    "E402": "version went backwards",
-    "E403": "requirement id reused",
-    "E404": "prefix used twice",
-    "W001": "older version pinned",
-    "W002": "standard deprecated or retired",
-    "W003": "standard past its sunset date",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +15,3 @@ class Problem:
     help: str
     line: int = 1
     column: int = 1
-
-    @property
-    def title(self) -> str:
-        return PROBLEM_CODES.get(self.code, "problem")

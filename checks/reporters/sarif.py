@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from checks.problems import PROBLEM_CODES
+from checks.codes import PROBLEM_CODES
 from checks.reporters.base import TOOL_NAME, TOOL_URI, ReportContext
 from checks.reporters.findings import Finding, findings
 from checks.reporters.inert import sarif_text
