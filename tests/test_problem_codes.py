@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from checks.codes import BY_CODE, CODES, PROBLEM_CODES, Edit, Example
+from checks import codes
+from checks.codes import BY_CODE, CODES, PROBLEM_CODES, Edit, Example, code_url
 from checks.loading import MAX_BYTES
 from conftest import AS_OF, MINI, ROOT
 from gitrepo import commit_all, init_repo
@@ -114,3 +115,16 @@ def test_each_example_prints_its_line(
     assert example.printed in lines, f"{code}: expected\n{example.printed}\nin\n{out}"
     # The line is followed by its help line, as every finding is.
     assert lines[lines.index(example.printed) + 1].startswith("  help: ")
+
+
+def test_the_site_page_has_an_anchor_for_every_code_that_reporters_link_to() -> None:
+    import html as html_module
+
+    import markdown
+
+    html = markdown.markdown(codes.markdown(), extensions=["attr_list", "toc", "fenced_code", "tables"])
+    for c in CODES:
+        assert f'<h3 id="{c.anchor}">{c.code} {c.title}</h3>' in html
+        assert html_module.escape(c.example.printed, quote=False) in html
+        assert code_url(c.code) == f"{codes.SITE}{codes.PAGE}/#{c.anchor}"
+    assert code_url("DEMO-01") is None  # a requirement id is not a problem code

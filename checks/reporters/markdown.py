@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from checks.codes import code_url
 from checks.reporters.base import ReportContext
 from checks.reporters.findings import findings
 from checks.reporters.inert import html_code, markdown_code
@@ -15,6 +16,13 @@ _ICON = {"must": "❌", "should": "⚠️", "may": "ℹ️", "error": "❌", "wa
 def _cell(text: str) -> str:
     # Every piece of repository text is a code span (see checks/reporters/inert.py for why).
     return markdown_code(text, in_table=True)
+
+
+def _code(code: str, outcome: str) -> str:
+    """A problem code links to its entry on the site's page of codes (what it means, how to fix it).
+    A requirement id is repository text and stays inert; its guidance is in the standard."""
+    url = code_url(code) if outcome in ("invalid", "warning") else None
+    return f"[{_cell(code)}]({url})" if url else _cell(code)
 
 
 class MarkdownReporter:
@@ -38,7 +46,7 @@ class MarkdownReporter:
             "|---|---|---|---|---|",
         ]
         for f in rows:
-            where, requirement = f"line {f.line}", f"{_cell(f.code)} [{f.level}]"
+            where, requirement = f"line {f.line}", f"{_code(f.code, f.outcome)} [{f.level}]"
             lines.append(f"| {_ICON[f.level]} | {where} | {requirement} | {_cell(f.message)} | {_cell(f.help)} |")
         lines += ["", "</details>", ""]
         self.sections.append("\n".join(lines))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from checks.codes import PROBLEM_CODES
+from checks.codes import BY_CODE, code_url
 from checks.reporters.base import TOOL_NAME, TOOL_URI, ReportContext
 from checks.reporters.findings import Finding, findings
 from checks.reporters.inert import sarif_text
@@ -79,11 +79,18 @@ class SarifReporter:
                 defaultConfiguration={"level": _LEVEL[req.level]},
                 properties={"standard": compiled.standard_id, "version": compiled.version, "level": req.level},
             )
-        else:
+        elif code in BY_CODE:
+            # A problem code: described, and linked to its entry on the site's page of codes.
+            entry = BY_CODE[code]
             rule.update(
-                shortDescription={"text": sarif_text(PROBLEM_CODES.get(code, "problem"))},
-                defaultConfiguration={"level": "error"},
+                shortDescription={"text": sarif_text(entry.title)},
+                fullDescription={"text": sarif_text(entry.means)},
+                help={"text": sarif_text(entry.fix)},
+                helpUri=code_url(code),
+                defaultConfiguration={"level": "warning" if code.startswith("W") else "error"},
             )
+        else:
+            rule.update(shortDescription={"text": "problem"}, defaultConfiguration={"level": "error"})
         self.used_rules[key] = len(self.rules)
         self.rules.append(rule)
         return self.used_rules[key]

@@ -31,6 +31,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
+from checks import codes
+
 GENERATOR_DIR = Path(__file__).resolve().parent.parent / "generator"
 
 
@@ -185,6 +187,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(asset.path) is not None:
             raise PluginError(f"generated file {asset.path} would replace the hand-written site/docs/{asset.path}")
         files.append(File.generated(config, asset.path, content=asset.content))
+    # The problem codes come from checks/codes.py, not the index: the same table the checker uses.
+    files.append(File.generated(config, f"{codes.PAGE}.md", content=codes.markdown()))
     return files
 
 
