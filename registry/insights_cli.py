@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from registry.insights import DEFAULT_HORIZON_MONTHS, LONG_CONTRACT_YEARS
+
 insights_app = typer.Typer(
     help="Sector insights from the index: reuse, duplication, suppliers, lock-in, procurement windows, "
     "interoperability and trends.",
@@ -110,7 +112,11 @@ def suppliers_cmd(
     _exit(cmd.run(lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services), format.value, index))
 
 
-@insights_app.command("lock-in")
+@insights_app.command(
+    "lock-in",
+    help="Services with lock-in signals: no open API, no open export, proprietary format, "
+    f"contract over {LONG_CONTRACT_YEARS} years.",
+)
 def lock_in_cmd(
     council: Annotated[str | None, typer.Option("--council", help="Only this council's services.")] = None,
     lgsl: LgslOpt = None,
@@ -121,7 +127,6 @@ def lock_in_cmd(
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
-    """Services with lock-in signals: no open API, no open export, proprietary format, contract over 5 years."""
     from registry import insights_command as cmd
 
     _exit(
@@ -137,7 +142,7 @@ def lock_in_cmd(
 def windows_cmd(
     horizon_months: Annotated[
         int, typer.Option("--horizon-months", min=1, max=240, help="Contracts ending within this many months.")
-    ] = 18,
+    ] = DEFAULT_HORIZON_MONTHS,
     by: Annotated[WindowBy, typer.Option("--by", help="Group by supplier product or by service type.")] = (
         WindowBy.PRODUCT
     ),

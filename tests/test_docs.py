@@ -6,13 +6,14 @@ checked against the code, so a changed limit or a new option fails here until th
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 
 import pytest
 import typer
 
-from conftest import MINI, run_standards
+from conftest import MINI, ROOT, run_standards
 from registry import __version__
 from registry.cli import app, main
 
@@ -61,3 +62,88 @@ def test_version_from_the_console_script() -> None:
     assert proc.stdout == f"standards {__version__}\n"
     short = run_standards("-h", cwd=MINI)
     assert short.returncode == 0 and "--version" in short.stdout and "<bool>" not in short.stdout
+
+
+# --------------------------------------------------------------------------- numbers in the prose
+
+
+def _read(name: str) -> str:
+    return (ROOT / name).read_text(encoding="utf-8")
+
+
+def _number(text: str, pattern: str) -> float:
+    """The number `pattern` (a regex with one group) finds in `text`, exactly once."""
+    found = re.findall(pattern, text)
+    assert len(found) == 1, f"{pattern!r} found {len(found)} times"
+    return float(found[0].replace(",", ""))
+
+
+def test_readme_quotes_the_limits_the_code_uses() -> None:
+    from registry import insights, reindex
+
+    readme = _read("README.md")
+    assert _number(readme, r"a contract over (\d+) years") == insights.LONG_CONTRACT_YEARS
+    assert _number(readme, r"`windows \[--horizon-months (\d+)\]") == insights.DEFAULT_HORIZON_MONTHS
+    assert _number(readme, r"above ([\d,]+) highly concentrated") == insights.HIGHLY_CONCENTRATED
+    assert _number(readme, r"`STANDARDS_REBUILDS_PER_MINUTE` \(default (\d+)\)") == reindex.REBUILDS_PER_MINUTE
+    assert _number(readme, r"`STANDARDS_RECHECK_SECONDS`, default (\d+)\)") == reindex.RECHECK_SECONDS
+
+
+def test_readme_exit_codes_are_the_codes() -> None:
+    from registry.exit_codes import ExitCode
+
+    readme = _read("README.md")
+    assert _number(readme, r"`(\d)` nothing fails at the chosen level") == ExitCode.OK
+    assert _number(readme, r"`(\d)` a manifest failed") == ExitCode.FAILED
+    assert _number(readme, r"`(\d)` the command was used wrongly") == ExitCode.USAGE
+
+
+def test_the_rule_limits_table_is_the_limits() -> None:
+    from checks import celsyntax, loading, rules
+
+    guide = _read("standards/README.md")
+    table = {
+        row.split("|")[1].strip(): row.split("|")[2].strip()
+        for row in guide.split("### Limits", 1)[1].splitlines()
+        if row.startswith("| ") and not row.startswith("| limit")
+    }
+    assert _number(table["length"], r"([\d,]+) characters") == rules.MAX_SOURCE
+    assert _number(table["parts (names, operators, literals, calls)"], r"([\d,]+)") == rules.MAX_NODES
+    macros = next(v for k, v in table.items() if k.startswith("comprehension macros"))
+    assert _number(macros, r"(\d+)") == rules.MAX_MACRO_DEPTH
+    assert _number(table["brackets and operators inside one another"], r"(\d+)") == celsyntax.MAX_NESTING
+    assert _number(guide, r"a manifest is at most (\d+) MB") * 1_000_000 == loading.MAX_BYTES
+
+
+def test_help_quotes_the_same_limits(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry import insights
+
+    monkeypatch.setenv("COLUMNS", "300")
+    lock_in = _help(capsys, monkeypatch, "insights", "lock-in", "--help")
+    assert f"contract over {insights.LONG_CONTRACT_YEARS} years" in lock_in
+    windows = _help(capsys, monkeypatch, "insights", "windows", "--help")
+    assert re.search(rf"--horizon-months .*\[default: {insights.DEFAULT_HORIZON_MONTHS}\]", windows)
+
+
+def _options(command: typer.main.TyperGroup | typer.main.TyperCommand) -> Iterator[tuple[str, str]]:
+    for path in ALL_COMMANDS:
+        sub = command
+        for name in path:
+            sub = sub.commands[name]  # type: ignore[union-attr]
+        for param in sub.params:
+            for opt in (*param.opts, *param.secondary_opts):
+                if opt.startswith("--"):
+                    yield " ".join(path), opt
+
+
+def test_every_option_is_documented() -> None:
+    # `check`'s options are in README's option tables; every other command's somewhere in README
+    # or, for the council-facing `new`, CONTRIBUTING.
+    readme, contributing = _read("README.md"), _read("CONTRIBUTING.md")
+    rows = "\n".join(line for line in readme.splitlines() if line.startswith("|"))
+    missing = []
+    for command, opt in _options(typer.main.get_command(app)):
+        where = rows if command == "check" else readme + contributing
+        if not re.search(rf"{re.escape(opt)}\b", where):
+            missing.append(f"standards {command} {opt}".replace("  ", " "))
+    assert not missing, f"options no documentation mentions: {missing}"
