@@ -147,3 +147,44 @@ def test_every_option_is_documented() -> None:
         if not re.search(rf"{re.escape(opt)}\b", where):
             missing.append(f"standards {command} {opt}".replace("  ", " "))
     assert not missing, f"options no documentation mentions: {missing}"
+
+
+# --------------------------------------------------------------------------- the site's pages
+
+
+def test_site_pages_take_their_numbers_from_the_code() -> None:
+    from registry import insights
+    from registry.doc_constants import PLACEHOLDER, fill
+
+    pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "site" / "docs").glob("*.md"))}
+    used = {name for text in pages.values() for name in PLACEHOLDER.findall(text)}
+    assert {"long_contract_years", "default_horizon_months", "max_manifest_mb"} <= used
+    filled = {name: fill(text, name) for name, text in pages.items()}
+    assert not any("{{" in text for text in filled.values())
+    assert f"longer than {insights.LONG_CONTRACT_YEARS} years" in " ".join(filled["index.md"].split())
+    assert f"within {insights.DEFAULT_HORIZON_MONTHS} months" in " ".join(filled["index.md"].split())
+
+
+def test_a_misspelt_placeholder_is_an_error_naming_the_page() -> None:
+    from registry.doc_constants import fill
+
+    with pytest.raises(ValueError, match=r"site/docs/x.md: unknown placeholder \{\{ long_contract \}\}"):
+        fill("over {{ long_contract }} years", "site/docs/x.md")
+
+
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10}
+
+
+def test_prose_about_long_contracts_says_the_limit() -> None:
+    # Prose that cannot be an f-string (docstrings the API and site quote, the pinned OpenAPI
+    # document) still names the limit: in words or figures, it must be the code's.
+    from registry import insights
+
+    places = [ROOT / "README.md", *(ROOT / "registry").rglob("*.py"), *(ROOT / "site").rglob("*.py")]
+    said = []
+    for path in places:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for number in re.findall(r"contract (?:runs )?(?:longer than|over|>) (\w+) years", text, re.IGNORECASE):
+            said.append((path.relative_to(ROOT).as_posix(), _WORDS.get(number) or int(number)))
+    assert len(said) >= 8, said  # README, the CLI, the insight's docstring, the site's page
+    assert {n for _, n in said} == {insights.LONG_CONTRACT_YEARS}, said

@@ -192,6 +192,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+    from registry.doc_constants import fill
+
+    if page.file.src_uri in STATE.pages:
+        return markdown  # generated pages take their numbers from the code already
+    try:
+        return fill(markdown, f"site/docs/{page.file.src_uri}")
+    except ValueError as exc:
+        raise PluginError(str(exc)) from exc
+
+
 def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
     generated = STATE.pages.get(page.file.src_uri)
     if generated is None or not generated.html_blocks:
