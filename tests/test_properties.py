@@ -154,7 +154,13 @@ CHARACTERS = st.one_of(
     st.sampled_from(string.digits + "._+xoe"),
     st.characters(),
 )
-TEXT_OPERATIONS = ["insert", "delete", "replace", "swap lines", "repeat line", "cut"]
+# Fragments a real edit carries: text with & or * (which sends the loader down its anchor scan), YAML 1.1
+# surprises, indentation, and control characters beside them.
+FRAGMENTS = [
+    "R&D", "Q&A", "*new*", "&a", "*a", "R&D\x01", "*new*\x1b[2J", "0x1F", "017", "1_000", "1:30:00", "yes", "off",
+    ": ", "- ", "  ", "\t", "\r\n", "\n  - ", "\n  x: ", "#", "---\n", "...", "!!str ", "~", "\u2028", '"', "'",
+]  # fmt: skip
+TEXT_OPERATIONS = ["insert", "insert", "delete", "replace", "swap lines", "repeat line", "cut"]
 
 
 @st.composite
@@ -165,7 +171,8 @@ def mutated_text(draw: st.DrawFn) -> tuple[Path, bytes]:
         op = draw(st.sampled_from(TEXT_OPERATIONS))
         at = draw(st.integers(0, len(text)))
         if op == "insert":
-            text = text[:at] + draw(st.text(CHARACTERS, min_size=1, max_size=8)) + text[at:]
+            fragment = draw(st.sampled_from(FRAGMENTS)) + draw(st.text(CHARACTERS, max_size=6))
+            text = text[:at] + fragment + text[at:]
         elif op == "delete":
             text = text[:at] + text[at + draw(st.integers(1, 20)) :]
         elif op == "replace":
