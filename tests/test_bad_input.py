@@ -745,9 +745,17 @@ def test_a_fifo_linked_into_the_tree_neither_hangs_check_nor_index_build(mini_re
 
 
 def test_the_reader_never_opens_a_special_file(tmp_path: Path) -> None:
+    import signal
     import socket
 
     from checks.loading import read_text
+
+    def waited(signum: int, frame: object) -> None:
+        raise TimeoutError("the reader waited on a special file")
+
+    # In this process, so a reader that blocks is stopped by an alarm rather than hanging the suite.
+    signal.signal(signal.SIGALRM, waited)
+    signal.alarm(20)
 
     fifo = tmp_path / "fifo.yaml"
     os.mkfifo(fifo)
@@ -763,3 +771,4 @@ def test_the_reader_never_opens_a_special_file(tmp_path: Path) -> None:
             assert not isinstance(problem, str) and problem.code == "E101", path
             assert problem.message == f"is {kind}, not a regular file"
     assert read_text(tmp_path).message == "is a directory, not a file"  # type: ignore[union-attr]
+    signal.alarm(0)
