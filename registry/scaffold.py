@@ -31,7 +31,7 @@ from checks.atomic import write_text_atomic
 from checks.celcontext import build_context
 from checks.engine import Catalogue, applicable_standards, reference_problems
 from checks.loading import load_file, parse
-from checks.models import Channel, Council, Phase, Service, ShortText, Slug, Status
+from checks.models import Channel, Council, LgslCode, Phase, Service, ShortText, Slug, Status
 from checks.problems import Problem
 from checks.repository import YAML_SUFFIXES, Repository
 from checks.results import FileResult
@@ -49,6 +49,7 @@ _URL_PATTERN = r"^https?://[^\s]+$"
 _OWNER = TypeAdapter(get_args(Council.model_fields["owners"].annotation)[0])
 _SLUG: TypeAdapter[str] = TypeAdapter(Slug)
 _SHORT_TEXT: TypeAdapter[str] = TypeAdapter(ShortText)
+_LGSL: TypeAdapter[int] = TypeAdapter(LgslCode)
 
 
 class ScaffoldError(Exception):
@@ -99,8 +100,11 @@ def check_lgsl(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit() and int(value) >= 1:
-        return int(value)
+    if value.isascii() and value.isdigit():  # not "²", which isdigit() also calls a digit
+        try:
+            return _LGSL.validate_python(int(value))
+        except ValidationError:
+            raise ScaffoldError(f"an LGSL code is a number from 1 to 99,999, not {value}") from None
     matches = search_lgsl(value)
     hint = (
         "services that match:\n" + "\n".join(f"  {m.id:>5}  {m.label}" for m in matches)

@@ -772,3 +772,15 @@ def test_the_reader_never_opens_a_special_file(tmp_path: Path) -> None:
             assert problem.message == f"is {kind}, not a regular file"
     assert read_text(tmp_path).message == "is a directory, not a file"  # type: ignore[union-attr]
     signal.alarm(0)
+
+
+@pytest.mark.parametrize("value", ["100000", "9" * 20, "9" * 310, "0", "²"])
+def test_standards_new_refuses_an_lgsl_code_the_manifest_could_not_hold(value: str) -> None:
+    # Before the bound, `standards new service --lgsl 9999999999` wrote a manifest that broke the index;
+    # with the bound and no check here it was a traceback.
+    from registry.scaffold import ScaffoldError, check_lgsl
+
+    with pytest.raises(ScaffoldError) as refused:
+        check_lgsl(value)
+    assert "an LGSL code is a number" in str(refused.value)
+    assert check_lgsl("99999") == 99_999 and check_lgsl(" 524 ") == 524
