@@ -6,18 +6,21 @@ is done, so memory stays flat however many manifests a run covers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import multiprocessing
 import os
+import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from multiprocessing.pool import AsyncResult
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
+from checks.atomic import signals_deferred
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
 from checks.loading import Document, load_file
@@ -137,11 +140,41 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+def _worker_start() -> None:
+    """First thing in each worker: leave the caller's process group, so only the parent hears Ctrl-C or a
+    SIGTERM sent to the group, and the workers stop only when the pool stops them.
+
+    A worker killed by such a signal while sending its results leaves half a message in the pool's pipe
+    (or holds its lock), and the parent's pool then waits for the rest forever.
+    """
+    os.setpgid(0, 0)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    # Started with both held (see _worker_pool): drop any sent to the group before it was left.
+    while signal.sigtimedwait((signal.SIGINT, signal.SIGTERM), 0) is not None:
+        pass
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM))
+
+
+@contextlib.contextmanager
+def _worker_pool(jobs: int) -> Iterator[Pool]:
+    """Forked workers, terminated and joined however the run ends (finished, abandoned, interrupted)."""
+    pool = None
+    try:
+        with signals_deferred():
+            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_start)
+        yield pool
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Iterator[FileResult]:
+def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[FileResult, None, None]:
     """Results in the order of `plan.items`, streamed; large runs are spread over processes."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     # Manifests build no reference cycles, so the cyclic collector only burns time on a long run;
@@ -159,7 +192,7 @@ def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Iterator[Fi
         return
     _WORKER_STATE.update(plan=plan, as_of=as_of)
     window = jobs * 3  # chunks in flight: enough to keep every worker busy, few enough to keep memory flat
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with _worker_pool(jobs) as pool:
         pending: deque[AsyncResult[list[FileResult | None]]] = deque()
         for chunk in _chunks(chain(head, iterator), CHUNK_SIZE):
             pending.append(pool.apply_async(_check_chunk, (chunk,)))
