@@ -24,6 +24,7 @@ from typing import Any
 from checks.atomic import signals_deferred
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
+from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
 from checks.models import Council, Service
 from checks.problems import Problem
@@ -55,8 +56,9 @@ def check_target(target: Target, catalogue: Catalogue, as_of: dt.date, keep_docu
     if isinstance(typed, Council):
         result.council, result.name, result.sample = typed.id, typed.name, typed.sample
         folder = target.path.absolute().parent.name
+        locate = document_locator(doc)
         if target.kind == "Council" and typed.id != folder:
-            line, column = document_locator(doc)(("id",))
+            line, column = locate(("id",))
             result.problems.append(
                 Problem(
                     "E304",
@@ -66,6 +68,7 @@ def check_target(target: Target, catalogue: Catalogue, as_of: dt.date, keep_docu
                     column,
                 )
             )
+        result.problems.extend(council_problems(typed, locate))
         return result
     if not isinstance(typed, Service):
         return result
@@ -82,6 +85,7 @@ def check_service(
     """
     result.service, result.name, result.sample = service.id, service.name, service.sample
     problems = reference_problems(service, catalogue, doc, result.council, stem)
+    problems += lgsl_problems(service, document_locator(doc))
     if problems:
         result.problems.extend(problems)
         return result
@@ -221,6 +225,7 @@ def default_jobs() -> int:
 def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[FileResult, None, None]:
     """Results in the order of `plan.items`, streamed; large runs are spread over processes."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
+    load_registers()  # before freezing and forking, so every worker shares the one copy
     # Manifests build no reference cycles, so the cyclic collector only burns time on a long run;
     # frozen, the catalogue is never rescanned, and each file is still freed by reference counting.
     gc.freeze()

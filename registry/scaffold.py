@@ -38,7 +38,7 @@ from checks.results import FileResult
 from checks.runner import check_target
 from checks.validation import validate
 from registry.field_guide import COUNCIL_NOTES, SERVICE_EXAMPLES, SERVICE_NOTES
-from registry.registers import CouncilEntry, search_lgsl, suggest_councils
+from registry.registers import CouncilEntry, lgsl_services, search_lgsl, suggest_councils
 
 COUNCIL_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/council.schema.json"
 SERVICE_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/service.schema.json"
@@ -95,12 +95,18 @@ def check_text(value: str, what: str) -> str:
 
 
 def check_lgsl(value: str) -> int | None:
-    """An LGSL code given as a number; words are answered with the services they match."""
+    """An LGSL code in the shipped list, given as a number; words are answered with the services they match."""
     value = value.strip()
     if not value:
         return None
     if value.isdigit() and int(value) >= 1:
-        return int(value)
+        if int(value) in lgsl_services():
+            return int(value)
+        # `check` would reject it (E314), so the manifest is not written with it.
+        raise ScaffoldError(
+            f"{int(value)} is not in the Local Government Service List shipped here",
+            "search it by words instead, e.g. --lgsl 'missed bin'",
+        )
     matches = search_lgsl(value)
     hint = (
         "services that match:\n" + "\n".join(f"  {m.id:>5}  {m.label}" for m in matches)

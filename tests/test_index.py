@@ -45,8 +45,14 @@ def test_build_holds_everything_the_api_serves(repo: Path, cli) -> None:
         ("leeds/waived", 1),
     ]
     assert _rows(db, "SELECT outcomes FROM service_standards WHERE service_key = 'leeds/failing'") == [("FFNF",)]
-    assert _rows(db, "SELECT requirement_id, outcome FROM findings WHERE service_key = 'leeds/waived'") == [
-        ("DEMO-03", "waived")
+    # Every result that carries more than its outcome: the waived one, and the evidence DEMO-04 asked for.
+    assert _rows(
+        db,
+        "SELECT requirement_id, outcome, detail, waiver_expires, evidence_status FROM findings "
+        "WHERE service_key = 'leeds/waived' ORDER BY 1",
+    ) == [
+        ("DEMO-03", "waived", "performance.kpis_url is not set", "2027-03-31", None),
+        ("DEMO-04", "pass", "", None, "met"),
     ]
     assert _rows(db, "SELECT requirement_id, active FROM waivers ORDER BY 1") == [("DEMO-01", 0), ("DEMO-03", 1)]
     assert _rows(db, "SELECT pattern_id FROM service_patterns") == [("gov-uk-notify",)]

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from checks.results import Outcome, RequirementResult, WaiverNote
 from conftest import AS_OF, ROOT
 from sitegen import generator_modules, site_context
 
@@ -218,7 +219,8 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
     assert sorted(sections) == sorted(s["id"] for s in services)
     failing = db.execute(
         """SELECT f.service_key, f.requirement_id, f.level, r.fix FROM findings f
-           JOIN requirements r ON r.id = f.requirement_id
+           JOIN requirement_versions r ON r.requirement_id = f.requirement_id AND r.standard_id = f.standard_id
+                AND r.version = f.version
            WHERE f.service_key LIKE 'kent/%' AND f.outcome = 'fail'"""
     ).fetchall()
     assert failing, "the sample data has failing Kent services"
@@ -250,26 +252,32 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
             assert ") (waiver expired" not in section
 
 
+_EXPIRED = WaiverNote("Head of Digital", dt.date(2025, 12, 31), "Being rewritten")
+
+
 @pytest.mark.parametrize(
-    ("message", "detail"),
+    ("outcome", "detail", "waiver", "shown"),
     [
-        ("Use it (field: AA)", "field: AA"),
-        ("Use it (field: AA) (waiver expired on 2025-12-31)", "field: AA (waiver expired on 2025-12-31)"),
-        ("Use it (role: revenues (cloud))", "role: revenues (cloud)"),
-        ("Use it: no evidence declared under evidence.X-1", "no evidence declared under evidence.X-1"),
-        (
-            "Use it: no evidence declared under evidence.X-1 (waiver expired on 2025-12-31)",
-            "no evidence declared under evidence.X-1 (waiver expired on 2025-12-31)",
-        ),
-        ("Use it (unclosed", "(unclosed"),
-        ("Use it", "Use it"),
-        ("Something else entirely", "Something else entirely"),
+        (Outcome.FAIL, "field: AA", None, "field: AA"),
+        (Outcome.FAIL, "field: AA", _EXPIRED, "field: AA (waiver expired on 2025-12-31)"),
+        (Outcome.FAIL, "role: revenues (cloud)", None, "role: revenues (cloud)"),
+        (Outcome.FAIL, "no evidence declared under evidence.X-1", None, "no evidence declared under evidence.X-1"),
+        (Outcome.FAIL, "", None, "Use it"),
+        (Outcome.FAIL, "", _EXPIRED, "Use it (waiver expired on 2025-12-31)"),
+        (Outcome.FAIL, "x: <b>&amp;</b>", None, "x: &lt;b&gt;&amp;amp;&lt;/b&gt;"),
+        (Outcome.ERROR, "rule refers to a field that does not exist: x", None, "could not be checked: rule refers"),
     ],
 )
-def test_a_finding_shows_its_detail_without_the_title(gen: dict[str, ModuleType], message: str, detail: str) -> None:
-    # The title is the fix section's heading; the detail is what the manifest says, and an expired
-    # waiver's date must stay readable after it (it once came out as "AA) (waiver expired on ...").
-    assert gen["sitegen_councils"].finding_detail("Use it", message) == detail
+def test_a_finding_shows_its_detail_from_the_result_fields(
+    gen: dict[str, ModuleType], outcome: Outcome, detail: str, waiver: WaiverNote | None, shown: str
+) -> None:
+    # The title is the fix section's heading; the line shows the checker's detail field (never a message
+    # cut apart), the title when there is no detail, and an expired waiver's date after it.
+    mod = gen["sitegen_councils"]
+    requirement = mod.Requirement("X-1", "demo", "1.0.0", 0, "Use it", "must", "fix", "", "", "", "")
+    result = RequirementResult("X-1", "demo", "1.0.0", "Use it", "must", outcome, detail, waiver, None, 3, 4)
+    assert requirement.finding_text(result).startswith(shown)
+    assert requirement.finding_text(result) == requirement.finding_text(result)  # cached, same text
 
 
 def test_councils_index_table_matches_the_api_and_filters(
@@ -307,8 +315,6 @@ def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_pat
     tree = tmp_path / "repo"
     shutil.copytree(ROOT / "standards", tree / "standards")
     shutil.copytree(ROOT / "manifests" / "kent", tree / "manifests" / "kent")
-    council = tree / "manifests" / "kent" / "council.yaml"
-    council.write_text(council.read_text().replace("name: Kent County Council", "name: 'Kent <b>&</b> \"Co\"'"))
     source = (ROOT / "manifests" / "kent" / "school-admissions.yaml").read_text()
     hostile = source.replace("id: school-admissions", "id: hostile").replace(
         "name: Apply for a secondary school place", "name: <script>alert(1)</script>"
@@ -327,6 +333,8 @@ def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_pat
         # URLs a validator might one day let through straight into the index.
         conn.execute("UPDATE services SET url = ' JavaScript:alert(1)' WHERE id = 'hostile'")
         conn.execute("UPDATE councils SET website = 'javascript:alert(3)' WHERE id = 'kent'")
+        # `check` holds a council's name to the register's, so a hostile one is planted here too.
+        conn.execute("""UPDATE councils SET name = 'Kent <b>&</b> "Co"' WHERE id = 'kent'""")
 
     ctx = site_context(gen, index, tree)
     out = {p.path: p for p in [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]}

@@ -32,12 +32,11 @@ class JunitReporter:
             self.cases.append(case)
             return
         for r in result.results:
-            compiled = self.context.catalogue.requirement(r.requirement)
-            title = compiled.requirement.title if compiled else r.requirement
             case = TestCase(
-                f"{r.requirement} [{r.level}] {title}", classname=result.path, file=result.path, line=r.line
+                f"{r.requirement} [{r.level}] {r.title}", classname=result.path, file=result.path, line=r.line
             )
             if r.outcome is Outcome.FAIL:
+                compiled = self.context.catalogue.requirement(r.standard, r.version, r.requirement)
                 fix = compiled.requirement.fix.strip() if compiled else ""
                 case.add_failure_info(message=r.message, output=f"help: {fix}", failure_type=r.level)
             elif r.outcome is Outcome.ERROR:

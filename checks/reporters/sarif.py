@@ -23,13 +23,15 @@ class SarifReporter:
         self.stream = stream
         self.context = context
         self.results: list[dict[str, Any]] = []
-        self.used_rules: dict[str, int] = {}
+        # A requirement's title and level can differ between versions of its standard: one rule per version.
+        self.used_rules: dict[tuple[str, str | None, str | None], int] = {}
         self.rules: list[dict[str, Any]] = []
 
-    def _rule_index(self, code: str) -> int:
-        if code in self.used_rules:
-            return self.used_rules[code]
-        compiled = self.context.catalogue.requirement(code)
+    def _rule_index(self, code: str, standard: str | None, version: str | None) -> int:
+        key = (code, standard, version)
+        if key in self.used_rules:
+            return self.used_rules[key]
+        compiled = self.context.catalogue.requirement(standard, version, code) if standard and version else None
         rule: dict[str, Any] = {"id": code}
         if compiled is not None:
             req = compiled.requirement
@@ -40,23 +42,23 @@ class SarifReporter:
                 help={"text": req.fix.strip()},
                 helpUri=req.references[0].url,
                 defaultConfiguration={"level": _LEVEL[req.level]},
-                properties={"standard": compiled.standard_id, "level": req.level},
+                properties={"standard": compiled.standard_id, "version": compiled.version, "level": req.level},
             )
         else:
             rule.update(
                 shortDescription={"text": PROBLEM_CODES.get(code, "problem")},
                 defaultConfiguration={"level": "error"},
             )
-        self.used_rules[code] = len(self.rules)
+        self.used_rules[key] = len(self.rules)
         self.rules.append(rule)
-        return self.used_rules[code]
+        return self.used_rules[key]
 
     def file(self, result: FileResult) -> None:
         for f in findings(result, self.context.catalogue):
             self.results.append(
                 {
                     "ruleId": f.code,
-                    "ruleIndex": self._rule_index(f.code),
+                    "ruleIndex": self._rule_index(f.code, f.standard, f.version),
                     "level": _LEVEL[f.level],
                     "message": {"text": f"{f.message}\nhelp: {f.help}"},
                     "locations": [
