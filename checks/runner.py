@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -202,14 +202,25 @@ def _in_workers(chunks: Iterable[list[Item]], jobs: int) -> Generator[list[FileR
                 workers.append((process, here))
         # A few small chunks in flight per worker: far less than a pipe holds, so sending never blocks.
         in_flight: deque[Connection] = deque()
+        received: dict[Connection, deque[list[FileResult | None]]] = {conn: deque() for _, conn in workers}
+
+        def oldest() -> list[FileResult | None]:
+            conn = in_flight.popleft()
+            while not received[conn]:
+                # Whatever any worker has finished is read while waiting, so none sits blocked sending it.
+                for ready in wait({conn, *in_flight}):
+                    assert isinstance(ready, Connection)
+                    received[ready].append(_receive(ready))
+            return received[conn].popleft()
+
         for n, chunk in enumerate(chunks):
             conn = workers[n % jobs][1]
             conn.send(chunk)
             in_flight.append(conn)
             if len(in_flight) >= jobs * 3:
-                yield _receive(in_flight.popleft())
+                yield oldest()
         while in_flight:
-            yield _receive(in_flight.popleft())
+            yield oldest()
     finally:
         for worker, _ in workers:
             worker.kill()
