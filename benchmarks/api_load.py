@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import socket
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> None:
         server = subprocess.Popen(
             [*standards_command(), "serve", "--index", str(index), "--port", str(port), "--workers", str(args.workers)],
             cwd=tree,
+            env={**os.environ, "STANDARDS_TODAY": AS_OF.isoformat()},  # no as-of rebuild while measuring
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

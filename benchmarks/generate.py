@@ -89,13 +89,11 @@ class LgslService:
     description: str
 
 
-def load_councils(data: Path, former: bool = False) -> list[CouncilRow]:
+def load_councils(data: Path) -> list[CouncilRow]:
     """Current councils from mySociety's register whose type the Council model accepts, sorted by slug.
 
-    With `former`, the councils the register lists as no longer current (merged
-    into unitaries since 2019) follow, also sorted: real names and codes for
-    benchmarks that need more councils than exist today. Current councils keep
-    the same slugs either way.
+    Only current ones: `check` holds each council file to the register the
+    project ships, and gives a former council (merged since 2019) an error.
     """
     homepages: dict[str, str] = {}
     govuk = data / "govuk_local_authorities.csv"
@@ -108,38 +106,33 @@ def load_councils(data: Path, former: bool = False) -> list[CouncilRow]:
     with (data / "uk_local_authorities.csv").open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     seen: set[str] = set()
-
-    def pick(current: bool) -> list[CouncilRow]:
-        councils: list[CouncilRow] = []
-        for row in rows:
-            if (row["current-authority"] == "True") != current or row["local-authority-type"] not in COUNCIL_TYPES:
-                continue
-            gss, code = row["gss-code"], row["local-authority-code"]
-            if not re.fullmatch(r"[ENSWK]\d{8}", gss) or not re.fullmatch(r"[A-Z]{3}", code):
-                continue
-            if row["nation"] not in NATIONS or not row["region"]:
-                continue
-            slug = slugify(row["gov-uk-slug"] or row["nice-name"], 60)
-            if slug in seen:
-                slug = f"{slug}-{code.lower()}"
-            seen.add(slug)
-            councils.append(
-                CouncilRow(
-                    slug=slug,
-                    name=row["official-name"],
-                    gss=gss,
-                    code=code,
-                    type=row["local-authority-type"],
-                    nation=row["nation"],
-                    region=row["region"],
-                    website=homepages.get(gss),
-                )
+    councils: list[CouncilRow] = []
+    for row in rows:
+        if row["current-authority"] != "True" or row["local-authority-type"] not in COUNCIL_TYPES:
+            continue
+        gss, code = row["gss-code"], row["local-authority-code"]
+        if not re.fullmatch(r"[ENSWK]\d{8}", gss) or not re.fullmatch(r"[A-Z]{3}", code):
+            continue
+        if row["nation"] not in NATIONS or not row["region"]:
+            continue
+        slug = slugify(row["gov-uk-slug"] or row["nice-name"], 60)
+        if slug in seen:
+            slug = f"{slug}-{code.lower()}"
+        seen.add(slug)
+        councils.append(
+            CouncilRow(
+                slug=slug,
+                name=row["official-name"].strip(),
+                gss=gss,
+                code=code,
+                type=row["local-authority-type"],
+                nation=row["nation"],
+                region=row["region"],
+                website=homepages.get(gss),
             )
-        councils.sort(key=lambda c: c.slug)
-        return councils
-
-    current = pick(current=True)
-    return current + pick(current=False) if former else current
+        )
+    councils.sort(key=lambda c: c.slug)
+    return councils
 
 
 def load_lgsl(data: Path) -> list[LgslService]:
@@ -563,13 +556,12 @@ def generate(out: Path, count: int, seed: int = 0, councils: int | None = None) 
     """Write `count` service manifests (and their councils and the standards) under `out`.
 
     Manifests are dealt round the councils in turn: every current council by
-    default, or the first `councils` of them (former councils after the current
-    ones when more are asked for), so `councils=400, count=100_000` gives each
-    council 250 services.
+    default, or the first `councils` of them, so `councils=382, count=95_500`
+    gives each council 250 services.
     """
     out = Path(out)
     data = shared_data_dir()
-    pool = load_councils(data, former=councils is not None)
+    pool = load_councils(data)
     if councils is not None:
         if not 1 <= councils <= len(pool):
             raise SystemExit(f"--councils must be between 1 and {len(pool)} (the councils in the register)")
@@ -653,8 +645,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--councils",
         type=int,
-        help="deal the manifests round this many councils (default: every current council, 382); "
-        "above 382, former councils make up the number",
+        help="deal the manifests round the first N councils in slug order (default: every current council, 382)",
     )
     parser.add_argument("--verify", action="store_true", help="run `standards check` and fail on invalid files")
     args = parser.parse_args(argv)

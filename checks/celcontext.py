@@ -40,8 +40,10 @@ def build_context(
 ) -> cel.Context:
     """The variables a rule sees: `service`, `council` (null when unknown) and `now`.
 
-    `sections` limits `service` to the top-level fields some rule reads: converting a value
-    into CEL costs far more than evaluating a rule, so what no rule reads is left out.
+    `sections` limits `service` to the top-level fields some rule reads (from each rule's syntax
+    tree, checks.rules.fields_read): converting a value into CEL costs far more than evaluating a
+    rule, so what no rule reads is left out. None gives the whole manifest, as a rule that uses
+    `service` whole or with a computed key needs.
     """
     council_value = None
     if council is not None:

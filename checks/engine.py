@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -15,11 +14,10 @@ from checks.history import SHALLOW_HELP, History, HistoryError, matches_spec
 from checks.loading import Document, NodePath, position
 from checks.models import Council, Pattern, Service, Standard, Status, Waiver
 from checks.problems import Problem
-from checks.results import Outcome, RequirementResult, StandardSummary
-from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain
+from checks.results import EvidenceUsed, Outcome, RequirementResult, StandardSummary, WaiverNote
+from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain, fields_read
 
 Locate = Callable[[NodePath], tuple[int, int]]
-_SECTION = re.compile(r"\bservice\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass
@@ -33,26 +31,18 @@ class Catalogue:
     # (standard id, pin) -> the compiled version from Git history, or why it is not available.
     _pinned: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _sections: frozenset[str] | None = None
+    _sections_known: bool = False
     _resolved: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _known: frozenset[str] | None = None
-    _by_id: dict[str, CompiledRequirement] | None = None
+    _by_id: dict[tuple[str, str, str], CompiledRequirement] | None = None
+    _by_id_sources: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
 
-    def service_sections(self) -> frozenset[str]:
-        """The top-level manifest fields any rule reads (`service.<field>`)."""
-        if self._sections is None:
-            sources = [
-                rule.source
-                for compiled in [
-                    *self.standards.values(),
-                    *(p for p in self._pinned.values() if not isinstance(p, str)),
-                ]
-                for rule in (
-                    compiled.applies_when,
-                    *(r for q in compiled.requirements for r in (q.applies_when, q.check)),
-                )
-                if rule is not None
-            ]
-            self._sections = frozenset(_SECTION.findall("\n".join(sources)))
+    def service_sections(self) -> frozenset[str] | None:
+        """The top-level manifest fields any rule reads; None when some rule may read any field."""
+        if not self._sections_known:
+            pinned = (p for p in self._pinned.values() if not isinstance(p, str))
+            self._sections = fields_read([*self.standards.values(), *pinned])
+            self._sections_known = True
         return self._sections
 
     def pinned(self, standard_id: str, spec: str | int) -> CompiledStandard | str:
@@ -67,7 +57,7 @@ class Catalogue:
             found = current
         else:
             found = self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
-            self._sections = None  # an older version may read other fields
+            self._sections_known = False  # an older version may read other fields
         self._resolved[key] = found
         return found
 
@@ -112,11 +102,34 @@ class Catalogue:
             councils={c.id: c for c in councils},
         )
 
-    def requirement(self, requirement_id: str) -> CompiledRequirement | None:
-        # Reporters ask once per finding: index the current standards' requirements once.
-        if self._by_id is None:
-            self._by_id = {r.requirement.id: r for s in self.standards.values() for r in s.requirements}
-        return self._by_id.get(requirement_id)
+    def requirement(self, standard_id: str, version: str, requirement_id: str) -> CompiledRequirement | None:
+        """A requirement as it stood in the version of its standard a result was judged against."""
+        # Reporters ask once per finding: index every loaded version's requirements once.
+        if self._by_id is None or len(self._by_id_sources) != len(self._pinned):
+            self._by_id_sources = dict(self._pinned)
+            self._by_id = {
+                (compiled.id, compiled.standard.version, r.requirement.id): r
+                for compiled in self.loaded_versions()
+                for r in compiled.requirements
+            }
+        return self._by_id.get((standard_id, version, requirement_id))
+
+    def loaded_versions(self) -> list[CompiledStandard]:
+        """The current standards and every older version a manifest's pin has loaded so far."""
+        return [*self.standards.values(), *(p for p in self._pinned.values() if not isinstance(p, str))]
+
+    def requirements_for(self, service: Service) -> frozenset[str]:
+        """Requirement ids a manifest may name in waivers and evidence: those of the current standards
+        and of any older version it pins."""
+        known = self.known_requirements()
+        extra: set[str] = set()
+        for conformance in service.conforms_to:
+            if conformance.standard not in self.standards:
+                continue
+            pinned = self.pinned(conformance.standard, conformance.version)
+            if not isinstance(pinned, str) and pinned is not self.standards[conformance.standard]:
+                extra.update(r.requirement.id for r in pinned.requirements)
+        return known | extra if extra else known
 
     def requirement_ids(self) -> list[str]:
         return [r.requirement.id for s in self.standards.values() for r in s.requirements]
@@ -192,7 +205,7 @@ def reference_problems(
         if pattern not in catalogue.patterns:
             hint = _suggest(pattern, catalogue.patterns) or "see standards/patterns/ for the catalogue"
             add("E301", f"unknown pattern '{pattern}'", hint, ("patterns", i))
-    known = catalogue.known_requirements()
+    known = catalogue.requirements_for(service)
     for requirement_id in service.evidence:
         if requirement_id not in known:
             add(
@@ -292,50 +305,76 @@ def _evaluate(
             if value is False:
                 if not is_check:
                     return compiled.not_applicable
-                failure = (_check_message(req.title, req.field, service), _field_path(req.field))
+                failure = (_check_detail(req.field, service), _field_path(req.field))
             elif value is not True:
                 raise RuleError(f"should give true or false but gave {value!r}")
     except RuleError as exc:
         return _located(compiled, Outcome.ERROR, f"rule {exc}", _field_path(req.field), locate)
-    if failure is None and req.evidence is not None:
-        failure = _evidence_failure(req.id, req.title, req.evidence.max_age_days, service, as_of)
+    evidence: EvidenceUsed | None = None
+    if req.evidence is not None:
+        declared = service.evidence.get(req.id)
+        if declared is not None:
+            evidence = EvidenceUsed(declared.status, declared.date, declared.url)
+        if failure is None:
+            failure = _evidence_failure(req.id, req.evidence.max_age_days, service, as_of)
     if failure is None:
-        return compiled.passed
-    message, path = failure
+        if evidence is None:
+            return compiled.passed
+        return _located(compiled, Outcome.PASS, "", (), locate, evidence=evidence)
+    detail, path = failure
     waiver_entry = waivers.get(req.id)
-    if waiver_entry is not None:
-        index, waiver = waiver_entry
-        expires = waiver.expires
-        if expires >= as_of:
-            return _located(
-                compiled, Outcome.WAIVED, f"{message} (waived until {expires.isoformat()})", ("waivers", index), locate
-            )
-        message = f"{message} (waiver expired on {expires.isoformat()})"
-        path = ("waivers", index, "expires")
-    return _located(compiled, Outcome.FAIL, message, path, locate)
+    if waiver_entry is None:
+        return _located(compiled, Outcome.FAIL, detail, path, locate, evidence=evidence)
+    index, waiver = waiver_entry
+    note = WaiverNote(waiver.approved_by, waiver.expires, waiver.reason)
+    if waiver.expires >= as_of:
+        return _located(compiled, Outcome.WAIVED, detail, ("waivers", index), locate, note, evidence)
+    return _located(compiled, Outcome.FAIL, detail, ("waivers", index, "expires"), locate, note, evidence)
 
 
 def _located(
-    compiled: CompiledRequirement, outcome: Outcome, message: str, path: NodePath, locate: Locate
+    compiled: CompiledRequirement,
+    outcome: Outcome,
+    detail: str,
+    path: NodePath,
+    locate: Locate,
+    waiver: WaiverNote | None = None,
+    evidence: EvidenceUsed | None = None,
 ) -> RequirementResult:
     req = compiled.requirement
-    line, column = locate(path)
-    return RequirementResult(req.id, compiled.standard_id, req.level, outcome, message, line, column)
+    line, column = locate(path) if path or outcome is not Outcome.PASS else (1, 1)
+    return RequirementResult(
+        req.id,
+        compiled.standard_id,
+        compiled.version,
+        req.title,
+        req.level,
+        outcome,
+        detail,
+        waiver,
+        evidence,
+        line,
+        column,
+    )
 
 
-def _check_message(title: str, field: str | None, service: Service) -> str:
-    """The requirement's title plus what the manifest says at the field it points to."""
+# A detail longer than this is cut, so one huge value cannot swamp a report or a page.
+MAX_DETAIL = 200
+
+
+def _check_detail(field: str | None, service: Service) -> str:
+    """What the manifest says at the field a failing check points to, as its author wrote it."""
     if not field or field == "evidence":
-        return title
+        return ""
     value: object = service
     for part in field.split("."):
         value = getattr(value, part, None) if not isinstance(value, dict) else value.get(part)
         if value is None:
-            return f"{title} ({field} is not set)"
+            return f"{field} is not set"
     if value in ([], {}, ""):
-        return f"{title} ({field} is empty)"
-    text = f"{title} ({field}: {_shown(value)})"
-    return text if len(text) <= 200 else text[:197] + "..."
+        return f"{field} is empty"
+    text = f"{field}: {_shown(value)}"
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 3] + "..."
 
 
 def _shown(value: object) -> str:
@@ -355,21 +394,21 @@ def _shown(value: object) -> str:
 
 
 def _evidence_failure(
-    requirement_id: str, title: str, max_age_days: int | None, service: Service, as_of: dt.date
+    requirement_id: str, max_age_days: int | None, service: Service, as_of: dt.date
 ) -> tuple[str, NodePath] | None:
     evidence = service.evidence.get(requirement_id)
     if evidence is None:
-        return f"{title}: no evidence declared under evidence.{requirement_id}", ("evidence",)
+        return f"no evidence declared under evidence.{requirement_id}", ("evidence",)
     where: NodePath = ("evidence", requirement_id)
     if evidence.status != "met":
-        return f"{title}: evidence status is '{evidence.status}', not 'met'", (*where, "status")
+        return f"evidence status is '{evidence.status}', not 'met'", (*where, "status")
     if max_age_days is not None:
         if evidence.date is None:
-            return f"{title}: evidence has no date (it must be under {max_age_days} days old)", where
+            return f"evidence has no date (it must be under {max_age_days} days old)", where
         age = (as_of - evidence.date).days
         if age > max_age_days:
             return (
-                f"{title}: evidence dated {evidence.date.isoformat()} is {age} days old (limit {max_age_days})",
+                f"evidence dated {evidence.date.isoformat()} is {age} days old (limit {max_age_days})",
                 (*where, "date"),
             )
     return None

@@ -91,16 +91,6 @@ class History:
             raise HistoryError(f"'{ref}' is not available here: {hint}") from None
         return obj
 
-    def file_at(self, ref: str, path: str) -> str | None:
-        """The text of `path` at `ref`, or None when it did not exist there."""
-        commit = self.resolve(ref)
-        try:
-            blob = commit.tree / path
-        except KeyError:
-            return None
-        data: bytes = blob.data_stream.read()
-        return data.decode("utf-8", errors="replace")
-
     def versions(self, standard_id: str) -> list[StandardVersion]:
         """Each version of a standard, oldest first, with the commit where it first appeared."""
         path = f"standards/{standard_id}.yaml"

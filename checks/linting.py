@@ -20,6 +20,7 @@ from checks.models import Standard
 from checks.problems import Problem
 from checks.repository import Repository
 from checks.results import FileResult
+from checks.rule_lint import lint_rules
 from checks.runner import check_targets
 from checks.standard_diff import StandardDiff, content_equal, diff_standards
 
@@ -76,6 +77,7 @@ def lint(root: Path, base: str | None, as_of: dt.date) -> LintReport:
     report = LintReport(files=list(broken), base=base)
     docs = {p.stem: d for p in repo.standard_files() if not isinstance(d := load_file(p), list)}
     _cross_checks(repo, catalogue, docs, report)
+    _rule_checks(repo, catalogue, docs, report, as_of)
     if base is None:
         return report
     history = History(repo.root)
@@ -141,6 +143,21 @@ def _cross_checks(repo: Repository, catalogue: Catalogue, docs: dict[str, Docume
                     "use ids from standards/*.yaml",
                     *_locate(doc, ("helps_meet", index)),
                 ),
+            )
+
+
+def _rule_checks(
+    repo: Repository, catalogue: Catalogue, docs: dict[str, Document], report: LintReport, as_of: dt.date
+) -> None:
+    """Rules naming fields the schema lacks, giving non-booleans, or failing on their standard's examples."""
+    examples = repo.root / "standards" / "examples"
+    for compiled in catalogue.standards.values():
+        doc = docs.get(compiled.id)
+        for problem in lint_rules(compiled, examples, as_of):
+            _add(
+                report,
+                f"standards/{compiled.id}.yaml",
+                Problem(problem.code, problem.message, problem.help, *_locate(doc, problem.where)),
             )
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 
 
 class _Closed(BaseModel):
@@ -27,12 +27,34 @@ class ReportProblem(_Closed):
     column: int = Field(ge=1)
 
 
+class ReportWaiver(_Closed):
+    approved_by: str
+    expires: dt.date
+    reason: str
+
+
+class ReportEvidence(_Closed):
+    status: str = Field(description="met, partially_met or not_met, as the manifest declares it.")
+    date: dt.date | None
+    url: str | None
+
+
 class ReportResult(_Closed):
     requirement: str
     standard: str
-    level: Literal["must", "should", "may"]
+    version: str = Field(description="The version of the standard this requirement was judged against.")
+    title: str = Field(description="The requirement's title in that version.")
+    level: Literal["must", "should", "may"] = Field(description="The requirement's level in that version.")
     outcome: Literal["pass", "fail", "waived", "not_applicable", "error"]
-    message: str = Field(description="Why it failed, was waived or errored; empty for pass.")
+    detail: str = Field(
+        description="What the manifest says at the requirement's field, what evidence is missing, or why the rule "
+        "broke; empty when there is nothing to add to the title."
+    )
+    message: str = Field(description="Title, detail and waiver state in one sentence; empty for pass.")
+    waiver: ReportWaiver | None = Field(
+        description="The waiver that applied (outcome waived) or had expired (outcome fail)."
+    )
+    evidence: ReportEvidence | None = Field(description="The evidence declared for a requirement that asks for it.")
     line: int = Field(ge=1, description="Where a failure points; 1 for passes.")
     column: int = Field(ge=1)
 
@@ -76,7 +98,7 @@ class ReportSummary(_Closed):
 
 
 class Report(_Closed):
-    report_version: Literal[1]
+    report_version: Literal[2]
     tool: str
     tool_version: str
     as_of: dt.date

@@ -7,6 +7,7 @@ cheap to build and to pickle. `checks.report_schema` describes their JSON form.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -23,14 +24,65 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class WaiverNote:
+    """The waiver a result was judged with: it applied (outcome waived) or had expired (outcome fail)."""
+
+    approved_by: str
+    expires: dt.date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceUsed:
+    """The evidence a manifest declared for a requirement that asks for some."""
+
+    status: str
+    date: dt.date | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RequirementResult:
+    """One requirement judged for one manifest, against the version of its standard that applied.
+
+    Every consumer (reporters, the index, the API, the site) reads these fields; `message` is
+    composed from them in one place and never parsed back.
+    """
+
     requirement: str
     standard: str
+    version: str
+    title: str
     level: str
     outcome: Outcome
-    message: str = ""
+    # The value as written in the manifest, what evidence is missing, or why the rule broke; "" when
+    # there is nothing to add to the title (a pass, or a failing requirement with no field).
+    detail: str = ""
+    waiver: WaiverNote | None = None
+    evidence: EvidenceUsed | None = None
     line: int = 1
     column: int = 1
+
+    @property
+    def message(self) -> str:
+        return compose_message(self.title, self.outcome, self.detail, self.waiver)
+
+
+def compose_message(title: str, outcome: Outcome | str, detail: str, waiver: WaiverNote | None) -> str:
+    """The one sentence a person reads for a result: title, detail, and the waiver's state.
+
+    A rule error reads as its detail alone (reporters add "could not be checked"); passes and
+    not-applicables have nothing to say.
+    """
+    if outcome == Outcome.PASS or outcome == Outcome.NOT_APPLICABLE:
+        return ""
+    if outcome == Outcome.ERROR:
+        return detail
+    text = f"{title} ({detail})" if detail else title
+    if waiver is not None:
+        state = "waived until" if outcome == Outcome.WAIVED else "waiver expired on"
+        text += f" ({state} {waiver.expires.isoformat()})"
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +122,6 @@ class FileResult:
     @property
     def valid(self) -> bool:
         return not self.problems
-
-    def worst_failure(self) -> str | None:
-        """`must`, `should` or `may` for the strongest failing level, None when nothing fails."""
-        levels = {r.level for r in self.results if r.outcome in (Outcome.FAIL, Outcome.ERROR)}
-        for level in ("must", "should", "may"):
-            if level in levels:
-                return level
-        return None
 
 
 @dataclass(slots=True)

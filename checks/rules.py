@@ -1,18 +1,28 @@
 """Compiling the standards' CEL expressions once, and evaluating them safely.
 
 A rule that fails to compile or to evaluate becomes an `error` result for
-that one requirement; it never stops the run.
+that one requirement; it never stops the run. So does a rule over the size
+limits below: they bound the work one rule can do on one manifest (at most
+about MAX_NODES steps for each element of its longest list, to the power of
+MAX_MACRO_DEPTH + 1), so no rule can stall a run. Every shipped rule is far
+inside them (446 characters, 49 parts, comprehensions one deep at most).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import cel
 
+from checks.celsyntax import CelSyntaxError, Shape, TooDeep, analyse, parse
 from checks.models import Requirement, Standard
 from checks.results import Outcome, RequirementResult
+
+MAX_SOURCE = 2000  # characters
+MAX_NODES = 300  # names, operators, literals and calls
+MAX_MACRO_DEPTH = 2  # comprehension macros (all, exists, exists_one, map, filter) inside one another
 
 
 class RuleError(Exception):
@@ -24,14 +34,20 @@ class Rule:
     source: str
     program: Any | None
     compile_error: str | None
+    # The top-level manifest fields the rule reads (None: it may read any), from its syntax tree.
+    reads: frozenset[str] | None = frozenset()
 
-    def evaluate(self, context: cel.Context) -> bool:
+    def run(self, context: cel.Context) -> object:
+        """The rule's value, whatever its type; raises RuleError."""
         if self.program is None:
             raise RuleError(f"does not compile: {self.compile_error}")
         try:
-            value = self.program.execute(context)
+            return self.program.execute(context)
         except Exception as exc:  # the CEL runtime raises several types; all are the rule's fault
             raise explain(exc) from None
+
+    def evaluate(self, context: cel.Context) -> bool:
+        value = self.run(context)
         if value is True or value is False:
             return value
         raise RuleError(f"should give true or false but gave {value!r}")
@@ -49,16 +65,49 @@ def _first_line(text: str) -> str:
 
 
 def compile_rule(source: str) -> Rule:
+    # Sized up before the runtime sees it: a rule nested thousands deep must not reach its parser.
+    if len(source) > MAX_SOURCE:
+        return Rule(source, None, _too_complex(f"{len(source)} characters long, at most {MAX_SOURCE} allowed"))
     try:
-        return Rule(source, cel.compile(source), None)
+        shape: Shape | CelSyntaxError = analyse(parse(source))
+    except TooDeep as exc:
+        return Rule(source, None, _too_complex(str(exc)))
+    except CelSyntaxError as exc:
+        shape = exc
+    try:
+        program = cel.compile(source)
     except Exception as exc:  # syntax errors surface as ValueError, others as RuntimeError
         return Rule(source, None, _first_line(str(exc)))
+    if isinstance(shape, CelSyntaxError):
+        # The runtime accepts syntax beyond the language definition this parser follows.
+        return Rule(source, None, f"uses syntax the checker cannot analyse at character {shape.offset + 1}: {shape}")
+    refused = size_problem(shape)
+    if refused:
+        return Rule(source, None, _too_complex(refused))
+    return Rule(source, program, None, shape.reads)
+
+
+def size_problem(shape: Shape) -> str | None:
+    """Why a rule is over the size limits, if it is."""
+    if shape.macro_depth > MAX_MACRO_DEPTH:
+        return (
+            f"comprehension macros (all, exists, exists_one, map, filter) nested {shape.macro_depth} deep,"
+            f" at most {MAX_MACRO_DEPTH} allowed"
+        )
+    if shape.nodes > MAX_NODES:
+        return f"{shape.nodes} parts (names, operators, literals, calls), at most {MAX_NODES} allowed"
+    return None
+
+
+def _too_complex(why: str) -> str:
+    return f"too complex to run safely: {why}"
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledRequirement:
     requirement: Requirement
     standard_id: str
+    version: str
     applies_when: Rule | None
     check: Rule | None
     # Most outcomes are passes and not-applicables, identical for every manifest: share one object each.
@@ -91,8 +140,11 @@ def compile_standard(standard: Standard) -> CompiledStandard:
                 standard_id=standard.id,
                 applies_when=compile_rule(req.applies_when) if req.applies_when else None,
                 check=compile_rule(req.check) if req.check else None,
-                passed=RequirementResult(req.id, standard.id, req.level, Outcome.PASS),
-                not_applicable=RequirementResult(req.id, standard.id, req.level, Outcome.NOT_APPLICABLE),
+                version=standard.version,
+                passed=RequirementResult(req.id, standard.id, standard.version, req.title, req.level, Outcome.PASS),
+                not_applicable=RequirementResult(
+                    req.id, standard.id, standard.version, req.title, req.level, Outcome.NOT_APPLICABLE
+                ),
             )
             for req in standard.requirements
         ),
@@ -109,3 +161,15 @@ def rule_errors(compiled: CompiledStandard) -> list[tuple[str, str, str]]:
             if rule is not None and rule.compile_error:
                 found.append((f"{req.requirement.id}.{name}", rule.source, rule.compile_error))
     return found
+
+
+def fields_read(standards: Iterable[CompiledStandard]) -> frozenset[str] | None:
+    """The top-level manifest fields the standards' rules read; None when some rule may read any."""
+    reads: set[str] = set()
+    for compiled in standards:
+        for rule in (compiled.applies_when, *(r for q in compiled.requirements for r in (q.applies_when, q.check))):
+            if rule is not None:
+                if rule.reads is None:
+                    return None
+                reads |= rule.reads
+    return frozenset(reads)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
+import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +19,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry import __version__
-from registry.api_support import API_PREFIX, ApiError, IndexStore, error_response
+from registry.api_support import API_PREFIX, ApiError, IndexStore, IndexUnavailable, error_response, index_unavailable
 from registry.routes import ROUTERS
 
 log = logging.getLogger("registry.api")
@@ -77,8 +80,22 @@ def _etags(header: str) -> set[str]:
     return {part.strip() for part in header.split(",") if part.strip()}
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Each worker process runs its own reindexer thread; a file lock keeps their rebuilds apart."""
+    reindexer = app.state.settings.get("reindexer")
+    if reindexer is not None:
+        reindexer.start()
+    try:
+        yield
+    finally:
+        if reindexer is not None:
+            reindexer.stop()
+
+
 def create_app(index_path: Path, site_dir: Path | None = None, settings: dict[str, Any] | None = None) -> FastAPI:
     app = FastAPI(
+        lifespan=_lifespan,
         title="Local digital standards registry",
         version=__version__,
         description=DESCRIPTION,
@@ -122,6 +139,13 @@ def create_app(index_path: Path, site_dir: Path | None = None, settings: dict[st
         ]
         names = ", ".join(d["parameter"] for d in details)
         return error_response(422, "invalid_parameter", f"invalid parameter: {names}", details)
+
+    @app.exception_handler(IndexUnavailable)
+    @app.exception_handler(sqlite3.DatabaseError)
+    async def _unreadable(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, sqlite3.ProgrammingError):  # misuse of the API is a bug, not a bad file
+            return await _unexpected(request, exc)
+        return index_unavailable(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> Response:

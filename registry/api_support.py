@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+
+log = logging.getLogger("registry.api")
 
 API_PREFIX = "/api/v1"
 MAX_LIMIT = 500
@@ -72,6 +75,13 @@ class IndexInfo:
     etag_base: str
 
 
+class IndexUnavailable(Exception):
+    """The index file is missing or cannot be read (damaged, truncated, not an index)."""
+
+
+RETRY_AFTER = "5"
+
+
 class IndexStore:
     """The index file the API serves; each request gets its own read-only connection."""
 
@@ -79,6 +89,21 @@ class IndexStore:
         self.path = path
         self._info: tuple[tuple[int, int, int], IndexInfo] | None = None
         self._local = threading.local()
+        self._reported: object = None
+        self._report_lock = threading.Lock()
+
+    def report_unavailable(self, exc: BaseException) -> None:
+        """Log an unreadable index once per state of the file, not once per request."""
+        try:
+            stat = self.path.stat()
+            state: object = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            state = "missing"
+        with self._report_lock:
+            if state == self._reported:
+                return
+            self._reported = state
+        log.warning("index %s cannot be read (%s): answering 503 until a good index is in place", self.path, exc)
 
     def connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
@@ -122,9 +147,27 @@ def get_db(request: Request) -> sqlite3.Connection:
     """For sync routes: the worker thread's own connection."""
     try:
         conn: sqlite3.Connection = request.app.state.index.reader()
-    except (OSError, sqlite3.Error):
-        raise ApiError(503, "not_ready", "no index is loaded yet") from None
+    except (OSError, sqlite3.Error) as exc:
+        raise IndexUnavailable(str(exc)) from exc
     return conn
+
+
+def index_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """503 for a missing or unreadable index, and a nudge to whatever rebuilds it.
+
+    With a reindexer (`standards serve`) the reindexer looks at the file and says what it
+    finds, once; without one, the store logs it once.
+    """
+    reindexer = request.app.state.settings.get("reindexer")
+    if reindexer is not None:
+        reindexer.wake()
+    else:
+        request.app.state.index.report_unavailable(exc)
+    response = error_response(
+        503, "index_unavailable", "the index cannot be read just now; it is being rebuilt or replaced, try again"
+    )
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
 
 
 async def get_db_on_loop(request: Request) -> sqlite3.Connection:

@@ -7,6 +7,7 @@ connection opened before the swap keeps reading the old file until it closes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import functools
@@ -21,11 +22,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from checks.atomic import ensure_replaceable
+from checks.atomic import ensure_replaceable, replace_keeping_mode, temporary_beside
 from checks.engine import Catalogue
 from checks.history import History, HistoryError, export_tree
+from checks.models import Standard
 from checks.repository import Repository
-from checks.results import FileResult, Outcome
+from checks.results import FileResult, Outcome, RequirementResult
 from checks.runner import plan as make_plan
 from checks.runner import run_plan
 from registry import __version__
@@ -34,7 +36,7 @@ from registry.registers import lgsl_services
 
 log = logging.getLogger("registry.index")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 LICENCE = "Open Government Licence v3.0 for the standards; manifests as published by each council"
 _LETTER = {
     Outcome.PASS: "P",
@@ -108,10 +110,7 @@ def _build(
     output = output.absolute()
     ensure_replaceable_index(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".building", dir=output.parent)
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
+    with temporary_beside(output, ".building") as temp:
         work = make_plan(repo, None)
         work.keep_documents = True
         work.prerender = functools.partial(index_rows, as_of=as_of)
@@ -127,7 +126,9 @@ def _build(
             conn.executemany(
                 "INSERT INTO lgsl VALUES (?, ?, ?)", [(e.id, e.label, e.function) for e in lgsl_services().values()]
             )
-            councils, services, invalid = _write_manifests(conn, work.broken, run_plan(work, as_of, jobs), as_of)
+            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+            with contextlib.closing(run_plan(work, as_of, jobs)) as results:
+                councils, services, invalid = _write_manifests(conn, work.broken, results, as_of)
             meta = {
                 "commit": commit or "",
                 "dirty": "true" if dirty else "false",
@@ -149,10 +150,7 @@ def _build(
             conn.close()
         with temp.open("rb") as f:
             os.fsync(f.fileno())
-        temp.replace(output)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        replace_keeping_mode(temp, output)
     return BuildSummary(output, commit, councils, services, invalid, 0.0)
 
 
@@ -190,10 +188,12 @@ def _write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, history_roo
         )
         search.append(("standard", s.id, s.title, s.summary))
         versions: dict[str, tuple[str | None, str | None, str | None, str, str]] = {}
+        documents: dict[str, Standard] = {}
         if history is not None:
             try:
                 for v in history.versions(s.id):
                     if v.standard is not None:
+                        documents[v.version] = v.standard
                         versions[v.version] = (
                             v.commit,
                             v.date.isoformat(),
@@ -204,9 +204,18 @@ def _write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, history_roo
             except HistoryError as exc:
                 log.warning("versions of %s unavailable: %s", s.id, exc)
         versions.setdefault(s.version, (None, None, None, s.status, _j(s.model_dump(mode="json"))))
+        documents[s.version] = s  # the working tree wins over a committed copy of the same version
         conn.executemany(
             "INSERT INTO standard_versions VALUES (?,?,?,?,?,?,?)",
             [(s.id, version, *row) for version, row in versions.items()],
+        )
+        conn.executemany(
+            "INSERT INTO requirement_versions VALUES (?,?,?,?,?,?,?)",
+            [
+                (s.id, version, position, req.id, req.title, req.level, req.fix)
+                for version, document in documents.items()
+                for position, req in enumerate(document.requirements)
+            ],
         )
         for position, req in enumerate(s.requirements):
             conn.execute(
@@ -313,7 +322,7 @@ _INSERT = {
     "suppliers": "INSERT INTO suppliers VALUES (?,?,?,?,?,?)",
     "service_standards": "INSERT INTO service_standards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "service_facts": "INSERT INTO service_facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "findings": "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
+    "findings": "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "waivers": "INSERT INTO waivers VALUES (?,?,?,?,?,?)",
     "evidence": "INSERT INTO evidence VALUES (?,?,?,?,?,?)",
     "invalid": "INSERT OR REPLACE INTO invalid_files VALUES (?,?,?,?,?,?)",
@@ -326,6 +335,28 @@ def _flush(conn: sqlite3.Connection, pending: dict[str, list[tuple[Any, ...]]]) 
         if rows:
             conn.executemany(_INSERT[name], rows)
             rows.clear()
+
+
+def finding_row(key: str, r: RequirementResult) -> tuple[Any, ...]:
+    """A result's row in `findings`: its fields as the checker set them (see service_results.decode)."""
+    waiver, evidence = r.waiver, r.evidence
+    return (
+        key,
+        r.requirement,
+        r.standard,
+        r.version,
+        r.level,
+        r.outcome.value,
+        r.detail,
+        waiver.approved_by if waiver else None,
+        waiver.expires.isoformat() if waiver else None,
+        waiver.reason if waiver else None,
+        evidence.status if evidence else None,
+        _iso(evidence.date) if evidence else None,
+        evidence.url if evidence else None,
+        r.line,
+        r.column,
+    )
 
 
 def _council_rows(result: FileResult, pending: dict[str, list[tuple[Any, ...]]]) -> None:
@@ -396,10 +427,8 @@ def _service_rows(result: FileResult, as_of: dt.date, pending: dict[str, list[tu
             musts_applicable += 1
             musts_met += r.outcome is Outcome.PASS or r.outcome is Outcome.WAIVED
         by_standard.setdefault(r.standard, []).append(_LETTER[r.outcome])
-        if r.outcome is not Outcome.PASS and r.outcome is not Outcome.NOT_APPLICABLE:
-            pending["findings"].append(
-                (key, r.requirement, r.standard, r.level, r.outcome.value, r.message, r.line, r.column)
-            )
+        if r.detail or r.waiver is not None or r.evidence is not None:
+            pending["findings"].append(finding_row(key, r))
     pending["service_standards"].extend(
         (
             key,
@@ -505,12 +534,3 @@ def is_healthy(path: Path) -> bool:
             conn.close()
     except sqlite3.DatabaseError:
         return False
-
-
-def ensure_index(root: Path, path: Path, as_of: dt.date) -> bool:
-    """Rebuild the index when it is missing, damaged or from another schema; True when rebuilt."""
-    if is_healthy(path):
-        return False
-    log.warning("index %s is %s; rebuilding it from the repository", path, unhealthy_reason(path))
-    build_index(root, path, as_of)
-    return True

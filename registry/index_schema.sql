@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -54,6 +54,19 @@ CREATE TABLE requirements (
     references_json  TEXT NOT NULL
 );
 CREATE INDEX requirements_standard ON requirements(standard_id, position);
+
+-- Each requirement as it stood in each indexed version of its standard (current and from Git history):
+-- a service pinned to an older version is shown against that version's requirements.
+CREATE TABLE requirement_versions (
+    standard_id    TEXT NOT NULL,
+    version        TEXT NOT NULL,
+    position       INTEGER NOT NULL,  -- order within that version; service_standards.outcomes follows it
+    requirement_id TEXT NOT NULL,
+    title          TEXT NOT NULL,
+    level          TEXT NOT NULL,
+    fix            TEXT NOT NULL,
+    PRIMARY KEY (standard_id, version, position)
+);
 
 CREATE TABLE patterns (
     id              TEXT PRIMARY KEY,
@@ -159,16 +172,25 @@ CREATE TABLE service_standards (
 );
 CREATE INDEX service_standards_standard ON service_standards(standard_id, compliant);
 
--- Every result that is not a plain pass or not-applicable, with its message and position.
+-- Every result that carries more than its outcome (a failure, a waiver, an error, or evidence the
+-- requirement asked for), as the checker recorded it: checks.results.RequirementResult's fields.
+-- registry/service_results.py turns these rows and service_standards.outcomes back into results.
 CREATE TABLE findings (
-    service_key    TEXT NOT NULL REFERENCES services(key),
-    requirement_id TEXT NOT NULL,
-    standard_id    TEXT NOT NULL,
-    level          TEXT NOT NULL,
-    outcome        TEXT NOT NULL,       -- fail | waived | error
-    message        TEXT NOT NULL,
-    line           INTEGER NOT NULL,
-    column         INTEGER NOT NULL
+    service_key        TEXT NOT NULL REFERENCES services(key),
+    requirement_id     TEXT NOT NULL,
+    standard_id        TEXT NOT NULL,
+    version            TEXT NOT NULL,   -- the standard version it was judged against
+    level              TEXT NOT NULL,   -- its level in that version
+    outcome            TEXT NOT NULL,   -- fail | waived | error, or pass when evidence was used
+    detail             TEXT NOT NULL,   -- the value as written, what evidence is missing, or the rule's error
+    waiver_approved_by TEXT,            -- the waiver judged with (applied or expired), if any
+    waiver_expires     TEXT,
+    waiver_reason      TEXT,
+    evidence_status    TEXT,            -- the evidence declared, for a requirement that asks for some
+    evidence_date      TEXT,
+    evidence_url       TEXT,
+    line               INTEGER NOT NULL,
+    column             INTEGER NOT NULL
 );
 CREATE INDEX findings_service ON findings(service_key);
 CREATE INDEX findings_requirement ON findings(requirement_id, outcome);

@@ -89,10 +89,6 @@ def _supplier_key(name: str, product: str | None) -> str:
     return f"{name.strip().lower()}|{(product or '').strip().lower()}"
 
 
-def _product_name(supplier: str, product: str | None) -> str:
-    return f"{supplier.strip()}: {product.strip()}" if product and product.strip() else supplier.strip()
-
-
 # --------------------------------------------------------------------------- reuse
 
 

@@ -31,14 +31,14 @@ from checks.atomic import write_text_atomic
 from checks.celcontext import build_context
 from checks.engine import Catalogue, applicable_standards, reference_problems
 from checks.loading import load_file, parse
-from checks.models import Channel, Council, LgslCode, Phase, Service, ShortText, Slug, Status
+from checks.models import Channel, Council, Phase, Service, ShortText, Slug, Status
 from checks.problems import Problem
 from checks.repository import YAML_SUFFIXES, Repository
 from checks.results import FileResult
 from checks.runner import check_target
 from checks.validation import validate
 from registry.field_guide import COUNCIL_NOTES, SERVICE_EXAMPLES, SERVICE_NOTES
-from registry.registers import CouncilEntry, search_lgsl, suggest_councils
+from registry.registers import CouncilEntry, lgsl_services, search_lgsl, suggest_councils
 
 COUNCIL_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/council.schema.json"
 SERVICE_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/service.schema.json"
@@ -49,7 +49,6 @@ _URL_PATTERN = r"^https?://[^\s]+$"
 _OWNER = TypeAdapter(get_args(Council.model_fields["owners"].annotation)[0])
 _SLUG: TypeAdapter[str] = TypeAdapter(Slug)
 _SHORT_TEXT: TypeAdapter[str] = TypeAdapter(ShortText)
-_LGSL: TypeAdapter[int] = TypeAdapter(LgslCode)
 
 
 class ScaffoldError(Exception):
@@ -96,15 +95,18 @@ def check_text(value: str, what: str) -> str:
 
 
 def check_lgsl(value: str) -> int | None:
-    """An LGSL code given as a number; words are answered with the services they match."""
+    """An LGSL code in the shipped list, given as a number; words are answered with the services they match."""
     value = value.strip()
     if not value:
         return None
-    if value.isascii() and value.isdigit():  # not "²", which isdigit() also calls a digit
-        try:
-            return _LGSL.validate_python(int(value))
-        except ValidationError:
-            raise ScaffoldError(f"an LGSL code is a number from 1 to 99,999, not {value}") from None
+    if value.isascii() and value.isdigit() and int(value) >= 1:  # isdigit() alone takes "²"
+        if int(value) in lgsl_services():
+            return int(value)
+        # `check` would reject it (E314), so the manifest is not written with it.
+        raise ScaffoldError(
+            f"{int(value)} is not in the Local Government Service List shipped here",
+            "search it by words instead, e.g. --lgsl 'missed bin'",
+        )
     matches = search_lgsl(value)
     hint = (
         "services that match:\n" + "\n".join(f"  {m.id:>5}  {m.label}" for m in matches)

@@ -147,7 +147,10 @@ def _ask_lgsl() -> int | None:
             return None
         if answer.isdigit() and int(answer) >= 1:
             label = lgsl_label(int(answer))
-            typer.echo(f"  {answer}: {label}" if label else f"  {answer} is not in the 2015 list shipped here; kept")
+            if label is None:  # `check` would reject it (E314)
+                typer.echo(f"  {answer} is not in the Local Government Service List shipped here; search it by words")
+                continue
+            typer.echo(f"  {answer}: {label}")
             return int(answer)
         matches = search_lgsl(answer)
         if not matches:

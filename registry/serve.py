@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import sqlite3
@@ -12,7 +11,7 @@ from fastapi import FastAPI
 
 from registry.api import create_app
 from registry.index import build_index, head_commit, is_healthy, unhealthy_reason
-from registry.reindex import Reindexer
+from registry.reindex import Reindexer, today_from_env
 
 log = logging.getLogger("registry.serve")
 
@@ -46,21 +45,35 @@ def prepare_index(root: Path, index: Path) -> str:
     else:
         return "current"
     log.warning("index %s is %s; building it", index, reason)
-    build_index(root, index, dt.date.today())
+    build_index(root, index, today_from_env())
     return reason
 
 
 def app_from_env() -> FastAPI:
-    """The app for uvicorn's factory mode, so several worker processes can each build one."""
+    """The app for uvicorn's factory mode, so several worker processes can each build one.
+
+    Each has a reindexer, which re-judges the index when the date passes its as-of date and
+    rebuilds a damaged one, and pulls on a push when the webhook is on.
+    """
+    _log_to_stderr()
     root = Path(os.environ.get(ENV_ROOT, "."))
     index = Path(os.environ.get(ENV_INDEX, "build/index.sqlite"))
     site = os.environ.get(ENV_SITE)
-    settings: dict[str, object] = {"repo_root": str(root)}
+    settings: dict[str, object] = {"repo_root": str(root), "reindexer": Reindexer.from_env(root, index)}
     secret = os.environ.get(ENV_SECRET)
     if secret:
         settings["webhook_secret"] = secret
-        settings["reindexer"] = Reindexer(root, index)
     return create_app(index, Path(site) if site else None, settings)
+
+
+def _log_to_stderr() -> None:
+    """Rebuilds and damaged files are news to whoever runs the server: one line each, with the process id."""
+    logger = logging.getLogger("registry")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def serve(root: Path, index: Path, host: str, port: int, workers: int, site: Path | None) -> None:

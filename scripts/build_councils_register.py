@@ -1,4 +1,4 @@
-"""Regenerate the registers `standards new` ships: registry/data/councils.csv and registry/data/lgsl.csv.
+"""Regenerate the registers the package ships in checks/data/: councils, former councils and the LGSL.
 
     python scripts/build_councils_register.py [--data ../shared/data] [--check]
 
@@ -6,11 +6,13 @@ councils.csv: every current UK council (county, district, unitary, London
 borough, metropolitan district, Scottish council, Welsh principal area,
 Northern Ireland district, and the City of London Corporation) from mySociety's register of UK local authorities
 (CC BY 4.0), joined to GOV.UK local-links-manager's council list (MIT, Crown
-copyright) for the web address and slug. lgsl.csv: the Local Government
+copyright) for the web address and slug. former_councils.csv: the councils
+abolished since 2019 (merged into new unitaries), with the current councils
+that now cover their area, so `check` can name the successor. lgsl.csv: the Local Government
 Service List's ids and labels (esd-toolkit, Open Government Licence), with the
 top-level ESD function each belongs to by the project's own keyword rules
 (scripts/lgsl_functions.py).
-See registry/data/README.md for the credits.
+See checks/data/README.md for the credits.
 
 The output is sorted and written the same way on every run, so `--check`
 (exit 1 when the committed files differ) can keep them honest.
@@ -29,10 +31,22 @@ from lgsl_functions import classify
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
-OUT = ROOT / "registry" / "data"
+OUT = ROOT / "checks" / "data"
 
 COUNCIL_TYPES = ("CTY", "NMD", "UA", "LBO", "MD", "SCO", "WPA", "NID", "CC")
 COUNCIL_COLUMNS = ("register_code", "gss_code", "name", "nice_name", "type", "nation", "region", "website", "slug")
+FORMER_COLUMNS = (
+    "register_code",
+    "gss_code",
+    "name",
+    "nice_name",
+    "type",
+    "nation",
+    "region",
+    "end_date",
+    "replaced_by",
+    "successors",
+)
 LGSL_COLUMNS = ("id", "label", "function")
 
 
@@ -84,6 +98,52 @@ def council_rows(data: Path) -> list[dict[str, str]]:
     return rows
 
 
+def former_council_rows(data: Path, current: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Councils the register marks as ended and replaced: `successors` follows a chain to today's councils.
+
+    Taunton Deane became Somerset West and Taunton (2019), which became Somerset (2023): `replaced_by`
+    is the council it merged into, `successors` the current councils that cover its area now.
+    """
+    register = {row["local-authority-code"]: row for row in _read(data / "uk_local_authorities.csv")}
+    live = {row["register_code"] for row in current}
+
+    def successors(code: str, seen: frozenset[str] = frozenset()) -> list[str]:
+        if code in live:
+            return [code]
+        if code in seen or code not in register:
+            raise SystemExit(f"former council {code} has no current successor; fix the generator")
+        nexts = filter(None, register[code]["replaced-by"].split(","))
+        return sorted({found for nxt in nexts for found in successors(nxt, seen | {code})})
+
+    rows: list[dict[str, str]] = []
+    for code, entry in register.items():
+        ended = entry["current-authority"] != "True" and entry["end-date"] and entry["replaced-by"]
+        if not ended or entry["local-authority-type"] not in COUNCIL_TYPES:
+            continue
+        rows.append(
+            {
+                "register_code": code,
+                "gss_code": entry["gss-code"],
+                "name": entry["official-name"].strip(),
+                "nice_name": entry["nice-name"].strip(),
+                "type": entry["local-authority-type"],
+                "nation": entry["nation"],
+                "region": entry["region"],
+                "end_date": entry["end-date"],
+                "replaced_by": " ".join(entry["replaced-by"].split(",")),
+                "successors": " ".join(successors(code)),
+            }
+        )
+    rows.sort(key=lambda row: row["register_code"])
+    for column in ("register_code", "gss_code"):
+        taken = {row[column] for row in current}
+        for row in rows:
+            if row[column] in taken:
+                raise SystemExit(f"{column} {row[column]!r} is both a current and a former council's")
+            taken.add(row[column])
+    return rows
+
+
 def lgsl_rows(data: Path) -> list[dict[str, str]]:
     rows = [
         {"id": row["Identifier"].strip(), "label": " ".join(row["Label"].split())}
@@ -112,8 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.data.is_dir():
         print(f"error: {args.data} is not a folder; pass --data PATH to the reference data", file=sys.stderr)
         return 2
+    current = council_rows(args.data)
     outputs = {
-        OUT / "councils.csv": render(COUNCIL_COLUMNS, council_rows(args.data)),
+        OUT / "councils.csv": render(COUNCIL_COLUMNS, current),
+        OUT / "former_councils.csv": render(FORMER_COLUMNS, former_council_rows(args.data, current)),
         OUT / "lgsl.csv": render(LGSL_COLUMNS, lgsl_rows(args.data)),
     }
     stale = [path for path, text in outputs.items() if not path.is_file() or path.read_text("utf-8") != text]

@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,27 +22,63 @@ SHARED_DATA = Path(os.environ.get("STANDARDS_SHARED_DATA") or ROOT.parent / "sha
 AS_OF = "2026-11-01"
 
 
-def require(path: Path, how: str) -> Path:
-    """`path`, which something outside the Python packages provides; `how` says what provides it.
+IN_CI = os.environ.get("CI") == "true"
+CHROMIUM = Path("/usr/bin/chromium")
+NODE_MODULES = ROOT / "node_modules"
+NPM_CI = "run `npm ci` in the project root (`make test` does, given npm)"
 
-    A clone on a developer's machine may lack it (no reference data beside it, no `npm ci` yet,
-    no Chromium): the test is skipped there, saying how to get it. In CI (CI=true), where
-    `.ci/run` provides everything, a missing piece fails the test instead of hiding it.
+
+def require(what: Path | str, how: str) -> Path:
+    """`what`, which something outside the Python packages provides; `how` says what provides it.
+
+    `what` is a path, or the name of a command looked up on PATH. A clone on a developer's
+    machine may lack it (no reference data beside it, no `npm ci` yet, no Chromium): the test
+    is skipped there, saying how to get it. In CI (CI=true), where `.ci/run` provides
+    everything, a missing piece fails the test instead of hiding it. Every test that needs
+    something from outside goes through here: nothing else in tests/ may skip.
     """
-    if not path.exists():
-        message = f"{path} is missing: {how}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    if isinstance(what, str):
+        found = shutil.which(what)
+        path = Path(found) if found else None
+        missing = f"`{what}` is not on PATH: {how}"
+    else:
+        path = what if what.exists() else None
+        missing = f"{what} is missing: {how}"
+    if path is None:
+        if IN_CI:
+            pytest.fail(missing)
+        pytest.skip(missing)
     return path
 
 
 def shared_data(name: str) -> Path:
+    """A file of the public reference data; the pull-request workflow fetches the same files."""
     return require(
         SHARED_DATA / name,
         "the public reference data is read from ../shared/data beside the project "
         "(or the folder STANDARDS_SHARED_DATA names)",
     )
+
+
+def chromium() -> Path:
+    return require(CHROMIUM, "install Debian's chromium (`apt-get install chromium`; .ci/run does)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A golden file rewritten by the run that compares with it cannot fail.
+    if IN_CI and os.environ.get("UPDATE_GOLDEN"):
+        raise pytest.UsageError("UPDATE_GOLDEN is set in CI: golden files would be rewritten, not compared")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI a skipped test is a failed one, however it was skipped: nothing is hidden there."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (CI=true), where every test must run: {reason}"
 
 
 @dataclass

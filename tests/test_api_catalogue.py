@@ -108,12 +108,13 @@ def test_one_requirement_in_full(api, shipped_index: Path) -> None:
     assert {"id": "bops", "name": "BOPS (Back Office Planning System)"} in body["patterns"]
     failing = _query(
         shipped_index,
-        "SELECT service_key, message FROM findings WHERE requirement_id = 'TCOP-09' AND outcome = 'fail'"
+        "SELECT service_key, detail FROM findings WHERE requirement_id = 'TCOP-09' AND outcome = 'fail'"
         " ORDER BY service_key",
     )
     assert body["services_failing"] == len(failing) == len(body["failing"])
     first = body["failing"][0]
-    assert (first["service"], first["message"]) == failing[0]
+    assert (first["service"], first["detail"]) == failing[0]
+    assert first["message"] == f"{body['title']} ({first['detail']})"
     assert first["council"] == first["service"].split("/")[0] and first["name"] and first["line"] >= 1
 
 
@@ -363,11 +364,11 @@ def test_failing_manifest_is_200_with_its_failures(api, shipped_index: Path) -> 
     body = r.json()
     assert body["valid"] is True
     assert not all(s["compliant"] for s in body["standards"])
-    failed = {x["requirement"]: x["message"] for x in body["results"] if x["outcome"] == "fail"}
+    failed = {x["requirement"]: x["detail"] for x in body["results"] if x["outcome"] == "fail"}
     indexed = dict(
         _query(
             shipped_index,
-            "SELECT requirement_id, message FROM findings"
+            "SELECT requirement_id, detail FROM findings"
             " WHERE service_key = 'bristol/dropped-kerb' AND outcome = 'fail'",
         )
     )

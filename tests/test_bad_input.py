@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -172,15 +171,32 @@ BILLION_LAUGHS = "\n".join(
 )
 
 
-def test_billion_laughs_is_rejected_at_once_in_bounded_memory(mini_repo: Path) -> None:
+def _check_with_peak_memory(repo: Path, out: Path) -> tuple[int, str, int]:
+    """`standards check` in a fresh process: exit code, output, and the peak RSS (KiB) of that run alone.
+
+    wait4 reports the usage of the one child it reaps (with its own waited-for children), so an
+    earlier, larger process in this test session cannot hide this one, as RUSAGE_CHILDREN's
+    session-wide high-water mark would.
+    """
+    exe = Path(sys.executable).with_name("standards")
+    with out.open("w") as stdout:
+        command = [str(exe), "check", "--as-of", AS_OF]
+        proc = subprocess.Popen(command, cwd=repo, stdout=stdout, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, out.read_text(), usage.ru_maxrss
+
+
+def test_billion_laughs_is_rejected_at_once_in_bounded_memory(mini_repo: Path, tmp_path: Path) -> None:
+    code, _, baseline = _check_with_peak_memory(mini_repo, tmp_path / "baseline.txt")
+    assert code == 1
     (mini_repo / "manifests/leeds/broken.yaml").write_text(BILLION_LAUGHS)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = run_standards("check", "--as-of", AS_OF, cwd=mini_repo)
-    assert proc.returncode == 1
-    assert "manifests/leeds/broken.yaml:1:4: E107 [error] anchor &a is not allowed" in proc.stdout
-    assert "failing.yaml:16:13: DEMO-04" in proc.stdout
+    code, output, peak = _check_with_peak_memory(mini_repo, tmp_path / "laughs.txt")
+    assert code == 1
+    assert "manifests/leeds/broken.yaml:1:4: E107 [error] anchor &a is not allowed" in output
+    assert "failing.yaml:16:13: DEMO-04" in output
     # A fully expanded document would need gigabytes; the check stays at the size of a normal run.
-    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < max(before, 400_000)
+    assert peak < baseline + 50_000, f"peak {peak} KiB against {baseline} KiB for the same repository without it"
 
 
 def test_python_tag_is_never_executed(tmp_path: Path) -> None:
@@ -774,13 +790,11 @@ def test_the_reader_never_opens_a_special_file(tmp_path: Path) -> None:
     signal.alarm(0)
 
 
-@pytest.mark.parametrize("value", ["100000", "9" * 20, "9" * 310, "0", "²"])
+@pytest.mark.parametrize("value", ["100000", "9" * 20, "9" * 310, "²"])
 def test_standards_new_refuses_an_lgsl_code_the_manifest_could_not_hold(value: str) -> None:
-    # Before the bound, `standards new service --lgsl 9999999999` wrote a manifest that broke the index;
-    # with the bound and no check here it was a traceback.
+    # A code past the bound would make a manifest `check` refuses; "²" passed isdigit() and crashed int().
     from registry.scaffold import ScaffoldError, check_lgsl
 
-    with pytest.raises(ScaffoldError) as refused:
+    with pytest.raises(ScaffoldError):
         check_lgsl(value)
-    assert "an LGSL code is a number" in str(refused.value)
-    assert check_lgsl("99999") == 99_999 and check_lgsl(" 524 ") == 524
+    assert check_lgsl(" 524 ") == 524

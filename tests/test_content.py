@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import csv
 import json
 from collections import Counter
 
-from checks.models import Council
 from checks.repository import Repository
 from conftest import AS_OF, ROOT, run_standards
 
@@ -55,19 +54,25 @@ def test_sample_councils_are_varied_and_marked_as_sample() -> None:
     assert all(c.sample for c in councils)
 
 
+def _shipped_register(name: str) -> list[dict[str, str]]:
+    # checks/data is generated from the public reference data (test_scaffold checks it is current
+    # where that data is at hand), so these tests need nothing from outside the project.
+    with (ROOT / "checks" / "data" / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def test_sample_councils_match_the_public_register() -> None:
-    import csv
-
-    from conftest import shared_data
-
-    with shared_data("uk_local_authorities.csv").open(encoding="utf-8") as f:
-        register = {row["local-authority-code"]: row for row in csv.DictReader(f)}
-    for council in CATALOGUE.councils.values():
+    register = {row["register_code"]: row for row in _shipped_register("councils.csv")}
+    councils = [c for c in CATALOGUE.councils.values() if c.id != "examples"]
+    assert councils
+    for council in councils:
         row = register[council.register_code]
-        assert (row["official-name"], row["gss-code"], row["local-authority-type"]) == (
+        assert (row["name"], row["gss_code"], row["type"], row["nation"], row["region"]) == (
             council.name,
             council.gss_code,
             council.type,
+            council.nation,
+            council.region,
         ), council.id
 
 
@@ -88,21 +93,13 @@ def test_sample_manifests_are_valid_varied_and_marked() -> None:
 
 
 def test_sample_manifests_use_real_lgsl_codes() -> None:
-    import csv
-
-    from conftest import shared_data
-
-    with shared_data("lgsl_services_2015.csv").open(encoding="utf-8") as f:
-        codes = {int(row["Identifier"]) for row in csv.DictReader(f) if row["Identifier"].isdigit()}
+    codes = {int(row["id"]) for row in _shipped_register("lgsl.csv")}
+    checked = 0
     for path in REPO.manifest_files():
         if path.name == "council.yaml":
             continue
-        text = path.read_text(encoding="utf-8")
-        for line in text.splitlines():
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("lgsl:"):
                 assert int(line.split(":", 1)[1]) in codes, path
-
-
-def test_council_model_is_used_for_councils() -> None:
-    assert all(isinstance(c, Council) for c in CATALOGUE.councils.values())
-    assert dt.date.fromisoformat(AS_OF)
+                checked += 1
+    assert checked >= 50

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, MINI
-from gitrepo import ENV, commit_all, edit, git, init_repo
+from gitrepo import ENV, commit_all, edit, init_repo
 
 
 @pytest.fixture
@@ -128,10 +128,6 @@ def test_not_a_git_repository_still_checks_current_versions(tmp_path: Path, cli)
     assert run.exit_code == 1 and "Checked 5 files" in run.stdout
     run = cli("versions", "demo", cwd=plain)
     assert run.exit_code == 2 and "is not a Git repository" in run.stderr
-
-
-def test_git_helper_sanity(repo: Path) -> None:
-    assert git(repo, "log", "--format=%s", "-1") == "demo 3.0.0: audits become a must"
 
 
 def test_deleted_standard_still_pinned_is_explained(repo: Path, cli) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import AS_OF, MINI
 from gitrepo import commit_all, edit, init_repo
-from registry.index import build_index, ensure_index, is_healthy
+from registry.index import build_index, is_healthy
+from registry.serve import prepare_index
 
 DAY = dt.date.fromisoformat(AS_OF)
 
@@ -45,8 +46,14 @@ def test_build_holds_everything_the_api_serves(repo: Path, cli) -> None:
         ("leeds/waived", 1),
     ]
     assert _rows(db, "SELECT outcomes FROM service_standards WHERE service_key = 'leeds/failing'") == [("FFNF",)]
-    assert _rows(db, "SELECT requirement_id, outcome FROM findings WHERE service_key = 'leeds/waived'") == [
-        ("DEMO-03", "waived")
+    # Every result that carries more than its outcome: the waived one, and the evidence DEMO-04 asked for.
+    assert _rows(
+        db,
+        "SELECT requirement_id, outcome, detail, waiver_expires, evidence_status FROM findings "
+        "WHERE service_key = 'leeds/waived' ORDER BY 1",
+    ) == [
+        ("DEMO-03", "waived", "performance.kpis_url is not set", "2027-03-31", None),
+        ("DEMO-04", "pass", "", None, "met"),
     ]
     assert _rows(db, "SELECT requirement_id, active FROM waivers ORDER BY 1") == [("DEMO-01", 0), ("DEMO-03", 1)]
     assert _rows(db, "SELECT pattern_id FROM service_patterns") == [("gov-uk-notify",)]
@@ -116,7 +123,8 @@ def test_failed_build_leaves_the_live_index_untouched(repo: Path, monkeypatch: p
 def test_damaged_or_missing_index_is_rebuilt_with_a_log_line(
     damage: str, repo: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    db = repo / "live.sqlite"
+    # prepare_index is what serve, site build and the insights run before reading an index.
+    db = repo / "build" / "live.sqlite"
     build_index(repo, db, DAY)
     if damage == "truncate":
         db.write_bytes(db.read_bytes()[:4096])
@@ -129,11 +137,12 @@ def test_damaged_or_missing_index_is_rebuilt_with_a_log_line(
     else:
         db.unlink()
     assert not is_healthy(db)
-    with caplog.at_level(logging.WARNING, logger="registry.index"):
-        assert ensure_index(repo, db, DAY) is True
-    assert "rebuilding it from the repository" in caplog.text
+    with caplog.at_level(logging.WARNING, logger="registry.serve"):
+        reason = prepare_index(repo, db)
+    assert reason == ("missing" if damage == "missing" else "damaged or from an older version")
+    assert f"index {db} is {reason}; building it" in caplog.text
     assert is_healthy(db)
-    assert ensure_index(repo, db, DAY) is False
+    assert prepare_index(repo, db) == "current"
 
 
 @pytest.mark.parametrize("content", [b"root:x:0:0:root:/root:/bin/bash\n", b"SQLite format 2\x00 and more"])
@@ -142,7 +151,7 @@ def test_a_file_that_is_not_an_index_is_never_replaced_by_one(content: bytes, re
     other = repo / "notes.txt"
     other.write_bytes(content)
     with pytest.raises(FileExistsError, match="not an index"):
-        ensure_index(repo, other, DAY)
+        prepare_index(repo, other)
     with pytest.raises(FileExistsError, match="not an index"):
         build_index(repo, other, DAY)
     assert other.read_bytes() == content

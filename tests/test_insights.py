@@ -17,6 +17,9 @@ web services and has two musts: DEMO-01 a statement URL, DEMO-04 usability evide
     c       UA   North  planning   487  yes 2 of 2    -              PLAN CO: portal -> 2027-09-30, Tally Ltd
     d       LBO  London bins       524  no  0 of 0    -              -
     d       LBO  London planning   487  yes 2 of 2    -              Quill Ltd: Docs
+
+The councils are Leeds, Manchester, York and Camden (check validates their codes against the register);
+"North" above is Yorkshire and The Humber and "South" is North West.
 """
 
 from __future__ import annotations
@@ -36,11 +39,12 @@ from registry.index import build_index
 
 AS_OF = dt.date(2026, 11, 1)
 
+# Real councils' register entries (check validates them), in two regions with a metropolitan district each.
 COUNCILS = {
-    "a": ("MD", "North", "E08000001", "AAA"),
-    "b": ("MD", "South", "E08000002", "BBB"),
-    "c": ("UA", "North", "E06000003", "CCC"),
-    "d": ("LBO", "London", "E09000004", "DDD"),
+    "a": ("MD", "Yorkshire and The Humber", "E08000035", "LDS", "Leeds City Council"),
+    "b": ("MD", "North West", "E08000003", "MAN", "Manchester City Council"),
+    "c": ("UA", "Yorkshire and The Humber", "E06000014", "YOR", "City of York Council"),
+    "d": ("LBO", "London", "E09000007", "CMD", "London Borough of Camden"),
 }
 
 
@@ -158,11 +162,11 @@ def make_registry(root: Path) -> Path:
     (root / "standards" / "patterns" / "gov-uk-notify.yaml").write_text(notify, encoding="utf-8")
     pay = notify.replace("id: gov-uk-notify", "id: gov-uk-pay").replace("name: GOV.UK Notify", "name: GOV.UK Pay")
     (root / "standards" / "patterns" / "gov-uk-pay.yaml").write_text(pay, encoding="utf-8")
-    for council, (kind, region, gss, code) in COUNCILS.items():
+    for council, (kind, region, gss, code, name) in COUNCILS.items():
         folder = root / "manifests" / council
         folder.mkdir(parents=True)
         (folder / "council.yaml").write_text(
-            f"kind: Council\nschema_version: 1\nsample: true\nid: {council}\nname: Council {council.upper()}\n"
+            f"kind: Council\nschema_version: 1\nsample: true\nid: {council}\nname: {name}\n"
             f"gss_code: {gss}\nregister_code: {code}\ntype: {kind}\nnation: England\nregion: {region}\n"
             f'owners: ["@{council}/digital"]\n',
             encoding="utf-8",
@@ -489,6 +493,6 @@ def test_interoperability_by_council_type(db: sqlite3.Connection) -> None:
     everyone = ins.interoperability(db)
     assert [(g.group, g.services, g.open_api, g.address_services, g.uprn) for g in everyone] == [("all", 11, 1, 3, 2)]
     regions = {g.group: g.services for g in ins.interoperability(db, "region")}
-    assert regions == {"London": 2, "North": 6, "South": 3}
+    assert regions == {"London": 2, "Yorkshire and The Humber": 6, "North West": 3}
     with pytest.raises(ValueError):
         ins.interoperability(db, "council")

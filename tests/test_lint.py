@@ -162,3 +162,121 @@ def test_shipped_standards_lint_clean(cli) -> None:
 
     run = cli("lint", cwd=ROOT)
     assert run.exit_code == 0, run.stdout
+
+
+def _with_examples(repo: Path) -> None:
+    """Example manifests for the demo standard, as standards/examples/ holds them for the shipped ones."""
+    examples = repo / "standards/examples"
+    (examples / "demo").mkdir(parents=True)
+    council = (repo / "manifests/leeds/council.yaml").read_text(encoding="utf-8")
+    (examples / "council.yaml").write_text(council.replace("id: leeds", "id: examples"), encoding="utf-8")
+    for name, source in (("pass.yaml", "good.yaml"), ("fail.yaml", "failing.yaml")):
+        text = (repo / "manifests/leeds" / source).read_text(encoding="utf-8")
+        (examples / "demo" / name).write_text(text.replace(f"id: {source[:-5]}", f"id: {name[:-5]}"), encoding="utf-8")
+
+
+CHECK = "check: service.performance.kpis_url != null"  # DEMO-03, line 42, the expression at column 12
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message", "help_text"),
+    [
+        (
+            CHECK,
+            "check: service.performence.kpis_url != null",
+            "42:12",
+            "DEMO-03.check: `service` has no field `performence` (character 9)",
+            "did you mean `service.performance`?",
+        ),
+        (
+            CHECK,
+            "check: service.performance.kpi_url != null",
+            "42:12",
+            "DEMO-03.check: `service.performance` has no field `kpi_url` (character 21)",
+            "did you mean `service.performance.kpis_url`?",
+        ),
+        (
+            'applies_when: service.phase == "live"',
+            'applies_when: council.regoin == "Yorkshire and The Humber"',
+            "41:19",
+            "DEMO-03.applies_when: `council` has no field `regoin` (character 9)",
+            "did you mean `council.region`?",
+        ),
+        (
+            CHECK,
+            'check: service["phase"].value == "live"',
+            "42:12",
+            "DEMO-03.check: `service.phase` is text, so it has no field `value` (character 18)",
+            "use `service.phase` itself",
+        ),
+    ],
+)
+def test_rule_naming_a_field_the_manifest_schema_lacks(repo: Path, cli, old, new, where, message, help_text) -> None:
+    edit(repo / "standards/demo.yaml", old, new)
+    run = lint(cli, repo)
+    assert run.exit_code == 1
+    assert f"standards/demo.yaml:{where}: E308 [error] {message}\n  help: {help_text}" in run.stdout
+
+
+def test_fields_under_a_map_of_evidence_are_checked_too(repo: Path, cli) -> None:
+    edit(repo / "standards/demo.yaml", CHECK, 'check: service.evidence["DEMO-04"].state == "met"')
+    run = lint(cli, repo)
+    assert "E308 [error] DEMO-03.check: `service.evidence.DEMO-04` has no field `state`" in run.stdout
+    assert "did you mean `service.evidence.DEMO-04.status`?" in run.stdout
+
+
+def test_rule_that_cannot_give_true_or_false(repo: Path, cli) -> None:
+    edit(repo / "standards/demo.yaml", CHECK, "check: service.lgsl + 1")
+    run = lint(cli, repo)
+    assert (
+        "standards/demo.yaml:42:12: E309 [error] DEMO-03.check: gives the result of `+`, not true or false"
+        in run.stdout
+    )
+    edit(repo / "standards/demo.yaml", "check: service.lgsl + 1", "check: service.lgsl")
+    run = lint(cli, repo)
+    assert "E309 [error] DEMO-03.check: gives `service.lgsl`, a number, not true or false" in run.stdout
+
+
+def test_rule_that_gives_a_non_boolean_only_on_an_example(repo: Path, cli) -> None:
+    # Nothing in the expression says what it gives: only running it on the examples shows it.
+    edit(repo / "standards/demo.yaml", CHECK, """check: '[true, "two"][size(service.channels)]'""")
+    assert lint(cli, repo).exit_code == 0  # no examples: nothing shows it
+    _with_examples(repo)
+    run = lint(cli, repo)
+    assert run.exit_code == 1
+    assert (
+        "standards/demo.yaml:42:12: E309 [error] DEMO-03.check: gives 'two' on example demo/pass.yaml,"
+        " not true or false" in run.stdout
+    )
+
+
+def test_rule_whose_evaluation_errors_on_an_example(repo: Path, cli) -> None:
+    _with_examples(repo)
+    edit(repo / "standards/demo.yaml", CHECK, 'check: service.hosting.model == "cloud"')
+    run = lint(cli, repo)
+    assert run.exit_code == 1
+    assert "standards/demo.yaml:42:12: E310 [error] DEMO-03.check: fails on example demo/pass.yaml: " in run.stdout
+    assert "help: guard optional values before using them" in run.stdout
+
+
+def test_a_check_is_only_run_where_it_applies(repo: Path, cli) -> None:
+    # The failing example is in beta, where DEMO-03 does not apply and its check never runs in `check`.
+    _with_examples(repo)
+    edit(repo / "standards/demo.yaml", CHECK, 'check: service.accessibility.statement_url.startsWith("https:")')
+    run = lint(cli, repo)
+    assert run.exit_code == 0, run.stdout
+    edit(repo / "standards/demo.yaml", 'applies_when: service.phase == "live"', "applies_when: service.sample")
+    run = lint(cli, repo)
+    assert "E310 [error] DEMO-03.check: fails on example demo/fail.yaml: " in run.stdout
+
+
+def test_pathological_rule_is_refused(repo: Path, cli) -> None:
+    nested = "[1, 2, 3].all(a, " * 6 + "a > 0" + ")" * 6
+    edit(repo / "standards/demo.yaml", CHECK, f"check: '{nested}'")
+    run = lint(cli, repo)
+    assert run.exit_code == 1
+    assert "standards/demo.yaml:42:12: E307 [error] DEMO-03.check: expression" in run.stdout
+    assert (
+        "does not compile: too complex to run safely: comprehension macros (all, exists, exists_one, map, filter)"
+        " nested 6 deep, at most 2 allowed" in run.stdout
+    )

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -179,8 +180,23 @@ def test_live_streamed_body_over_the_limit_is_cut_off(live_url: str) -> None:
     health.close()
 
 
-def test_live_server_keeps_answering_while_validating(live_url: str) -> None:
-    """A worst-case body is checked off the event loop: other requests are answered meanwhile."""
+def test_live_server_keeps_answering_while_validating(live_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worst-case body is checked off the event loop: other requests are answered meanwhile.
+
+    The validations are held inside their YAML parse until /healthz has answered, so the
+    health check certainly arrives while they run (a check on the event loop would block it).
+    """
+    from registry.routes import validate as validate_route
+
+    real_parse = validate_route.parse
+    validating, answered = threading.Event(), threading.Event()
+
+    def held_parse(text: str) -> Any:
+        validating.set()
+        answered.wait(30)
+        return real_parse(text)
+
+    monkeypatch.setattr(validate_route, "parse", held_parse)
     body = ("kind: Service\nschema_version: 1\n" + "".join(f"k{i}: [{i}, {i}]\n" for i in range(990))).encode()
     results: list[int] = []
 
@@ -193,12 +209,16 @@ def test_live_server_keeps_answering_while_validating(live_url: str) -> None:
     workers = [threading.Thread(target=post) for _ in range(4)]
     for worker in workers:
         worker.start()
-    conn = _connection(live_url)
-    start = time.monotonic()
-    conn.request("GET", "/healthz")
-    assert conn.getresponse().status == 200
-    assert time.monotonic() - start < 1.0
-    conn.close()
-    for worker in workers:
-        worker.join(timeout=30)
+    try:
+        assert validating.wait(30), "no validation started"
+        conn = _connection(live_url)
+        start = time.monotonic()
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().status == 200
+        assert time.monotonic() - start < 1.0
+        conn.close()
+    finally:
+        answered.set()
+        for worker in workers:
+            worker.join(timeout=30)
     assert results == [422] * 4

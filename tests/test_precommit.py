@@ -24,12 +24,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import MINI, ROOT
+from conftest import MINI, ROOT, require
 
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 CONFIG_FILE = ROOT / ".pre-commit-config.yaml"
 
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+
+@pytest.fixture(scope="module", autouse=True)
+def _git_is_installed() -> None:
+    require("git", "pre-commit needs git: install it (.ci/run does)")
 
 
 def _git(*args: str, cwd: Path) -> str:

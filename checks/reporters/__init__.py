@@ -1,4 +1,9 @@
-"""One run, many output formats; each reporter's exact output is pinned by a test."""
+"""One run, many output formats; each reporter's exact output is pinned by a test.
+
+Repository text reaches people through these reports, so reporters for people show it through
+`checks.reporters.inert`; tests/test_hostile_reports.py runs every reporter named here against the
+same hostile values and needs a check for each new one.
+"""
 
 from __future__ import annotations
 

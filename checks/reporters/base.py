@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from checks.engine import Catalogue
@@ -21,6 +22,8 @@ class ReportContext:
     fail_on: str
     tool_version: str
     color: bool = False
+    # The repository root, which repository-relative paths resolve against (SARIF names it).
+    root: Path | None = None
 
 
 class Reporter(Protocol):

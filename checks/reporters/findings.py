@@ -22,10 +22,8 @@ class Finding:
     help: str
     outcome: str  # fail | error | waived | invalid
     standard: str | None = None
+    version: str | None = None
     url: str | None = None
-
-    def headline(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.code} [{self.level}] {self.message}"
 
 
 def findings(result: FileResult, catalogue: Catalogue, include_waived: bool = False) -> Iterator[Finding]:
@@ -38,7 +36,7 @@ def findings(result: FileResult, catalogue: Catalogue, include_waived: bool = Fa
     rows = [r for r in result.results if r.outcome in shown]
     rows.sort(key=lambda r: (r.line, r.column, r.requirement))
     for r in rows:
-        compiled = catalogue.requirement(r.requirement)
+        compiled = catalogue.requirement(r.standard, r.version, r.requirement)
         fix = compiled.requirement.fix.strip() if compiled else ""
         url = compiled.requirement.references[0].url if compiled else None
         if r.outcome is Outcome.ERROR:
@@ -55,5 +53,6 @@ def findings(result: FileResult, catalogue: Catalogue, include_waived: bool = Fa
             help_text,
             r.outcome.value,
             r.standard,
+            r.version,
             url,
         )

@@ -4,65 +4,86 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
-from typing import TextIO
+from typing import Any, TextIO
 
 from checks.report_schema import REPORT_VERSION
 from checks.reporters.base import TOOL_NAME, ReportContext
 from checks.results import FileResult, Outcome, RequirementResult, RunSummary, StandardSummary
 
 _SUMMARY_FIELDS = tuple(f.name for f in fields(StandardSummary))
-# Passes and not-applicables are identical across manifests: render each once.
-_RENDERED: dict[tuple[str, str], str] = {}
+# Passes and not-applicables repeat across manifests: render each distinct result once. The key is the
+# whole result (a frozen dataclass), so two versions of one requirement never share a rendering.
+_RENDERED: dict[RequirementResult, str] = {}
+
+
+def result_record(r: RequirementResult) -> dict[str, Any]:
+    """One result as the JSON report, `/validate` and every other JSON consumer show it."""
+    waiver, evidence = r.waiver, r.evidence
+    return {
+        "requirement": r.requirement,
+        "standard": r.standard,
+        "version": r.version,
+        "title": r.title,
+        "level": r.level,
+        "outcome": r.outcome.value,
+        "detail": r.detail,
+        "message": r.message,
+        "waiver": None
+        if waiver is None
+        else {"approved_by": waiver.approved_by, "expires": waiver.expires.isoformat(), "reason": waiver.reason},
+        "evidence": None
+        if evidence is None
+        else {
+            "status": evidence.status,
+            "date": evidence.date.isoformat() if evidence.date else None,
+            "url": evidence.url,
+        },
+        "line": r.line,
+        "column": r.column,
+    }
 
 
 def _render_result(r: RequirementResult) -> str:
     shared = r.outcome is Outcome.PASS or r.outcome is Outcome.NOT_APPLICABLE
     if shared:
-        cached = _RENDERED.get((r.requirement, r.outcome))
+        cached = _RENDERED.get(r)
         if cached is not None:
             return cached
-    return _render_new(r, shared)
-
-
-def _render_new(r: RequirementResult, shared: bool) -> str:
-    text = json.dumps(
-        {
-            "requirement": r.requirement,
-            "standard": r.standard,
-            "level": r.level,
-            "outcome": r.outcome,
-            "message": r.message,
-            "line": r.line,
-            "column": r.column,
-        }
-    )
+    text = json.dumps(result_record(r))
     if shared:
-        _RENDERED[(r.requirement, r.outcome)] = text
+        _RENDERED[r] = text
     return text
 
 
+def _file_head(result: FileResult) -> dict[str, Any]:
+    return {
+        "path": result.path,
+        "kind": result.kind,
+        "council": result.council,
+        "service": result.service,
+        "name": result.name,
+        "sample": result.sample,
+        "valid": result.valid,
+        "problems": [
+            {"code": p.code, "message": p.message, "help": p.help, "line": p.line, "column": p.column}
+            for p in result.problems
+        ],
+        "warnings": [
+            {"code": p.code, "message": p.message, "help": p.help, "line": p.line, "column": p.column}
+            for p in result.warnings
+        ],
+        "standards": [{name: getattr(s, name) for name in _SUMMARY_FIELDS} for s in result.summaries],
+    }
+
+
+def file_record(result: FileResult) -> dict[str, Any]:
+    """One file's record as data (the shape of `ReportFile` in checks/report_schema.py)."""
+    return {**_file_head(result), "results": [result_record(r) for r in result.results]}
+
+
 def file_json(result: FileResult) -> str:
-    """One file's record as JSON text (the shape of `ReportFile` in checks/report_schema.py)."""
-    head = json.dumps(
-        {
-            "path": result.path,
-            "kind": result.kind,
-            "council": result.council,
-            "service": result.service,
-            "name": result.name,
-            "sample": result.sample,
-            "valid": result.valid,
-            "problems": [
-                {"code": p.code, "message": p.message, "help": p.help, "line": p.line, "column": p.column}
-                for p in result.problems
-            ],
-            "warnings": [
-                {"code": p.code, "message": p.message, "help": p.help, "line": p.line, "column": p.column}
-                for p in result.warnings
-            ],
-            "standards": [{name: getattr(s, name) for name in _SUMMARY_FIELDS} for s in result.summaries],
-        }
-    )
+    """`file_record` as JSON text, streamed: repeated results are rendered once per process."""
+    head = json.dumps(_file_head(result))
     return head[:-1] + ', "results": [' + ", ".join(map(_render_result, result.results)) + "]}"
 
 

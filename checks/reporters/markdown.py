@@ -6,21 +6,15 @@ from typing import TextIO
 
 from checks.reporters.base import ReportContext
 from checks.reporters.findings import findings
+from checks.reporters.inert import html_code, markdown_code
 from checks.results import FileResult, RunSummary
 
 _ICON = {"must": "❌", "should": "⚠️", "may": "ℹ️", "error": "❌", "warning": "⚠️"}
 
 
 def _cell(text: str) -> str:
-    # Manifest text is untrusted: keep it from breaking out of the table or adding markup.
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("\n", " ")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("`", "'")
-    )
+    # Every piece of repository text is a code span (see checks/reporters/inert.py for why).
+    return markdown_code(text, in_table=True)
 
 
 class MarkdownReporter:
@@ -35,17 +29,17 @@ class MarkdownReporter:
         rows = list(findings(result, self.context.catalogue))
         if not rows:
             return
-        title = _cell(result.name or result.path)
+        # The summary line is raw HTML (Markdown is not parsed there), so it is escaped as HTML.
+        summary = html_code(result.path) + (f": {html_code(result.name)}" if result.name else "")
         lines = [
-            f"<details><summary><code>{_cell(result.path)}</code>: {title} ({len(rows)})</summary>",
+            f"<details><summary>{summary} ({len(rows)})</summary>",
             "",
             "| | where | requirement | problem | how to fix |",
             "|---|---|---|---|---|",
         ]
         for f in rows:
-            lines.append(
-                f"| {_ICON[f.level]} | line {f.line} | {f.code} [{f.level}] | {_cell(f.message)} | {_cell(f.help)} |"
-            )
+            where, requirement = f"line {f.line}", f"{_cell(f.code)} [{f.level}]"
+            lines.append(f"| {_ICON[f.level]} | {where} | {requirement} | {_cell(f.message)} | {_cell(f.help)} |")
         lines += ["", "</details>", ""]
         self.sections.append("\n".join(lines))
 
@@ -69,9 +63,8 @@ class MarkdownReporter:
             out += ["| council | standard | compliant | mean score |", "|---|---|---:|---:|"]
             for council in sorted(summary.by_council):
                 for standard, (checked, compliant, total) in sorted(summary.by_council[council].items()):
-                    out.append(
-                        f"| {_cell(council)} | {standard} | {int(compliant)}/{int(checked)} | {total / checked:.0%} |"
-                    )
+                    share = f"{int(compliant)}/{int(checked)}"
+                    out.append(f"| {_cell(council)} | {_cell(standard)} | {share} | {total / checked:.0%} |")
             out.append("")
         if self.sections:
             out += ["### Findings", "", *self.sections]

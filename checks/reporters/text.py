@@ -10,6 +10,7 @@ from rich.text import Text
 
 from checks.reporters.base import ReportContext
 from checks.reporters.findings import findings
+from checks.reporters.inert import visible
 from checks.results import FileResult, RunSummary
 
 _LEVEL_STYLE = {"must": "bold red", "should": "yellow", "may": "cyan", "error": "bold red", "warning": "yellow"}
@@ -30,12 +31,14 @@ class TextReporter:
     def file(self, result: FileResult) -> None:
         for f in findings(result, self.context.catalogue):
             line = Text()
-            line.append(f"{f.path}:{f.line}:{f.column}:", style="bold")
-            line.append(f" {f.code} ")
+            # Each piece from the repository is made inert: one finding is always two lines.
+            line.append(f"{visible(f.path)}:{f.line}:{f.column}:", style="bold")
+            line.append(f" {visible(f.code)} ")
             line.append(f"[{f.level}]", style=_LEVEL_STYLE.get(f.level, ""))
-            line.append(f" {f.message}")
+            line.append(f" {visible(f.message)}")
             self.console.print(line, soft_wrap=True)
-            self.console.print(Text(f"  help: {f.help}", style="dim" if self.context.color else ""), soft_wrap=True)
+            help_line = Text(f"  help: {visible(f.help)}", style="dim" if self.context.color else "")
+            self.console.print(help_line, soft_wrap=True)
 
     def finish(self, summary: RunSummary) -> None:
         if summary.by_council:
@@ -47,9 +50,10 @@ class TextReporter:
             table.add_column("mean score", justify="right")
             for council in sorted(summary.by_council):
                 for standard, (checked, compliant, score_total) in sorted(summary.by_council[council].items()):
+                    # Text, not str: Rich would read `[...]` in a plain string as its own markup.
                     table.add_row(
-                        council,
-                        standard,
+                        Text(visible(council)),
+                        Text(visible(standard)),
                         str(int(checked)),
                         f"{int(compliant)}/{int(checked)}",
                         f"{score_total / checked:.0%}" if checked else "-",

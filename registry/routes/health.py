@@ -43,7 +43,10 @@ def readyz(request: Request) -> dict[str, str]:
     try:
         info = request.app.state.index.info()
     except Exception:
-        raise ApiError(503, "not_ready", "no index is loaded yet") from None
+        reindexer = request.app.state.settings.get("reindexer")
+        if reindexer is not None:
+            reindexer.wake()  # a missing or damaged file: look at it now, not at the next periodic look
+        raise ApiError(503, "not_ready", "no index is loaded yet", {"Retry-After": "5"}) from None
     return {"status": "ready", "commit": info.commit, "built_at": info.built_at}
 
 

@@ -2,8 +2,11 @@
 
 Off unless a secret is configured. The signature (`X-Hub-Signature-256`, an
 HMAC-SHA256 of the raw body) is checked in constant time before anything else
-is done; requests keep being served from the old index until the new one is
-swapped in.
+is done. A push whose branch head (asked of the remote) is already the indexed
+commit costs nothing, so a replayed delivery with a fresh id rebuilds nothing;
+otherwise the push is recorded and the server's reindexer pulls and rebuilds in
+the background, at most a few times a minute. Requests keep being served from
+the old index until the new one is swapped in.
 """
 
 from __future__ import annotations
@@ -11,11 +14,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 from collections import deque
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
-from pydantic import BaseModel
+import git
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from registry.api_support import API_PREFIX, ERROR_RESPONSES, ErrorResponse, error_response
 from registry.reindex import Reindexer
@@ -27,8 +34,9 @@ _RECENT = 1000
 
 
 class Accepted(BaseModel):
-    status: str
+    status: str = Field(description="accepted, queued (rate-limited), skipped (already indexed), pong or ignored.")
     event: str
+    detail: str = Field(default="", description="What happens next, e.g. `skipped: already indexed at 1a2b3c4d5e`.")
 
 
 def _signature_ok(secret: str, body: bytes, header: str) -> bool:
@@ -43,13 +51,14 @@ def _signature_ok(secret: str, body: bytes, header: str) -> bool:
     summary="GitHub push webhook: pull and reindex",
     responses={
         **ERROR_RESPONSES,
+        200: {"model": Accepted, "description": "Skipped: the pushed head is already indexed"},
         401: {"model": ErrorResponse, "description": "No signature"},
         403: {"model": ErrorResponse, "description": "Signature does not match"},
         409: {"model": ErrorResponse, "description": "Delivery already received"},
         413: {"model": ErrorResponse, "description": "Body too large"},
     },
 )
-async def github_push(request: Request, background: BackgroundTasks) -> Any:
+async def github_push(request: Request) -> Any:
     settings: dict[str, Any] = request.app.state.settings
     secret = settings.get("webhook_secret")
     if not secret:
@@ -77,8 +86,30 @@ async def github_push(request: Request, background: BackgroundTasks) -> Any:
     reindexer: Reindexer | None = settings.get("reindexer")
     if reindexer is None:
         return error_response(503, "no_repository", "this server has no repository to pull")
-    background.add_task(reindexer.pull_and_rebuild)
-    return {"status": "accepted", "event": event}
+    status, detail = await run_in_threadpool(_take_push, reindexer)
+    answer = {"status": status, "event": event, "detail": detail}
+    return JSONResponse(answer, status_code=200 if status == "skipped" else 202)
+
+
+def _take_push(reindexer: Reindexer) -> tuple[str, str]:
+    """Skip a push that is already indexed; otherwise record it for the reindexer and say when it runs."""
+    try:
+        head: str | None = reindexer.remote_head()
+    except (git.GitError, OSError, ValueError, TypeError) as exc:  # TypeError: a detached HEAD
+        log.warning("could not ask the remote for its head, pulling anyway: %s", exc)
+        head = None
+    state = reindexer.state()
+    if head is not None and state.problem is None and head == state.commit:
+        return "skipped", f"skipped: already indexed at {head[:10]}"
+    reindexer.request_pull()
+    target = head[:10] if head else "the branch"
+    wait = reindexer.rebuilds_due_in()
+    if wait > 0:
+        return "queued", (
+            f"rate limited: at most {reindexer.per_minute} rebuilds a minute; "
+            f"{target} is pulled and indexed in about {math.ceil(wait)}s"
+        )
+    return "accepted", f"pulling {target} and reindexing"
 
 
 async def _read_limited(request: Request) -> bytes | None:

@@ -22,6 +22,10 @@ from registry.api_support import (
     listing,
     not_found,
 )
+from registry.service_results import FINDING_COLUMNS, from_finding
+
+# Qualified: requirement_versions, joined below, has columns of the same names.
+_FINDING_COLUMNS = ", ".join(f"f.{c.strip()}" for c in FINDING_COLUMNS.split(","))
 
 router = APIRouter(prefix=f"{API_PREFIX}/requirements", tags=["requirements"])
 
@@ -63,6 +67,8 @@ class FailingService(BaseModel):
     service: str = Field(description="The service's key, `<council>/<service>`.", examples=["bristol/pest-control"])
     council: str
     name: str
+    version: str = Field(description="The version of the standard the service was judged against.")
+    detail: str = Field(description="What the manifest says at the requirement's field, or what evidence is missing.")
     message: str = Field(description="Why it fails, as the checker reported it.")
     line: int = Field(description="Where in the manifest the failure points.")
     column: int
@@ -195,23 +201,29 @@ def get_requirement(
             (requirement_id,),
         )
     ]
-    failing = [
-        {
-            "service": f["service_key"],
-            "council": f["council_id"],
-            "name": f["name"],
-            "message": f["message"],
-            "line": f["line"],
-            "column": f["column"],
-        }
-        for f in db.execute(
-            """SELECT f.service_key, s.council_id, s.name, f.message, f.line, f.column
-               FROM findings f JOIN services s ON s.key = f.service_key
-               WHERE f.requirement_id = ? AND f.outcome = 'fail'
-               ORDER BY f.service_key LIMIT ? OFFSET ?""",
-            (requirement_id, failing_limit, failing_offset),
+    failing = []
+    for f in db.execute(
+        f"""SELECT f.service_key, s.council_id, s.name, rv.title, {_FINDING_COLUMNS}
+            FROM findings f JOIN services s ON s.key = f.service_key
+            JOIN requirement_versions rv ON rv.standard_id = f.standard_id AND rv.version = f.version
+                 AND rv.requirement_id = f.requirement_id
+            WHERE f.requirement_id = ? AND f.outcome = 'fail'
+            ORDER BY f.service_key LIMIT ? OFFSET ?""",
+        (requirement_id, failing_limit, failing_offset),
+    ):
+        result = from_finding(tuple(f)[4:], f["title"])
+        failing.append(
+            {
+                "service": f["service_key"],
+                "council": f["council_id"],
+                "name": f["name"],
+                "version": result.version,
+                "detail": result.detail,
+                "message": result.message,
+                "line": result.line,
+                "column": result.column,
+            }
         )
-    ]
     waived = db.execute(
         "SELECT count(*) FROM findings WHERE requirement_id = ? AND outcome = 'waived'", (requirement_id,)
     ).fetchone()[0]

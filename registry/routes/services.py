@@ -16,6 +16,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from checks.models import Phase
+from checks.report_schema import ReportResult
+from checks.reporters.json_report import result_record
+from checks.results import Outcome
 from registry.api_support import (
     API_PREFIX,
     ERROR_RESPONSES,
@@ -27,6 +30,7 @@ from registry.api_support import (
     listing,
     not_found,
 )
+from registry.service_results import FINDING_COLUMNS, decode, requirement_versions
 
 router = APIRouter(prefix=f"{API_PREFIX}/services", tags=["services"])
 
@@ -48,7 +52,7 @@ COLUMNS = [
     "sample",
 ]
 SORTS = {"key": "s.key", "name": "s.name", "score": "s.score", "council": "s.council_id"}
-OUTCOMES = {"P": "pass", "F": "fail", "W": "waived", "N": "not_applicable", "E": "error"}
+_WITH_FIX = frozenset({Outcome.FAIL, Outcome.WAIVED, Outcome.ERROR})
 
 
 # --------------------------------------------------------------------------- models
@@ -91,16 +95,10 @@ class ServiceStandardResult(BaseModel):
     failed_should: int
 
 
-class RequirementResult(BaseModel):
-    requirement: str
-    standard: str
-    level: str
-    title: str
-    outcome: str = Field(description="pass | fail | waived | not_applicable | error")
-    message: str | None = Field(description="Why it failed, was waived or errored; null for pass/not_applicable.")
-    line: int | None = Field(description="Line in the manifest the result points at; null for pass/not_applicable.")
-    column: int | None
-    fix: str | None = Field(description="How to meet the requirement; given for fail, waived and error.")
+class RequirementResult(ReportResult):
+    """One result exactly as `standards check --format json` shows it, with the requirement's fix."""
+
+    fix: str | None = Field(description="How to meet the requirement, in that version; given for fail, waived, error.")
 
 
 class WaiverOut(BaseModel):
@@ -320,40 +318,17 @@ def get_service(db: Db, council: CouncilId, service: ServiceId) -> dict[str, Any
            WHERE ss.service_key = ? ORDER BY ss.standard_id""",
         (key,),
     ).fetchall()
-    findings = {
-        f["requirement_id"]: f
-        for f in db.execute(
-            "SELECT requirement_id, message, line, column FROM findings WHERE service_key = ?", (key,)
-        ).fetchall()
-    }
-    requirements: dict[str, list[sqlite3.Row]] = {}
-    standard_ids = [s["standard_id"] for s in summaries]
-    if standard_ids:
-        marks = ",".join("?" * len(standard_ids))
-        for r in db.execute(
-            f"""SELECT id, standard_id, level, title, fix FROM requirements
-                WHERE standard_id IN ({marks}) ORDER BY standard_id, position""",
-            standard_ids,
-        ):
-            requirements.setdefault(r["standard_id"], []).append(r)
-    results: list[dict[str, Any]] = []
-    for summary in summaries:
-        for requirement, letter in zip(requirements.get(summary["standard_id"], []), summary["outcomes"], strict=False):
-            outcome = OUTCOMES.get(letter, "error")
-            finding = findings.get(requirement["id"]) if letter not in ("P", "N") else None
-            results.append(
-                {
-                    "requirement": requirement["id"],
-                    "standard": summary["standard_id"],
-                    "level": requirement["level"],
-                    "title": requirement["title"],
-                    "outcome": outcome,
-                    "message": finding["message"] if finding is not None else None,
-                    "line": finding["line"] if finding is not None else None,
-                    "column": finding["column"] if finding is not None else None,
-                    "fix": requirement["fix"] if letter not in ("P", "N") else None,
-                }
-            )
+    stored = [(s["standard_id"], s["version"], s["outcomes"]) for s in summaries]
+    findings = db.execute(f"SELECT {FINDING_COLUMNS} FROM findings WHERE service_key = ?", (key,)).fetchall()
+    versions = requirement_versions(db, {s["standard_id"] for s in summaries})
+    fixes = {(sv[0], sv[1], r.id): r.fix for sv, reqs in versions.items() for r in reqs}
+    results = [
+        {
+            **result_record(r),
+            "fix": fixes.get((r.standard, r.version, r.requirement)) if r.outcome in _WITH_FIX else None,
+        }
+        for r in decode(stored, findings, versions)
+    ]
     return {
         **service_item(row),
         "council_name": row["council_name"],

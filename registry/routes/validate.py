@@ -31,7 +31,7 @@ from checks.loading import MAX_BYTES, Document, decode, parse, position
 from checks.models import Council, Pattern, Service, Standard
 from checks.problems import Problem
 from checks.report_schema import ReportProblem, ReportResult, ReportStandardSummary
-from checks.reporters.json_report import file_json
+from checks.reporters.json_report import file_record
 from checks.results import FileResult
 from checks.rules import CompiledStandard, compile_standard
 from checks.runner import check_service
@@ -226,7 +226,7 @@ def check_manifest(raw: bytes, catalogue: Catalogue, council_id: str | None, as_
     result = check_service(typed, doc, catalogue, as_of, FileResult(path="", kind=typed.kind, council=council_id), None)
     if result.problems:
         raise InvalidManifest(result.problems)
-    record: dict[str, Any] = json.loads(file_json(result))
+    record = file_record(result)
     del record["path"]
     return {**record, "as_of": as_of.isoformat()}
 

@@ -205,8 +205,3 @@ def figure(chart: str, table: str) -> str:
     return f'<div class="sitegen-figure"><div class="sitegen-figure__chart">{chart}</div>' + (
         f'<div class="sitegen-figure__table">{table}</div></div>'
     )
-
-
-def share_table_rows(bars: Sequence[Bar]) -> list[list[object]]:
-    """The rows every share chart's table starts from: label, part, whole and the printed share."""
-    return [[b.label, b.part, b.whole, pct(b.part, b.whole)] for b in bars]

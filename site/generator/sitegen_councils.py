@@ -26,7 +26,9 @@ from typing import Any
 from sitegen_charts import BACKGROUND, pct
 from sitegen_common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, link, md_cell, placeholder, safe_url
 
+from checks.results import Outcome, RequirementResult
 from registry.compliance_queries import TYPE_NAMES
+from registry.service_results import FINDING_COLUMNS, StoredRequirement, Versions, decode, requirement_versions
 
 ASSET_DIR = "assets/sitegen"
 STYLESHEET = f"{ASSET_DIR}/sitegen.css"
@@ -40,6 +42,8 @@ BADGE_FONT = "Verdana, Geneva, 'DejaVu Sans', sans-serif"
 BADGE_CHAR = 6.8  # Verdana at 11px, per character; textLength pins the text to it
 
 _CODE = re.compile(r"`([^`]+)`")
+# Council pages list what fails; waived results are listed with the service's waivers instead.
+_SHOWN = frozenset({Outcome.FAIL, Outcome.ERROR})
 
 
 # --------------------------------------------------------------------------- shared assets
@@ -183,8 +187,11 @@ class Standard:
 
 @dataclass(frozen=True)
 class Requirement:
+    """One requirement as it stood in one version of its standard, with its HTML fragments made once."""
+
     id: str
     standard_id: str
+    version: str
     position: int
     title: str
     level: str
@@ -193,37 +200,26 @@ class Requirement:
     link: str  # the id, linked to its heading on the standard's page
     fix_head: str  # the "How to fix" section up to the council's count of failing services ...
     fix_tail: str  # ... and after it
-    # message -> its escaped detail: messages repeat across services, so each is worked out once
-    details: dict[str, str] = field(default_factory=dict, compare=False)
+    # detail -> its escaped text: details repeat across services, so each is escaped once
+    details: dict[tuple[str, str | None], str] = field(default_factory=dict, compare=False)
 
-    def detail(self, message: str) -> str:
-        """A finding's message without the requirement's title, which the fix section already shows.
+    def finding_text(self, result: RequirementResult) -> str:
+        """What a failing or erroring result adds to the requirement's id and level, escaped.
 
-        The checker words messages "<title> (<detail>)" or "<title>: <detail>", either possibly
-        followed by " (waiver expired on <date>)"; anything else is kept whole. With a benchmark's
-        ~30 findings per service this halves the council pages.
+        The title is in the fix section the line links to, so the detail is enough; with no detail
+        the title is shown. An expired waiver is said after it.
         """
-        found = self.details.get(message)
+        expired = result.waiver.expires.isoformat() if result.waiver is not None else None
+        key = (result.detail, expired)
+        found = self.details.get(key)
         if found is None:
-            found = self.details[message] = esc(finding_detail(self.title, message))
+            text = result.detail or self.title
+            if result.outcome is Outcome.ERROR:
+                text = f"could not be checked: {text}"
+            if expired is not None:
+                text += f" (waiver expired on {expired})"
+            found = self.details[key] = esc(text)
         return found
-
-
-def finding_detail(title: str, message: str) -> str:
-    """`message` less its leading `title` and the brackets or colon after it (see Requirement.detail)."""
-    rest = message[len(title) :].strip() if message.startswith(title) else ""
-    if rest.startswith("("):
-        # The bracket closing the first one: the detail may hold brackets of its own, and a
-        # waiver's expiry may follow it in brackets too.
-        depth = 0
-        for i, char in enumerate(rest):
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            if depth == 0:
-                rest = f"{rest[1:i].strip()} {rest[i + 1 :].strip()}".strip()
-                break
-    elif rest.startswith(":"):
-        rest = rest[1:].strip()
-    return rest or message
 
 
 @dataclass
@@ -293,7 +289,9 @@ def _type_name(code: str) -> str:
 class _Site:
     ctx: SiteContext
     standards: list[Standard]
-    requirements: dict[str, Requirement]
+    requirements: dict[tuple[str, str, str], Requirement]  # by (standard, version, requirement id)
+    versions: Versions
+    links: dict[str, str]  # requirement id -> its id linked to the standard's page
     councils: dict[str, sqlite3.Row]
     site_url: str | None
     summaries: dict[str, CouncilSummary] = field(default_factory=dict)
@@ -302,21 +300,29 @@ class _Site:
 def _load(ctx: SiteContext) -> _Site:
     conn = ctx.conn
     standards = [Standard(*r) for r in conn.execute("SELECT id, prefix, title FROM standards ORDER BY id")]
-    requirements = {}
-    for rid, std, position, title, level, fix in conn.execute(
-        "SELECT id, standard_id, position, title, level, fix FROM requirements"
-    ):
-        anchor = esc(rid.lower())
-        prefix = f'<li><a href="#fix-{anchor}">{esc(rid)}</a> {esc(level)}: '
-        ref = f'<a href="../../standards/{esc(std)}/#{anchor}">{esc(rid)}</a>'
-        head = (
-            f'<section class="sitegen-fix" id="fix-{anchor}"><h3>{ref} {esc(title)}</h3>'
-            f'<p><span class="sitegen-level">{esc(level)}</span>; failing in '
-        )
-        tail = f".</p><p>{_fix_html(fix)}</p></section>"
-        requirements[rid] = Requirement(rid, std, position, title, level, fix, prefix, ref, head, tail)
+    current = dict(conn.execute("SELECT id, version FROM standards").fetchall())
+    requirements: dict[tuple[str, str, str], Requirement] = {}
+    versions = requirement_versions(conn)
+    for (std, version), stored in versions.items():
+        for position, req in enumerate(stored):
+            requirements[(std, version, req.id)] = _requirement(std, version, position, req, current.get(std))
+    links = {key[2]: r.link for key, r in requirements.items()}
     councils = {r["id"]: r for r in conn.execute("SELECT * FROM councils ORDER BY id")}
-    return _Site(ctx, standards, requirements, councils, safe_url(ctx.site_url))
+    return _Site(ctx, standards, requirements, versions, links, councils, safe_url(ctx.site_url))
+
+
+def _requirement(std: str, version: str, position: int, req: StoredRequirement, current: str | None) -> Requirement:
+    # An older version's requirement gets its own fix section: its title, level and fix may differ.
+    anchor = esc(req.id.lower()) + ("" if version == current else "-v" + esc(version.replace(".", "-")))
+    prefix = f'<li><a href="#fix-{anchor}">{esc(req.id)}</a> {esc(req.level)}: '
+    ref = f'<a href="../../standards/{esc(std)}/#{esc(req.id.lower())}">{esc(req.id)}</a>'
+    older = "" if version == current else f" (version {esc(version)})"
+    head = (
+        f'<section class="sitegen-fix" id="fix-{anchor}"><h3>{ref} {esc(req.title)}{older}</h3>'
+        f'<p><span class="sitegen-level">{esc(req.level)}</span>; failing in '
+    )
+    tail = f".</p><p>{_fix_html(req.fix)}</p></section>"
+    return Requirement(req.id, std, version, position, req.title, req.level, req.fix, prefix, ref, head, tail)
 
 
 def _lgsl_link(lgsl: int, text: object) -> str:
@@ -339,7 +345,7 @@ def _render_services(
     titles = {s.id: esc(s.title) for s in standards}
     summary = CouncilSummary()
     per_std = summary.standards
-    failing_reqs: dict[str, int] = {}
+    failing_reqs: dict[tuple[str, str, str], int] = {}
     table: list[str] = []
     detail: list[str] = []
     tappend, dappend = table.append, detail.append
@@ -373,14 +379,14 @@ def _render_services(
         tappend("</tr>")
 
         by_std: dict[str, list[tuple[int, str]]] = {}
-        for _key, rid, std_id, outcome, text in findings:
-            if outcome == "waived":
-                continue
-            req = requirements.get(rid)
-            if req is None:
-                continue
-            failing_reqs[rid] = failing_reqs.get(rid, 0) + 1
-            by_std.setdefault(std_id, []).append((req.position, f"{req.finding_prefix}{req.detail(text)}</li>"))
+        stored = [(r[1], r[2], r[7]) for r in results.values()]
+        for result in decode(stored, [f[1:] for f in findings], site.versions, _SHOWN):
+            req = requirements[(result.standard, result.version, result.requirement)]
+            fkey = (result.standard, result.version, result.requirement)
+            failing_reqs[fkey] = failing_reqs.get(fkey, 0) + 1
+            by_std.setdefault(result.standard, []).append(
+                (req.position, f"{req.finding_prefix}{req.finding_text(result)}</li>")
+            )
         dappend(
             # No accessible name on the section: 250 named regions would swamp landmark navigation.
             f'<section class="sitegen-service" id="{anchor}"><h3>{ename}</h3><p>'
@@ -405,18 +411,15 @@ def _render_services(
         if waivers:
             dappend("<p>Waivers:</p><ul>")
             for _key, rid, reason, approver, expires, active in waivers:
-                req = requirements.get(rid)
-                ident = req.link if req else esc(rid)
+                ident = site.links.get(rid) or esc(rid)
                 state = f"active until {esc(expires)}" if active else f"<strong>expired</strong> on {esc(expires)}"
                 dappend(f"<li>{ident}: {state}, approved by {esc(approver)}. {esc(reason)}</li>")
             dappend("</ul>")
         dappend("</section>")
 
     fixes = [
-        f"{requirements[rid].fix_head}{n} service{'s' if n != 1 else ''}{requirements[rid].fix_tail}"
-        for rid, n in sorted(
-            failing_reqs.items(), key=lambda kv: (requirements[kv[0]].standard_id, requirements[kv[0]].position)
-        )
+        f"{requirements[k].fix_head}{n} service{'s' if n != 1 else ''}{requirements[k].fix_tail}"
+        for k, n in sorted(failing_reqs.items(), key=lambda kv: (kv[0][0], requirements[kv[0]].position, kv[0][1]))
     ]
     return "".join(table), "".join(detail), "".join(fixes), summary
 
@@ -592,15 +595,15 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
         "standards": _Merged(
             _cursor(
                 conn,
-                """SELECT service_key, standard_id, version, compliant, score, failed_must, failed_should
+                """SELECT service_key, standard_id, version, compliant, score, failed_must, failed_should, outcomes
                    FROM service_standards ORDER BY service_key, standard_id""",
             )
         ),
         "findings": _Merged(
             _cursor(
                 conn,
-                """SELECT service_key, requirement_id, standard_id, outcome, message
-                   FROM findings ORDER BY service_key""",
+                f"""SELECT service_key, {FINDING_COLUMNS}
+                   FROM findings WHERE outcome IN ('fail', 'error') ORDER BY service_key""",
             )
         ),
         "waivers": _Merged(
