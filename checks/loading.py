@@ -502,13 +502,7 @@ class _Builder:
     def _value(self, node: yaml.Node, depth: int) -> Any:
         tag = node.tag
         if tag == self._STR:
-            if not isinstance(node, yaml.ScalarNode):
-                return self._tag_problem(node)
-            # Raw control characters were refused before parsing; in double quotes, an escape ("\\e", "\\x01")
-            # still makes one, and it would reach every report and page the value is shown in.
-            if node.style == '"' and _CONTROL.search(node.value):
-                self._escaped_control(node)
-            return node.value
+            return node.value if isinstance(node, yaml.ScalarNode) else self._tag_problem(node)
         if isinstance(node, yaml.ScalarNode):
             # The common plain forms directly; anything unusual (0x10, 1_000, .inf, times) goes to PyYAML.
             fast = _FAST_SCALARS.get(tag)
@@ -575,21 +569,6 @@ class _Builder:
             first_seen[key] = key_node
             out[key] = self._value(value_node, depth)
         return out
-
-    def _escaped_control(self, node: yaml.ScalarNode) -> None:
-        char = _CONTROL.search(node.value)
-        assert char is not None
-        line, column = position(node)
-        code = ord(char.group())
-        self.problems.append(
-            Problem(
-                "E113",
-                f"the escape for control character U+{code:04X} is not allowed in a value",
-                "remove the escape (\\t and \\n are fine); it would reach every report the value is shown in",
-                line,
-                column,
-            )
-        )
 
     def _tag_problem(self, node: yaml.Node) -> None:
         line, column = position(node)
