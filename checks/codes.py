@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checks.loading import MAX_BYTES, MAX_DEPTH
+from checks.models import MAX_ITEMS, MAX_REQUIREMENT_ENTRIES
+from checks.problems import MAX_PROBLEMS_PER_FILE
 
 # Where the playbook site is published (as checks/schemas.py's schema ids), and its page of codes.
 SITE = "https://local-digital-standards.github.io/registry/"
@@ -43,6 +45,7 @@ class Example:
     before: tuple[Edit, ...] = ()  # made and committed to Git before the example
     also: tuple[Edit, ...] = ()  # further changes made with the example's
     make: str = "file"  # file | none (no such path) | link (a symlink to `text`) | large | latin-1
+    shown: str = ""  # what the page shows when `text` cannot be shown as it is (too long, invisible)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +290,33 @@ CODES: tuple[Code, ...] = (
             "manifests/leeds/example.yaml:12:39: E112 [error] values are nested more than 32 levels deep",
         ),
     ),
+    Code(
+        "E113",
+        "control character in the text",
+        "The file holds an invisible control character (anything below U+0020 but tab and line "
+        "breaks, or a character YAML reads as a line break), usually pasted in from another program.",
+        "Delete it: the message gives its line, column and code point.",
+        Example(
+            AT,
+            _service("Report a missed bin", "Report a missed\x07 bin"),
+            "manifests/leeds/example.yaml:4:22: E113 [error] control character U+0007 (BELL) is not allowed",
+            shown=_service("name: Report a missed bin", "name: Report a missed bin  # U+0007 pasted after 'missed'"),
+        ),
+    ),
+    Code(
+        "E114",
+        "more problems than are listed",
+        f"A file lists its first {MAX_PROBLEMS_PER_FILE} problems, then this one with the count of the rest: "
+        "so many are nearly always one mistake repeated, and listing them all would bury the rest of the run.",
+        "Fix the problems listed (they usually share one cause, such as pasted data or a wrong indent) and "
+        "check again.",
+        Example(
+            AT,
+            SERVICE + "".join(f"field_{i}: x\n" for i in range(1, MAX_PROBLEMS_PER_FILE + 11)),
+            "manifests/leeds/example.yaml:62:1: E114 [error] 10 more problems in this file not listed (60 in all)",
+            shown=SERVICE + f"field_1: x\n# ... and so on, to field_{MAX_PROBLEMS_PER_FILE + 10}: x\n",
+        ),
+    ),
     # ---- E2xx: shape ----------------------------------------------------------------------
     Code(
         "E200",
@@ -350,7 +380,9 @@ CODES: tuple[Code, ...] = (
         "E205",
         "invalid value",
         "The value has the right type but not the right form: a date, a web address, an id, a "
-        "version number, or a requirement in a standard that breaks a rule of its own.",
+        "version number, a number out of its range, a list longer than "
+        f"{MAX_ITEMS} entries ({MAX_REQUIREMENT_ENTRIES} for `waivers` and `evidence`), or a requirement "
+        "in a standard that breaks a rule of its own.",
         "Write the value in the form the message asks for.",
         Example(
             AT,
@@ -706,7 +738,8 @@ def _example_markdown(example: Example) -> list[str]:
     else:
         note = " (saved as Latin-1)" if example.make == "latin-1" else ""
         what = "in" if example.replaces else "holds"
-        shown = [f"`{example.path}` {what}{note}:", "", "```yaml", example.text.rstrip("\n"), "```"]
+        text = example.shown or example.text
+        shown = [f"`{example.path}` {what}{note}:", "", "```yaml", text.rstrip("\n"), "```"]
     setup = [_setup(e, True) for e in example.before] + [_setup(e, False) for e in example.also]
     return [
         *shown,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -248,11 +249,25 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, like KeyboardInterrupt for Ctrl-C: every `finally` runs, so
+    temporary files go and worker pools stop. A BaseException, so no `except Exception` swallows it (and
+    not a KeyboardInterrupt, which Typer would turn into 130)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
+    # Left at its default, SIGTERM kills at once: temporary files stay and worker processes run on.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         without_bool_placeholders(typer.main.get_command(app))(prog_name="standards")
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(128 + signal.SIGINT)
+    except Terminated:
+        sys.exit(128 + signal.SIGTERM)
     except OSError as exc:
         # A file or folder the command was pointed at cannot be written or read (a report,
         # the index, the schemas): the command could not run, which is exit code 2.

@@ -7,6 +7,7 @@ connection opened before the swap keeps reading the old file until it closes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import functools
@@ -21,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from checks.atomic import ensure_replaceable
+from checks.atomic import ensure_replaceable, replace_keeping_mode, temporary_beside
 from checks.engine import Catalogue
 from checks.history import History, HistoryError, export_tree
 from checks.models import Standard
@@ -109,10 +110,7 @@ def _build(
     output = output.absolute()
     ensure_replaceable_index(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".building", dir=output.parent)
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
+    with temporary_beside(output, ".building") as temp:
         work = make_plan(repo, None)
         work.keep_documents = True
         work.prerender = functools.partial(index_rows, as_of=as_of)
@@ -128,7 +126,9 @@ def _build(
             conn.executemany(
                 "INSERT INTO lgsl VALUES (?, ?, ?)", [(e.id, e.label, e.function) for e in lgsl_services().values()]
             )
-            councils, services, invalid = _write_manifests(conn, work.broken, run_plan(work, as_of, jobs), as_of)
+            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+            with contextlib.closing(run_plan(work, as_of, jobs)) as results:
+                councils, services, invalid = _write_manifests(conn, work.broken, results, as_of)
             meta = {
                 "commit": commit or "",
                 "dirty": "true" if dirty else "false",
@@ -150,10 +150,7 @@ def _build(
             conn.close()
         with temp.open("rb") as f:
             os.fsync(f.fileno())
-        temp.replace(output)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        replace_keeping_mode(temp, output)
     return BuildSummary(output, commit, councils, services, invalid, 0.0)
 
 

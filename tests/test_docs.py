@@ -79,6 +79,7 @@ def _number(text: str, pattern: str) -> float:
 
 
 def test_readme_quotes_the_limits_the_code_uses() -> None:
+    from checks import problems
     from registry import insights, reindex
 
     readme = _read("README.md")
@@ -87,6 +88,7 @@ def test_readme_quotes_the_limits_the_code_uses() -> None:
     assert _number(readme, r"above ([\d,]+) highly concentrated") == insights.HIGHLY_CONCENTRATED
     assert _number(readme, r"`STANDARDS_REBUILDS_PER_MINUTE` \(default (\d+)\)") == reindex.REBUILDS_PER_MINUTE
     assert _number(readme, r"`STANDARDS_RECHECK_SECONDS`, default (\d+)\)") == reindex.RECHECK_SECONDS
+    assert _number(readme, r"listed \(the first (\d+), then `E114`") == problems.MAX_PROBLEMS_PER_FILE
 
 
 def test_readme_exit_codes_are_the_codes() -> None:
