@@ -524,7 +524,8 @@ CODES: tuple[Code, ...] = (
         "E310",
         "rule fails on one of its standard's examples",
         "A rule stops with an error when run on one of the standard's example manifests "
-        "(`standards/examples/<standard>/`).",
+        "(`standards/examples/<standard>/`): most often a method called on a value the example leaves "
+        "empty (null), which the rule engine reports as an undefined function.",
         "Guard the values the rule reads (`x != null && ...`) and run `standards lint` again.",
         Example(
             DEMO,
@@ -737,7 +738,7 @@ def _example_markdown(example: Example) -> list[str]:
         shown = [f"`{example.path}` is a symbolic link to `{example.text}`."]
     else:
         note = " (saved as Latin-1)" if example.make == "latin-1" else ""
-        what = "in" if example.replaces else "holds"
+        what = "with these lines changed" if example.replaces else "holds"
         text = example.shown or example.text
         shown = [f"`{example.path}` {what}{note}:", "", "```yaml", text.rstrip("\n"), "```"]
     setup = [_setup(e, True) for e in example.before] + [_setup(e, False) for e in example.also]
