@@ -1,6 +1,6 @@
 """A problem found while loading or validating a file, with where it is and how to fix it.
 
-Its code is one of checks/codes.py's table, which says what each means and how to fix it.
+Its code is one of the table in checks/codes/, which says what each means and how to fix it.
 """
 
 from __future__ import annotations

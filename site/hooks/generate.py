@@ -187,7 +187,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if files.get_file_from_path(asset.path) is not None:
             raise PluginError(f"generated file {asset.path} would replace the hand-written site/docs/{asset.path}")
         files.append(File.generated(config, asset.path, content=asset.content))
-    # The problem codes come from checks/codes.py, not the index: the same table the checker uses.
+    # The problem codes come from checks/codes/, not the index: the same table the checker uses.
     files.append(File.generated(config, f"{codes.PAGE}.md", content=codes.markdown()))
     return files
 

@@ -1,0 +1,207 @@
+"""E3xx: the file names something that does not exist, or disagrees with a register."""
+
+from __future__ import annotations
+
+from checks.codes.model import AT, CONFORMS, COUNCIL, DEMO, FORMER, SERVICE, Code, Edit, Example, service_with
+
+REFERENCES: tuple[Code, ...] = (
+    Code(
+        "E300",
+        "unknown standard",
+        "`conforms_to` names a standard that is not in `standards/` (or has been removed).",
+        "Use a standard id from `standards/`; the message suggests the closest.",
+        Example(
+            AT,
+            CONFORMS.replace("standard: demo", "standard: dmeo"),
+            "manifests/leeds/example.yaml:13:15: E300 [error] unknown standard 'dmeo'",
+        ),
+    ),
+    Code(
+        "E301",
+        "unknown pattern",
+        "`patterns` names a pattern that is not in `standards/patterns/`.",
+        "Use a pattern id from the patterns catalogue; the message suggests the closest.",
+        Example(
+            AT,
+            SERVICE + "patterns: [gov-uk-notfy]\n",
+            "manifests/leeds/example.yaml:12:12: E301 [error] unknown pattern 'gov-uk-notfy'",
+        ),
+    ),
+    Code(
+        "E302",
+        "unknown council",
+        "The manifest is in a council folder that has no `council.yaml`.",
+        "Add the council first: `standards new council CODE` writes its `council.yaml`.",
+        Example(
+            "manifests/yrok/example.yaml",
+            SERVICE,
+            "manifests/yrok/example.yaml:1:1: E302 [error] no council.yaml for council folder 'yrok'",
+        ),
+    ),
+    Code(
+        "E303",
+        "unknown requirement",
+        "Evidence, a waiver or a pattern's `helps_meet` names a requirement id no standard that applies has.",
+        "Use the requirement's id as the standard writes it; the message suggests the closest.",
+        Example(
+            AT,
+            SERVICE
+            + "waivers:\n  - requirement: DEMO-10\n    reason: Replaced in March.\n"
+            + "    approved_by: Head of Digital\n    expires: 2026-12-31\n",
+            "manifests/leeds/example.yaml:13:18: E303 [error] waiver for unknown requirement 'DEMO-10'",
+        ),
+    ),
+    Code(
+        "E304",
+        "id does not match the file name",
+        "A file's `id` must be its file name without `.yaml` (a council's, its folder's name), so "
+        "that every id can be found from its path.",
+        "Set `id:` to the file name, or rename the file.",
+        Example(
+            AT,
+            service_with("id: example", "id: missed-bins"),
+            "manifests/leeds/example.yaml:3:5: E304 [error] id 'missed-bins' does not match the file name "
+            "'example.yaml'",
+        ),
+    ),
+    Code(
+        "E305",
+        "version not available",
+        "`conforms_to` pins a version of the standard that never existed in the repository's Git history.",
+        "Pin a major version that exists (`version: 2`), or check the history with `standards versions ID`.",
+        Example(
+            AT,
+            CONFORMS.replace("version: 2", "version: 7"),
+            "manifests/leeds/example.yaml:14:14: E305 [error] demo version 7 is not available: the standard is "
+            "at 2.1.0 and Git history has no such version",
+        ),
+    ),
+    Code(
+        "E306",
+        "duplicate id",
+        "Two requirements (in one standard or across standards), or two standards, share an id.",
+        "Give the new one its own id; ids are never reused.",
+        Example(
+            DEMO,
+            "  - id: DEMO-01\n    title: Audit within the last year",
+            "standards/demo.yaml:27:9: E306 [error] requirement id DEMO-01 is used twice",
+            replaces="  - id: DEMO-02\n    title: Audit within the last year",
+            command="lint",
+        ),
+    ),
+    Code(
+        "E307",
+        "invalid rule expression",
+        "A rule (`check`, `applies_when`, `applies_to.when`) is not valid CEL, or is over the size "
+        "limits in standards/README.md.",
+        "Fix the expression; standards/README.md explains rules and their limits.",
+        Example(
+            DEMO,
+            "    check: service.performance.kpis_url !=",
+            "standards/demo.yaml:42:12: E307 [error] DEMO-03.check: expression `service.performance.kpis_url !=` "
+            "does not compile: Failed to parse expression 'service.performance.kpis_url !=': ERROR: "
+            "<input>:1:32: Syntax error: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', "
+            "'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}",
+            replaces="    check: service.performance.kpis_url != null",
+            command="lint",
+        ),
+    ),
+    Code(
+        "E308",
+        "rule names a field the manifest schema lacks",
+        "A rule reads a field no manifest can have, so it could never see a value.",
+        "Use the field the `help:` line suggests; the fields are in checks/models.py.",
+        Example(
+            DEMO,
+            "    check: service.performance.kpi_url != null",
+            "standards/demo.yaml:42:12: E308 [error] DEMO-03.check: `service.performance` has no field `kpi_url` "
+            "(character 21)",
+            replaces="    check: service.performance.kpis_url != null",
+            command="lint",
+        ),
+    ),
+    Code(
+        "E309",
+        "rule does not give true or false",
+        "A rule gives a number, text, a list or null instead of true or false.",
+        'Compare the value with something (`!= null`, `== "live"`, `> 0`).',
+        Example(
+            DEMO,
+            "    check: service.lgsl + 1",
+            "standards/demo.yaml:42:12: E309 [error] DEMO-03.check: gives the result of `+`, not true or false",
+            replaces="    check: service.performance.kpis_url != null",
+            command="lint",
+        ),
+    ),
+    Code(
+        "E310",
+        "rule fails on one of its standard's examples",
+        "A rule stops with an error when run on one of the standard's example manifests "
+        "(`standards/examples/<standard>/`): most often a method called on a value the example leaves "
+        "empty (null), which the rule engine reports as an undefined function.",
+        "Guard the values the rule reads (`x != null && ...`) and run `standards lint` again.",
+        Example(
+            DEMO,
+            '    check: service.performance.kpis_url.startsWith("https")',
+            "standards/demo.yaml:42:12: E310 [error] DEMO-03.check: fails on example demo/pass.yaml: Undefined "
+            "variable or function: 'startsWith'. Check that the variable is defined in the context or that the "
+            "function name is spelled correctly.",
+            replaces="    check: service.performance.kpis_url != null",
+            command="lint",
+            before=(
+                Edit("standards/examples/council.yaml", "", COUNCIL),
+                Edit("standards/examples/demo/pass.yaml", "", CONFORMS.replace("id: example", "id: pass")),
+            ),
+        ),
+    ),
+    Code(
+        "E311",
+        "council not in the register",
+        "A `council.yaml`'s codes are in neither the register of current councils nor of former ones.",
+        "Use the council's GSS code or three-letter register code; `standards new council NAME` lists matches.",
+        Example(
+            "manifests/leeds/council.yaml",
+            "name: Nowhere Council\ngss_code: E08000999\nregister_code: XYZ",
+            "manifests/leeds/council.yaml:6:11: E311 [error] no council in the register has GSS code E08000999, "
+            "register code XYZ or the name 'Nowhere Council'",
+            replaces="name: Leeds City Council\ngss_code: E08000035\nregister_code: LDS",
+        ),
+    ),
+    Code(
+        "E312",
+        "does not match the council register",
+        "A `council.yaml` field (name, GSS code, type, nation, region) differs from the register's entry.",
+        "Set the field to the register's value, which the `help:` line gives.",
+        Example(
+            "manifests/leeds/council.yaml",
+            "name: Leeds Council",
+            "manifests/leeds/council.yaml:5:7: E312 [error] name 'Leeds Council' does not match the register: "
+            "LDS (E08000035) is Leeds City Council",
+            replaces="name: Leeds City Council",
+        ),
+    ),
+    Code(
+        "E313",
+        "former council",
+        "The council has been abolished or merged into another since the register began.",
+        "Describe the services under the successor council the message names.",
+        Example(
+            "manifests/allerdale/council.yaml",
+            FORMER,
+            "manifests/allerdale/council.yaml:5:11: E313 [error] Allerdale Borough Council (ALL, E07000026) is a "
+            "former council: it was abolished in 2023 and merged into Cumberland Council (CBD, E06000063)",
+        ),
+    ),
+    Code(
+        "E314",
+        "unknown LGSL code",
+        "The service's `lgsl` is not in the Local Government Service List the registry ships.",
+        "Use an LGSL code from the list; the message suggests codes whose labels match the service's name.",
+        Example(
+            AT,
+            service_with("lgsl: 524", "lgsl: 99999"),
+            "manifests/leeds/example.yaml:5:7: E314 [error] lgsl 99999 is not a service in the Local Government "
+            "Service List",
+        ),
+    ),
+)
