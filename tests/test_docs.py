@@ -91,13 +91,14 @@ def test_readme_quotes_the_limits_the_code_uses() -> None:
     assert _number(readme, r"listed \(the first (\d+), then `E114`") == problems.MAX_PROBLEMS_PER_FILE
 
 
-def test_readme_exit_codes_are_the_codes() -> None:
+@pytest.mark.parametrize("page", ["README.md", "CONTRIBUTING.md", "site/docs/contribute.md"])
+def test_exit_codes_in_the_guides_are_the_codes(page: str) -> None:
     from registry.exit_codes import ExitCode
 
-    readme = _read("README.md")
-    assert _number(readme, r"`(\d)` nothing fails at the chosen level") == ExitCode.OK
-    assert _number(readme, r"`(\d)` a manifest failed") == ExitCode.FAILED
-    assert _number(readme, r"`(\d)` the command was used wrongly") == ExitCode.USAGE
+    text = " ".join(_read(page).split())
+    assert _number(text, r"`(\d)` (?:when )?nothing fails at") == ExitCode.OK
+    assert _number(text, r"`(\d)` (?:when )?(?:a manifest failed|something fails)") == ExitCode.FAILED
+    assert _number(text, r"`(\d)` (?:when )?the command (?:itself )?was used wrongly") == ExitCode.USAGE
 
 
 def test_the_rule_limits_table_is_the_limits() -> None:
