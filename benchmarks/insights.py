@@ -102,7 +102,7 @@ def month_history(tree: Path, months: int) -> tuple[dt.date, dt.date]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from registry.index import is_healthy
+    from registry.index.health import is_healthy
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=100_000)

@@ -166,7 +166,7 @@ def index_build(
 ) -> None:
     """Check the whole repository and write the SQLite index (swapped in atomically)."""
     from checks.history import HistoryError
-    from registry.index import build_index
+    from registry.index.build import build_index
 
     try:
         summary = build_index(Path.cwd(), output, _parse_date(as_of), ref=ref, jobs=jobs)

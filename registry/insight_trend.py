@@ -23,8 +23,9 @@ from checks.atomic import write_text_atomic
 from checks.history import SHALLOW_HELP, History, HistoryError
 from checks.repository import Repository
 from registry import __version__
-from registry import index as index_module
-from registry.compliance_queries import by_standard_sql, group_row
+from registry.index import build as index_build
+from registry.index.compliance import by_standard_sql, group_row
+from registry.index.health import SCHEMA_VERSION, is_snapshot
 
 log = logging.getLogger("registry.insight_trend")
 
@@ -182,7 +183,7 @@ def _months(since: dt.date, end: dt.date) -> Iterator[_Month]:
 
 
 def _cache_path(cache_dir: Path, commit: str, as_of: dt.date) -> Path:
-    version = f"t{__version__}-s{index_module.SCHEMA_VERSION}-f{CACHE_FORMAT}"
+    version = f"t{__version__}-s{SCHEMA_VERSION}-f{CACHE_FORMAT}"
     return cache_dir / f"{commit}-{as_of.isoformat()}-{version}.json"
 
 
@@ -194,14 +195,14 @@ def _figures(
     cached = _read_cache(path, commit, as_of)
     if cached is not None:
         return cached
-    if current_index is not None and _index_is_snapshot(current_index, commit, as_of):
+    if current_index is not None and is_snapshot(current_index, commit, as_of):
         found = _read_figures(current_index)
     else:
         found = _compute(repo_root, commit, as_of)
     entry = _CacheEntry(
         format=CACHE_FORMAT,
         tool_version=__version__,
-        schema_version=index_module.SCHEMA_VERSION,
+        schema_version=SCHEMA_VERSION,
         commit=commit,
         as_of=as_of,
         figures=found,
@@ -227,7 +228,7 @@ def _read_cache(path: Path, commit: str, as_of: dt.date) -> list[_Figure] | None
     except ValidationError:
         log.warning("trend cache %s is damaged; recomputing it", path)
         return None
-    expected = (CACHE_FORMAT, __version__, index_module.SCHEMA_VERSION, commit, as_of)
+    expected = (CACHE_FORMAT, __version__, SCHEMA_VERSION, commit, as_of)
     if (entry.format, entry.tool_version, entry.schema_version, entry.commit, entry.as_of) != expected:
         log.warning("trend cache %s does not match its name; recomputing it", path)
         return None
@@ -241,28 +242,10 @@ def _compute(repo_root: Path, commit: str, as_of: dt.date) -> list[_Figure]:
     with tempfile.TemporaryDirectory(prefix="standards-trend-") as tmp:
         path = Path(tmp) / "index.sqlite"
         try:
-            index_module.build_index(repo_root, path, as_of, ref=commit)
+            index_build.build_index(repo_root, path, as_of, ref=commit)
         except HistoryError as exc:
             raise TrendError(f"cannot index {commit[:10]}: {exc}") from None
         return _read_figures(path)
-
-
-def _index_is_snapshot(index: Path, commit: str, as_of: dt.date) -> bool:
-    """Whether `index` was built from exactly `commit` (a clean tree) judged at `as_of`."""
-    try:
-        conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
-    return bool(
-        meta.get("commit") == commit
-        and meta.get("as_of") == as_of.isoformat()
-        and meta.get("dirty", "false") != "true"
-        and meta.get("schema_version") == str(index_module.SCHEMA_VERSION)
-    )
 
 
 def _read_figures(index: Path) -> list[_Figure]:

@@ -33,13 +33,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from registry.compliance_queries import TYPE_NAMES
+from registry.index.compliance import TYPE_NAMES
 
-# Formats counted as open for bulk export: the list the data standard's open-format rule
-# accepts (standards/data.yaml), so a lock-in signal here and that rule agree.
-OPEN_FORMATS = frozenset(
-    {"csv", "tsv", "json", "jsonl", "json-ld", "geojson", "xml", "ods", "gml", "kml", "gpkg", "parquet", "rdf", "ttl"}
-)
 HIGHLY_CONCENTRATED = 2500.0  # HHI above this is a highly concentrated market (as competition authorities use it)
 LONG_CONTRACT_YEARS = 5
 DEFAULT_HORIZON_MONTHS = 18

@@ -19,8 +19,8 @@ from typing import Any, TypeVar
 
 from registry import insights as ins
 from registry.exit_codes import ExitCode
+from registry.index.settings import DEFAULT_INDEX
 
-DEFAULT_INDEX = Path("build/index.sqlite")
 T = TypeVar("T")
 
 
@@ -59,11 +59,10 @@ def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
     `standards serve` does. An index named with --index is used as it is (it may come from
     another tree), so it must exist and be readable by this version.
     """
-    from registry.index import is_healthy
+    from registry.index.build import prepare_index
+    from registry.index.health import is_healthy
 
     if index is None:
-        from registry.serve import prepare_index
-
         index = root / DEFAULT_INDEX
         if not (root / "standards").is_dir() and not is_healthy(index):
             raise InsightUsageError(

@@ -4,49 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from registry.api import create_app
-from registry.index import build_index, head_commit, is_healthy, unhealthy_reason
-from registry.reindex import Reindexer, today_from_env
+from registry.index.build import prepare_index
+from registry.index.reindex import Reindexer
+from registry.index.settings import DEFAULT_INDEX, ENV_INDEX, ENV_ROOT, ENV_SECRET, ENV_SITE
 
 log = logging.getLogger("registry.serve")
-
-ENV_INDEX = "STANDARDS_INDEX"
-ENV_ROOT = "STANDARDS_ROOT"
-ENV_SITE = "STANDARDS_SITE"
-ENV_SECRET = "STANDARDS_WEBHOOK_SECRET"
-
-
-def indexed_commit(path: Path) -> str | None:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        row = conn.execute("SELECT value FROM meta WHERE key = 'commit'").fetchone()
-        dirty = conn.execute("SELECT value FROM meta WHERE key = 'dirty'").fetchone()
-    finally:
-        conn.close()
-    if row is None or (dirty and dirty[0] == "true"):
-        return None
-    return str(row[0])
-
-
-def prepare_index(root: Path, index: Path) -> str:
-    """Build the index when it is missing, damaged or not from the checked-out commit; say which."""
-    sha, dirty = head_commit(root)
-    if not is_healthy(index):
-        reason = unhealthy_reason(index)
-    elif sha is None:
-        return "current (not a Git repository, so staleness cannot be told: rebuild with `standards index build`)"
-    elif dirty or indexed_commit(index) != sha:
-        reason = "stale (the repository has moved on or has uncommitted changes)"
-    else:
-        return "current"
-    log.warning("index %s is %s; building it", index, reason)
-    build_index(root, index, today_from_env())
-    return reason
 
 
 def app_from_env() -> FastAPI:
@@ -57,7 +24,7 @@ def app_from_env() -> FastAPI:
     """
     _log_to_stderr()
     root = Path(os.environ.get(ENV_ROOT, "."))
-    index = Path(os.environ.get(ENV_INDEX, "build/index.sqlite"))
+    index = Path(os.environ.get(ENV_INDEX, str(DEFAULT_INDEX)))
     site = os.environ.get(ENV_SITE)
     settings: dict[str, object] = {"repo_root": str(root), "reindexer": Reindexer.from_env(root, index)}
     secret = os.environ.get(ENV_SECRET)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checks.atomic import ensure_replaceable
-from registry.serve import ENV_INDEX, ENV_ROOT, prepare_index
+from registry.index.build import prepare_index
+from registry.index.settings import ENV_INDEX, ENV_ROOT
 
 CONFIG = Path("site") / "mkdocs.yml"
 # Written into every site this command builds: only an empty folder or one holding this (or, from

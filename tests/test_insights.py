@@ -35,7 +35,7 @@ import pytest
 
 from conftest import MINI
 from registry import insights as ins
-from registry.index import build_index
+from registry.index.build import build_index
 
 AS_OF = dt.date(2026, 11, 1)
 

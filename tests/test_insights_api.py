@@ -18,7 +18,7 @@ from test_insights import AS_OF, make_registry
 
 from gitrepo import commit_all, git
 from registry.api import create_app
-from registry.index import build_index
+from registry.index.build import build_index
 
 DAY = AS_OF.isoformat()
 

@@ -313,7 +313,7 @@ def test_councils_index_table_matches_the_api_and_filters(
 
 
 def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_path: Path) -> None:
-    from registry.index import build_index
+    from registry.index.build import build_index
 
     tree = tmp_path / "repo"
     shutil.copytree(ROOT / "standards", tree / "standards")

@@ -487,7 +487,7 @@ HOSTILE_SUPPLIER = """suppliers:
 @pytest.fixture(scope="module")
 def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Two councils' manifests, each with a service naming the same hostile supplier and product."""
-    from registry.index import build_index
+    from registry.index.build import build_index
 
     tree = tmp_path_factory.mktemp("hostile") / "repo"
     shutil.copytree(ROOT / "standards", tree / "standards")
@@ -574,7 +574,7 @@ def test_trend_in_a_shallow_clone_says_so(
 @pytest.fixture(scope="module")
 def trend_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """MINI as a Git repository with commits in January and February 2026, indexed as of mid-March."""
-    from registry.index import build_index
+    from registry.index.build import build_index
 
     repo = init_repo(tmp_path_factory.mktemp("trend") / "repo", MINI)
     # February's snapshot loses the failing service, so the months' figures differ.

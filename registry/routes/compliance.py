@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from registry.api_support import API_PREFIX, ERROR_RESPONSES, Db, FormatParam, Paging, csv_responses, listing
-from registry.compliance_queries import (
+from registry.index.compliance import (
     GROUPINGS,
     by_standard_sql,
     group_row,

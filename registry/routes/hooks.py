@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from registry.api_support import API_PREFIX, ERROR_RESPONSES, ErrorResponse, error_response
-from registry.reindex import Reindexer
+from registry.index.reindex import Reindexer
 
 log = logging.getLogger("registry.hooks")
 router = APIRouter(prefix=f"{API_PREFIX}/hooks", tags=["hooks"])

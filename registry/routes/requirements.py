@@ -22,7 +22,7 @@ from registry.api_support import (
     listing,
     not_found,
 )
-from registry.service_results import FINDING_COLUMNS, from_finding
+from registry.index.service_results import FINDING_COLUMNS, from_finding
 
 # Qualified: requirement_versions, joined below, has columns of the same names.
 _FINDING_COLUMNS = ", ".join(f"f.{c.strip()}" for c in FINDING_COLUMNS.split(","))

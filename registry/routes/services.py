@@ -30,7 +30,7 @@ from registry.api_support import (
     listing,
     not_found,
 )
-from registry.service_results import FINDING_COLUMNS, decode, requirement_versions
+from registry.index.service_results import FINDING_COLUMNS, decode, requirement_versions
 
 router = APIRouter(prefix=f"{API_PREFIX}/services", tags=["services"])
 

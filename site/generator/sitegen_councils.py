@@ -27,8 +27,8 @@ from sitegen_charts import BACKGROUND, pct
 from sitegen_common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, link, md_cell, placeholder, safe_url
 
 from checks.results import Outcome, RequirementResult
-from registry.compliance_queries import TYPE_NAMES
-from registry.service_results import FINDING_COLUMNS, StoredRequirement, Versions, decode, requirement_versions
+from registry.index.compliance import TYPE_NAMES
+from registry.index.service_results import FINDING_COLUMNS, StoredRequirement, Versions, decode, requirement_versions
 
 ASSET_DIR = "assets/sitegen"
 STYLESHEET = f"{ASSET_DIR}/sitegen.css"

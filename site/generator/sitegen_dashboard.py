@@ -16,7 +16,7 @@ from sitegen_charts import Bar, Html, bar_chart, data_table, figure, pct
 from sitegen_common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, placeholder
 from sitegen_councils import block_tokens, stylesheet_link
 
-from registry.compliance_queries import GROUPINGS, by_standard_sql, grouped_sql, requirement_ranking_sql, type_name
+from registry.index.compliance import GROUPINGS, by_standard_sql, grouped_sql, requirement_ranking_sql, type_name
 
 TOP_REQUIREMENTS = 25
 

@@ -75,31 +75,14 @@ def _repo_root(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent.parent
 
 
-def _readable(index: Path) -> bool:
-    """A cheap test that `index` is one this version reads. `standards site build` has just
-    run the full integrity check, which reads every page: too slow to repeat at 100,000 services."""
-    from registry.index import SCHEMA_VERSION
-
-    if not index.is_file():
-        return False
-    try:
-        conn = sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
-    return row is not None and row[0] == str(SCHEMA_VERSION)
-
-
 def _open_index(root: Path) -> sqlite3.Connection:
-    from registry.serve import prepare_index
+    from registry.index.build import prepare_index
+    from registry.index.health import has_current_schema
 
     named = os.environ.get(ENV_INDEX)
     index = Path(named).resolve() if named else root / "build" / "index.sqlite"
     try:
-        if not named or not _readable(index):
+        if not named or not has_current_schema(index):
             state = prepare_index(root, index)
             if state != "current":
                 log.info("index %s was %s, so it was built", index, state)

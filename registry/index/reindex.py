@@ -23,60 +23,22 @@ import fcntl
 import json
 import logging
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
-from registry.index import build_index, ensure_replaceable_index, is_healthy
+from registry.index.build import build_index
+from registry.index.health import IndexState, ensure_replaceable_index, index_state
+from registry.index.settings import ENV_RATE, ENV_RECHECK, today_from_env
 
 log = logging.getLogger("registry.reindex")
 
-ENV_TODAY = "STANDARDS_TODAY"
-ENV_RECHECK = "STANDARDS_RECHECK_SECONDS"
-ENV_RATE = "STANDARDS_REBUILDS_PER_MINUTE"
 RECHECK_SECONDS = 60.0
 REBUILDS_PER_MINUTE = 4
 WINDOW = 60.0
-
-
-def today_from_env() -> dt.date:
-    """Today, or the date `STANDARDS_TODAY` names (to judge as of another day, or to test a rollover)."""
-    value = os.environ.get(ENV_TODAY)
-    return dt.date.fromisoformat(value) if value else dt.date.today()
-
-
-@dataclass(frozen=True)
-class IndexState:
-    """What the served file says about itself; `problem` is set when it cannot be served."""
-
-    commit: str | None
-    as_of: dt.date | None
-    problem: str | None
-
-
-def index_state(path: Path, checked: bool = False) -> IndexState:
-    """The served file's commit and as-of date; `checked` skips the full integrity check (a file
-    already found healthy and not changed since)."""
-    if not path.exists():
-        return IndexState(None, None, "missing")
-    damaged = IndexState(None, None, "damaged or from an older version")
-    if not checked and not is_healthy(path):
-        return damaged
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('commit', 'as_of')").fetchall())
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return damaged
-    as_of = dt.date.fromisoformat(meta["as_of"]) if meta.get("as_of") else None
-    return IndexState(meta.get("commit") or None, as_of, None)
 
 
 class Reindexer:

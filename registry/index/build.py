@@ -8,7 +8,6 @@ connection opened before the swap keeps reading the old file until it closes.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import functools
 import json
 import logging
@@ -21,21 +20,20 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from checks.atomic import ensure_replaceable
 from checks.engine import Catalogue
 from checks.history import History, HistoryError, export_tree
 from checks.models import Standard
+from checks.registers import lgsl_services
 from checks.repository import Repository
 from checks.results import FileResult, Outcome, RequirementResult
 from checks.runner import plan as make_plan
 from checks.runner import run_plan
 from registry import __version__
-from registry.insights import OPEN_FORMATS
-from registry.registers import lgsl_services
+from registry.index.health import SCHEMA_VERSION, ensure_replaceable_index, head_commit, index_verdict
+from registry.index.settings import today_from_env
 
 log = logging.getLogger("registry.index")
 
-SCHEMA_VERSION = 5
 LICENCE = "Open Government Licence v3.0 for the standards; manifests as published by each council"
 _LETTER = {
     Outcome.PASS: "P",
@@ -45,6 +43,13 @@ _LETTER = {
     Outcome.ERROR: "E",
 }
 BATCH = 2000
+
+# Formats counted as open for bulk export: the list the data standard's open-format rule
+# accepts (standards/data.yaml), so the index's open_export fact, the lock-in signal read
+# from it and that rule agree.
+OPEN_FORMATS = frozenset(
+    {"csv", "tsv", "json", "jsonl", "json-ld", "geojson", "xml", "ods", "gml", "kml", "gpkg", "parquet", "rdf", "ttl"}
+)
 
 
 @dataclass
@@ -58,19 +63,7 @@ class BuildSummary:
 
 
 def schema_sql() -> str:
-    return resources.files("registry").joinpath("index_schema.sql").read_text(encoding="utf-8")
-
-
-def head_commit(root: Path) -> tuple[str | None, bool]:
-    """The checked-out commit, and whether the working tree differs from it."""
-    try:
-        repo = History(root).repo
-        sha = repo.head.commit.hexsha
-    except (HistoryError, ValueError):
-        return None, False
-    return sha, repo.is_dirty(untracked_files=True, path="standards") or repo.is_dirty(
-        untracked_files=True, path="manifests"
-    )
+    return resources.files("registry.index").joinpath("schema.sql").read_text(encoding="utf-8")
 
 
 def build_index(
@@ -492,48 +485,11 @@ def _service_rows(result: FileResult, as_of: dt.date, pending: dict[str, list[tu
     pending["search"].append(("service", key, s["name"], body))
 
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def ensure_replaceable_index(path: Path) -> None:
-    """Refuse, before any work, to replace `path` unless it is missing or looks like an index.
-
-    A damaged or outdated index is rebuilt in place wherever an index is read (serve, site
-    build), so a mistyped `--index` naming some other file would otherwise be swapped for an
-    index and its content lost. An index is a file SQLite wrote (its header), or one a crash
-    left empty or zero-filled.
-    """
-    ensure_replaceable(path)
-    if not path.is_file():
-        return
-    with path.open("rb") as f:
-        header = f.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER and header.strip(b"\0"):
-        raise FileExistsError(
-            errno.EEXIST, "exists and is not an index (not an SQLite file), so it will not be replaced", str(path)
-        )
-
-
-def unhealthy_reason(path: Path) -> str:
-    """Why an index that is not healthy gets rebuilt; raises first if `path` is no index to replace."""
-    if not path.exists():
-        return "missing"
-    ensure_replaceable_index(path)
-    return "damaged or from an older version"
-
-
-def is_healthy(path: Path) -> bool:
-    """Whether `path` is a complete index this version can read."""
-    if not path.is_file():
-        return False
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
-                return False
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            return row is not None and row[0] == str(SCHEMA_VERSION)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError:
-        return False
+def prepare_index(root: Path, index: Path) -> str:
+    """Build the index when it is missing, damaged or not from the checked-out commit; say which."""
+    current, state = index_verdict(root, index)
+    if current:
+        return state
+    log.warning("index %s is %s; building it", index, state)
+    build_index(root, index, today_from_env())
+    return state
