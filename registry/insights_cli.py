@@ -1,4 +1,4 @@
-"""`standards insights ...`: the command line's options; the work is in registry/insights_command.py."""
+"""`standards insights ...`: the command line's options; the work is in registry/insights/tables.py."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def reuse_cmd(
     index: IndexOpt = None,
 ) -> None:
     """Per service type: councils delivering it and the solutions they use; or a suggestion for one service."""
-    from registry import insights_command as cmd
+    from registry.insights import tables as cmd
 
     _exit(cmd.run(lambda conn: cmd.reuse(conn, lgsl, council, service), format.value, index))
 
@@ -85,7 +85,7 @@ def hotspots_cmd(
     index: IndexOpt = None,
 ) -> None:
     """Service types many councils deliver separately, with no pattern they share."""
-    from registry import insights_command as cmd
+    from registry.insights import tables as cmd
 
     _exit(cmd.run(lambda conn: cmd.hotspots(conn, min_separate), format.value, index))
 
@@ -105,7 +105,7 @@ def suppliers_cmd(
     index: IndexOpt = None,
 ) -> None:
     """Supplier shares, top-3 share and the HHI per service type or ESD function."""
-    from registry import insights_command as cmd
+    from registry.insights import tables as cmd
 
     _exit(cmd.run(lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services), format.value, index))
 
@@ -122,7 +122,7 @@ def lock_in_cmd(
     index: IndexOpt = None,
 ) -> None:
     """Services with lock-in signals: no open API, no open export, proprietary format, contract over 5 years."""
-    from registry import insights_command as cmd
+    from registry.insights import tables as cmd
 
     _exit(
         cmd.run(
@@ -151,7 +151,7 @@ def windows_cmd(
     index: IndexOpt = None,
 ) -> None:
     """Contracts ending within the horizon, grouped so councils can see who could buy together."""
-    from registry import insights_command as cmd
+    from registry.insights import tables as cmd
 
     start = _date(as_of, "--as-of") if as_of is not None else None
     _exit(
@@ -170,7 +170,7 @@ def interop_cmd(
     index: IndexOpt = None,
 ) -> None:
     """Shares of services with an open API, Open Referral UK (directories) and UPRN/USRN (addresses)."""
-    from registry import insights_command as cmd
+    from registry.insights import tables as cmd
 
     _exit(cmd.run(lambda conn: cmd.interop(conn, by.value), format.value, index))
 
@@ -182,7 +182,7 @@ def trend_cmd(
     format: FormatOpt = InsightFormat.TEXT,
 ) -> None:
     """Compliance by standard at each month-end commit over a period, from Git history."""
-    from registry import insights_command as cmd
+    from registry.insights import tables as cmd
 
     start = _date(since, "--since")
     end = _date(until, "--until") if until is not None else None

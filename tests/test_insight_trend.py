@@ -31,7 +31,7 @@ import pytest
 import registry.index.build
 from conftest import MINI
 from gitrepo import ENV, commit_all, edit, git, init_repo
-from registry.insight_trend import TrendError, TrendPoint, compliance_trend
+from registry.insights.trend import TrendError, TrendPoint, compliance_trend
 
 BASICS = """kind: Standard
 schema_version: 1

@@ -1,4 +1,4 @@
-"""`standards insights ...` and /api/v1/insights/...: the same figures as registry/insights.py, in every format.
+"""`standards insights ...` and /api/v1/insights/...: the same figures as registry/insights/figures.py, in every format.
 
 The registry is the hand-built one in test_insights.py; its figures are worked out there.
 """

@@ -2,10 +2,10 @@
 and council pages.
 
 The generator modules are plain files, not a package, so they are loaded by path (as in
-test_site_councils.py). Every figure on the pages is checked against registry.insights over
+test_site_councils.py). Every figure on the pages is checked against registry.insights.figures over
 the same index; the HHI against the definition the page states, recomputed here from the raw
 supplier rows; escaping against an index built from manifests naming a hostile supplier and
-product; the trend against registry.insight_trend over a real temporary Git repository.
+product; the trend against registry.insights.trend over a real temporary Git repository.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import pytest
 
 from conftest import AS_OF, MINI, ROOT
 from gitrepo import ENV, commit_all, init_repo
-from registry import insights as ins
-from registry.insight_trend import compliance_trend
+from registry.insights import figures as ins
+from registry.insights.trend import compliance_trend
 from sitegen import connect, generator_modules, site_context
 
 MODULES = ("sitegen_common", "sitegen_charts", "sitegen_councils", "sitegen_patterns", "sitegen_insights")

@@ -242,7 +242,7 @@ CREATE INDEX services_council_scores ON services(council_id, compliant, score, f
 -- ... and compliance per standard, for one council (standard_id IN, then the council's key range) or overall.
 CREATE INDEX service_standards_scores ON service_standards(standard_id, service_key, compliant, score, failed_must);
 
--- Narrow per-service facts for the sector insights (registry/insights.py), so that figures over
+-- Narrow per-service facts for the sector insights (registry/insights/figures.py), so that figures over
 -- 100,000 services are GROUP BYs over small rows rather than JSON reads of services.manifest_json.
 CREATE TABLE service_facts (
     service_key        TEXT PRIMARY KEY REFERENCES services(key),
@@ -257,7 +257,7 @@ CREATE TABLE service_facts (
     open_referral_uk   INTEGER NOT NULL,  -- `open-referral-uk` in data.standards
     uprn               INTEGER NOT NULL,  -- `uprn` in data.standards
     usrn               INTEGER NOT NULL,  -- `usrn` in data.standards
-    open_export        INTEGER NOT NULL,  -- data.export_formats holds an open format (registry/insights.py OPEN_FORMATS)
+    open_export        INTEGER NOT NULL,  -- data.export_formats holds an open format (registry/index/build.py OPEN_FORMATS)
     proprietary_format INTEGER NOT NULL   -- data.proprietary_format
 ) WITHOUT ROWID;
 CREATE INDEX service_facts_lgsl ON service_facts(lgsl, council_id);

@@ -1,7 +1,7 @@
 """Sector insights: reuse, duplication hotspots, supplier concentration, lock-in, procurement
 windows, interoperability and the compliance trend.
 
-Each operation's description is the docstring of the function in registry/insights.py that
+Each operation's description is the docstring of the function in registry/insights/figures.py that
 computes it, so the API documents exactly how every figure is made. Lists are paginated and
 come as CSV like every other listing; each insight is computed whole and then paged.
 """
@@ -20,7 +20,6 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry import insights as ins
 from registry.api_support import (
     API_PREFIX,
     ERROR_RESPONSES,
@@ -35,6 +34,7 @@ from registry.api_support import (
     not_found,
     wants_csv,
 )
+from registry.insights import figures as ins
 from registry.routes.services import SLUG
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
@@ -531,7 +531,7 @@ def trend(
     until: Annotated[str | None, _date_param("Last day of the period (default: today).")] = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    from registry import insight_trend
+    from registry.insights import trend as insight_trend
 
     root = request.app.state.settings.get("repo_root")
     if not root:

@@ -5,7 +5,7 @@ windows.md, interop.md and trend.md each show one, as static SVG charts beside t
 same numbers; insights/service-types/<lgsl>.md gathers every figure for one service type and
 is what council and pattern pages link to for a service's LGSL code.
 
-The numbers are registry.insights' own (and registry.insight_trend's), so the site, the
+The numbers are registry.insights.figures' own (and registry.insights.trend's), so the site, the
 `standards insights` command and /api/v1/insights/... cannot disagree; each page quotes the
 docstring of the function it renders, so "how it is computed" is the code's own account.
 
@@ -33,8 +33,8 @@ from sitegen_charts import Bar, Html, bar_chart, data_table, figure, pct
 from sitegen_common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, md_cell, placeholder
 from sitegen_councils import block_tokens, stylesheet_link
 
-from registry import insights as ins
-from registry.insight_trend import TrendError, TrendResult, compliance_trend
+from registry.insights import figures as ins
+from registry.insights.trend import TrendError, TrendResult, compliance_trend
 
 SECTION = "insights"
 TYPE_DIR = f"{SECTION}/service-types"
@@ -114,7 +114,7 @@ def _type_link(prefix: str, lgsl: int, label: str) -> Html:
 def _quote(function: Callable[..., Any]) -> str:
     """A function's docstring as a Markdown admonition: the code's own account of the figure."""
     doc = inspect.getdoc(function) or ""
-    name = f"registry.insights.{function.__name__}" if function.__module__ == ins.__name__ else function.__name__
+    name = f"{ins.__name__}.{function.__name__}" if function.__module__ == ins.__name__ else function.__name__
     body = "\n".join(f"    {line}" if line else "" for line in doc.splitlines())
     return f'??? note "From the code: `{name}`"\n{body}\n'
 
@@ -128,7 +128,7 @@ def _notice(sample: bool) -> list[str]:
 
 @dataclass
 class Insights:
-    """Every figure over the whole index, each from one call to registry.insights."""
+    """Every figure over the whole index, each from one call to registry.insights.figures."""
 
     as_of: str
     sample: bool  # any indexed service is sample data

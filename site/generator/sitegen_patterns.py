@@ -190,7 +190,7 @@ def pages(ctx: SiteContext) -> list[Page]:
     ):
         users.setdefault(row["pattern_id"], []).append(row)
     adopters = Counter({pattern_id: len(rows) for pattern_id, rows in users.items()})
-    # Counted as registry.insights.reuse_by_service_type counts a pattern's use per service type.
+    # Counted as registry.insights.figures.reuse_by_service_type counts a pattern's use per service type.
     types: dict[str, list[sqlite3.Row]] = {}
     for row in conn.execute(
         "SELECT sp.pattern_id, f.lgsl, coalesce(l.label, 'LGSL ' || f.lgsl) AS label, "

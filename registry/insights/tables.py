@@ -1,6 +1,6 @@
 """`standards insights ...`: run one insight over the index and print it as text, JSON or CSV.
 
-The figures come from registry/insights.py (and registry/insight_trend.py for the trend);
+The figures come from registry/insights/figures.py (and registry/insights/trend.py for the trend);
 this module only finds the index and renders. Text is for a council officer: a heading,
 a line on how the figure is computed, then a table.
 """
@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from registry import insights as ins
 from registry.exit_codes import ExitCode
 from registry.index.settings import DEFAULT_INDEX
+from registry.insights import figures as ins
 
 T = TypeVar("T")
 
@@ -464,7 +464,7 @@ TREND_COLUMNS = [
 
 def trend(root: Path, since: dt.date, until: dt.date | None) -> Output:
     try:
-        from registry import insight_trend
+        from registry.insights import trend as insight_trend
     except ImportError:
         raise InsightUsageError("the trend insight is not available in this version of the registry") from None
     try:

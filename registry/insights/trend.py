@@ -27,7 +27,7 @@ from registry.index import build as index_build
 from registry.index.compliance import by_standard_sql, group_row
 from registry.index.health import SCHEMA_VERSION, is_snapshot
 
-log = logging.getLogger("registry.insight_trend")
+log = logging.getLogger("registry.insights.trend")
 
 # Bump when what a cache file holds changes; the tool and index schema versions are in the key too.
 CACHE_FORMAT = 1
