@@ -191,7 +191,7 @@ def serve(
     site: Annotated[Path | None, typer.Option("--site", help="Built site to serve at / (default: build/site).")] = None,
 ) -> None:
     """Serve the API at /api/v1 (and the built site at /), building the index first if needed."""
-    from registry.serve import serve as run
+    from registry.api.server import serve as run
 
     root = Path.cwd()
     site_dir = site if site is not None else (root / "build" / "site")

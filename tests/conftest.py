@@ -131,7 +131,7 @@ def api(shipped_index: Path):
     """A TestClient over the shipped index."""
     from fastapi.testclient import TestClient
 
-    from registry.api import create_app
+    from registry.api.app import create_app
 
     with TestClient(create_app(shipped_index)) as client:
         yield client

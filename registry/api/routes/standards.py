@@ -12,17 +12,9 @@ from pydantic import BaseModel, Field
 
 from checks.models import Standard
 from checks.standard_diff import diff_standards
-from registry.api_support import (
-    API_PREFIX,
-    ERROR_RESPONSES,
-    Db,
-    FormatParam,
-    Paging,
-    Reference,
-    csv_responses,
-    listing,
-    not_found,
-)
+from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.errors import ERROR_RESPONSES, not_found
+from registry.api.shared import Reference
 
 router = APIRouter(prefix=f"{API_PREFIX}/standards", tags=["standards"])
 

@@ -19,8 +19,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry import __version__
-from registry.api_support import API_PREFIX, ApiError, IndexStore, IndexUnavailable, error_response, index_unavailable
-from registry.routes import ROUTERS
+from registry.api.dependencies import API_PREFIX, IndexStore, IndexUnavailable
+from registry.api.errors import ApiError, error_response, index_unavailable
+from registry.api.routes import ROUTERS
 
 log = logging.getLogger("registry.api")
 

@@ -36,7 +36,8 @@ from checks.results import FileResult
 from checks.rules import CompiledStandard, compile_standard
 from checks.runner import check_service
 from checks.validation import validate
-from registry.api_support import API_PREFIX, ERROR_RESPONSES, ApiError, Db, ErrorResponse, error_response
+from registry.api.dependencies import API_PREFIX, Db
+from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, error_response
 
 router = APIRouter(prefix=API_PREFIX, tags=["validate"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from registry.routes import (
+from registry.api.routes import (
     compliance,
     councils,
     health,

@@ -24,7 +24,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from registry.api_support import API_PREFIX, ERROR_RESPONSES, ErrorResponse, error_response
+from registry.api.dependencies import API_PREFIX
+from registry.api.errors import ERROR_RESPONSES, ErrorResponse, error_response
 from registry.index.reindex import Reindexer
 
 log = logging.getLogger("registry.hooks")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from registry.api import create_app
+from registry.api.app import create_app
 from registry.index.build import prepare_index
 from registry.index.reindex import Reindexer
 from registry.index.settings import DEFAULT_INDEX, ENV_INDEX, ENV_ROOT, ENV_SECRET, ENV_SITE
 
-log = logging.getLogger("registry.serve")
+log = logging.getLogger("registry.api.server")
 
 
 def app_from_env() -> FastAPI:
@@ -57,4 +57,6 @@ def serve(root: Path, index: Path, host: str, port: int, workers: int, site: Pat
     else:
         print("no built site to serve at /: run `standards site build` first")
     print(f"registry API at http://{host}:{port}/api/v1 (docs at http://{host}:{port}/api/v1/docs)", flush=True)
-    uvicorn.run("registry.serve:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run(
+        "registry.api.server:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="warning"
+    )

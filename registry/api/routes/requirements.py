@@ -10,18 +10,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import (
-    API_PREFIX,
-    ERROR_RESPONSES,
-    MAX_LIMIT,
-    Db,
-    FormatParam,
-    Paging,
-    Reference,
-    csv_responses,
-    listing,
-    not_found,
-)
+from registry.api.dependencies import API_PREFIX, MAX_LIMIT, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.errors import ERROR_RESPONSES, not_found
+from registry.api.shared import MAX_OFFSET, Reference, requirement_filter
 from registry.index.service_results import FINDING_COLUMNS, from_finding
 
 # Qualified: requirement_versions, joined below, has columns of the same names.
@@ -30,7 +21,6 @@ _FINDING_COLUMNS = ", ".join(f"f.{c.strip()}" for c in FINDING_COLUMNS.split(","
 router = APIRouter(prefix=f"{API_PREFIX}/requirements", tags=["requirements"])
 
 # SQLite integers are 64-bit: a bigger offset would be an OverflowError, not an empty page.
-MAX_OFFSET = 1_000_000_000
 COLUMNS = ["id", "standard", "title", "level", "fix", "services_checked", "services_failing"]
 SORTS = {
     "id": "r.id",
@@ -110,19 +100,6 @@ StandardFilter = Annotated[
     str | None, Query(pattern="^[a-z0-9-]{1,80}$", description="Only this standard's requirements, e.g. accessibility")
 ]
 LevelFilter = Annotated[str | None, Query(pattern="^(must|should|may)$", description="must, should or may")]
-
-
-def requirement_filter(standard: str | None, level: str | None) -> tuple[str, list[str]]:
-    """The WHERE clause (over `requirements r`) and parameters for the standard and level filters."""
-    clauses: list[str] = []
-    params: list[str] = []
-    if standard is not None:
-        clauses.append("r.standard_id = ?")
-        params.append(standard)
-    if level is not None:
-        clauses.append("r.level = ?")
-        params.append(level)
-    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
 
 @router.get(

@@ -17,7 +17,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import API_PREFIX, ApiError, FormatParam, LoopDb, Paging, csv_responses, listing
+from registry.api.dependencies import API_PREFIX, FormatParam, LoopDb, Paging, csv_responses, listing
+from registry.api.errors import ApiError
 
 router = APIRouter(prefix=f"{API_PREFIX}/search", tags=["search"])
 

@@ -20,22 +20,10 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import (
-    API_PREFIX,
-    ERROR_RESPONSES,
-    ApiError,
-    Db,
-    ErrorResponse,
-    FormatParam,
-    Page,
-    Paging,
-    csv_responses,
-    listing,
-    not_found,
-    wants_csv,
-)
+from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging, csv_responses, listing, wants_csv
+from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
+from registry.api.shared import SLUG
 from registry.insights import figures as ins
-from registry.routes.services import SLUG
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 

@@ -16,7 +16,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import API_PREFIX, ERROR_RESPONSES, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.errors import ERROR_RESPONSES
+from registry.api.shared import SLUG, requirement_filter
 from registry.index.compliance import (
     GROUPINGS,
     by_standard_sql,
@@ -25,8 +27,6 @@ from registry.index.compliance import (
     requirement_ranking_sql,
     type_name,
 )
-from registry.routes.requirements import requirement_filter
-from registry.routes.services import SLUG
 
 router = APIRouter(prefix=f"{API_PREFIX}/compliance", tags=["compliance"])
 

@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from registry.api_support import API_PREFIX, ERROR_RESPONSES, ApiError, Db
+from registry.api.dependencies import API_PREFIX, Db
+from registry.api.errors import ERROR_RESPONSES, ApiError
 
 router = APIRouter(tags=["meta"])
 

@@ -13,28 +13,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from checks.models import CouncilType, Nation
-from registry.api_support import (
-    API_PREFIX,
-    ERROR_RESPONSES,
-    Db,
-    FormatParam,
-    LoopDb,
-    Paging,
-    csv_responses,
-    listing,
-    not_found,
-    wants_csv,
-)
-from registry.routes.services import (
-    COLUMNS as SERVICE_COLUMNS,
-)
-from registry.routes.services import (
-    SLUG,
-    Filters,
-    ServicePage,
-    ServiceSort,
-    service_listing,
-)
+from registry.api.dependencies import API_PREFIX, Db, FormatParam, LoopDb, Paging, csv_responses, listing, wants_csv
+from registry.api.errors import ERROR_RESPONSES, not_found
+from registry.api.service_list import COLUMNS as SERVICE_COLUMNS
+from registry.api.service_list import Filters, ServicePage, ServiceSort, service_listing
+from registry.api.shared import SLUG
 
 router = APIRouter(prefix=f"{API_PREFIX}/councils", tags=["councils"])
 

@@ -10,19 +10,9 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api_support import (
-    API_PREFIX,
-    ERROR_RESPONSES,
-    MAX_LIMIT,
-    Db,
-    FormatParam,
-    Paging,
-    Reference,
-    csv_responses,
-    listing,
-    not_found,
-)
-from registry.routes.requirements import MAX_OFFSET
+from registry.api.dependencies import API_PREFIX, MAX_LIMIT, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.errors import ERROR_RESPONSES, not_found
+from registry.api.shared import MAX_OFFSET, Reference
 
 router = APIRouter(prefix=f"{API_PREFIX}/patterns", tags=["patterns"])
 

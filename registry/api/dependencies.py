@@ -1,4 +1,4 @@
-"""What every API route shares: the index snapshot, errors, pagination, CSV and caching.
+"""What every API route depends on: the index snapshot, pagination, and lists as JSON or CSV.
 
 Every request reads one read-only SQLite connection opened for it, so it sees a
 single index from start to finish even if a rebuild swaps a new file in midway.
@@ -17,55 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+
+from registry.api.errors import ERROR_RESPONSES
 
 log = logging.getLogger("registry.api")
 
 API_PREFIX = "/api/v1"
 MAX_LIMIT = 500
-
-
-# A link to an official source, as standards, requirements and patterns cite them.
-class Reference(BaseModel):
-    title: str
-    url: str
-
-
-class ErrorBody(BaseModel):
-    status: int = Field(description="The HTTP status code, repeated for clients that only see the body.")
-    code: str = Field(description="Stable machine-readable code, e.g. not_found, invalid_parameter.")
-    message: str = Field(description="What went wrong, in plain English.")
-    details: list[dict[str, Any]] = Field(default_factory=list, description="Per-parameter problems, if any.")
-
-
-class ErrorResponse(BaseModel):
-    """The one shape of every 4xx and 5xx response."""
-
-    error: ErrorBody
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorResponse, "description": "Bad request"},
-    404: {"model": ErrorResponse, "description": "Not found"},
-    422: {"model": ErrorResponse, "description": "A parameter is invalid"},
-}
-
-
-def error_response(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> JSONResponse:
-    body = ErrorResponse(error=ErrorBody(status=status, code=code, message=message, details=details or []))
-    return JSONResponse(body.model_dump(), status_code=status)
-
-
-class ApiError(HTTPException):
-    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(status_code=status, detail=message, headers=headers)
-        self.code = code
-
-
-def not_found(what: str, ident: str) -> ApiError:
-    return ApiError(404, "not_found", f"no {what} '{ident}'")
 
 
 @dataclass(frozen=True)
@@ -77,9 +38,6 @@ class IndexInfo:
 
 class IndexUnavailable(Exception):
     """The index file is missing or cannot be read (damaged, truncated, not an index)."""
-
-
-RETRY_AFTER = "5"
 
 
 class IndexStore:
@@ -150,24 +108,6 @@ def get_db(request: Request) -> sqlite3.Connection:
     except (OSError, sqlite3.Error) as exc:
         raise IndexUnavailable(str(exc)) from exc
     return conn
-
-
-def index_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """503 for a missing or unreadable index, and a nudge to whatever rebuilds it.
-
-    With a reindexer (`standards serve`) the reindexer looks at the file and says what it
-    finds, once; without one, the store logs it once.
-    """
-    reindexer = request.app.state.settings.get("reindexer")
-    if reindexer is not None:
-        reindexer.wake()
-    else:
-        request.app.state.index.report_unavailable(exc)
-    response = error_response(
-        503, "index_unavailable", "the index cannot be read just now; it is being rebuilt or replaced, try again"
-    )
-    response.headers["Retry-After"] = RETRY_AFTER
-    return response
 
 
 async def get_db_on_loop(request: Request) -> sqlite3.Connection:
