@@ -9,7 +9,8 @@ import typer
 
 from checks.atomic import write_text_atomic
 from checks.repository import Repository
-from registry.codeowners import (
+from registry.exit_codes import ExitCode
+from registry.scaffold.codeowners import (
     CODEOWNERS_PATH,
     CouncilOwners,
     OwnershipError,
@@ -18,7 +19,6 @@ from registry.codeowners import (
     group_changes,
     render_codeowners,
 )
-from registry.exit_codes import ExitCode
 
 
 def _fail(error: OwnershipError) -> NoReturn:

@@ -17,23 +17,18 @@ import typer
 from checks.models import Channel, Phase
 from checks.results import FileResult
 from registry.exit_codes import ExitCode
-from registry.registers import find_council, lgsl_label, search_lgsl, slugify
-from registry.scaffold import (
+from registry.scaffold.answers import (
     ScaffoldError,
-    ServiceDraft,
-    ServicePlan,
     check_channels,
     check_lgsl,
     check_owner,
     check_phase,
     check_service_id,
     check_text,
-    plan_council,
-    plan_service,
-    unknown_code,
-    write_council,
-    write_service,
 )
+from registry.scaffold.council import plan_council, unknown_code, write_council
+from registry.scaffold.registers import find_council, lgsl_label, search_lgsl, slugify
+from registry.scaffold.service import ServiceDraft, ServicePlan, plan_service, write_service
 
 T = TypeVar("T")
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from conftest import MINI, ROOT, Run
 from gitrepo import commit_all, edit, git, init_repo
-from registry.codeowners import CODEOWNERS_PATH, render_codeowners
 from registry.ownership_cli import codeowners, ownership
+from registry.scaffold.codeowners import CODEOWNERS_PATH, render_codeowners
 from registry.scaffold_cli import new_app
 
 app = typer.Typer()

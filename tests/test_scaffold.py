@@ -23,9 +23,9 @@ from checks.results import Outcome
 from checks.runner import check_target
 from conftest import AS_OF, ROOT, Run, shared_data
 from registry import scaffold_cli
-from registry.field_guide import COUNCIL_NOTES, SERVICE_NOTES
-from registry.registers import councils, find_council, search_lgsl, suggest_councils
-from registry.scaffold import _field_paths
+from registry.scaffold.field_guide import COUNCIL_NOTES, SERVICE_NOTES
+from registry.scaffold.registers import councils, find_council, search_lgsl, suggest_councils
+from registry.scaffold.render import _field_paths
 from registry.scaffold_cli import new_app
 
 app = typer.Typer()
