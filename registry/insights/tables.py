@@ -1,8 +1,8 @@
-"""`standards insights ...`: run one insight over the index and print it as text, JSON or CSV.
+"""Each insight as a titled table, for `standards insights ...` to print as text, JSON or CSV.
 
 The figures come from registry/insights/figures.py (and registry/insights/trend.py for the trend);
-this module only finds the index and renders. Text is for a council officer: a heading,
-a line on how the figure is computed, then a table.
+this module only renders them (registry/cli/insights.py finds the index). Text is for a council
+officer: a heading, a line on how the figure is computed, then a table.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from registry.exit_codes import ExitCode
-from registry.index.settings import DEFAULT_INDEX
 from registry.insights import figures as ins
 
 T = TypeVar("T")
@@ -47,35 +45,6 @@ class Output:
     lead: list[str] = field(default_factory=list)  # sentences printed before the table (text only)
     empty: str = "Nothing to show."
     vertical: bool = False  # one record: print "header: value" lines rather than a table
-
-
-# --------------------------------------------------------------------------- the index
-
-
-def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
-    """A read-only connection to the index.
-
-    Without --index, build/index.sqlite under the repository is built or refreshed like
-    `standards serve` does. An index named with --index is used as it is (it may come from
-    another tree), so it must exist and be readable by this version.
-    """
-    from registry.index.build import prepare_index
-    from registry.index.health import is_healthy
-
-    if index is None:
-        index = root / DEFAULT_INDEX
-        if not (root / "standards").is_dir() and not is_healthy(index):
-            raise InsightUsageError(
-                f"no index at {index} and {root} holds no standards/ folder to build one from; "
-                "run this in the registry's folder or pass --index PATH"
-            )
-        prepare_index(root, index)
-    elif not is_healthy(index):
-        state = "does not exist" if not index.exists() else "is damaged or from another version"
-        raise InsightUsageError(f"the index {index} {state}; build it with `standards index build --output {index}`")
-    conn = sqlite3.connect(f"file:{index.absolute()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
 
 
 # --------------------------------------------------------------------------- rendering
@@ -488,28 +457,3 @@ def _checked(compute: Callable[[], T]) -> T:
         return compute()
     except ValueError as exc:
         raise InsightUsageError(str(exc)) from None
-
-
-def run(make: Callable[[sqlite3.Connection], Output], fmt: str, index: Path | None) -> ExitCode:
-    """Open the index, compute, print; bad input is exit 2 with a message, never a traceback."""
-
-    def compute() -> Output:
-        conn = open_index(index, Path.cwd())
-        try:
-            return make(conn)
-        finally:
-            conn.close()
-
-    return run_plain(compute, fmt)
-
-
-def run_plain(make: Callable[[], Output], fmt: str) -> ExitCode:
-    import typer
-
-    try:
-        out = make()
-    except InsightUsageError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        return ExitCode.USAGE
-    typer.echo(render(out, fmt), nl=False)
-    return ExitCode.OK

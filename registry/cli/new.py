@@ -16,7 +16,7 @@ import typer
 
 from checks.models import Channel, Phase
 from checks.results import FileResult
-from registry.exit_codes import ExitCode
+from registry.cli.errors import UsageError
 from registry.scaffold.answers import (
     ScaffoldError,
     check_channels,
@@ -47,10 +47,7 @@ Interactive = Annotated[
 
 
 def _fail(error: ScaffoldError) -> NoReturn:
-    typer.echo(f"error: {error.message}", err=True)
-    for line in error.hint.splitlines():
-        typer.echo(f"  {line}", err=True)
-    raise typer.Exit(int(ExitCode.USAGE))
+    raise UsageError(error.message, error.hint) from None
 
 
 def _asks(interactive: bool | None) -> bool:

@@ -1,13 +1,21 @@
-"""`standards insights ...`: the command line's options; the work is in registry/insights/tables.py."""
+"""`standards insights ...`: the options, finding the index, and printing registry/insights/tables.py's tables."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from registry.cli.errors import ExitCode, UsageError
+from registry.index.settings import DEFAULT_INDEX
+
+if TYPE_CHECKING:
+    from registry.insights.tables import Output
 
 insights_app = typer.Typer(
     help="Sector insights from the index: reuse, duplication, suppliers, lock-in, procurement windows, "
@@ -62,6 +70,56 @@ def _exit(code: int) -> None:
     raise typer.Exit(code)
 
 
+def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
+    """A read-only connection to the index.
+
+    Without --index, build/index.sqlite under the repository is built or refreshed like
+    `standards serve` does. An index named with --index is used as it is (it may come from
+    another tree), so it must exist and be readable by this version.
+    """
+    from registry.index.build import prepare_index
+    from registry.index.health import is_healthy
+
+    if index is None:
+        index = root / DEFAULT_INDEX
+        if not (root / "standards").is_dir() and not is_healthy(index):
+            raise UsageError(
+                f"no index at {index} and {root} holds no standards/ folder to build one from; "
+                "run this in the registry's folder or pass --index PATH"
+            )
+        prepare_index(root, index)
+    elif not is_healthy(index):
+        state = "does not exist" if not index.exists() else "is damaged or from another version"
+        raise UsageError(f"the index {index} {state}; build it with `standards index build --output {index}`")
+    conn = sqlite3.connect(f"file:{index.absolute()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def run(make: Callable[[sqlite3.Connection], Output], fmt: str, index: Path | None) -> ExitCode:
+    """Open the index, compute, print; bad input is exit 2 with a message, never a traceback."""
+
+    def compute() -> Output:
+        conn = open_index(index, Path.cwd())
+        try:
+            return make(conn)
+        finally:
+            conn.close()
+
+    return run_plain(compute, fmt)
+
+
+def run_plain(make: Callable[[], Output], fmt: str) -> ExitCode:
+    from registry.insights.tables import InsightUsageError, render
+
+    try:
+        out = make()
+    except InsightUsageError as exc:
+        raise UsageError(str(exc)) from None
+    typer.echo(render(out, fmt), nl=False)
+    return ExitCode.OK
+
+
 @insights_app.command("reuse")
 def reuse_cmd(
     lgsl: LgslOpt = None,
@@ -73,7 +131,7 @@ def reuse_cmd(
     """Per service type: councils delivering it and the solutions they use; or a suggestion for one service."""
     from registry.insights import tables as cmd
 
-    _exit(cmd.run(lambda conn: cmd.reuse(conn, lgsl, council, service), format.value, index))
+    _exit(run(lambda conn: cmd.reuse(conn, lgsl, council, service), format.value, index))
 
 
 @insights_app.command("hotspots")
@@ -87,7 +145,7 @@ def hotspots_cmd(
     """Service types many councils deliver separately, with no pattern they share."""
     from registry.insights import tables as cmd
 
-    _exit(cmd.run(lambda conn: cmd.hotspots(conn, min_separate), format.value, index))
+    _exit(run(lambda conn: cmd.hotspots(conn, min_separate), format.value, index))
 
 
 @insights_app.command("suppliers")
@@ -107,7 +165,7 @@ def suppliers_cmd(
     """Supplier shares, top-3 share and the HHI per service type or ESD function."""
     from registry.insights import tables as cmd
 
-    _exit(cmd.run(lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services), format.value, index))
+    _exit(run(lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services), format.value, index))
 
 
 @insights_app.command("lock-in")
@@ -125,7 +183,7 @@ def lock_in_cmd(
     from registry.insights import tables as cmd
 
     _exit(
-        cmd.run(
+        run(
             lambda conn: cmd.lock_in(conn, council, lgsl, min_signals, limit),
             format.value,
             index,
@@ -155,7 +213,7 @@ def windows_cmd(
 
     start = _date(as_of, "--as-of") if as_of is not None else None
     _exit(
-        cmd.run(
+        run(
             lambda conn: cmd.windows(conn, horizon_months, by.value, start, min_councils),
             format.value,
             index,
@@ -172,7 +230,7 @@ def interop_cmd(
     """Shares of services with an open API, Open Referral UK (directories) and UPRN/USRN (addresses)."""
     from registry.insights import tables as cmd
 
-    _exit(cmd.run(lambda conn: cmd.interop(conn, by.value), format.value, index))
+    _exit(run(lambda conn: cmd.interop(conn, by.value), format.value, index))
 
 
 @insights_app.command("trend")
@@ -186,4 +244,4 @@ def trend_cmd(
 
     start = _date(since, "--since")
     end = _date(until, "--until") if until is not None else None
-    _exit(cmd.run_plain(lambda: cmd.trend(Path.cwd(), start, end), format.value))
+    _exit(run_plain(lambda: cmd.trend(Path.cwd(), start, end), format.value))

@@ -6,19 +6,40 @@ import datetime as dt
 import json
 import sys
 from collections import defaultdict
+from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from checks.history import HistoryError
 from checks.linting import Impact, LintReport, lint
-from registry.exit_codes import ExitCode
+from registry.cli.errors import ExitCode, UsageError
+from registry.cli.options import parse_date
+
+
+class LintFormat(StrEnum):
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+def lint_command(
+    base: Annotated[
+        str | None, typer.Option("--base", help="Compare with this Git ref: demand version bumps, show impact.")
+    ] = None,
+    format: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = LintFormat.TEXT,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date for the blast radius, YYYY-MM-DD.")] = None,
+) -> None:
+    """Validate standards and patterns; against --base, check versioning and show the blast radius."""
+    raise typer.Exit(int(run_lint(Path.cwd(), base, format.value, parse_date(as_of))))
 
 
 def run_lint(root: Path, base: str | None, fmt: str, as_of: dt.date) -> ExitCode:
     try:
         report = lint(root, base, as_of)
     except HistoryError as exc:
-        print(f"error: --base: {exc}", file=sys.stderr)
-        return ExitCode.USAGE
+        raise UsageError(f"--base: {exc}") from None
     render = {"text": render_text, "markdown": render_markdown, "json": render_json}[fmt]
     sys.stdout.write(render(report))
     return ExitCode.FAILED if report.errors else ExitCode.OK

@@ -8,9 +8,11 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import TextIO
+from typing import Annotated, TextIO
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -21,7 +23,54 @@ from checks.repository import Repository, Target
 from checks.results import RunSummary
 from checks.runner import plan, run_plan
 from registry import __version__
-from registry.exit_codes import ExitCode, for_check
+from registry.cli.errors import ExitCode, UsageError, for_check
+from registry.cli.options import parse_date
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
+
+
+class FailOn(StrEnum):
+    MUST = "must"
+    SHOULD = "should"
+
+
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Manifests or folders to check (default: all).")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date rules are judged at, YYYY-MM-DD (default: today).")
+    ] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that fails the run.")] = FailOn.MUST,
+    changed_since: Annotated[
+        str | None,
+        typer.Option("--changed-since", help="Check only what changed since this Git ref, and what depends on it."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use (default: all cores).")
+    ] = None,
+) -> None:
+    """Check manifests against the standards that apply to them."""
+    if changed_since is not None and paths:
+        raise typer.BadParameter("give either paths or --changed-since, not both", param_hint="--changed-since")
+    options = CheckOptions(
+        paths=list(paths or []),
+        format=format.value,
+        output=output,
+        as_of=parse_date(as_of),
+        fail_on=fail_on.value,
+        jobs=jobs,
+        root=Path.cwd(),
+        changed_since=changed_since,
+    )
+    raise typer.Exit(int(run_check(options)))
 
 
 @dataclass(frozen=True)
@@ -53,8 +102,7 @@ def run_check(options: CheckOptions) -> ExitCode:
     try:
         work = plan(Repository.find(options.root), options.paths, options.changed_since)
     except HistoryError as exc:
-        print(f"error: --changed-since: {exc}", file=sys.stderr)
-        return ExitCode.USAGE
+        raise UsageError(f"--changed-since: {exc}") from None
     # Only paths typed on the command line can be missing, and those come as a short list.
     missing = (
         sum(1 for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -11,12 +12,29 @@ from checks.history import History, HistoryError, StandardVersion
 from checks.models import Standard
 from checks.repository import Repository
 from checks.standard_diff import StandardDiff, diff_standards
-from registry.exit_codes import ExitCode
+from registry.cli.errors import ExitCode, UsageError
 
 
-def _fail(message: str) -> ExitCode:
-    typer.echo(f"error: {message}", err=True)
-    return ExitCode.USAGE
+def versions(
+    standard: Annotated[str, typer.Argument(help="Standard id, e.g. accessibility.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List every version of a standard with the commit, date and author where it first appeared."""
+    raise typer.Exit(int(run_versions(Path.cwd(), standard, json_output)))
+
+
+def diff(
+    standard: Annotated[str, typer.Argument(help="Standard id.")],
+    old: Annotated[str, typer.Argument(help="Older version, e.g. 1.0.0.")],
+    new: Annotated[str, typer.Argument(help="Newer version, e.g. 2.0.0.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Requirements added, removed and changed between two versions of a standard."""
+    raise typer.Exit(int(run_diff(Path.cwd(), standard, old, new, json_output)))
+
+
+def _fail(message: str) -> NoReturn:
+    raise UsageError(message)
 
 
 def _current(repo: Repository, standard_id: str) -> Standard | None:
@@ -29,15 +47,15 @@ def _known_ids(repo: Repository) -> list[str]:
     return sorted(p.stem for p in repo.standard_files())
 
 
-def versions(root: Path, standard_id: str, as_json: bool) -> ExitCode:
+def run_versions(root: Path, standard_id: str, as_json: bool) -> ExitCode:
     repo = Repository.find(root)
     try:
         found = History(repo.root).versions(standard_id)
     except HistoryError as exc:
-        return _fail(str(exc))
+        _fail(str(exc))
     if not found:
         known = ", ".join(_known_ids(repo))
-        return _fail(f"no standard '{standard_id}' in this repository's history (known: {known})")
+        _fail(f"no standard '{standard_id}' in this repository's history (known: {known})")
     if as_json:
         typer.echo(json.dumps([_version_record(v) for v in found], indent=2))
         return ExitCode.OK
@@ -72,17 +90,17 @@ def _resolve(repo: Repository, history: History, standard_id: str, version: str)
     return f"{standard_id} has no version {version} (versions in history: {listed})"
 
 
-def diff(root: Path, standard_id: str, old: str, new: str, as_json: bool) -> ExitCode:
+def run_diff(root: Path, standard_id: str, old: str, new: str, as_json: bool) -> ExitCode:
     repo = Repository.find(root)
     history = History(repo.root)
     try:
         before = _resolve(repo, history, standard_id, old)
         after = _resolve(repo, history, standard_id, new)
     except HistoryError as exc:
-        return _fail(str(exc))
+        _fail(str(exc))
     for side in (before, after):
         if isinstance(side, str):
-            return _fail(side)
+            _fail(side)
     assert isinstance(before, Standard) and isinstance(after, Standard)
     result = diff_standards(before, after)
     typer.echo(json.dumps(result.as_dict(), indent=2) if as_json else render_diff(result))

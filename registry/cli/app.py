@@ -1,0 +1,70 @@
+"""The `standards` command: the Typer app, every verb registered in `--help` order, and `main()`.
+
+Each verb lives in its own module beside this one and does its work there (or in the room it
+reads through: registry/index, registry/insights, registry/scaffold, registry/playbook). A verb
+that cannot run raises `UsageError`; `_Standards.invoke` is the one place that prints it and
+exits 2, and `main()` the one place for what escapes the app (Ctrl-C, a file that cannot be used).
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from registry.cli import check, codeowners, history, index, insights, lint, new, ownership, schema, serve, site
+from registry.cli.errors import ExitCode, UsageError
+
+
+class _Standards(TyperGroup):
+    """The top-level group: every verb, however deep, runs inside its invoke."""
+
+    def invoke(self, ctx: Any) -> Any:  # Any: the Context type is Typer's private copy of click's
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            exc.show()
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+
+
+app = typer.Typer(
+    cls=_Standards,
+    name="standards",
+    help="Check council service manifests against the sector's digital standards.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+app.command()(check.check)
+app.command()(schema.schema)
+app.command("lint")(lint.lint_command)
+app.command()(history.versions)
+app.command()(history.diff)
+app.add_typer(index.index_app, name="index")
+app.command()(serve.serve)
+app.add_typer(site.site_app, name="site")
+app.add_typer(new.new_app, name="new", help="Scaffold a council folder or a service manifest to fill in.")
+app.command()(codeowners.codeowners)
+app.add_typer(insights.insights_app, name="insights")
+app.command()(ownership.ownership)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as exc:
+        # A file or folder the command was pointed at cannot be written or read (a report,
+        # the index, the schemas): the command could not run, which is exit code 2.
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: could not use{where}: {exc.strerror or exc}", file=sys.stderr)
+        if exc.errno in (errno.ENOTDIR, errno.EISDIR, errno.EEXIST):
+            print("  give a path that does not exist yet, or one of the same kind", file=sys.stderr)
+        else:
+            print("  check that the folder exists and that you may write to it", file=sys.stderr)
+        sys.exit(int(ExitCode.USAGE))
