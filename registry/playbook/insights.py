@@ -29,12 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen_charts import Bar, Html, bar_chart, data_table, figure, pct
-from sitegen_common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, md_cell, placeholder
-from sitegen_councils import block_tokens, stylesheet_link
-
 from registry.insights import figures as ins
 from registry.insights.trend import TrendError, TrendResult, compliance_trend
+from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
+from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, md_cell, placeholder
+from registry.playbook.councils import block_tokens, stylesheet_link
 
 SECTION = "insights"
 TYPE_DIR = f"{SECTION}/service-types"
@@ -1192,7 +1191,7 @@ def service_type_page(data: Insights, by: _ByType, r: ins.ServiceTypeReuse) -> P
 
 
 def pages(ctx: SiteContext) -> list[Page | Asset]:
-    # The stylesheet these pages link is an asset of sitegen_councils.pages.
+    # The stylesheet these pages link is an asset of registry.playbook.councils.pages.
     data = load(ctx)
     by = _by_type(data)
     out: list[Page | Asset] = [

@@ -22,10 +22,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import semver
-from sitegen_common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell
 
 from checks.models import Standard
 from checks.standard_diff import StandardDiff, diff_standards
+from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell
 
 LEVEL_ORDER = {"must": 0, "should": 1, "may": 2}
 
@@ -81,7 +81,7 @@ def _references(raw: str) -> list[str]:
 
 
 def _has_sample(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT EXISTS(SELECT 1 FROM services WHERE sample = 1)").fetchone()[0] == 1
+    return bool(conn.execute("SELECT EXISTS(SELECT 1 FROM services WHERE sample = 1)").fetchone()[0] == 1)
 
 
 def _requirement_order(conn: sqlite3.Connection) -> dict[tuple[str, str], list[str]]:

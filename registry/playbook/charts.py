@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sitegen_common import esc
+from registry.playbook.common import esc
 
 # GOV.UK Design System colours: each has at least 4.5:1 contrast with white as text
 # and 3:1 as a graphic (WCAG 1.4.3 and 1.4.11).

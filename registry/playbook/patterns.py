@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections import Counter
 
-from sitegen_common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell, placeholder
+from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell, placeholder
 
 CATEGORIES = {
     "common_platform": "Common platforms",
@@ -55,7 +55,7 @@ def _users_html(rows: list[sqlite3.Row], sample_councils: frozenset[str]) -> str
 
 def _types_html(rows: list[sqlite3.Row]) -> str:
     """The service types whose services use the pattern, each linking to its insights page
-    (sitegen_insights makes one for every LGSL code in the index)."""
+    (registry.playbook.insights makes one for every LGSL code in the index)."""
     if not rows:
         return "<p>No service with an LGSL code declares this pattern yet.</p>"
     parts = [

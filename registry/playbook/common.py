@@ -1,8 +1,8 @@
 """What every site generator module shares: the context it reads, the pages it returns,
 and the escaping helpers every manifest value goes through.
 
-The generator modules are plain files on sys.path (put there by site/hooks/generate.py),
-not a package: `site/` must never be importable, or it would shadow Python's own `site`.
+The generator modules live in this package (registry/playbook); the MkDocs hook
+(site/hooks/generate.py, re-exporting registry/playbook/hooks.py) calls each one's `pages`.
 
 Escaping rule: manifests are written by many people, so any value taken from one (names,
 descriptions, supplier names, waiver reasons, evidence notes, URLs) is text, never markup.

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sitegen_common import SAMPLE_NOTICE, Page, SiteContext, md_cell
+
+from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, md_cell
 
 # kind -> (page title, what the file is, where such files live)
 KINDS: dict[str, tuple[str, str]] = {
@@ -299,4 +300,4 @@ def pages(ctx: SiteContext) -> list[Page]:
 
 
 def _has_sample(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT EXISTS(SELECT 1 FROM services WHERE sample = 1)").fetchone()[0] == 1
+    return bool(conn.execute("SELECT EXISTS(SELECT 1 FROM services WHERE sample = 1)").fetchone()[0] == 1)

@@ -12,11 +12,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sitegen_charts import Bar, Html, bar_chart, data_table, figure, pct
-from sitegen_common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, placeholder
-from sitegen_councils import block_tokens, stylesheet_link
-
 from registry.index.compliance import GROUPINGS, by_standard_sql, grouped_sql, requirement_ranking_sql, type_name
+from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
+from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, placeholder
+from registry.playbook.councils import block_tokens, stylesheet_link
 
 TOP_REQUIREMENTS = 25
 
@@ -245,5 +244,5 @@ def dashboard(ctx: SiteContext) -> Page:
 
 
 def pages(ctx: SiteContext) -> list[Page | Asset]:
-    # The stylesheet this page links is an asset of sitegen_councils.pages.
+    # The stylesheet this page links is an asset of registry.playbook.councils.pages.
     return [dashboard(ctx)]
