@@ -1,14 +1,91 @@
-"""Writing files so that a reader sees the old content or the new, never half of either."""
+"""Writing files so that a reader sees the old content or the new, never half of either.
+
+Work in progress lives beside its target under a recognisable name (`.<name>.<random><suffix>`),
+is removed on any way out (an error, Ctrl-C, or SIGTERM once the command line turns it into an
+exception) and gets the permissions the finished output should have: those of the file or
+folder it replaces, else the umask's default, as if created by `open()` or `mkdir()`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
-import tempfile
+import secrets
+import shutil
+import signal
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
+
+_INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends, so a step that must finish (creating a
+    temporary and remembering it, swapping two folders) is never left half done.
+
+    A signal arriving meanwhile is delivered, and its handler run, as the block ends.
+    """
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _create(path: Path, suffix: str, directory: bool) -> Path:
+    while True:
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}{suffix}")
+        try:
+            # The kernel applies the umask to these modes, exactly as for any new file or folder.
+            if directory:
+                temp.mkdir(0o777)
+            else:
+                os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666))
+        except FileExistsError:
+            continue
+        return temp
+
+
+def keep_mode(new: Path, old: Path) -> None:
+    """Give `new` the permissions of `old`, the file or folder it is about to replace, if there is one,
+    so a file a web server or another user could read stays readable after a rebuild."""
+    with contextlib.suppress(FileNotFoundError):
+        new.chmod(stat.S_IMODE(old.stat().st_mode))
+
+
+def replace_keeping_mode(new: Path, old: Path) -> None:
+    """Rename the file `new` over `old`, which keeps its permissions."""
+    keep_mode(new, old)
+    new.replace(old)
+
+
+def remove(path: Path) -> None:
+    """Delete a file or a folder tree, if it is there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def temporary_beside(path: Path, suffix: str = ".tmp", *, directory: bool = False) -> Iterator[Path]:
+    """A new empty file (or folder) in `path`'s folder to build the replacement of `path` in.
+
+    Whatever is left of it when the block ends is removed: rename it over `path` inside the
+    block to keep it.
+    """
+    temp: Path | None = None
+    try:
+        with signals_deferred():
+            temp = _create(path, suffix, directory)
+        yield temp
+    finally:
+        if temp is not None:
+            remove(temp)
 
 
 @contextlib.contextmanager
@@ -24,17 +101,12 @@ def atomic_writer(path: Path) -> Iterator[TextIO]:
         return
     path = path.resolve() if path.is_symlink() else path
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+    with temporary_beside(path) as temp:
+        with temp.open("w", encoding="utf-8", newline="\n") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        Path(temp_name).replace(path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            Path(temp_name).unlink()
-        raise
+        replace_keeping_mode(temp, path)
 
 
 def ensure_replaceable(path: Path, *, directory: bool = False) -> None:

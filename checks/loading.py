@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import math
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from checks.problems import Problem
+from checks.problems import Problem, capped
 
 try:
     _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -31,6 +34,26 @@ MAX_DEPTH = 32
 # `&name` or `*name`: "Bins & recycling" does not match, so ordinary text skips the slower scan.
 _MAYBE_ANCHOR = re.compile(r"[&*][^\s,\[\]{}]")
 
+
+# What YAML refuses to read (C0 and C1 controls, DEL, U+FFFE, U+FFFF), and the three characters YAML 1.1
+# counts as line breaks where editors and Git do not (U+0085, U+2028, U+2029): after one of those, every
+# position the parser reports would be on the wrong line.
+_CONTROL = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LINE_BREAKS = re.compile("\r\n|\r|\n")
+_CONTROL_NAMES = {
+    0x00: "NULL",
+    0x07: "BELL",
+    0x08: "BACKSPACE",
+    0x0B: "LINE TABULATION",
+    0x0C: "FORM FEED",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
+    0x2028: "LINE SEPARATOR",
+    0x2029: "PARAGRAPH SEPARATOR",
+    0xFFFE: "not a character",
+    0xFFFF: "not a character",
+}
 
 _RESOLVED: dict[tuple[Any, Any], str] = {}
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
@@ -81,11 +104,15 @@ class _HardenedLoader(_Loader):  # type: ignore[misc,valid-type]
 
 _HardenedLoader.add_constructor("tag:yaml.org,2002:timestamp", _HardenedLoader.construct_yaml_timestamp)
 
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
 _ALLOWED_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
 # YAML 1.1 reads these unquoted words as booleans, which surprises people.
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
+# Numbers YAML 1.1 reads in a way a reader of the file (or a YAML 1.2 tool) would not expect:
+# 0x1F, 0b101, 017 (octal), 1_000, 1:30:00 (base 60).
+_SURPRISING_NUMBER = re.compile(r"^[-+]?(?:0[xXbB]|0[0-7_]|[0-9.]*[_:])")
 
 NodePath = tuple[str | int, ...]
 
@@ -100,6 +127,8 @@ class Document:
     # Failures of many requirements point at the same few fields: look each path up once.
     found: dict[NodePath, tuple[yaml.Node, bool]] = field(default_factory=dict)
     key_index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict)
+    # Plain numbers YAML 1.1 read in a surprising way (0x1F, 1_000, 1:30:00): validation refuses them.
+    surprising: list[yaml.ScalarNode] = field(default_factory=list)
 
     def node_at(self, path: NodePath) -> tuple[yaml.Node, bool]:
         """The deepest node on `path`, and whether the whole path was found."""
@@ -116,6 +145,21 @@ class Document:
             node = child
         self.found[path] = (node, complete)
         return node, complete
+
+    def path_to(self, target: yaml.Node) -> NodePath:
+        """The key path of a node in the tree (a walk of the tree: only for the rare node a message names)."""
+        stack: list[tuple[yaml.Node, NodePath]] = [(self.root, ())]
+        while stack:
+            node, path = stack.pop()
+            if node is target:
+                return path
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                    stack.extend(((key, path), (value, (*path, name))))
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
+        return ()
 
     def key_node_at(self, path: NodePath) -> yaml.Node | None:
         """The key node for the last element of `path` in its mapping, if present."""
@@ -154,16 +198,73 @@ def position(node: yaml.Node) -> tuple[int, int]:
 
 
 def yaml11_hint(node: yaml.Node) -> str | None:
-    """A hint when a plain scalar was read as something its author likely didn't mean."""
+    """A hint where text is wanted and a plain scalar was read as something its author likely didn't mean."""
+    reading = yaml11_reading(node)
+    if reading is None:
+        return None
+    text = _clip(node.value)
+    quote = "write it in quotes" if node.tag.endswith(":bool") else "write it in quotes if it is text"
+    if node.tag.endswith(":float") and not number_reading(node):
+        quote = "write it in quotes to keep it as text"
+    return f'{reading}; {quote}: "{text}"'
+
+
+def yaml11_reading(node: yaml.Node, plain_numbers: bool = True) -> str | None:
+    """What YAML made of a plain scalar its author may have meant otherwise, e.g. "YAML reads 0x1F as ...".
+
+    `plain_numbers`: whether to say so for an ordinary number (12, 1.10), which surprises only
+    where text is wanted.
+    """
     if not isinstance(node, yaml.ScalarNode) or node.style:
         return None
+    text = _clip(node.value)
     if node.tag.endswith(":bool") and node.value.lower() in _YAML11_BOOLS:
-        return f'YAML reads an unquoted {node.value} as {_bool_word(node.value)}; write it in quotes: "{node.value}"'
-    if node.tag.endswith(":float"):
-        return f'YAML reads {node.value} as a number; write it in quotes to keep it as text: "{node.value}"'
-    if node.tag.endswith(":int"):
-        return f'YAML reads {node.value} as a number; write it in quotes if it is text: "{node.value}"'
+        return f"YAML reads an unquoted {node.value} as {_bool_word(node.value)}"
+    reading = number_reading(node)
+    if reading is not None:
+        return f"YAML reads {text} as {reading}"
+    if plain_numbers and node.tag in _NUMBER_TAGS:
+        return f"YAML reads {text} as a number"
     return None
+
+
+def number_reading(node: yaml.Node) -> str | None:
+    """What YAML 1.1 made of a plain number written in a surprising form (0x1F, 017, 1_000, 1:30:00)."""
+    if not (isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS and _SURPRISING_NUMBER.match(node.value)):
+        return None
+    loader = _HardenedLoader("")
+    try:
+        value = loader.construct_object(node)
+    except (yaml.YAMLError, ValueError):
+        return None
+    finally:
+        loader.dispose()
+    shown = show_number(value)
+    if ":" in node.value:
+        return f"{shown} (YAML 1.1 counts in base 60 across the colons, as for times)"
+    if "_" in node.value:
+        return f"{shown} (YAML 1.1 drops the underscores; YAML 1.2 reads it as text)"
+    prefix = node.value.lstrip("+-")[:2].lower()
+    base = {"0x": "hexadecimal", "0b": "binary"}.get(prefix, "octal")
+    said = f"the {base} number {shown}" if shown[0].isdigit() or shown[0] == "-" else f"{shown} ({base})"
+    if base == "octal":
+        return f"{said} (YAML 1.2 reads it as {show_number(int(node.value, 10))})"
+    return said
+
+
+def show_number(value: object) -> str:
+    """A number as text, or its length when it is too long to print (Python refuses over 4,300 digits)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
+        size = abs(value)
+        digits = math.floor(size.bit_length() * math.log10(2)) + 1
+        if size < 10 ** (digits - 1):  # the estimate is at most one too many
+            digits -= 1
+        return f"a {digits:,}-digit number"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _bool_word(value: str) -> str:
@@ -179,14 +280,22 @@ def _problem_at(code: str, message: str, help_text: str, mark: Any) -> Problem:
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str | Problem:
     """The file's text, or the problem that stops it being read."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return _not_a_file(info.st_mode)
+        if info.st_size > max_bytes:
             return Problem(
                 "E102",
-                f"file is {size / 1_000_000:.1f} MB; files must be under {max_bytes / 1_000_000:.1f} MB",
+                f"file is {info.st_size / 1_000_000:.1f} MB; files must be under {max_bytes / 1_000_000:.1f} MB",
                 "split it up or remove what does not belong in a manifest (embedded data, logs)",
             )
-        raw = path.read_bytes()
+        # Non-blocking, and checked again once open: a FIFO swapped in after the check must not hang the run.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as stream:
+            mode = os.fstat(stream.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return _not_a_file(mode)
+            raw = stream.read(max_bytes + 1)  # never more, whatever the size said
     except FileNotFoundError:
         return Problem("E100", "file does not exist", "check the path and the file name's spelling")
     except IsADirectoryError:
@@ -194,6 +303,19 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str | Problem:
     except OSError as exc:
         return Problem("E101", f"file could not be read: {exc.strerror}", "check the file's permissions")
     return decode(raw, max_bytes)
+
+
+def _not_a_file(mode: int) -> Problem:
+    if stat.S_ISDIR(mode):
+        return Problem("E101", "is a directory, not a file", "give the path of a .yaml file")
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    kind = next((name for test, name in kinds if test(mode)), "a socket" if stat.S_ISSOCK(mode) else "not a file")
+    # Reading one could wait for ever (a FIFO) or never end (/dev/zero), so it is never opened.
+    return Problem("E101", f"is {kind}, not a regular file", "give the path of a .yaml file saved on disk")
 
 
 def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str | Problem:
@@ -220,8 +342,46 @@ def decode(raw: bytes, max_bytes: int = MAX_BYTES) -> str | Problem:
         )
 
 
+def control_problems(text: str) -> list[Problem]:
+    """A located problem for each control character in the text (the first few, then a count)."""
+    found = list(_CONTROL.finditer(text))
+    problems: list[Problem] = []
+    line, line_start, scanned = 1, 0, 0
+    for match in found[:51]:  # one past the cap, so the count's line points at the first left out
+        for brk in _LINE_BREAKS.finditer(text, scanned, match.start()):
+            line, line_start = line + 1, brk.end()
+        scanned = match.start()
+        problems.append(_control_problem(match.group(), line, match.start() - line_start + 1))
+    return capped(problems, len(found))
+
+
+def _control_problem(char: str, line: int, column: int) -> Problem:
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code)
+    if code in (0x85, 0x2028, 0x2029):
+        return Problem(
+            "E113",
+            f"U+{code:04X} ({name}) is not allowed: YAML reads it as a line break",
+            "replace it with an ordinary line break, or delete it (it usually comes in with pasted text)",
+            line,
+            column,
+        )
+    return Problem(
+        "E113",
+        f"control character U+{code:04X}{f' ({name})' if name else ''} is not allowed",
+        "delete it: it is invisible in most editors and usually comes in with text pasted from another program "
+        "(tabs and ordinary line breaks are fine)",
+        line,
+        column,
+    )
+
+
 def parse(text: str) -> Document | list[Problem]:
     """Parse one YAML document safely; every problem found is returned, not just the first."""
+    # Refused before parsing, so each is placed on its own line and column (the parser stops at the
+    # first with its own wording, and some of its paths report none at all).
+    if _CONTROL.search(text):
+        return control_problems(text)
     if _MAYBE_ANCHOR.search(text):
         # Only files that could hold an anchor or alias pay for the event scan.
         alias_problem = _scan_anchors(text)
@@ -245,8 +405,8 @@ def parse(text: str) -> Document | list[Problem]:
         return [_syntax_problem(exc)]
     except RecursionError:
         return [Problem("E112", "values are nested too deeply to read", "manifests need only a few levels")]
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        return [Problem("E105", f"YAML could not be read: {exc}", "check the file's indentation and quoting")]
+    except yaml.YAMLError as exc:
+        return [_unmarked_problem(exc)]
     finally:
         loader.dispose()
     if root is None:
@@ -263,11 +423,12 @@ def parse(text: str) -> Document | list[Problem]:
             )
         ]
     problems: list[Problem] = []
-    data = _Builder(problems).build(root)
+    surprising: list[yaml.ScalarNode] = []
+    data = _Builder(problems, surprising).build(root)
     if problems:
         problems.sort(key=lambda p: (p.line, p.column))
-        return problems
-    return Document(data, root, text)
+        return capped(problems)
+    return Document(data, root, text, surprising=surprising)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
@@ -304,7 +465,17 @@ def _scan_anchors(text: str) -> Problem | None:
                 )
     except yaml.MarkedYAMLError as exc:
         return _syntax_problem(exc)
+    except yaml.YAMLError as exc:
+        return _unmarked_problem(exc)
     return None
+
+
+def _unmarked_problem(exc: yaml.YAMLError) -> Problem:
+    # The reader's errors carry no mark; every character it refuses is caught before parsing, so
+    # reaching here means the two disagree, and the file is refused rather than the run stopped.
+    if isinstance(exc, yaml.reader.ReaderError):
+        return Problem("E113", f"character U+{exc.character:04X} cannot be read", "delete it")
+    return Problem("E105", f"YAML could not be read: {exc}", "check the file's indentation and quoting")
 
 
 class _Builder:
@@ -317,8 +488,9 @@ class _Builder:
 
     _STR = "tag:yaml.org,2002:str"
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], surprising: list[yaml.ScalarNode]) -> None:
         self.problems = problems
+        self.surprising = surprising
         self.scalars = _HardenedLoader("")
 
     def build(self, node: yaml.Node) -> Any:
@@ -358,15 +530,13 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self._value(item, depth + 1) for item in node.value]
         try:
-            return self.scalars.construct_object(node)
+            value = self.scalars.construct_object(node)
         except (yaml.constructor.ConstructorError, ValueError) as exc:
-            line, column = position(node)
-            self.problems.append(
-                Problem(
-                    "E205", f"value could not be read: {exc}", "quote the value so it is read as text", line, column
-                )
-            )
+            self.problems.append(_unreadable_scalar(node, exc))
             return None
+        if tag in _NUMBER_TAGS and isinstance(node, yaml.ScalarNode) and _SURPRISING_NUMBER.match(node.value):
+            self.surprising.append(node)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -412,6 +582,20 @@ class _Builder:
             )
         )
         return None
+
+
+def _unreadable_scalar(node: yaml.Node, exc: Exception) -> Problem:
+    line, column = position(node)
+    if node.tag in _NUMBER_TAGS:
+        # Python refuses to read an integer of more than 4,300 digits (its message names an interpreter setting).
+        return Problem(
+            "E205",
+            f"the number {_clip(node.value)} is {len(node.value):,} characters long, far more than any field holds",
+            f'write it in quotes if it is text: "{_clip(node.value)}"',
+            line,
+            column,
+        )
+    return Problem("E205", f"value could not be read: {exc}", "quote the value so it is read as text", line, column)
 
 
 def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document | list[Problem]:

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainSerializer,
@@ -21,6 +22,7 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+from pydantic import Strict as StrictType
 
 SCHEMA_VERSION = 1
 
@@ -47,7 +49,36 @@ def _date_out(value: dt.date, info: SerializationInfo) -> dt.date | dt.datetime 
     return value.isoformat() if info.mode == "json" else value
 
 
-Date = Annotated[dt.date, PlainSerializer(_date_out, when_used="always")]
+def _not_a_number(value: object) -> object:
+    # pydantic would read 1700006400 as a Unix time and a date field would silently hold 2023-11-15.
+    if isinstance(value, int | float):
+        raise ValueError("a date must be written like 2025-03-31, not as a number")
+    return value
+
+
+PlainDate = Annotated[dt.date, BeforeValidator(_not_a_number)]
+Date = Annotated[PlainDate, PlainSerializer(_date_out, when_used="always")]
+
+# Every number reaches CEL (64-bit integers), SQLite (64-bit integers) and API clients (JSON numbers),
+# so each numeric field has a bound far inside all three; a value outside is refused where it is
+# written rather than failing a rule or the index later. Strict: pydantic would otherwise read YAML's
+# `yes`, `on` or `true` as 1 and `524.0` as 524.
+LgslCode = Annotated[int, StrictType(), Field(ge=1, le=99_999)]
+Days = Annotated[int, StrictType(), Field(ge=0, le=3_650)]
+MaxAgeDays = Annotated[int, StrictType(), Field(ge=1, le=3_650)]
+Count = Annotated[int, StrictType(), Field(ge=0, le=100_000)]
+MajorVersion = Annotated[int, StrictType(), Field(ge=0, le=9_999)]
+Percent = Annotated[float, StrictType(), Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+def _exactly_one(value: object) -> object:
+    # Literal[1] alone takes `true`, `yes` and `1.0` as 1.
+    if isinstance(value, bool | float):
+        raise ValueError("schema_version must be the whole number 1")
+    return value
+
+
+SchemaVersion = Annotated[Literal[1], BeforeValidator(_exactly_one)]
 
 _VERSION_SPEC = re.compile(r"^(0|[1-9]\d*)(?:\.(0|[1-9]\d*)\.(0|[1-9]\d*))?$")
 
@@ -86,9 +117,8 @@ class EvidenceRule(Strict):
     """A requirement met by a declaration in the manifest rather than a field check."""
 
     description: Text = Field(description="What the council must be able to show.")
-    max_age_days: int | None = Field(
+    max_age_days: MaxAgeDays | None = Field(
         default=None,
-        ge=1,
         description="Evidence dated longer ago than this (at the as-of date) no longer counts.",
     )
 
@@ -127,7 +157,7 @@ class AppliesTo(Strict):
 
 class Standard(Strict):
     kind: Literal["Standard"]
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     id: Slug
     prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]*$")] = Field(
         description="Every requirement id in this standard starts with `PREFIX-`."
@@ -135,9 +165,9 @@ class Standard(Strict):
     title: ShortText
     version: SemVer
     status: Status
-    published: dt.date
-    updated: dt.date | None = None
-    sunset: dt.date | None = Field(default=None, description="After this date the standard no longer applies.")
+    published: PlainDate
+    updated: PlainDate | None = None
+    sunset: PlainDate | None = Field(default=None, description="After this date the standard no longer applies.")
     owner: ShortText
     summary: Text
     references: list[Reference] = Field(min_length=1)
@@ -158,7 +188,7 @@ class PatternCategory(StrEnum):
 
 class Pattern(Strict):
     kind: Literal["Pattern"]
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     id: Slug
     name: ShortText
     category: PatternCategory
@@ -202,7 +232,7 @@ class Nation(StrEnum):
 
 class Council(Strict):
     kind: Literal["Council"]
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     sample: bool = Field(default=False, description="True for illustrative data that is not the council's own.")
     id: Slug = Field(description="Must equal the folder name under manifests/.")
     name: ShortText
@@ -252,7 +282,7 @@ class Owner(Strict):
 
 class Conformance(Strict):
     standard: Slug
-    version: Annotated[int, Field(ge=0)] | Annotated[str, StringConstraints(pattern=_VERSION_SPEC.pattern)] = Field(
+    version: MajorVersion | Annotated[str, StringConstraints(pattern=_VERSION_SPEC.pattern)] = Field(
         description="A major version (`2`) or an exact version (`2.1.0`). Quote exact versions."
     )
 
@@ -355,7 +385,7 @@ class Security(Strict):
     tls_min_version: Literal["1.0", "1.1", "1.2", "1.3"] | None = None
     logging_monitored: bool = False
     vulnerability_scanning: bool = False
-    patching_days: int | None = Field(default=None, ge=0, description="Target days to apply critical patches.")
+    patching_days: Days | None = Field(default=None, description="Target days to apply critical patches.")
     backups_tested: Date | None = None
     incident_response_plan: bool = False
     supplier_assurance: bool = False
@@ -394,13 +424,13 @@ class Team(Strict):
     roles: list[ShortText] = Field(default_factory=list, description="Disciplines on the team, e.g. `user researcher`.")
     agile: bool = False
     last_user_research: Date | None = None
-    releases_per_quarter: int | None = Field(default=None, ge=0)
+    releases_per_quarter: Count | None = None
 
 
 class Performance(Strict):
     kpis_url: HttpsUrl | None = None
     measures: list[ShortText] = Field(default_factory=list)
-    uptime_target: float | None = Field(default=None, ge=0, le=100)
+    uptime_target: Percent | None = None
     monitoring: bool = False
     support_hours: ShortText | None = None
     carbon_measured: bool = False
@@ -429,12 +459,12 @@ class Waiver(Strict):
 
 class Service(Strict):
     kind: Literal["Service"]
-    schema_version: Literal[1]
+    schema_version: SchemaVersion
     sample: bool = Field(default=False, description="True for illustrative data that is not the council's own.")
     id: Slug = Field(description="Must equal the file name without `.yaml`.")
     name: ShortText
     description: Text | None = None
-    lgsl: int | None = Field(default=None, ge=1, description="Local Government Service List code.")
+    lgsl: LgslCode | None = Field(default=None, description="Local Government Service List code.")
     url: HttpsUrl | None = None
     phase: Phase
     channels: list[Channel] = Field(min_length=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Codes are stable: CI annotations, SARIF rules and the docs refer to them.
@@ -19,6 +20,8 @@ PROBLEM_CODES: dict[str, str] = {
     "E110": "more than one document",
     "E111": "symlink points outside the repository",
     "E112": "nested too deeply",
+    "E113": "control character in the text",
+    "E114": "more problems than are listed",
     "E200": "unknown or missing kind",
     "E201": "unknown field",
     "E202": "missing required field",
@@ -62,3 +65,31 @@ class Problem:
     @property
     def title(self) -> str:
         return PROBLEM_CODES.get(self.code, "problem")
+
+
+# A file with thousands of mistakes is nearly always one mistake repeated (pasted data, a wrong
+# indent); listing the first few says what to fix, and listing all of them buried the rest of the run.
+MAX_PROBLEMS_PER_FILE = 50
+
+
+def capped(problems: Sequence[Problem], total: int | None = None, limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """The first `limit` problems (in the order given), then one saying how many more there are.
+
+    `total` is the full count when the caller described only the first problems (describing
+    costs more than finding); it defaults to `len(problems)`.
+    """
+    total = len(problems) if total is None else total
+    if total <= limit:
+        return list(problems)
+    rest = total - limit
+    first_left_out = problems[limit] if len(problems) > limit else problems[-1]
+    return [
+        *problems[:limit],
+        Problem(
+            "E114",
+            f"{rest:,} more {'problem' if rest == 1 else 'problems'} in this file not listed ({total:,} in all)",
+            "fix the ones above and check again; so many usually share one cause (pasted data, a wrong indent)",
+            first_left_out.line,
+            first_left_out.column,
+        ),
+    ]

@@ -6,18 +6,22 @@ is done, so memory stays flat however many manifests a run covers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import multiprocessing
 import os
+import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from multiprocessing.pool import AsyncResult
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from checks.atomic import signals_deferred
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
 from checks.identity import council_problems, lgsl_problems, load_registers
@@ -141,11 +145,95 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+def _serve(conn: Connection, parent_ends: list[Connection]) -> None:
+    """A worker: chunks in, results out, over a pipe of its own, until the parent closes it or stops it.
+
+    It first leaves the caller's process group, so a Ctrl-C or SIGTERM sent to the group reaches only
+    the parent, which then stops the workers itself. It started with both signals held (see _in_workers):
+    ignoring SIGINT drops one sent meanwhile, and a held SIGTERM ends it now, while it is idle.
+    """
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM))
+    for end in parent_ends:  # inherited through fork; held open, the parent's exit would never reach us as EOF
+        end.close()
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        try:
+            reply: tuple[bool, object] = (True, _check_chunk(chunk))
+        except Exception as exc:  # a bug in a check: raised again in the parent
+            reply = (False, exc)
+        conn.send(reply)
+
+
+def _receive(conn: Connection) -> list[FileResult | None]:
+    try:
+        ok, value = conn.recv()
+    except (EOFError, ConnectionError):
+        raise RuntimeError("a worker process stopped unexpectedly (out of memory?); run with --jobs 1") from None
+    if not ok:
+        assert isinstance(value, BaseException)
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _in_workers(chunks: Iterable[list[Item]], jobs: int) -> Generator[list[FileResult | None], None, None]:
+    """Each chunk's results, in order, from `jobs` forked workers dealt chunks in turn.
+
+    Not multiprocessing.Pool: its workers share locks and pipes, so one killed (by a signal to the group,
+    or by Pool.terminate) while holding a lock or half-way through sending a result leaves the parent
+    waiting forever. Here each worker has its own pipe, and however the run ends (finished, abandoned,
+    interrupted) every worker is killed and reaped before this returns.
+    """
+    context = multiprocessing.get_context("fork")
+    workers: list[tuple[BaseProcess, Connection]] = []
+    try:
+        with signals_deferred():
+            for _ in range(jobs):
+                here, there = context.Pipe()
+                ends = [conn for _, conn in workers] + [here]
+                process = context.Process(target=_serve, args=(there, ends), daemon=True)
+                process.start()
+                there.close()
+                workers.append((process, here))
+        # A few small chunks in flight per worker: far less than a pipe holds, so sending never blocks.
+        in_flight: deque[Connection] = deque()
+        received: dict[Connection, deque[list[FileResult | None]]] = {conn: deque() for _, conn in workers}
+
+        def oldest() -> list[FileResult | None]:
+            conn = in_flight.popleft()
+            while not received[conn]:
+                # Whatever any worker has finished is read while waiting, so none sits blocked sending it.
+                for ready in wait({conn, *in_flight}):
+                    assert isinstance(ready, Connection)
+                    received[ready].append(_receive(ready))
+            return received[conn].popleft()
+
+        for n, chunk in enumerate(chunks):
+            conn = workers[n % jobs][1]
+            conn.send(chunk)
+            in_flight.append(conn)
+            if len(in_flight) >= jobs * 3:
+                yield oldest()
+        while in_flight:
+            yield oldest()
+    finally:
+        for worker, _ in workers:
+            worker.kill()
+        for worker, conn in workers:
+            worker.join()
+            conn.close()
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Iterator[FileResult]:
+def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[FileResult, None, None]:
     """Results in the order of `plan.items`, streamed; large runs are spread over processes."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     load_registers()  # before freezing and forking, so every worker shares the one copy
@@ -163,15 +251,10 @@ def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Iterator[Fi
                 yield result
         return
     _WORKER_STATE.update(plan=plan, as_of=as_of)
-    window = jobs * 3  # chunks in flight: enough to keep every worker busy, few enough to keep memory flat
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        pending: deque[AsyncResult[list[FileResult | None]]] = deque()
-        for chunk in _chunks(chain(head, iterator), CHUNK_SIZE):
-            pending.append(pool.apply_async(_check_chunk, (chunk,)))
-            if len(pending) >= window:
-                yield from (r for r in pending.popleft().get() if r is not None)
-        while pending:
-            yield from (r for r in pending.popleft().get() if r is not None)
+    # Closed with this generator, not when collected: the workers stop as soon as the caller does.
+    with contextlib.closing(_in_workers(_chunks(chain(head, iterator), CHUNK_SIZE), jobs)) as batches:
+        for results in batches:
+            yield from (r for r in results if r is not None)
 
 
 def check_targets(

@@ -10,14 +10,17 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from dataclasses import dataclass
 from typing import Any
 
+import annotated_types
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
-from checks.loading import Document, NodePath, position, yaml11_hint
+from checks.loading import Document, NodePath, number_reading, position, show_number, yaml11_hint, yaml11_reading
 from checks.models import DOCUMENT_MODELS, Council, Pattern, Service, Standard
-from checks.problems import Problem
+from checks.problems import MAX_PROBLEMS_PER_FILE, Problem, capped
 
 AnyDocument = Standard | Pattern | Council | Service
 
@@ -69,9 +72,12 @@ def validate(doc: Document, expected_kind: str | None = None) -> AnyDocument | l
     if model is None or (expected_kind and kind != expected_kind):
         return [_kind_problem(doc, kind, expected_kind)]
     try:
-        return model.model_validate(data)
+        typed = model.model_validate(data)
     except ValidationError as exc:
         return problems_from_validation(doc, model, exc)
+    if doc.surprising:
+        return problems_from_validation(doc, model, None)
+    return typed
 
 
 def _kind_problem(doc: Document, kind: object, expected: str | None) -> Problem:
@@ -86,24 +92,78 @@ def _kind_problem(doc: Document, kind: object, expected: str | None) -> Problem:
             line,
             column,
         )
-    guess = difflib.get_close_matches(str(kind), choices, n=1)
+    shown = _show(kind)
+    guess = difflib.get_close_matches(shown, choices, n=1) if isinstance(kind, str) and len(kind) < 100 else []
     hint = f"did you mean `kind: {guess[0]}`?" if guess else "use one of: " + ", ".join(choices)
     where = f"; files here must be {expected}" if expected else ""
-    return Problem("E200", f"unknown kind '{kind}'{where}", hint, line, column)
+    return Problem("E200", f"unknown kind {shown}{where}", hint, line, column)
 
 
-def problems_from_validation(doc: Document, model: type[BaseModel], exc: ValidationError) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: set[tuple[int, int, str]] = set()
-    for error in exc.errors(include_url=False):
-        problem = _problem(doc, model, error)
-        key = (problem.line, problem.column, problem.code)
-        if key in seen:
-            continue  # a union reports one error per branch; one is enough
-        seen.add(key)
-        problems.append(problem)
-    problems.sort(key=lambda p: (p.line, p.column))
-    return problems
+@dataclass(slots=True)
+class _Found:
+    """Where a shape error is, and its code: enough to order and cap errors before describing any."""
+
+    line: int
+    column: int
+    code: str
+    path: NodePath
+    error: Any = None  # pydantic's error, or None for a number YAML 1.1 read in a surprising way
+    node: yaml.ScalarNode | None = None
+
+
+def problems_from_validation(doc: Document, model: type[BaseModel], exc: ValidationError | None) -> list[Problem]:
+    """Every shape error (and surprising number) in file order; the first few described, then a count.
+
+    Describing costs far more than locating (a did-you-mean compares names), so a file with
+    60,000 unknown keys is located in full but only the listed problems are described.
+    """
+    found = _located(doc, exc)
+    found.sort(key=lambda f: (f.line, f.column))
+    described = [_describe(doc, model, f) for f in found[: MAX_PROBLEMS_PER_FILE + 1]]
+    return capped(described, len(found))
+
+
+def _located(doc: Document, exc: ValidationError | None) -> list[_Found]:
+    groups: dict[tuple[int, int, NodePath], list[_Found]] = {}
+    for error in exc.errors(include_url=False) if exc is not None else ():
+        path = _clean_loc(doc, tuple(error["loc"]))
+        line, column = _place(doc, error["type"], path)
+        group = groups.setdefault((line, column, path), [])
+        code = _code(error["type"])
+        if all(f.code != code for f in group):
+            group.append(_Found(line, column, code, path, error))
+    found: list[_Found] = []
+    for group in groups.values():
+        # A union reports one error per branch: a value of the right type but out of range
+        # (branch int) says more than "should be text" (branch str).
+        specific = [f for f in group if f.code != "E204"]
+        found.extend(specific or group)
+    places = {(f.line, f.column) for f in found}
+    for node in doc.surprising:
+        line, column = position(node)
+        if (line, column) not in places:  # an error there already carries the same hint
+            found.append(_Found(line, column, "E205", (), None, node))
+    return found
+
+
+def _code(etype: str) -> str:
+    if etype == "extra_forbidden":
+        return "E201"
+    if etype == "missing":
+        return "E202"
+    if etype in ("enum", "literal_error"):
+        return "E203"
+    return "E204" if etype in _TYPE_WORDS else "E205"
+
+
+def _place(doc: Document, etype: str, path: NodePath) -> tuple[int, int]:
+    if etype == "extra_forbidden":
+        key = doc.key_node_at(path)
+        return position(key if key is not None else doc.node_at(path)[0])
+    if etype == "missing":
+        key = doc.key_node_at(path[:-1])
+        return position(key if key is not None else doc.node_at(path[:-1])[0])
+    return position(doc.node_at(path)[0])
 
 
 def _clean_loc(doc: Document, loc: tuple[Any, ...]) -> NodePath:
@@ -126,27 +186,29 @@ _BRANCH_LABELS = frozenset({"int", "str", "float", "bool", "date", "datetime", "
 
 
 def _is_branch_label(part: str) -> bool:
-    return part in _BRANCH_LABELS or "[" in part
+    return part in _BRANCH_LABELS or "[" in part or part.startswith("constrained-")
 
 
 def dotted(path: NodePath) -> str:
     out = ""
     for part in path:
+        if isinstance(part, str) and len(part) > 60:
+            part = part[:57] + "..."  # a pasted paragraph used as a key
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out or "(top level)"
 
 
-def _problem(doc: Document, model: type[BaseModel], error: Any) -> Problem:
+def _describe(doc: Document, model: type[BaseModel], found: _Found) -> Problem:
+    line, column, path, error = found.line, found.column, found.path, found.error
+    if found.node is not None:
+        return _surprising_number(doc, found.node, line, column)
     etype: str = error["type"]
-    path = _clean_loc(doc, tuple(error["loc"]))
     where = dotted(path)
     if etype == "extra_forbidden":
-        key = doc.key_node_at(path)
-        node = key if key is not None else doc.node_at(path)[0]
-        line, column = position(node)
         name = str(path[-1]) if path else "?"
         allowed = _fields_at(model, path[:-1])
-        guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        # Bounded: a pasted paragraph as a key must not cost a long comparison.
+        guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if len(name) <= 100 else []
         hint = (
             f"did you mean `{guess[0]}`?"
             if guess
@@ -154,9 +216,6 @@ def _problem(doc: Document, model: type[BaseModel], error: Any) -> Problem:
         )
         return Problem("E201", f"unknown field '{where}'", hint, line, column)
     if etype == "missing":
-        parent, _ = doc.node_at(path[:-1])
-        key = doc.key_node_at(path[:-1])
-        line, column = position(key if key is not None else parent)
         missing_name = path[-1] if path else "?"
         return Problem(
             "E202",
@@ -168,13 +227,20 @@ def _problem(doc: Document, model: type[BaseModel], error: Any) -> Problem:
             column,
         )
     node, _ = doc.node_at(path)
-    line, column = position(node)
-    trap = yaml11_hint(node)
-    got = _show(error.get("input"))
+    value = error.get("input")
+    got = _show(value)
+    bounds = _bounds_at(model, path)
+    if bounds is not None and (etype in _RANGE_ERRORS or etype in _TYPE_WORDS):
+        # A whole number too large for a float is out of range, not of the wrong type.
+        out_of_range = etype in _RANGE_ERRORS or (isinstance(value, int) and not isinstance(value, bool))
+        reading = yaml11_reading(node, plain_numbers=False)
+        return _number_problem(out_of_range, where, got, bounds, reading, line, column)
+    advise = _adviser(node, _wants_text(model, path))
     if etype in ("enum", "literal_error"):
         expected = _choices(error)
-        guess = difflib.get_close_matches(str(error.get("input")), expected, n=1, cutoff=0.5)
-        hint = trap or (f"did you mean '{guess[0]}'?" if guess else "use one of: " + ", ".join(expected))
+        said = value if isinstance(value, str) else got
+        guess = difflib.get_close_matches(said, expected, n=1, cutoff=0.5) if len(said) <= 100 else []
+        hint = advise(f"did you mean '{guess[0]}'?" if guess else "use one of: " + ", ".join(expected))
         return Problem(
             "E203",
             f"'{where}' must be one of {', '.join(repr(c) for c in expected)}; got {got}",
@@ -183,20 +249,69 @@ def _problem(doc: Document, model: type[BaseModel], error: Any) -> Problem:
             column,
         )
     if etype in _TYPE_WORDS:
+        words = _TYPE_WORDS[etype]
         return Problem(
-            "E204",
-            f"'{where}' should be {_TYPE_WORDS[etype]}; got {got}",
-            trap or f"change the value to {_TYPE_WORDS[etype]}",
-            line,
-            column,
+            "E204", f"'{where}' should be {words}; got {got}", advise(f"change the value to {words}"), line, column
         )
     if etype == "string_pattern_mismatch":
         pattern = str(error.get("ctx", {}).get("pattern", ""))
         words, example = _PATTERN_WORDS.get(pattern, (f"text matching {pattern}", "check the format"))
-        return Problem("E205", f"'{where}' should be {words}; got {got}", trap or example, line, column)
+        return Problem("E205", f"'{where}' should be {words}; got {got}", advise(example), line, column)
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
-    return Problem("E205", f"'{where}': {message}; got {got}", trap or "correct the value", line, column)
+    return Problem("E205", f"'{where}': {message}; got {got}", advise("correct the value"), line, column)
+
+
+def _adviser(node: yaml.Node, text_wanted: bool) -> typing.Callable[[str], str]:
+    """The hint: what YAML made of the value, where that explains the error, else `default`."""
+    if text_wanted:
+        trap = yaml11_hint(node)
+        return lambda default: trap or default
+    # Where text is not wanted, "write it in quotes" would be wrong advice (for 4000 or 1700006400).
+    reading = yaml11_reading(node, plain_numbers=False)
+    return lambda default: f"{reading}; {default}" if reading else default
+
+
+_RANGE_ERRORS = frozenset({"greater_than_equal", "less_than_equal", "greater_than", "less_than", "finite_number"})
+
+
+def _number_problem(
+    out_of_range: bool,
+    where: str,
+    got: str,
+    bounds: tuple[str, float | None, float | None],
+    reading: str | None,
+    line: int,
+    column: int,
+) -> Problem:
+    """A numeric field's value of the wrong type or out of range, with the range it must be in."""
+    words, low, high = bounds
+    span = _span(low, high)
+    advice = f"write {words} {span}"
+    hint = f"{reading}; {advice}" if reading else advice
+    if out_of_range:
+        return Problem("E205", f"'{where}' must be {span}; got {got}", hint, line, column)
+    return Problem("E204", f"'{where}' should be {words}; got {got}", hint, line, column)
+
+
+def _span(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"from {low:,} to {high:,}"
+    return f"at least {low:,}" if low is not None else f"at most {high:,}"
+
+
+def _surprising_number(doc: Document, node: yaml.ScalarNode, line: int, column: int) -> Problem:
+    # Accepted by the model, but not what the file says to a reader or to YAML 1.2 tools.
+    reading = number_reading(node) or "a number"
+    where = dotted(doc.path_to(node))
+    text = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    return Problem(
+        "E205",
+        f"'{where}': YAML reads {text} as {reading}",
+        f'write the number in plain digits if that is what you mean, or "{text}" in quotes if it is text',
+        line,
+        column,
+    )
 
 
 def _show(value: object) -> str:
@@ -204,7 +319,7 @@ def _show(value: object) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
+    text = show_number(value) if isinstance(value, int | float) and not isinstance(value, bool) else repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -214,20 +329,114 @@ def _choices(error: Any) -> list[str]:
 
 
 def _fields_at(model: type[BaseModel], path: NodePath) -> list[str]:
+    current = _model_at(model, path)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return sorted(current.model_fields)
+    return []
+
+
+def _model_at(model: type[BaseModel], path: NodePath) -> Any:
     current: Any = model
     for part in path:
         if isinstance(part, int):
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return []
+            return None
         field = current.model_fields.get(part)
         if field is None:
             # A free-form key, like a requirement id under `evidence`.
             continue
         current = _inner_model(field.annotation)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return sorted(current.model_fields)
-    return []
+    return current
+
+
+def _field_type(model: type[BaseModel], path: NodePath) -> tuple[Any, list[Any]] | None:
+    """The type the model expects at `path`, with its field's own constraints; None off the model."""
+    named = [i for i, part in enumerate(path) if isinstance(part, str)]
+    if not named:
+        return None
+    parent = _model_at(model, path[: named[-1]])
+    if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
+        return None
+    field = parent.model_fields.get(str(path[named[-1]]))
+    if field is None:
+        return None
+    annotation: Any = field.annotation
+    for _ in path[named[-1] + 1 :]:  # list positions after the field: the item type
+        annotation = _item_type(annotation)
+    return annotation, list(field.metadata)
+
+
+def _item_type(annotation: Any) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        items = [_item_type(arg) for arg in typing.get_args(annotation) if arg is not type(None)]
+        return next((item for item in items if item is not None), None)
+    if origin in (list, dict):
+        return typing.get_args(annotation)[-1]
+    return None
+
+
+def _wants_text(model: type[BaseModel], path: NodePath) -> bool:
+    """Whether the value at `path` may be text (so "write it in quotes" can be the fix)."""
+    found = _field_type(model, path)
+    return True if found is None else _text_type(found[0])
+
+
+def _text_type(annotation: Any) -> bool:
+    if annotation is str or (isinstance(annotation, type) and issubclass(annotation, str)):
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is typing.Literal:
+        return any(isinstance(arg, str) for arg in typing.get_args(annotation))
+    if origin is typing.Annotated:
+        return _text_type(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_text_type(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+def _bounds_at(model: type[BaseModel], path: NodePath) -> tuple[str, float | None, float | None] | None:
+    """What a numeric field holds ("a whole number") and its bounds, from the model itself."""
+    found = _field_type(model, path)
+    bounds = _number_bounds(found[0]) if found is not None else None
+    if found is None or bounds is None:
+        return None
+    words, low, high = bounds
+    low, high = _merge_bounds(found[1], low, high)
+    return words, low, high
+
+
+def _number_bounds(annotation: Any) -> tuple[str, float | None, float | None] | None:
+    if annotation is int:
+        return "a whole number", None, None
+    if annotation is float:
+        return "a number", None, None
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *extras = typing.get_args(annotation)
+        found = _number_bounds(base)
+        if found is None:
+            return None
+        low, high = found[1], found[2]
+        for extra in extras:
+            low, high = _merge_bounds(extra.metadata if isinstance(extra, FieldInfo) else [extra], low, high)
+        return found[0], low, high
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _number_bounds(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _merge_bounds(metadata: list[Any], low: float | None, high: float | None) -> tuple[float | None, float | None]:
+    for item in metadata:
+        if isinstance(item, annotated_types.Ge):
+            low = item.ge  # type: ignore[assignment]
+        elif isinstance(item, annotated_types.Le):
+            high = item.le  # type: ignore[assignment]
+    return low, high
 
 
 def _inner_model(annotation: Any) -> Any:

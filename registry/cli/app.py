@@ -3,12 +3,14 @@
 Each verb lives in its own module beside this one and does its work there (or in the room it
 reads through: registry/index, registry/insights, registry/scaffold, registry/playbook). A verb
 that cannot run raises `UsageError`; `_Standards.invoke` is the one place that prints it and
-exits 2, and `main()` the one place for what escapes the app (Ctrl-C, a file that cannot be used).
+exits 2, and `main()` the one place for what escapes the app (Ctrl-C, SIGTERM, a file that cannot
+be used).
 """
 
 from __future__ import annotations
 
 import errno
+import signal
 import sys
 from typing import Any
 
@@ -53,11 +55,25 @@ app.add_typer(insights.insights_app, name="insights")
 app.command()(ownership.ownership)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is, like KeyboardInterrupt for Ctrl-C: every `finally` runs, so
+    temporary files go and worker pools stop. A BaseException, so no `except Exception` swallows it (and
+    not a KeyboardInterrupt, which Typer would turn into 130)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
+    # Left at its default, SIGTERM kills at once: temporary files stay and worker processes run on.
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(128 + signal.SIGINT)
+    except Terminated:
+        sys.exit(128 + signal.SIGTERM)
     except OSError as exc:
         # A file or folder the command was pointed at cannot be written or read (a report,
         # the index, the schemas): the command could not run, which is exit code 2.

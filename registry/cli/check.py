@@ -19,9 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks.atomic import atomic_writer
 from checks.history import HistoryError
 from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
+from checks.reporters.text import TextReporter
 from checks.repository import Repository, Target
 from checks.results import RunSummary
-from checks.runner import plan, run_plan
+from checks.runner import check_target, plan, run_plan
 from registry import __version__
 from registry.cli.errors import ExitCode, UsageError, for_check
 from registry.cli.options import parse_date
@@ -105,9 +106,9 @@ def run_check(options: CheckOptions) -> ExitCode:
         raise UsageError(f"--changed-since: {exc}") from None
     # Only paths typed on the command line can be missing, and those come as a short list.
     missing = (
-        sum(1 for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100")
+        [t for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100"]
         if isinstance(work.items, list)
-        else 0
+        else []
     )
     color = (
         options.output is None and options.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -115,6 +116,12 @@ def run_check(options: CheckOptions) -> ExitCode:
     context = ReportContext(
         work.catalogue, options.as_of, options.fail_on, __version__, color=color, root=work.repo.root
     )
+    if missing and options.output is not None:
+        # A usage error, found before the report is opened: the file keeps what it holds (last night's report).
+        errors = TextReporter(sys.stderr, context)
+        for target in missing:
+            errors.file(check_target(target, work.catalogue, options.as_of))
+        raise UsageError(f"{options.output} was not written, as a path to check does not exist")
     summary = RunSummary()
     show_progress = _show_progress()
     with _destination(options.output) as stream:
@@ -134,9 +141,11 @@ def run_check(options: CheckOptions) -> ExitCode:
         with progress:
             task = progress.add_task("check", total=work.count() if show_progress else None)
             work.prerender = PRERENDER.get(options.format)
-            for result in run_plan(work, options.as_of, options.jobs):
-                summary.add(result)
-                reporter.file(result)
-                progress.advance(task)
+            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+            with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
+                for result in results:
+                    summary.add(result)
+                    reporter.file(result)
+                    progress.advance(task)
         reporter.finish(summary)
-    return for_check(summary, options.fail_on, missing)
+    return for_check(summary, options.fail_on, len(missing))

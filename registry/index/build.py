@@ -7,6 +7,7 @@ connection opened before the swap keeps reading the old file until it closes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -20,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from checks.atomic import replace_keeping_mode, temporary_beside
 from checks.engine import Catalogue
 from checks.history import History, HistoryError, export_tree
 from checks.models import Standard
@@ -102,10 +104,7 @@ def _build(
     output = output.absolute()
     ensure_replaceable_index(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".building", dir=output.parent)
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
+    with temporary_beside(output, ".building") as temp:
         work = make_plan(repo, None)
         work.keep_documents = True
         work.prerender = functools.partial(index_rows, as_of=as_of)
@@ -121,7 +120,9 @@ def _build(
             conn.executemany(
                 "INSERT INTO lgsl VALUES (?, ?, ?)", [(e.id, e.label, e.function) for e in lgsl_services().values()]
             )
-            councils, services, invalid = _write_manifests(conn, work.broken, run_plan(work, as_of, jobs), as_of)
+            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+            with contextlib.closing(run_plan(work, as_of, jobs)) as results:
+                councils, services, invalid = _write_manifests(conn, work.broken, results, as_of)
             meta = {
                 "commit": commit or "",
                 "dirty": "true" if dirty else "false",
@@ -143,10 +144,7 @@ def _build(
             conn.close()
         with temp.open("rb") as f:
             os.fsync(f.fileno())
-        temp.replace(output)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        replace_keeping_mode(temp, output)
     return BuildSummary(output, commit, councils, services, invalid, 0.0)
 
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from checks.atomic import ensure_replaceable
+from checks.atomic import ensure_replaceable, keep_mode, signals_deferred, temporary_beside
 from registry.index.build import prepare_index
 from registry.index.settings import ENV_INDEX, ENV_ROOT
 
@@ -78,19 +76,22 @@ def _ensure_site_folder(output: Path) -> None:
 
 
 def _swap_in(new: Path, output: Path) -> None:
-    """Replace `output` with `new`: two renames on one file system, old site back on failure."""
-    if not output.exists():
-        new.rename(output)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
-    old.rmdir()
-    output.rename(old)
-    try:
-        new.rename(output)
-    except OSError:
-        old.rename(output)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace `output` with `new`: two renames on one file system, old site back on failure.
+
+    Signals wait until it is done, so an interrupt never leaves the site missing or the old one beside it.
+    """
+    keep_mode(new, output)
+    with signals_deferred():
+        if not output.exists():
+            new.rename(output)
+            return
+        with temporary_beside(output, ".old", directory=True) as old:
+            output.replace(old)
+            try:
+                new.rename(output)
+            except OSError:
+                old.rename(output)
+                raise
 
 
 def build_site(root: Path, output: Path, index: Path) -> SiteSummary:
@@ -111,23 +112,23 @@ def build_site(root: Path, output: Path, index: Path) -> SiteSummary:
     from mkdocs.exceptions import MkDocsException
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     collect = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collect)
     try:
-        with _environment({ENV_INDEX: str(index.resolve()), ENV_ROOT: str(root.resolve())}):
+        with (
+            temporary_beside(output, ".new", directory=True) as work,
+            _environment({ENV_INDEX: str(index.resolve()), ENV_ROOT: str(root.resolve())}),
+        ):
             try:
                 config = load_config(config_file=str(config_file), site_dir=str(work), strict=True)
                 build(config)
             except MkDocsException as exc:
                 problems = [m for m in collect.messages if m and m != str(exc)]
                 raise SiteBuildError("\n".join([*problems, str(exc)])) from None
-        pages = sum(1 for _ in work.rglob("index.html"))
-        (work / MARKER).write_text("built by `standards site build`; the next build replaces this folder\n")
-        _swap_in(work, output)
+            pages = sum(1 for _ in work.rglob("index.html"))
+            (work / MARKER).write_text("built by `standards site build`; the next build replaces this folder\n")
+            _swap_in(work, output)
     finally:
         logger.removeHandler(collect)
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
     return SiteSummary(output=output, pages=pages, seconds=time.monotonic() - start, index_state=state)

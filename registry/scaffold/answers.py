@@ -65,7 +65,7 @@ def check_lgsl(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if value.isdigit() and int(value) >= 1:
+    if value.isascii() and value.isdigit() and int(value) >= 1:  # isdigit() alone takes "²"
         if int(value) in lgsl_services():
             return int(value)
         # `check` would reject it (E314), so the manifest is not written with it.
