@@ -3,8 +3,7 @@
 Each verb lives in its own module beside this one and does its work there (or in the room it
 reads through: registry/index, registry/insights, registry/scaffold, registry/playbook). A verb
 that cannot run raises `UsageError`; `_Standards.invoke` is the one place that prints it and
-exits 2, and `main()` the one place for what escapes the app (Ctrl-C, SIGTERM, a file that cannot
-be used).
+exits 2 (a file the command cannot use is one too), and `main()` the one place for the signals.
 """
 
 from __future__ import annotations
@@ -29,6 +28,13 @@ class _Standards(TyperGroup):
             return super().invoke(ctx)
         except UsageError as exc:
             exc.show()
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # the reader went away (`| head`): click's own handling
+                raise
+            # A file or folder the command was pointed at cannot be written or read (a report,
+            # the index, the schemas): the command could not run.
+            UsageError.from_os_error(exc).show()
             raise typer.Exit(int(ExitCode.USAGE)) from None
 
 
@@ -74,13 +80,3 @@ def main() -> None:
         sys.exit(128 + signal.SIGINT)
     except Terminated:
         sys.exit(128 + signal.SIGTERM)
-    except OSError as exc:
-        # A file or folder the command was pointed at cannot be written or read (a report,
-        # the index, the schemas): the command could not run, which is exit code 2.
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"error: could not use{where}: {exc.strerror or exc}", file=sys.stderr)
-        if exc.errno in (errno.ENOTDIR, errno.EISDIR, errno.EEXIST):
-            print("  give a path that does not exist yet, or one of the same kind", file=sys.stderr)
-        else:
-            print("  check that the folder exists and that you may write to it", file=sys.stderr)
-        sys.exit(int(ExitCode.USAGE))

@@ -7,6 +7,7 @@ it); the app's one handler (registry/cli/app.py) prints it and exits 2. Nothing 
 
 from __future__ import annotations
 
+import errno
 from enum import IntEnum
 
 import typer
@@ -27,6 +28,16 @@ class UsageError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+    @classmethod
+    def from_os_error(cls, exc: OSError) -> UsageError:
+        """A file or folder the command was pointed at that cannot be read or written."""
+        where = f" {exc.filename}" if exc.filename else ""
+        if exc.errno in (errno.ENOTDIR, errno.EISDIR, errno.EEXIST):
+            hint = "give a path that does not exist yet, or one of the same kind"
+        else:
+            hint = "check that the folder exists and that you may write to it"
+        return cls(f"could not use{where}: {exc.strerror or exc}", hint)
 
     def show(self) -> None:
         typer.echo(f"error: {self.message}", err=True)
