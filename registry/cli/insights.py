@@ -52,7 +52,7 @@ IndexOpt = Annotated[
     Path | None,
     typer.Option(
         "--index",
-        help="Read this index as it is (default: build/index.sqlite, built or refreshed from the repository).",
+        help=f"Read this index as it is (default: {DEFAULT_INDEX}, built or refreshed from the repository).",
     ),
 ]
 LgslOpt = Annotated[int | None, typer.Option("--lgsl", min=1, help="Only this service type (LGSL code).")]

@@ -17,7 +17,9 @@ def serve(
     index: Annotated[Path, typer.Option("--index", help="The index to serve (built if missing or stale).")] = (
         DEFAULT_INDEX
     ),
-    site: Annotated[Path | None, typer.Option("--site", help="Built site to serve at / (default: build/site).")] = None,
+    site: Annotated[
+        Path | None, typer.Option("--site", help=f"Built site to serve at / (default: {DEFAULT_SITE}).")
+    ] = None,
 ) -> None:
     """Serve the API at /api/v1 (and the built site at /), building the index first if needed."""
     from registry.api.server import serve as run
