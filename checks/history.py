@@ -94,6 +94,8 @@ class History:
     def versions(self, standard_id: str) -> list[StandardVersion]:
         """Each version of a standard, oldest first, with the commit where it first appeared."""
         path = f"standards/{standard_id}.yaml"
+        if not self.repo.head.is_valid():
+            return []  # a repository with no commits yet has no history to read
         seen: dict[str, StandardVersion] = {}
         latest: dict[str, Standard | None] = {}
         for commit in self.repo.iter_commits(paths=path, reverse=True):

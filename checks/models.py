@@ -87,6 +87,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
 
 
+# Lists in a manifest are bounded too: a rule may walk a list inside a comprehension over another
+# (rules nest at most two deep, checks/rules.py), so these bounds are what keep one rule's time per
+# manifest small. A real service names a handful of each; the bounds leave room for the largest.
+MAX_ITEMS = 100
+# Waivers and evidence are keyed by requirement: a few hundred requirements exist across the standards.
+MAX_REQUIREMENT_ENTRIES = 500
+
+
 # --------------------------------------------------------------------------- shared
 
 
@@ -243,7 +251,7 @@ class Council(Strict):
     region: ShortText
     website: HttpsUrl | None = None
     owners: list[Annotated[str, StringConstraints(pattern=r"^@[\w.-]+(/[\w.-]+)?$")]] = Field(
-        min_length=1, description="GitHub teams or users who own this council's folder."
+        min_length=1, max_length=MAX_ITEMS, description="GitHub teams or users who own this council's folder."
     )
     contact: ShortText | None = None
 
@@ -351,12 +359,16 @@ class OpenApi(Strict):
 
 class Data(Strict):
     standards: list[Slug] = Field(
-        default_factory=list, description="Data standards used, e.g. `uprn`, `usrn`, `open-referral-uk`."
+        max_length=MAX_ITEMS,
+        default_factory=list,
+        description="Data standards used, e.g. `uprn`, `usrn`, `open-referral-uk`.",
     )
     handles_addresses: bool = False
     is_directory: bool = Field(default=False, description="The service publishes a directory of local services.")
     open_api: OpenApi | None = None
-    export_formats: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")]] = Field(default_factory=list)
+    export_formats: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+$")]] = Field(
+        default_factory=list, max_length=MAX_ITEMS
+    )
     open_data_url: HttpsUrl | None = None
     proprietary_format: bool = False
 
@@ -421,7 +433,9 @@ class Privacy(Strict):
 
 
 class Team(Strict):
-    roles: list[ShortText] = Field(default_factory=list, description="Disciplines on the team, e.g. `user researcher`.")
+    roles: list[ShortText] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Disciplines on the team, e.g. `user researcher`."
+    )
     agile: bool = False
     last_user_research: Date | None = None
     releases_per_quarter: Count | None = None
@@ -429,7 +443,7 @@ class Team(Strict):
 
 class Performance(Strict):
     kpis_url: HttpsUrl | None = None
-    measures: list[ShortText] = Field(default_factory=list)
+    measures: list[ShortText] = Field(default_factory=list, max_length=MAX_ITEMS)
     uptime_target: Percent | None = None
     monitoring: bool = False
     support_hours: ShortText | None = None
@@ -467,12 +481,12 @@ class Service(Strict):
     lgsl: LgslCode | None = Field(default=None, description="Local Government Service List code.")
     url: HttpsUrl | None = None
     phase: Phase
-    channels: list[Channel] = Field(min_length=1)
+    channels: list[Channel] = Field(min_length=1, max_length=MAX_ITEMS)
     audience: Audience = Audience.PUBLIC
     owner: Owner
-    conforms_to: list[Conformance] = Field(default_factory=list)
-    patterns: list[Slug] = Field(default_factory=list)
-    suppliers: list[Supplier] = Field(default_factory=list)
+    conforms_to: list[Conformance] = Field(default_factory=list, max_length=MAX_ITEMS)
+    patterns: list[Slug] = Field(default_factory=list, max_length=MAX_ITEMS)
+    suppliers: list[Supplier] = Field(default_factory=list, max_length=MAX_ITEMS)
     hosting: Hosting | None = None
     accessibility: Accessibility = Accessibility()
     data: Data = Data()
@@ -481,8 +495,8 @@ class Service(Strict):
     privacy: Privacy
     team: Team = Team()
     performance: Performance = Performance()
-    evidence: dict[RequirementId, Evidence] = Field(default_factory=dict)
-    waivers: list[Waiver] = Field(default_factory=list)
+    evidence: dict[RequirementId, Evidence] = Field(default_factory=dict, max_length=MAX_REQUIREMENT_ENTRIES)
+    waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_REQUIREMENT_ENTRIES)
 
 
 DOCUMENT_MODELS: dict[str, type[Standard] | type[Pattern] | type[Council] | type[Service]] = {

@@ -27,7 +27,7 @@ from checks.engine import Catalogue, document_locator, evaluate_service, pin_war
 from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
 from checks.models import Council, Service
-from checks.problems import Problem
+from checks.problems import Problem, capped
 from checks.repository import Repository, Target
 from checks.results import FileResult
 from checks.validation import validate
@@ -84,7 +84,8 @@ def check_service(
     Shared by files on disk and by manifests posted to the API (which have no file name).
     """
     result.service, result.name, result.sample = service.id, service.name, service.sample
-    problems = reference_problems(service, catalogue, doc, result.council, stem)
+    # Capped like shape problems: thousands of bad references must not swamp a report.
+    problems = capped(reference_problems(service, catalogue, doc, result.council, stem))
     problems += lgsl_problems(service, document_locator(doc))
     if problems:
         result.problems.extend(problems)

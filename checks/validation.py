@@ -253,6 +253,18 @@ def _describe(doc: Document, model: type[BaseModel], found: _Found) -> Problem:
         return Problem(
             "E204", f"'{where}' should be {words}; got {got}", advise(f"change the value to {words}"), line, column
         )
+    if etype in ("too_long", "too_short") and isinstance(value, (list, dict)):
+        limit = error.get("ctx", {}).get("max_length" if etype == "too_long" else "min_length")
+        if etype == "too_long":
+            return Problem(
+                "E205",
+                f"'{where}' holds {len(value):,} entries; at most {limit:,} are allowed",
+                "list what this one service uses; the limit keeps every rule's time bounded",
+                line,
+                column,
+            )
+        entries = "an entry" if limit == 1 else f"{limit} entries"
+        return Problem("E205", f"'{where}' needs at least {entries}; got {len(value)}", "add one", line, column)
     if etype == "string_pattern_mismatch":
         pattern = str(error.get("ctx", {}).get("pattern", ""))
         words, example = _PATTERN_WORDS.get(pattern, (f"text matching {pattern}", "check the format"))

@@ -59,7 +59,7 @@ def test_breaking_change_needs_a_major_bump_and_shows_the_blast_radius(repo: Pat
     edit(repo / "manifests/leeds/good.yaml", "version: 2", "version: 3")
     markdown = lint(cli, repo, "--base", "HEAD", "--format", "markdown")
     assert markdown.exit_code == 0
-    assert "| leeds | waived | demo | compliant | not compliant |" in markdown.stdout
+    assert "| `leeds` | `waived` | `demo` | compliant | not compliant |" in markdown.stdout
     data = json.loads(lint(cli, repo, "--base", "HEAD", "--format", "json").stdout)
     assert data["changed"][0]["breaking"] and {i["service"] for i in data["blast_radius"]} == {"good", "waived"}
 
@@ -280,3 +280,21 @@ def test_pathological_rule_is_refused(repo: Path, cli) -> None:
         "does not compile: too complex to run safely: comprehension macros (all, exists, exists_one, map, filter)"
         " nested 6 deep, at most 2 allowed" in run.stdout
     )
+
+
+def test_markdown_shows_repository_text_inertly(repo: Path, cli) -> None:
+    # The Markdown report is posted as a pull-request comment: a key someone wrote in a standard must
+    # not become an image, a link, a heading or a line of its own there.
+    from markdown_it import MarkdownIt
+
+    # `\\e` inside double quotes is YAML's escape for ESC: the key holds a real escape sequence.
+    hostile = "\\e[2J ![x](https://evil.example/x.png) <b>**hi**</b> [l](javascript:alert(1))"
+    edit(repo / "standards/demo.yaml", "owner: Test suite\n", f'owner: Test suite\n"{hostile}": 1\n')
+    run = lint(cli, repo, "--format", "markdown")
+    assert run.exit_code == 1
+    rendered = MarkdownIt("gfm-like").render(run.stdout)
+    for tag in ("<img", "<a ", "<h3", "<b>", "<strong>", "<em>"):
+        assert tag not in rendered, tag
+    assert "\x1b" not in run.stdout and "\\x1b[2J" in run.stdout
+    text = lint(cli, repo).stdout
+    assert "\x1b" not in text and "\\x1b[2J" in text

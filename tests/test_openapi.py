@@ -25,6 +25,10 @@ from conftest import FIXTURES, MINI
 from gitrepo import init_repo
 from registry.api.app import create_app
 
+# A refusal must come at once, not after reading or expanding the body; the bound is generous so a
+# busy 2-core CI machine never trips it, while a bomb or a wait for a body would take far longer.
+BOUND = 5.0
+
 GOLDEN = FIXTURES / "openapi.json"
 
 # The operations that may refuse schema-valid input, and why:
@@ -150,7 +154,7 @@ def test_live_body_over_the_limit_is_refused_from_its_content_length(live_url: s
     conn.putheader("Content-Length", "50000000")
     conn.endheaders()  # and no body at all: the answer must not wait for one
     response = conn.getresponse()
-    assert response.status == 413 and time.monotonic() - start < 1.0
+    assert response.status == 413 and time.monotonic() - start < BOUND
     assert json.loads(response.read())["error"]["code"] == "too_large"
     conn.close()
 
@@ -215,7 +219,7 @@ def test_live_server_keeps_answering_while_validating(live_url: str, monkeypatch
         start = time.monotonic()
         conn.request("GET", "/healthz")
         assert conn.getresponse().status == 200
-        assert time.monotonic() - start < 1.0
+        assert time.monotonic() - start < BOUND
         conn.close()
     finally:
         answered.set()

@@ -14,6 +14,7 @@ import typer
 
 from checks.history import HistoryError
 from checks.linting import Impact, LintReport, lint
+from checks.reporters.inert import markdown_code, visible
 from registry.cli.errors import ExitCode, UsageError
 from registry.cli.options import parse_date
 
@@ -60,7 +61,10 @@ def render_text(report: LintReport) -> str:
     lines: list[str] = []
     for f in report.files:
         for p in f.problems:
-            lines += [f"{f.path}:{p.line}:{p.column}: {p.code} [error] {p.message}", f"  help: {p.help}"]
+            lines += [
+                visible(f"{f.path}:{p.line}:{p.column}: {p.code} [error] {p.message}"),
+                visible(f"  help: {p.help}"),
+            ]
     for note in report.notes:
         lines.append(f"note: {note}")
     for d in report.diffs:
@@ -73,14 +77,16 @@ def render_text(report: LintReport) -> str:
             for council, impacts in _by_council(rows).items():
                 for i in impacts:
                     lines.append(
-                        f"  {title}: {council}/{i.service} {i.standard} ({_mark(i.before)} -> {_mark(i.after)})"
+                        visible(f"  {title}: {council}/{i.service} {i.standard}")
+                        + f" ({_mark(i.before)} -> {_mark(i.after)})"
                     )
     lines.append(f"lint: {report.errors} error{'s' if report.errors != 1 else ''}")
     return "\n".join(lines) + "\n"
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    # Repository text from a pull request: shown literally, never as markup (checks/reporters/inert.py).
+    return markdown_code(text, in_table=True)
 
 
 def render_markdown(report: LintReport) -> str:
@@ -90,12 +96,15 @@ def render_markdown(report: LintReport) -> str:
     rows = [(f.path, p) for f in report.files for p in f.problems]
     if rows:
         out += ["| file | line | code | problem | how to fix |", "|---|---:|---|---|---|"]
-        out += [f"| `{path}` | {p.line} | {p.code} | {_cell(p.message)} | {_cell(p.help)} |" for path, p in rows]
+        out += [
+            f"| {_cell(path)} | {p.line} | {_cell(p.code)} | {_cell(p.message)} | {_cell(p.help)} |" for path, p in rows
+        ]
         out.append("")
     if report.diffs:
         out += ["### Changed standards", ""]
         out += [
-            f"- **{d.standard}** {d.old_version} → {d.new_version} ({'breaking' if d.breaking else 'compatible'})"
+            f"- {_cell(d.standard)} {_cell(d.old_version)} → {_cell(d.new_version)} "
+            f"({'breaking' if d.breaking else 'compatible'})"
             for d in report.diffs
         ]
         out.append("")
@@ -111,7 +120,8 @@ def render_markdown(report: LintReport) -> str:
             out += ["| council | service | standard | before | after |", "|---|---|---|---|---|"]
             for i in failing + passing:
                 out.append(
-                    f"| {_cell(i.council)} | {_cell(i.service)} | {i.standard} | {_mark(i.before)} | {_mark(i.after)} |"
+                    f"| {_cell(i.council)} | {_cell(i.service)} | {_cell(i.standard)} | {_mark(i.before)} | "
+                    f"{_mark(i.after)} |"
                 )
             out.append("")
     for note in report.notes:
