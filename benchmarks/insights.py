@@ -5,7 +5,7 @@
 In one run: generates the manifests (benchmarks/generate.py) unless --keep holds
 them, builds the index with `standards index build` (or, with --reuse-index,
 reuses DIR/bench-index.sqlite when it is current), then times each insight in
-registry/insights.py on one read-only connection, best of --repeat runs after a
+registry/insights/figures.py on one read-only connection, best of --repeat runs after a
 warm-up, beside `SELECT count(*) FROM services` timed the same way. Target
 (issue 6): every insight under 2 s over 100,000 manifests.
 
@@ -49,7 +49,7 @@ def best_of(fn: Callable[[], Any], repeat: int) -> float:
 
 
 def insights(conn: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
-    from registry import insights as ins
+    from registry.insights import figures as ins
 
     # A service of the most widely delivered type, for the suggestion.
     row = conn.execute(
@@ -102,7 +102,7 @@ def month_history(tree: Path, months: int) -> tuple[dt.date, dt.date]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from registry.index import is_healthy
+    from registry.index.health import is_healthy
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=100_000)
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             conn.close()
         if args.trend_months > 0:
-            from registry.insight_trend import TrendResult, compliance_trend
+            from registry.insights.trend import TrendResult, compliance_trend
 
             def trend() -> TrendResult:
                 return compliance_trend(tree, since, until, cache_dir=Path(tmp) / "trend-cache")

@@ -119,7 +119,7 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index of the shipped standards and sample manifests, judged at AS_OF."""
     import datetime as dt
 
-    from registry.index import build_index
+    from registry.index.build import build_index
 
     path = tmp_path_factory.mktemp("index") / "index.sqlite"
     build_index(ROOT, path, dt.date.fromisoformat(AS_OF), jobs=1)
@@ -131,7 +131,7 @@ def api(shipped_index: Path):
     """A TestClient over the shipped index."""
     from fastapi.testclient import TestClient
 
-    from registry.api import create_app
+    from registry.api.app import create_app
 
     with TestClient(create_app(shipped_index)) as client:
         yield client

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, ROOT
-from registry.routes.patterns import COLUMNS as PATTERN_COLUMNS
-from registry.routes.requirements import COLUMNS as REQUIREMENT_COLUMNS
-from registry.routes.search import COLUMNS as SEARCH_COLUMNS
-from registry.routes.search import fts_query
-from registry.routes.validate import MAX_KEYS
+from registry.api.routes.patterns import COLUMNS as PATTERN_COLUMNS
+from registry.api.routes.requirements import COLUMNS as REQUIREMENT_COLUMNS
+from registry.api.routes.search import COLUMNS as SEARCH_COLUMNS
+from registry.api.routes.search import fts_query
+from registry.api.routes.validate import MAX_KEYS
 
 # A refusal must come at once, not after reading or expanding the body; the bound is generous so a
 # busy 2-core CI machine never trips it, while a bomb or a wait for a body would take far longer.
@@ -329,7 +329,7 @@ def test_empty_long_and_missing_queries(api, shipped_index: Path) -> None:
 
 
 def test_snippets_are_escaped_html() -> None:
-    from registry.routes.search import _CLOSE, _OPEN, _snippet
+    from registry.api.routes.search import _CLOSE, _OPEN, _snippet
 
     assert _snippet(f"<script>{_OPEN}bin{_CLOSE} & co") == "&lt;script&gt;<mark>bin</mark> &amp; co"
 
@@ -520,7 +520,7 @@ def test_older_pinned_versions_come_from_the_index(shipped_index: Path, tmp_path
     """A pin to an older version is checked against that version as the index recorded it."""
     from fastapi.testclient import TestClient
 
-    from registry.api import create_app
+    from registry.api.app import create_app
 
     index = tmp_path / "index.sqlite"
     shutil.copy(shipped_index, index)

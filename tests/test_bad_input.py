@@ -467,7 +467,7 @@ def test_a_huge_number_neither_stops_the_run_nor_breaks_the_index(value: str, mi
     import datetime as dt
     import sqlite3
 
-    from registry.index import build_index
+    from registry.index.build import build_index
 
     (mini_repo / "standards/numbers.yaml").write_text(NUMBER_RULES)
     where = _write_each_field(mini_repo, value)
@@ -781,7 +781,7 @@ def test_the_reader_never_opens_a_special_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["100000", "9" * 20, "9" * 310, "²"])
 def test_standards_new_refuses_an_lgsl_code_the_manifest_could_not_hold(value: str) -> None:
     # A code past the bound would make a manifest `check` refuses; "²" passed isdigit() and crashed int().
-    from registry.scaffold import ScaffoldError, check_lgsl
+    from registry.scaffold.answers import ScaffoldError, check_lgsl
 
     with pytest.raises(ScaffoldError):
         check_lgsl(value)

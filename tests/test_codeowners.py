@@ -6,19 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from conftest import MINI, ROOT, Run
 from gitrepo import commit_all, edit, git, init_repo
-from registry.codeowners import CODEOWNERS_PATH, render_codeowners
-from registry.ownership_cli import codeowners, ownership
-from registry.scaffold_cli import new_app
-
-app = typer.Typer()
-app.command()(codeowners)
-app.command()(ownership)
-app.add_typer(new_app, name="new")
+from registry.cli import app
+from registry.scaffold.codeowners import CODEOWNERS_PATH, render_codeowners
 
 Runner = Callable[..., Run]
 

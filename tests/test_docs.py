@@ -157,7 +157,7 @@ def test_every_option_is_documented() -> None:
 
 def test_site_pages_take_their_numbers_from_the_code() -> None:
     from registry import insights
-    from registry.doc_constants import PLACEHOLDER, fill
+    from registry.playbook.doc_constants import PLACEHOLDER, fill
 
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "site" / "docs").glob("*.md"))}
     used = {name for text in pages.values() for name in PLACEHOLDER.findall(text)}
@@ -169,7 +169,7 @@ def test_site_pages_take_their_numbers_from_the_code() -> None:
 
 
 def test_a_misspelt_placeholder_is_an_error_naming_the_page() -> None:
-    from registry.doc_constants import fill
+    from registry.playbook.doc_constants import fill
 
     with pytest.raises(ValueError, match=r"site/docs/x.md: unknown placeholder \{\{ long_contract \}\}"):
         fill("over {{ long_contract }} years", "site/docs/x.md")

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import AS_OF, MINI
 from gitrepo import commit_all, edit, init_repo
-from registry.index import build_index, is_healthy
-from registry.serve import prepare_index
+from registry.index.build import build_index, prepare_index
+from registry.index.health import is_healthy
 
 DAY = dt.date.fromisoformat(AS_OF)
 
@@ -112,7 +112,7 @@ def test_failed_build_leaves_the_live_index_untouched(repo: Path, monkeypatch: p
     def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("registry.index._write_manifests", explode)
+    monkeypatch.setattr("registry.index.build._write_manifests", explode)
     with pytest.raises(RuntimeError):
         build_index(repo, db, DAY)
     assert db.read_bytes() == before
@@ -137,7 +137,7 @@ def test_damaged_or_missing_index_is_rebuilt_with_a_log_line(
     else:
         db.unlink()
     assert not is_healthy(db)
-    with caplog.at_level(logging.WARNING, logger="registry.serve"):
+    with caplog.at_level(logging.WARNING, logger="registry.index"):
         reason = prepare_index(repo, db)
     assert reason == ("missing" if damage == "missing" else "damaged or from an older version")
     assert f"index {db} is {reason}; building it" in caplog.text

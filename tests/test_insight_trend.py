@@ -28,10 +28,10 @@ from pathlib import Path
 
 import pytest
 
-import registry.index
+import registry.index.build
 from conftest import MINI
 from gitrepo import ENV, commit_all, edit, git, init_repo
-from registry.insight_trend import TrendError, TrendPoint, compliance_trend
+from registry.insights.trend import TrendError, TrendPoint, compliance_trend
 
 BASICS = """kind: Standard
 schema_version: 1
@@ -105,13 +105,13 @@ def _expected(shas: dict[str, str]) -> list[TrendPoint]:
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str | None, dt.date]]:
     """Every index build, as (ref, as-of), while still building for real."""
     seen: list[tuple[str | None, dt.date]] = []
-    real = registry.index.build_index
+    real = registry.index.build.build_index
 
     def counting(root: Path, output: Path, as_of: dt.date, ref: str | None = None, jobs: int | None = None):
         seen.append((ref, as_of))
         return real(root, output, as_of, ref=ref, jobs=jobs)
 
-    monkeypatch.setattr(registry.index, "build_index", counting)
+    monkeypatch.setattr(registry.index.build, "build_index", counting)
     return seen
 
 
@@ -139,7 +139,7 @@ def test_second_run_reads_the_cache_and_builds_nothing(repo, tmp_path: Path, mon
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the second run must not build an index")
 
-    monkeypatch.setattr(registry.index, "build_index", refuse)
+    monkeypatch.setattr(registry.index.build, "build_index", refuse)
     second = compliance_trend(path, dt.date(2026, 1, 1), dt.date(2026, 4, 30), cache_dir=cache)
     assert second == first
     assert second.points == _expected(shas)
@@ -304,7 +304,7 @@ def test_an_index_of_the_same_snapshot_is_read_not_rebuilt(repo, builds, tmp_pat
     path, shas = repo
     # The site's own index: built from B (HEAD, clean) as of the last month end of the period.
     index = tmp_path / "current.sqlite"
-    registry.index.build_index(path, index, dt.date(2026, 4, 30))
+    registry.index.build.build_index(path, index, dt.date(2026, 4, 30))
     builds.clear()
     result = compliance_trend(
         path, dt.date(2026, 3, 1), dt.date(2026, 4, 30), cache_dir=tmp_path / "cache", current_index=index
@@ -317,7 +317,7 @@ def test_an_index_of_the_same_snapshot_is_read_not_rebuilt(repo, builds, tmp_pat
 def test_an_index_of_another_date_is_not_taken_for_the_snapshot(repo, builds, tmp_path: Path) -> None:
     path, shas = repo
     index = tmp_path / "current.sqlite"
-    registry.index.build_index(path, index, dt.date(2026, 4, 29))
+    registry.index.build.build_index(path, index, dt.date(2026, 4, 29))
     builds.clear()
     result = compliance_trend(
         path, dt.date(2026, 4, 1), dt.date(2026, 4, 30), cache_dir=tmp_path / "cache", current_index=index

@@ -1,4 +1,4 @@
-"""Sector insights (registry/insights.py) on a small hand-built registry, every figure worked out by hand.
+"""Sector insights (registry/insights/figures.py) on a small hand-built registry, every figure worked out by hand.
 
 The registry (judged at 2026-11-01, the `demo` standard from the mini fixture, which applies to
 web services and has two musts: DEMO-01 a statement URL, DEMO-04 usability evidence):
@@ -34,8 +34,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI
-from registry import insights as ins
-from registry.index import build_index
+from registry.index.build import build_index
+from registry.insights import figures as ins
 
 AS_OF = dt.date(2026, 11, 1)
 

@@ -1,4 +1,4 @@
-"""`standards insights ...` and /api/v1/insights/...: the same figures as registry/insights.py, in every format.
+"""`standards insights ...` and /api/v1/insights/...: the same figures as registry/insights/figures.py, in every format.
 
 The registry is the hand-built one in test_insights.py; its figures are worked out there.
 """
@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 from test_insights import AS_OF, make_registry
 
 from gitrepo import commit_all, git
-from registry.api import create_app
-from registry.index import build_index
+from registry.api.app import create_app
+from registry.index.build import build_index
 
 DAY = AS_OF.isoformat()
 
@@ -213,7 +213,7 @@ def test_api_trend_needs_a_repository(client: TestClient, index: Path, registry:
         assert long.status_code == 400 and "more than 60 months" in long.json()["error"]["message"]
         assert c.get("/api/v1/insights/trend", params={"since": "2021-02-01", "until": "2026-01-31"}).status_code == 200
         # One trend computes at a time; another request is told when to come back, not queued.
-        from registry.routes import insights as insight_routes
+        from registry.api.routes import insights as insight_routes
 
         with insight_routes._TREND_LOCK:
             busy = c.get("/api/v1/insights/trend", params={"since": "2026-02-01", "until": "2026-02-28"})

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, MINI, ROOT, run_standards
-from registry.site_build import MARKER
+from registry.playbook.build import MARKER
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads processes from /proc")
 

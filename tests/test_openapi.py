@@ -23,7 +23,7 @@ import uvicorn
 
 from conftest import FIXTURES, MINI
 from gitrepo import init_repo
-from registry.api import create_app
+from registry.api.app import create_app
 
 # A refusal must come at once, not after reading or expanding the body; the bound is generous so a
 # busy 2-core CI machine never trips it, while a bomb or a wait for a body would take far longer.
@@ -190,7 +190,7 @@ def test_live_server_keeps_answering_while_validating(live_url: str, monkeypatch
     The validations are held inside their YAML parse until /healthz has answered, so the
     health check certainly arrives while they run (a check on the event loop would block it).
     """
-    from registry.routes import validate as validate_route
+    from registry.api.routes import validate as validate_route
 
     real_parse = validate_route.parse
     validating, answered = threading.Event(), threading.Event()

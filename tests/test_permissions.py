@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, MINI, ROOT
-from registry.site_build import MARKER
+from registry.playbook.build import MARKER
 
 STANDARDS = Path(sys.executable).with_name("standards")
 

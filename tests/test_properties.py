@@ -44,8 +44,8 @@ from checks.repository import Repository
 from checks.results import FileResult, RunSummary
 from checks.runner import check_target
 from conftest import AS_OF, ROOT
-from registry.api import create_app
-from registry.index import build_index
+from registry.api.app import create_app
+from registry.index.build import build_index
 
 WHEN = dt.date.fromisoformat(AS_OF)
 SHIPPED = sorted((ROOT / "manifests").glob("*/*.yaml"))

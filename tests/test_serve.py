@@ -21,10 +21,10 @@ from fastapi.testclient import TestClient
 
 from conftest import AS_OF, MINI
 from gitrepo import commit_all, edit, git, init_repo
-from registry.api import create_app
-from registry.index import build_index
-from registry.reindex import Reindexer
-from registry.serve import indexed_commit, prepare_index
+from registry.api.app import create_app
+from registry.index.build import build_index, prepare_index
+from registry.index.health import indexed_commit
+from registry.index.reindex import Reindexer
 
 SECRET = "s3cret-for-tests"
 DAY = dt.date.fromisoformat(AS_OF)
@@ -155,7 +155,7 @@ def test_reindex_while_twenty_clients_read(tmp_path: Path, monkeypatch: pytest.M
     """
     import uvicorn
 
-    from registry.api_support import get_db
+    from registry.api.dependencies import get_db
 
     repo = init_repo(tmp_path / "repo", MINI)
     index = repo / "build/index.sqlite"

@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from types import ModuleType
@@ -22,9 +21,9 @@ from types import ModuleType
 import pytest
 import yaml
 
+import registry.playbook.common
 from conftest import MINI, ROOT, run_standards
 from gitrepo import commit_all, edit, init_repo
-from sitegen import generator_modules
 
 HOSTILE = """\
 kind: Service
@@ -326,9 +325,8 @@ def test_an_output_that_is_not_a_built_site_is_never_replaced(small_repo: Path, 
 
 
 @pytest.fixture(scope="module")
-def common() -> Iterator[ModuleType]:
-    with generator_modules("sitegen_common") as loaded:
-        yield loaded["sitegen_common"]
+def common() -> ModuleType:
+    return registry.playbook.common
 
 
 @pytest.mark.parametrize(

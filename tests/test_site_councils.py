@@ -1,8 +1,7 @@
-"""The site's council pages, badges, dashboard and charts (site/generator/sitegen_*.py).
+"""The site's council pages, badges, dashboard and charts (registry/playbook).
 
-The generator modules are plain files, not a package (site/ must never shadow Python's
-`site`), so they are loaded by path. Figures are checked against the registry API's own
-roll-ups over the same index, and escaping against an index built from a hostile manifest.
+Figures are checked against the registry API's own roll-ups over the same index, and escaping
+against an index built from a hostile manifest.
 """
 
 from __future__ import annotations
@@ -18,31 +17,27 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+import registry.playbook.charts
+import registry.playbook.common
+import registry.playbook.councils
+import registry.playbook.dashboard
 from checks.results import Outcome, RequirementResult, WaiverNote
 from conftest import AS_OF, ROOT, chromium
-from sitegen import generator_modules, site_context
+from sitegen import site_context
 
 SVG = "{http://www.w3.org/2000/svg}"
-MODULES = ("sitegen_common", "sitegen_charts", "sitegen_councils", "sitegen_dashboard")
 
 
 @pytest.fixture(scope="module")
-def gen() -> Iterator[dict[str, ModuleType]]:
-    with generator_modules(*MODULES) as loaded:
-        yield loaded
-
-
-@pytest.fixture(scope="module")
-def shipped(gen: dict[str, ModuleType], shipped_index: Path) -> dict[str, Any]:
+def shipped(shipped_index: Path) -> dict[str, Any]:
     """Every page and asset the council and dashboard modules make from the shipped index, by path."""
-    ctx = site_context(gen, shipped_index)
-    out = [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]
+    ctx = site_context(shipped_index)
+    out = [*registry.playbook.councils.pages(ctx), *registry.playbook.dashboard.pages(ctx)]
     by_path = {item.path: item for item in out}
     assert len(by_path) == len(out), "two pages or assets share a path"
     return by_path
@@ -160,8 +155,8 @@ def test_every_council_has_a_badge_with_its_numbers(shipped: dict[str, Any], db:
         assert texts == ["standards", expected]
 
 
-def test_badge_colour_follows_the_share_and_keeps_contrast(gen: dict[str, ModuleType]) -> None:
-    councils = gen["sitegen_councils"]
+def test_badge_colour_follows_the_share_and_keeps_contrast() -> None:
+    councils = registry.playbook.councils
     fills = {
         share: ET.fromstring(councils.badge_svg(share, 10)).findall(f"{SVG}rect")[1].get("fill")
         for share in (10, 8, 5, 4, 0)
@@ -172,8 +167,8 @@ def test_badge_colour_follows_the_share_and_keeps_contrast(gen: dict[str, Module
         assert _contrast(colour, "#ffffff") >= 4.5, colour
 
 
-def test_chart_colours_meet_wcag_contrast(gen: dict[str, ModuleType]) -> None:
-    charts = gen["sitegen_charts"]
+def test_chart_colours_meet_wcag_contrast() -> None:
+    charts = registry.playbook.charts
     assert _contrast(charts.TEXT, charts.BACKGROUND) >= 4.5
     for graphic in (charts.BAR, charts.PASS, charts.FAIL_LINE, charts.AXIS):
         assert _contrast(graphic, charts.BACKGROUND) >= 3.0, graphic
@@ -183,9 +178,9 @@ def test_chart_colours_meet_wcag_contrast(gen: dict[str, ModuleType]) -> None:
 
 
 def test_council_page_lists_services_failures_fixes_and_waivers(
-    gen: dict[str, ModuleType], shipped: dict[str, Any], db: sqlite3.Connection
+    shipped: dict[str, Any], db: sqlite3.Connection
 ) -> None:
-    common = gen["sitegen_common"]
+    common = registry.playbook.common
     page = shipped["councils/kent.md"]
     html_text = _html(page, common.placeholder)
     assert page.markdown.startswith("# Kent County Council\n")
@@ -272,21 +267,19 @@ _EXPIRED = WaiverNote("Head of Digital", dt.date(2025, 12, 31), "Being rewritten
     ],
 )
 def test_a_finding_shows_its_detail_from_the_result_fields(
-    gen: dict[str, ModuleType], outcome: Outcome, detail: str, waiver: WaiverNote | None, shown: str
+    outcome: Outcome, detail: str, waiver: WaiverNote | None, shown: str
 ) -> None:
     # The title is the fix section's heading; the line shows the checker's detail field (never a message
     # cut apart), the title when there is no detail, and an expired waiver's date after it.
-    mod = gen["sitegen_councils"]
+    mod = registry.playbook.councils
     requirement = mod.Requirement("X-1", "demo", "1.0.0", 0, "Use it", "must", "fix", "", "", "", "")
     result = RequirementResult("X-1", "demo", "1.0.0", "Use it", "must", outcome, detail, waiver, None, 3, 4)
     assert requirement.finding_text(result).startswith(shown)
     assert requirement.finding_text(result) == requirement.finding_text(result)  # cached, same text
 
 
-def test_councils_index_table_matches_the_api_and_filters(
-    gen: dict[str, ModuleType], shipped: dict[str, Any], api: Any
-) -> None:
-    common = gen["sitegen_common"]
+def test_councils_index_table_matches_the_api_and_filters(shipped: dict[str, Any], api: Any) -> None:
+    common = registry.playbook.common
     page = shipped["councils/index.md"]
     html_text = _html(page, common.placeholder)
     rows = _tables(html_text)["councils-table"]
@@ -312,8 +305,8 @@ def test_councils_index_table_matches_the_api_and_filters(
     assert "assets/sitegen/sitegen.css" in shipped
 
 
-def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_path: Path) -> None:
-    from registry.index import build_index
+def test_hostile_manifest_values_are_escaped(tmp_path: Path) -> None:
+    from registry.index.build import build_index
 
     tree = tmp_path / "repo"
     shutil.copytree(ROOT / "standards", tree / "standards")
@@ -339,9 +332,9 @@ def test_hostile_manifest_values_are_escaped(gen: dict[str, ModuleType], tmp_pat
         # `check` holds a council's name to the register's, so a hostile one is planted here too.
         conn.execute("""UPDATE councils SET name = 'Kent <b>&</b> "Co"' WHERE id = 'kent'""")
 
-    ctx = site_context(gen, index, tree)
-    out = {p.path: p for p in [*gen["sitegen_councils"].pages(ctx), *gen["sitegen_dashboard"].pages(ctx)]}
-    place = gen["sitegen_common"].placeholder
+    ctx = site_context(index, tree)
+    out = {p.path: p for p in [*registry.playbook.councils.pages(ctx), *registry.playbook.dashboard.pages(ctx)]}
+    place = registry.playbook.common.placeholder
     for path, item in out.items():
         text = _html(item, place) if hasattr(item, "markdown") else item.content.decode()
         assert "<script>alert" not in text, path
@@ -381,9 +374,9 @@ def _chart_values(html_text: str, chart_id: str) -> list[str]:
     ],
 )
 def test_dashboard_group_figures_equal_the_api_roll_ups(
-    gen: dict[str, ModuleType], shipped: dict[str, Any], api: Any, ident: str, route: str
+    shipped: dict[str, Any], api: Any, ident: str, route: str
 ) -> None:
-    html_text = _html(shipped["dashboard/index.md"], gen["sitegen_common"].placeholder)
+    html_text = _html(shipped["dashboard/index.md"], registry.playbook.common.placeholder)
     rows = _tables(html_text)[f"table-{ident}"]
     groups = api.get(f"{route}?limit=500&sort=group").json()["items"]
     assert len(groups) > 1
@@ -399,11 +392,9 @@ def test_dashboard_group_figures_equal_the_api_roll_ups(
     assert values == [f"{r[3]} ({r[2]} of {r[1]})" for r in rows]
 
 
-def test_dashboard_requirements_equal_the_api_ranking(
-    gen: dict[str, ModuleType], shipped: dict[str, Any], api: Any
-) -> None:
+def test_dashboard_requirements_equal_the_api_ranking(shipped: dict[str, Any], api: Any) -> None:
     page = shipped["dashboard/index.md"]
-    html_text = _html(page, gen["sitegen_common"].placeholder)
+    html_text = _html(page, registry.playbook.common.placeholder)
     tables = _tables(html_text)
     ranking = api.get("/api/v1/compliance/requirements?limit=500").json()["items"]
     expected = {
@@ -416,14 +407,14 @@ def test_dashboard_requirements_equal_the_api_ranking(
     for row in everything:
         assert row[5] == _pct(int(row[3]), int(row[4]))
     top = tables["table-requirements-top"]
-    assert top == [r for r in everything if int(r[3])][: gen["sitegen_dashboard"].TOP_REQUIREMENTS]
+    assert top == [r for r in everything if int(r[3])][: registry.playbook.dashboard.TOP_REQUIREMENTS]
     assert _chart_values(html_text, "chart-requirements") == [f"{r[5]} ({r[3]} of {r[4]})" for r in top]
-    assert gen["sitegen_common"].SAMPLE_NOTICE in page.markdown
+    assert registry.playbook.common.SAMPLE_NOTICE in page.markdown
     assert "## How the figures are computed" in page.markdown
 
 
-def test_chart_is_accessible_escaped_and_deterministic(gen: dict[str, ModuleType]) -> None:
-    charts = gen["sitegen_charts"]
+def test_chart_is_accessible_escaped_and_deterministic() -> None:
+    charts = registry.playbook.charts
     bars = [charts.Bar("<script>x</script> & co", 3, 4), charts.Bar("Empty", 0, 0), charts.Bar("All", 5, 5)]
     svg = charts.bar_chart("c1", "A <title>", "Desc & more", bars, stacked=True)
     assert svg == charts.bar_chart("c1", "A <title>", "Desc & more", bars, stacked=True)
@@ -445,7 +436,7 @@ def test_chart_is_accessible_escaped_and_deterministic(gen: dict[str, ModuleType
 
 
 def test_filter_script_filters_the_councils_table(
-    gen: dict[str, ModuleType], shipped: dict[str, Any], db: sqlite3.Connection, tmp_path: Path
+    shipped: dict[str, Any], db: sqlite3.Connection, tmp_path: Path
 ) -> None:
     executable = chromium()
     councils = db.execute("SELECT id, name, type, nation, region FROM councils ORDER BY id").fetchall()
@@ -461,7 +452,7 @@ def test_filter_script_filters_the_councils_table(
     (tmp_path / "councils").mkdir()
     (tmp_path / "councils" / "index.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Councils</title></head>'
-        f"<body><main>{page.html_blocks[gen['sitegen_common'].placeholder('councils')]}</main></body></html>"
+        f"<body><main>{page.html_blocks[registry.playbook.common.placeholder('councils')]}</main></body></html>"
     )
     asset = shipped["assets/sitegen/filter-table.js"]
     (tmp_path / "assets" / "sitegen").mkdir(parents=True)

@@ -1,11 +1,10 @@
-"""The site's Insights section (site/generator/sitegen_insights.py) and its links from pattern
+"""The site's Insights section (registry/playbook/insights.py) and its links from pattern
 and council pages.
 
-The generator modules are plain files, not a package, so they are loaded by path (as in
-test_site_councils.py). Every figure on the pages is checked against registry.insights over
+Every figure on the pages is checked against registry.insights.figures over
 the same index; the HHI against the definition the page states, recomputed here from the raw
 supplier rows; escaping against an index built from manifests naming a hostile supplier and
-product; the trend against registry.insight_trend over a real temporary Git repository.
+product; the trend against registry.insights.trend over a real temporary Git repository.
 """
 
 from __future__ import annotations
@@ -20,29 +19,23 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from posixpath import normpath
-from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import markdown
 import pytest
 
+import registry.playbook.insights
+import registry.playbook.patterns
 from conftest import AS_OF, MINI, ROOT
 from gitrepo import ENV, commit_all, init_repo
-from registry import insights as ins
-from registry.insight_trend import compliance_trend
-from sitegen import connect, generator_modules, site_context
+from registry.insights import figures as ins
+from registry.insights.trend import compliance_trend
+from sitegen import connect, site_context
 
-MODULES = ("sitegen_common", "sitegen_charts", "sitegen_councils", "sitegen_patterns", "sitegen_insights")
 FIGURE_PAGES = ("index", "reuse", "hotspots", "suppliers", "windows", "interop", "trend")
 # The extensions site/mkdocs.yml turns on, so escaping is checked on Markdown as MkDocs renders it.
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences"]
-
-
-@pytest.fixture(scope="module")
-def gen() -> Iterator[dict[str, ModuleType]]:
-    with generator_modules(*MODULES) as loaded:
-        yield loaded
 
 
 def _render(page: Any) -> str:
@@ -108,13 +101,13 @@ def db(shipped_index: Path) -> Iterator[sqlite3.Connection]:
 
 
 @pytest.fixture(scope="module")
-def site(gen: dict[str, ModuleType], shipped_index: Path) -> dict[str, Any]:
+def site(shipped_index: Path) -> dict[str, Any]:
     """Every page the insights, pattern and council modules make from the shipped index, by path."""
-    ctx = site_context(gen, shipped_index, ROOT)
+    ctx = site_context(shipped_index, ROOT)
     out = [
-        *gen["sitegen_insights"].pages(ctx),
-        *gen["sitegen_patterns"].pages(ctx),
-        *gen["sitegen_councils"].pages(ctx),
+        *registry.playbook.insights.pages(ctx),
+        *registry.playbook.patterns.pages(ctx),
+        *registry.playbook.councils.pages(ctx),
     ]
     pages = {item.path: item for item in out if hasattr(item, "markdown")}
     assert len(pages) == len([item for item in out if hasattr(item, "markdown")]), "two pages share a path"
@@ -155,8 +148,9 @@ def test_index_links_every_figure_and_the_section_is_wired_in(site: dict[str, An
         assert f"]({name}.md)" in index, name
     assert "no single council" in index.lower() or "none of them can see alone" in index
     assert "insights/index.md" in (ROOT / "site" / "mkdocs.yml").read_text(encoding="utf-8")
-    hook = (ROOT / "site" / "hooks" / "generate.py").read_text(encoding="utf-8")
-    assert '"sitegen_insights"' in hook
+    from registry.playbook import hooks
+
+    assert registry.playbook.insights in hooks.GENERATORS
 
 
 def test_reuse_table_matches_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
@@ -462,12 +456,12 @@ def test_pattern_and_council_pages_link_their_service_types(site: dict[str, Any]
 # --------------------------------------------------------------------------- speed: queries per figure
 
 
-def _statements(gen: dict[str, ModuleType], index: Path, root: Path) -> tuple[int, int]:
-    """SQL statements sitegen_insights.pages runs over `index`, and the service types it has."""
-    ctx = site_context(gen, index, root)
+def _statements(index: Path, root: Path) -> tuple[int, int]:
+    """SQL statements registry.playbook.insights.pages runs over `index`, and the service types it has."""
+    ctx = site_context(index, root)
     seen: list[str] = []
     ctx.conn.set_trace_callback(seen.append)
-    gen["sitegen_insights"].pages(ctx)
+    registry.playbook.insights.pages(ctx)
     ctx.conn.set_trace_callback(None)
     types = ctx.conn.execute("SELECT count(DISTINCT lgsl) FROM services").fetchone()[0]
     ctx.conn.close()
@@ -487,7 +481,7 @@ HOSTILE_SUPPLIER = """suppliers:
 @pytest.fixture(scope="module")
 def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Two councils' manifests, each with a service naming the same hostile supplier and product."""
-    from registry.index import build_index
+    from registry.index.build import build_index
 
     tree = tmp_path_factory.mktemp("hostile") / "repo"
     shutil.copytree(ROOT / "standards", tree / "standards")
@@ -508,12 +502,10 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     return tree, index
 
 
-def test_hostile_supplier_and_product_names_are_escaped(
-    gen: dict[str, ModuleType], hostile_index: tuple[Path, Path]
-) -> None:
+def test_hostile_supplier_and_product_names_are_escaped(hostile_index: tuple[Path, Path]) -> None:
     tree, index = hostile_index
-    ctx = site_context(gen, index, tree)
-    pages = {p.path: p for p in gen["sitegen_insights"].pages(ctx) if hasattr(p, "markdown")}
+    ctx = site_context(index, tree)
+    pages = {p.path: p for p in registry.playbook.insights.pages(ctx) if hasattr(p, "markdown")}
     ctx.conn.close()
     for path, page in pages.items():
         html = _render(page)
@@ -535,10 +527,10 @@ def test_hostile_supplier_and_product_names_are_escaped(
 
 
 def test_queries_do_not_grow_with_the_number_of_service_types(
-    gen: dict[str, ModuleType], shipped_index: Path, hostile_index: tuple[Path, Path]
+    shipped_index: Path, hostile_index: tuple[Path, Path]
 ) -> None:
-    big, big_types = _statements(gen, shipped_index, ROOT)
-    small, small_types = _statements(gen, hostile_index[1], hostile_index[0])
+    big, big_types = _statements(shipped_index, ROOT)
+    small, small_types = _statements(hostile_index[1], hostile_index[0])
     assert big_types > small_types + 5
     assert big == small, "one query per figure, whatever the number of service types"
     assert big < 40
@@ -547,26 +539,24 @@ def test_queries_do_not_grow_with_the_number_of_service_types(
 # --------------------------------------------------------------------------- the trend
 
 
-def test_trend_without_history_says_so(gen: dict[str, ModuleType], hostile_index: tuple[Path, Path]) -> None:
+def test_trend_without_history_says_so(hostile_index: tuple[Path, Path]) -> None:
     tree, index = hostile_index  # a plain folder: not a Git repository
-    ctx = site_context(gen, index, tree)
-    pages = {p.path: p for p in gen["sitegen_insights"].pages(ctx) if hasattr(p, "markdown")}
+    ctx = site_context(index, tree)
+    pages = {p.path: p for p in registry.playbook.insights.pages(ctx) if hasattr(p, "markdown")}
     ctx.conn.close()
     trend = pages["insights/trend.md"].markdown
     assert "## No history to show" in trend
     assert "not a Git repository" in trend
 
 
-def test_trend_in_a_shallow_clone_says_so(
-    gen: dict[str, ModuleType], tmp_path: Path, trend_repo: tuple[Path, Path]
-) -> None:
+def test_trend_in_a_shallow_clone_says_so(tmp_path: Path, trend_repo: tuple[Path, Path]) -> None:
     repo, index = trend_repo
     clone = tmp_path / "clone"
     subprocess.run(
         ["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)], env=ENV, check=True, capture_output=True
     )
-    ctx = site_context(gen, index, clone)
-    page = next(p for p in gen["sitegen_insights"].pages(ctx) if p.path == "insights/trend.md")
+    ctx = site_context(index, clone)
+    page = next(p for p in registry.playbook.insights.pages(ctx) if p.path == "insights/trend.md")
     ctx.conn.close()
     assert "## No history to show" in page.markdown and "shallow" in page.markdown
 
@@ -574,7 +564,7 @@ def test_trend_in_a_shallow_clone_says_so(
 @pytest.fixture(scope="module")
 def trend_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """MINI as a Git repository with commits in January and February 2026, indexed as of mid-March."""
-    from registry.index import build_index
+    from registry.index.build import build_index
 
     repo = init_repo(tmp_path_factory.mktemp("trend") / "repo", MINI)
     # February's snapshot loses the failing service, so the months' figures differ.
@@ -585,13 +575,13 @@ def trend_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return repo, index
 
 
-def test_trend_page_matches_registry_insight_trend(gen: dict[str, ModuleType], trend_repo: tuple[Path, Path]) -> None:
+def test_trend_page_matches_registry_insight_trend(trend_repo: tuple[Path, Path]) -> None:
     repo, index = trend_repo
-    ctx = site_context(gen, index, repo)
-    page = next(p for p in gen["sitegen_insights"].pages(ctx) if p.path == "insights/trend.md")
+    ctx = site_context(index, repo)
+    page = next(p for p in registry.playbook.insights.pages(ctx) if p.path == "insights/trend.md")
     ctx.conn.close()
     since, until = dt.date(2025, 4, 1), dt.date(2026, 3, 15)
-    assert gen["sitegen_insights"].trend_period("2026-03-15") == (since, until)
+    assert registry.playbook.insights.trend_period("2026-03-15") == (since, until)
     trend = compliance_trend(repo, since, until)
     assert {p.month for p in trend.points} == {"2026-01", "2026-02", "2026-03"}
     parsed = _Parsed(_render(page))

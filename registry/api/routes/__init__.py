@@ -1,0 +1,33 @@
+"""One router per resource, all under /api/v1 (except the health checks)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from registry.api.routes import (
+    compliance,
+    councils,
+    health,
+    hooks,
+    insights,
+    patterns,
+    requirements,
+    search,
+    services,
+    standards,
+    validate,
+)
+
+ROUTERS: list[APIRouter] = [
+    health.router,
+    standards.router,
+    requirements.router,
+    patterns.router,
+    councils.router,
+    services.router,
+    compliance.router,
+    insights.router,
+    search.router,
+    validate.router,
+    hooks.router,
+]

@@ -1,0 +1,549 @@
+"""Sector insights: reuse, duplication hotspots, supplier concentration, lock-in, procurement
+windows, interoperability and the compliance trend.
+
+Each operation's description is the docstring of the function in registry/insights/figures.py that
+computes it, so the API documents exactly how every figure is made. Lists are paginated and
+come as CSV like every other listing; each insight is computed whole and then paged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging, csv_responses, listing, wants_csv
+from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
+from registry.api.shared import SLUG
+from registry.insights import figures as ins
+
+router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
+
+LgslParam = Annotated[int | None, Query(ge=1, le=99999, description="Only this service type (LGSL code).")]
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _date_param(description: str) -> Any:
+    # A plain string with the date format rather than `dt.date`: pydantic would also take numbers
+    # (as Unix times), which the document does not allow.
+    return Query(pattern=DATE, description=description, json_schema_extra={"format": "date"})
+
+
+def _parse_date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "invalid_parameter", f"{name}: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
+def _described(fn: Callable[..., Any]) -> str:
+    return inspect.cleandoc(fn.__doc__ or "")
+
+
+# --------------------------------------------------------------------------- models
+
+
+class SolutionOut(BaseModel):
+    lgsl: int
+    kind: str = Field(description="`pattern` or `product` (a supplier and the product it supplies).")
+    id: str = Field(description="The pattern id, or `<supplier>|<product>` lower-cased.")
+    name: str
+    councils: int = Field(description="Councils with a service of this type using the solution.")
+    services: int
+    compliant: int = Field(description="Of those services, the ones with no failing must.")
+    compliance_rate: float = Field(description="compliant / services, 0-1.")
+    musts_applicable: int = Field(description="Must results that applied to those services.")
+    musts_met: int = Field(description="Of those, the ones passed or waived.")
+    musts_met_rate: float | None = Field(description="musts_met / musts_applicable; null when no must applies.")
+
+
+class SolutionPage(BaseModel):
+    items: list[SolutionOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class PatternUseOut(BaseModel):
+    pattern: str
+    name: str
+    councils: int
+    services: int
+
+
+class ServiceTypeReuseOut(BaseModel):
+    lgsl: int
+    label: str
+    function: str = Field(description="The top-level ESD function of the LGSL code; empty when unclassified.")
+    councils: int = Field(description="Councils delivering the service type.")
+    services: int
+    compliant: int
+    solutions: int = Field(description="Distinct patterns and supplier products its services use.")
+    services_without_solution: int = Field(description="Services naming no pattern and no supplier.")
+    top_solution: SolutionOut | None = Field(description="The solution the most councils use.")
+    patterns: list[PatternUseOut] = Field(description="Every pattern used for this type, most councils first.")
+
+
+class ServiceTypeReusePage(BaseModel):
+    items: list[ServiceTypeReuseOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class ReuseSuggestionOut(BaseModel):
+    council: str
+    service: str
+    name: str
+    lgsl: int | None
+    label: str | None
+    other_councils: int = Field(description="Other councils delivering the same service type.")
+    solution: SolutionOut | None = Field(description="Their most used solution, over their services only.")
+    your_musts_applicable: int
+    your_musts_met: int
+    your_musts_met_rate: float | None
+    you_use_it: bool
+    text: str = Field(description="The suggestion in a sentence.")
+
+
+class HotspotOut(BaseModel):
+    lgsl: int
+    label: str
+    function: str
+    councils: int = Field(description="Councils delivering the service type.")
+    separate_councils: int = Field(description="Of those, councils sharing no pattern with another for this type.")
+    sharing_councils: int
+    services: int
+    services_without_pattern: int
+    one_off_patterns: int = Field(description="Patterns used for this type by only one council.")
+
+
+class HotspotPage(BaseModel):
+    items: list[HotspotOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class SupplierShareOut(BaseModel):
+    name: str
+    services: int = Field(description="Services in the market naming the supplier.")
+    share: float = Field(description="services / the market's (service, supplier) pairs, 0-1.")
+
+
+class MarketOut(BaseModel):
+    by: str
+    key: str = Field(description="The LGSL code as text, or the ESD function's label.")
+    label: str
+    services: int
+    services_with_suppliers: int
+    services_without_suppliers: int
+    pairs: int = Field(description="Distinct (service, supplier) pairs.")
+    suppliers: list[SupplierShareOut]
+    hhi: float = Field(description="Herfindahl-Hirschman index: sum of (share x 100)^2, 0-10,000.")
+    top3_share: float
+    highly_concentrated: bool = Field(description="hhi > 2,500.")
+
+
+class MarketPage(BaseModel):
+    items: list[MarketOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class LockInOut(BaseModel):
+    service: str = Field(description="`<council>/<id>`.")
+    council: str
+    name: str
+    lgsl: int | None
+    no_open_api: bool
+    no_open_export: bool
+    proprietary_format: bool
+    long_contract: bool = Field(description="A supplier contract runs longer than five years.")
+    signals: int
+
+
+class LockInPage(BaseModel):
+    items: list[LockInOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class WindowOut(BaseModel):
+    by: str
+    key: str
+    label: str
+    councils: int
+    council_ids: list[str]
+    contracts: int
+    earliest_end: str
+    latest_end: str
+    text: str
+    window_start: str = Field(description="The window's first day (the index's as-of date unless given).")
+    window_end: str = Field(description="The window's last day, included.")
+
+
+class WindowPage(BaseModel):
+    items: list[WindowOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class InteropOut(BaseModel):
+    group: str
+    name: str
+    councils: int
+    services: int
+    open_api: int
+    open_api_share: float | None
+    directories: int
+    open_referral_uk: int
+    open_referral_uk_share: float | None
+    address_services: int
+    uprn: int
+    uprn_share: float | None
+    usrn: int
+    usrn_share: float | None
+
+
+class InteropPage(BaseModel):
+    items: list[InteropOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class TrendPointOut(BaseModel):
+    month: str
+    date: str = Field(description="The month-end date the snapshot is judged at.")
+    commit: str
+    standard_id: str
+    services: int
+    compliant: int
+    rate: float
+
+
+class TrendPage(BaseModel):
+    items: list[TrendPointOut]
+    total: int
+    limit: int
+    offset: int
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _columns(model: type[BaseModel], skip: Sequence[str] = ()) -> list[str]:
+    return [name for name in model.model_fields if name not in skip]
+
+
+def _page(
+    request: Request,
+    page: Page,
+    fmt: str | None,
+    items: Sequence[Any],
+    columns: Sequence[str],
+    csv_row: Callable[[Any], dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response | dict[str, Any]:
+    chosen = items[page.offset : page.offset + page.limit]
+    csv = wants_csv(request, fmt)
+    rows = [ins.rounded({**(csv_row(i) if csv and csv_row else asdict(i)), **(extra or {})}) for i in chosen]
+    return listing(request, page, len(items), rows, columns, fmt)
+
+
+# --------------------------------------------------------------------------- reuse
+
+REUSE_COLUMNS = [
+    "lgsl",
+    "label",
+    "function",
+    "councils",
+    "services",
+    "solutions",
+    "services_without_solution",
+    "top_solution",
+    "top_solution_kind",
+    "top_solution_councils",
+    "top_solution_musts_met_rate",
+    "patterns",
+]
+SOLUTION_COLUMNS = _columns(SolutionOut)
+
+
+@router.get(
+    "/reuse",
+    summary="Reuse per service type",
+    description=_described(ins.reuse_by_service_type),
+    response_model=None,
+    responses=csv_responses(REUSE_COLUMNS, ServiceTypeReusePage),
+)
+def reuse(
+    request: Request, db: Db, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
+) -> Response | dict[str, Any]:
+    return _page(request, page, format, ins.reuse_by_service_type(db, lgsl), REUSE_COLUMNS, ins.ServiceTypeReuse.flat)
+
+
+@router.get(
+    "/reuse/solutions",
+    summary="Solutions per service type, with their compliance",
+    description=_described(ins.solutions),
+    response_model=None,
+    responses=csv_responses(SOLUTION_COLUMNS, SolutionPage),
+)
+def reuse_solutions(
+    request: Request, db: Db, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
+) -> Response | dict[str, Any]:
+    return _page(request, page, format, ins.solutions(db, lgsl), SOLUTION_COLUMNS)
+
+
+@router.get(
+    "/reuse/{council}/{service}",
+    summary="A reuse suggestion for one service",
+    description=_described(ins.reuse_suggestion),
+    response_model=ReuseSuggestionOut,
+    responses=ERROR_RESPONSES,
+)
+def reuse_suggestion(
+    db: Db,
+    council: Annotated[str, Path(pattern=SLUG, max_length=80, description="Council id, e.g. bristol")],
+    service: Annotated[str, Path(pattern=SLUG, max_length=80, description="Service id within the council")],
+) -> dict[str, Any]:
+    try:
+        return ins.rounded(asdict(ins.reuse_suggestion(db, council, service)))  # type: ignore[no-any-return]
+    except ins.UnknownService:
+        raise not_found("service", f"{council}/{service}") from None
+
+
+# --------------------------------------------------------------------------- hotspots
+
+HOTSPOT_COLUMNS = _columns(HotspotOut)
+
+
+@router.get(
+    "/hotspots",
+    summary="Duplication hotspots: service types councils build separately",
+    description=_described(ins.duplication_hotspots),
+    response_model=None,
+    responses=csv_responses(HOTSPOT_COLUMNS, HotspotPage),
+)
+def hotspots(
+    request: Request,
+    db: Db,
+    page: Paging,
+    min_separate: Annotated[
+        int, Query(ge=1, le=100_000, description="Only types with at least this many councils working separately.")
+    ] = 2,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    return _page(request, page, format, ins.duplication_hotspots(db, min_separate), HOTSPOT_COLUMNS)
+
+
+# --------------------------------------------------------------------------- suppliers
+
+MARKET_COLUMNS = [
+    "by",
+    "key",
+    "label",
+    "services",
+    "services_with_suppliers",
+    "services_without_suppliers",
+    "pairs",
+    "supplier_count",
+    "leader",
+    "leader_share",
+    "top3_share",
+    "hhi",
+    "highly_concentrated",
+]
+
+
+@router.get(
+    "/suppliers",
+    summary="Supplier concentration (shares, top-3, HHI) per service type or ESD function",
+    description=_described(ins.supplier_concentration),
+    response_model=None,
+    responses=csv_responses(MARKET_COLUMNS, MarketPage),
+)
+def suppliers(
+    request: Request,
+    db: Db,
+    page: Paging,
+    by: Annotated[
+        str, Query(pattern="^(service-type|function)$", description="Market: `service-type` or `function`.")
+    ] = "service-type",
+    key: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Only this market: an LGSL code with by=service-type, a function's label with by=function.",
+        ),
+    ] = None,
+    min_services: Annotated[
+        int, Query(ge=1, le=100_000, description="Only markets where at least this many services name a supplier.")
+    ] = 1,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    markets = ins.supplier_concentration(db, by, key, min_services)
+    return _page(request, page, format, markets, MARKET_COLUMNS, ins.Market.flat)
+
+
+LOCK_IN_COLUMNS = _columns(LockInOut)
+
+
+@router.get(
+    "/lock-in",
+    summary="Lock-in signals per service",
+    description=_described(ins.lock_in_signals),
+    response_model=None,
+    responses=csv_responses(LOCK_IN_COLUMNS, LockInPage),
+)
+def lock_in(
+    request: Request,
+    db: Db,
+    page: Paging,
+    council: Annotated[str | None, Query(pattern=SLUG, max_length=80, description="Only this council.")] = None,
+    lgsl: LgslParam = None,
+    min_signals: Annotated[int, Query(ge=0, le=4, description="Services with at least this many signals.")] = 1,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    result = ins.lock_in_signals(db, council, lgsl, min_signals, page.limit, page.offset)
+    rows = [ins.rounded(asdict(i)) for i in result.items]
+    return listing(request, page, result.total, rows, LOCK_IN_COLUMNS, format)
+
+
+# --------------------------------------------------------------------------- windows
+
+WINDOW_COLUMNS = _columns(WindowOut)
+
+
+@router.get(
+    "/windows",
+    summary="Procurement windows: contracts ending within a horizon",
+    description=_described(ins.procurement_windows),
+    response_model=None,
+    responses=csv_responses(WINDOW_COLUMNS, WindowPage),
+)
+def windows(
+    request: Request,
+    db: Db,
+    page: Paging,
+    horizon_months: Annotated[int, Query(ge=1, le=240, description="Contracts ending within this many months.")] = 18,
+    by: Annotated[
+        str, Query(pattern="^(product|service-type)$", description="Group by `product` or `service-type`.")
+    ] = "product",
+    min_councils: Annotated[
+        int, Query(ge=1, le=100_000, description="Only groups with at least this many councils.")
+    ] = 1,
+    as_of: Annotated[str | None, _date_param("The window's first day (default: the index's as-of date).")] = None,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    start = _parse_date(as_of, "as_of") if as_of is not None else None
+    result = ins.procurement_windows(db, horizon_months, by, start, min_councils)
+    extra = {"window_start": result.as_of, "window_end": result.horizon_end}
+    return _page(request, page, format, result.windows, WINDOW_COLUMNS, extra=extra)
+
+
+# --------------------------------------------------------------------------- interoperability
+
+INTEROP_COLUMNS = _columns(InteropOut)
+
+
+@router.get(
+    "/interop",
+    summary="Data interoperability: open APIs, Open Referral UK, UPRN and USRN",
+    description=_described(ins.interoperability),
+    response_model=None,
+    responses=csv_responses(INTEROP_COLUMNS, InteropPage),
+)
+def interop(
+    request: Request,
+    db: Db,
+    page: Paging,
+    by: Annotated[
+        str, Query(pattern="^(all|type|region|nation)$", description="Group councils by `type`, `region` or `nation`.")
+    ] = "all",
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    return _page(request, page, format, ins.interoperability(db, by), INTEROP_COLUMNS)
+
+
+# --------------------------------------------------------------------------- trend
+
+TREND_COLUMNS = _columns(TrendPointOut)
+TREND_RESPONSES = {
+    **csv_responses(TREND_COLUMNS, TrendPage),
+    503: {
+        "model": ErrorResponse,
+        "description": (
+            "The API was not started from a repository with its Git history, or another trend is being "
+            "computed (retry after the `Retry-After` seconds)"
+        ),
+    },
+}
+# A month not yet in the cache is a whole index build (minutes at sector scale), so a request can
+# start at most this many, and only one request computes at a time: a burst of trend requests
+# cannot take every core from the rest of the API.
+MAX_TREND_MONTHS = 60
+TREND_RETRY_SECONDS = 30
+_TREND_LOCK = threading.Lock()
+
+
+@router.get(
+    "/trend",
+    summary="Compliance by standard at each month end, from Git history",
+    description=(
+        "For each month end from `since` to `until`, the last commit on or before it is indexed as it stood "
+        "and judged at that date; each point is a standard's services and compliant services at that commit "
+        "(the figures of /compliance/by-standard). Snapshots are cached by commit. Needs the server to run "
+        "from a clone of the registry with its history (`standards serve`)."
+    ),
+    response_model=None,
+    responses=TREND_RESPONSES,
+)
+def trend(
+    request: Request,
+    page: Paging,
+    since: Annotated[str, _date_param("First day of the period, YYYY-MM-DD.")],
+    until: Annotated[str | None, _date_param("Last day of the period (default: today).")] = None,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    from registry.insights import trend as insight_trend
+
+    root = request.app.state.settings.get("repo_root")
+    if not root:
+        raise ApiError(503, "not_available", "the trend needs the API to run from a clone of the registry")
+    start = _parse_date(since, "since")
+    end = _parse_date(until, "until") if until is not None else None
+    last = end or dt.date.today()
+    if (last.year - start.year) * 12 + last.month - start.month + 1 > MAX_TREND_MONTHS:
+        raise ApiError(
+            400, "invalid_parameter", f"the period covers more than {MAX_TREND_MONTHS} months: give a later `since`"
+        )
+    if not _TREND_LOCK.acquire(blocking=False):
+        raise ApiError(
+            503,
+            "busy",
+            "another compliance trend is being computed; try again shortly",
+            headers={"Retry-After": str(TREND_RETRY_SECONDS)},
+        )
+    try:
+        # The served index is the current month's snapshot when it was built from a clean commit.
+        current = request.app.state.index.path
+        result = insight_trend.compliance_trend(FsPath(root), start, end, current_index=FsPath(current))
+    except insight_trend.TrendError as exc:
+        raise ApiError(400, "invalid_parameter", str(exc)) from None
+    finally:
+        _TREND_LOCK.release()
+    return _page(request, page, format, result.points, TREND_COLUMNS)

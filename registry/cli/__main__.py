@@ -1,0 +1,5 @@
+"""`python -m registry.cli`, the same as the `standards` command."""
+
+from registry.cli.app import main
+
+main()

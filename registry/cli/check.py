@@ -1,0 +1,151 @@
+"""`standards check`: check manifests and report in the chosen format."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from checks.atomic import atomic_writer
+from checks.history import HistoryError
+from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
+from checks.reporters.text import TextReporter
+from checks.repository import Repository, Target
+from checks.results import RunSummary
+from checks.runner import check_target, plan, run_plan
+from registry import __version__
+from registry.cli.errors import ExitCode, UsageError, for_check
+from registry.cli.options import parse_date
+
+
+class Format(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    JUNIT = "junit"
+    SARIF = "sarif"
+    GITHUB = "github"
+    MARKDOWN = "markdown"
+
+
+class FailOn(StrEnum):
+    MUST = "must"
+    SHOULD = "should"
+
+
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Manifests or folders to check (default: all).")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TEXT,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here (atomically).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date rules are judged at, YYYY-MM-DD (default: today).")
+    ] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Lowest level that fails the run.")] = FailOn.MUST,
+    changed_since: Annotated[
+        str | None,
+        typer.Option("--changed-since", help="Check only what changed since this Git ref, and what depends on it."),
+    ] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use (default: all cores).")
+    ] = None,
+) -> None:
+    """Check manifests against the standards that apply to them."""
+    if changed_since is not None and paths:
+        raise typer.BadParameter("give either paths or --changed-since, not both", param_hint="--changed-since")
+    options = CheckOptions(
+        paths=list(paths or []),
+        format=format.value,
+        output=output,
+        as_of=parse_date(as_of),
+        fail_on=fail_on.value,
+        jobs=jobs,
+        root=Path.cwd(),
+        changed_since=changed_since,
+    )
+    raise typer.Exit(int(run_check(options)))
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: list[Path]
+    format: str
+    output: Path | None
+    as_of: dt.date
+    fail_on: str
+    jobs: int | None
+    root: Path
+    changed_since: str | None = None
+
+
+@contextlib.contextmanager
+def _destination(output: Path | None) -> Iterator[TextIO]:
+    if output is None:
+        yield sys.stdout
+    else:
+        with atomic_writer(output) as stream:
+            yield stream
+
+
+def _show_progress() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def run_check(options: CheckOptions) -> ExitCode:
+    try:
+        work = plan(Repository.find(options.root), options.paths, options.changed_since)
+    except HistoryError as exc:
+        raise UsageError(f"--changed-since: {exc}") from None
+    # Only paths typed on the command line can be missing, and those come as a short list.
+    missing = (
+        [t for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100"]
+        if isinstance(work.items, list)
+        else []
+    )
+    color = (
+        options.output is None and options.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    )
+    context = ReportContext(
+        work.catalogue, options.as_of, options.fail_on, __version__, color=color, root=work.repo.root
+    )
+    if missing and options.output is not None:
+        # A usage error, found before the report is opened: the file keeps what it holds (last night's report).
+        errors = TextReporter(sys.stderr, context)
+        for target in missing:
+            errors.file(check_target(target, work.catalogue, options.as_of))
+        raise UsageError(f"{options.output} was not written, as a path to check does not exist")
+    summary = RunSummary()
+    show_progress = _show_progress()
+    with _destination(options.output) as stream:
+        reporter = REPORTER_BY_NAME[options.format](stream, context)
+        for result in work.broken:
+            summary.add(result)
+            reporter.file(result)
+        progress = Progress(
+            TextColumn("checking"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+            disable=not show_progress,
+        )
+        with progress:
+            task = progress.add_task("check", total=work.count() if show_progress else None)
+            work.prerender = PRERENDER.get(options.format)
+            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+            with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
+                for result in results:
+                    summary.add(result)
+                    reporter.file(result)
+                    progress.advance(task)
+        reporter.finish(summary)
+    return for_check(summary, options.fail_on, len(missing))

@@ -1,0 +1,251 @@
+"""`standards insights ...`: the options, finding the index, and printing registry/insights/tables.py's tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from registry.cli.errors import ExitCode, UsageError
+from registry.index.settings import DEFAULT_INDEX
+from registry.insights.figures import DEFAULT_HORIZON_MONTHS, LONG_CONTRACT_YEARS
+
+if TYPE_CHECKING:
+    from registry.insights.tables import Output
+
+insights_app = typer.Typer(
+    help="Sector insights from the index: reuse, duplication, suppliers, lock-in, procurement windows, "
+    "interoperability and trends.",
+    no_args_is_help=True,
+)
+
+
+class InsightFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    CSV = "csv"
+
+
+class MarketBy(StrEnum):
+    SERVICE_TYPE = "service-type"
+    FUNCTION = "function"
+
+
+class WindowBy(StrEnum):
+    PRODUCT = "product"
+    SERVICE_TYPE = "service-type"
+
+
+class InteropBy(StrEnum):
+    ALL = "all"
+    TYPE = "type"
+    REGION = "region"
+    NATION = "nation"
+
+
+FormatOpt = Annotated[InsightFormat, typer.Option("--format", "-f", help="Output format.")]
+IndexOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--index",
+        help=f"Read this index as it is (default: {DEFAULT_INDEX}, built or refreshed from the repository).",
+    ),
+]
+LgslOpt = Annotated[int | None, typer.Option("--lgsl", min=1, help="Only this service type (LGSL code).")]
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        message = f"'{value}' is not a date; use YYYY-MM-DD, e.g. 2026-03-31"
+        raise typer.BadParameter(message, param_hint=option) from None
+
+
+def _exit(code: int) -> None:
+    raise typer.Exit(code)
+
+
+def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
+    """A read-only connection to the index.
+
+    Without --index, build/index.sqlite under the repository is built or refreshed like
+    `standards serve` does. An index named with --index is used as it is (it may come from
+    another tree), so it must exist and be readable by this version.
+    """
+    from registry.index.build import prepare_index
+    from registry.index.health import is_healthy
+
+    if index is None:
+        index = root / DEFAULT_INDEX
+        if not (root / "standards").is_dir() and not is_healthy(index):
+            raise UsageError(
+                f"no index at {index} and {root} holds no standards/ folder to build one from; "
+                "run this in the registry's folder or pass --index PATH"
+            )
+        prepare_index(root, index)
+    elif not is_healthy(index):
+        state = "does not exist" if not index.exists() else "is damaged or from another version"
+        raise UsageError(f"the index {index} {state}; build it with `standards index build --output {index}`")
+    conn = sqlite3.connect(f"file:{index.absolute()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def run(make: Callable[[sqlite3.Connection], Output], fmt: str, index: Path | None) -> ExitCode:
+    """Open the index, compute, print; bad input is exit 2 with a message, never a traceback."""
+
+    def compute() -> Output:
+        conn = open_index(index, Path.cwd())
+        try:
+            return make(conn)
+        finally:
+            conn.close()
+
+    return run_plain(compute, fmt)
+
+
+def run_plain(make: Callable[[], Output], fmt: str) -> ExitCode:
+    from registry.insights.tables import InsightUsageError, render
+
+    try:
+        out = make()
+    except InsightUsageError as exc:
+        raise UsageError(str(exc)) from None
+    typer.echo(render(out, fmt), nl=False)
+    return ExitCode.OK
+
+
+@insights_app.command("reuse")
+def reuse_cmd(
+    lgsl: LgslOpt = None,
+    council: Annotated[str | None, typer.Option("--council", help="With --service: suggest what to reuse.")] = None,
+    service: Annotated[str | None, typer.Option("--service", help="The service id within --council.")] = None,
+    format: FormatOpt = InsightFormat.TEXT,
+    index: IndexOpt = None,
+) -> None:
+    """Per service type: councils delivering it and the solutions they use; or a suggestion for one service."""
+    from registry.insights import tables as cmd
+
+    _exit(run(lambda conn: cmd.reuse(conn, lgsl, council, service), format.value, index))
+
+
+@insights_app.command("hotspots")
+def hotspots_cmd(
+    min_separate: Annotated[
+        int, typer.Option("--min-separate", min=1, help="Only types with at least this many councils working alone.")
+    ] = 2,
+    format: FormatOpt = InsightFormat.TEXT,
+    index: IndexOpt = None,
+) -> None:
+    """Service types many councils deliver separately, with no pattern they share."""
+    from registry.insights import tables as cmd
+
+    _exit(run(lambda conn: cmd.hotspots(conn, min_separate), format.value, index))
+
+
+@insights_app.command("suppliers")
+def suppliers_cmd(
+    by: Annotated[MarketBy, typer.Option("--by", help="Market: service type (LGSL) or ESD function.")] = (
+        MarketBy.SERVICE_TYPE
+    ),
+    lgsl: LgslOpt = None,
+    function: Annotated[str | None, typer.Option("--function", help="Only this ESD function (its label).")] = None,
+    min_services: Annotated[
+        int,
+        typer.Option("--min-services", min=1, help="Only markets where at least this many services name a supplier."),
+    ] = 1,
+    format: FormatOpt = InsightFormat.TEXT,
+    index: IndexOpt = None,
+) -> None:
+    """Supplier shares, top-3 share and the HHI per service type or ESD function."""
+    from registry.insights import tables as cmd
+
+    _exit(run(lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services), format.value, index))
+
+
+@insights_app.command(
+    "lock-in",
+    help="Services with lock-in signals: no open API, no open export, proprietary format, "
+    f"contract over {LONG_CONTRACT_YEARS} years.",
+)
+def lock_in_cmd(
+    council: Annotated[str | None, typer.Option("--council", help="Only this council's services.")] = None,
+    lgsl: LgslOpt = None,
+    min_signals: Annotated[
+        int, typer.Option("--min-signals", min=0, max=4, help="List services with at least this many signals.")
+    ] = 1,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="List at most this many services.")] = 50,
+    format: FormatOpt = InsightFormat.TEXT,
+    index: IndexOpt = None,
+) -> None:
+    from registry.insights import tables as cmd
+
+    _exit(
+        run(
+            lambda conn: cmd.lock_in(conn, council, lgsl, min_signals, limit),
+            format.value,
+            index,
+        )
+    )
+
+
+@insights_app.command("windows")
+def windows_cmd(
+    horizon_months: Annotated[
+        int, typer.Option("--horizon-months", min=1, max=240, help="Contracts ending within this many months.")
+    ] = DEFAULT_HORIZON_MONTHS,
+    by: Annotated[WindowBy, typer.Option("--by", help="Group by supplier product or by service type.")] = (
+        WindowBy.PRODUCT
+    ),
+    min_councils: Annotated[
+        int, typer.Option("--min-councils", min=1, help="Only groups with at least this many councils.")
+    ] = 1,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Start of the window, YYYY-MM-DD (default: the index's date).")
+    ] = None,
+    format: FormatOpt = InsightFormat.TEXT,
+    index: IndexOpt = None,
+) -> None:
+    """Contracts ending within the horizon, grouped so councils can see who could buy together."""
+    from registry.insights import tables as cmd
+
+    start = _date(as_of, "--as-of") if as_of is not None else None
+    _exit(
+        run(
+            lambda conn: cmd.windows(conn, horizon_months, by.value, start, min_councils),
+            format.value,
+            index,
+        )
+    )
+
+
+@insights_app.command("interop")
+def interop_cmd(
+    by: Annotated[InteropBy, typer.Option("--by", help="Group councils by type, region or nation.")] = InteropBy.ALL,
+    format: FormatOpt = InsightFormat.TEXT,
+    index: IndexOpt = None,
+) -> None:
+    """Shares of services with an open API, Open Referral UK (directories) and UPRN/USRN (addresses)."""
+    from registry.insights import tables as cmd
+
+    _exit(run(lambda conn: cmd.interop(conn, by.value), format.value, index))
+
+
+@insights_app.command("trend")
+def trend_cmd(
+    since: Annotated[str, typer.Option("--since", help="First month to show, YYYY-MM-DD.")],
+    until: Annotated[str | None, typer.Option("--until", help="Last day to show (default: today).")] = None,
+    format: FormatOpt = InsightFormat.TEXT,
+) -> None:
+    """Compliance by standard at each month-end commit over a period, from Git history."""
+    from registry.insights import tables as cmd
+
+    start = _date(since, "--since")
+    end = _date(until, "--until") if until is not None else None
+    _exit(run_plain(lambda: cmd.trend(Path.cwd(), start, end), format.value))

@@ -1,0 +1,869 @@
+"""Sector insights over the index: reuse, duplication, supplier concentration, lock-in, procurement
+windows and data interoperability (issue 6).
+
+Every function takes a read connection to the index (`row_factory = sqlite3.Row`) and plain
+parameters, and returns frozen dataclasses the CLI, the API and the site all render. Each
+docstring says exactly how its figures are computed, so the site can quote it. The figures
+are GROUP BYs over narrow tables the index build writes for them (`service_facts`, `lgsl`,
+`suppliers`), never JSON reads of whole manifests.
+
+Terms used throughout:
+
+* **Service type**: a service's LGSL code (`lgsl`). Services without one are left out of the
+  per-type figures.
+* **Solution**: something a service is built on that other councils could reuse: either a
+  *pattern* from the registry's library (by pattern id), or a *supplier product*: a supplier
+  named in the manifest with the product it supplies, matched on both names after trimming
+  spaces and ignoring case (ASCII letters), so `Acme Ltd / Case Manager` is one solution
+  wherever it is named. A supplier named without a product is the solution "that supplier".
+  A service can use several solutions; one naming neither a pattern nor a supplier has none.
+* **Musts met**: over a set of services, the must-level results that applied to them (every
+  must of every standard that applies to each service, leaving out results that were not
+  applicable), and the share of those that passed or were waived: met / applicable, pooled
+  over the set (so a service with many applicable musts weighs more than one with few).
+  Errors count as not met.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from registry.index.compliance import TYPE_NAMES
+
+HIGHLY_CONCENTRATED = 2500.0  # HHI above this is a highly concentrated market (as competition authorities use it)
+LONG_CONTRACT_YEARS = 5
+DEFAULT_HORIZON_MONTHS = 18
+MARKETS = ("service-type", "function")
+WINDOW_GROUPS = ("product", "service-type")
+INTEROP_GROUPS = ("all", "type", "region", "nation")
+
+
+class UnknownService(LookupError):
+    """No service with that council and id is in the index."""
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def index_as_of(conn: sqlite3.Connection) -> dt.date:
+    """The date the index judged its services at (meta `as_of`)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()
+    if row is None:
+        raise ValueError("the index has no as-of date; rebuild it with `standards index build`")
+    return dt.date.fromisoformat(row[0])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or that month's last day when it is shorter (31 Aug + 6 = 28/29 Feb)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    month += 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _labels(conn: sqlite3.Connection) -> dict[int, tuple[str, str]]:
+    return {r["id"]: (r["label"], r["function"]) for r in conn.execute("SELECT id, label, function FROM lgsl")}
+
+
+def _label(labels: dict[int, tuple[str, str]], lgsl: int) -> tuple[str, str]:
+    return labels.get(lgsl, (f"LGSL {lgsl}", ""))
+
+
+def _supplier_key(name: str, product: str | None) -> str:
+    return f"{name.strip().lower()}|{(product or '').strip().lower()}"
+
+
+# --------------------------------------------------------------------------- reuse
+
+
+@dataclass(frozen=True)
+class SolutionStats:
+    """One solution's use for one service type, and how the services using it do."""
+
+    lgsl: int
+    kind: str  # "pattern" or "product"
+    id: str  # the pattern id, or "<supplier>|<product>" lower-cased
+    name: str  # the pattern's name, or "Supplier: Product" (just the supplier when no product is named)
+    councils: int  # councils with at least one service of this type using it
+    services: int
+    compliant: int  # of those services, the ones with no failing must
+    compliance_rate: float  # compliant / services
+    musts_applicable: int
+    musts_met: int
+    musts_met_rate: float | None  # musts_met / musts_applicable (None when no must applies)
+
+
+@dataclass(frozen=True)
+class PatternUse:
+    pattern: str
+    name: str
+    councils: int
+    services: int
+
+
+@dataclass(frozen=True)
+class ServiceTypeReuse:
+    """How councils deliver one service type, and what they share."""
+
+    lgsl: int
+    label: str
+    function: str
+    councils: int
+    services: int
+    compliant: int
+    solutions: int  # distinct solutions (patterns and supplier products) its services use
+    services_without_solution: int  # services naming no pattern and no supplier
+    top_solution: SolutionStats | None  # used by the most councils (then services, kind, id)
+    patterns: tuple[PatternUse, ...]  # every pattern used for this type, most councils first
+
+    def flat(self) -> dict[str, Any]:
+        """One row for CSV: the top solution's figures and the patterns as `id (councils)` texts."""
+        top = self.top_solution
+        return {
+            "lgsl": self.lgsl,
+            "label": self.label,
+            "function": self.function,
+            "councils": self.councils,
+            "services": self.services,
+            "solutions": self.solutions,
+            "services_without_solution": self.services_without_solution,
+            "top_solution": top.name if top else None,
+            "top_solution_kind": top.kind if top else None,
+            "top_solution_councils": top.councils if top else None,
+            "top_solution_musts_met_rate": top.musts_met_rate if top else None,
+            "patterns": [f"{p.pattern} ({p.councils})" for p in self.patterns],
+        }
+
+
+_SOLUTIONS_CTE = """
+sol AS (
+    SELECT f.lgsl, f.council_id, f.service_key, f.compliant, f.musts_applicable, f.musts_met,
+           'pattern' AS kind, sp.pattern_id AS sid, coalesce(p.name, sp.pattern_id) AS name
+    FROM service_facts f
+    JOIN service_patterns sp ON sp.service_key = f.service_key
+    LEFT JOIN patterns p ON p.id = sp.pattern_id
+    WHERE f.lgsl IS NOT NULL {where}
+    UNION ALL
+    -- A product named twice on one service is one use of it.
+    SELECT f.lgsl, f.council_id, f.service_key, f.compliant, f.musts_applicable, f.musts_met,
+           'product', lower(trim(x.name)) || '|' || lower(trim(coalesce(x.product, ''))),
+           min(trim(x.name) || coalesce(': ' || nullif(trim(x.product), ''), ''))
+    FROM service_facts f
+    JOIN suppliers x ON x.service_key = f.service_key
+    WHERE f.lgsl IS NOT NULL {where}
+    GROUP BY f.service_key, 8
+)"""
+
+_SOLUTION_ORDER = "councils DESC, services DESC, kind, sid"  # ties: patterns before products, then id
+
+
+def _lgsl_filter(lgsl: int | None, exclude_council: str | None = None) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if lgsl is not None:
+        clauses.append("AND f.lgsl = ?")
+        params.append(lgsl)
+    if exclude_council is not None:
+        clauses.append("AND f.council_id != ?")
+        params.append(exclude_council)
+    return " ".join(clauses), params
+
+
+def _solution(row: sqlite3.Row) -> SolutionStats:
+    return SolutionStats(
+        lgsl=row["lgsl"],
+        kind=row["kind"],
+        id=row["sid"],
+        name=row["name"],
+        councils=row["councils"],
+        services=row["services"],
+        compliant=row["compliant"],
+        compliance_rate=row["compliant"] / row["services"],
+        musts_applicable=row["ma"],
+        musts_met=row["mm"],
+        musts_met_rate=_rate(row["mm"], row["ma"]),
+    )
+
+
+def solutions(conn: sqlite3.Connection, lgsl: int | None = None) -> list[SolutionStats]:
+    """Every solution used per service type, with its councils and the compliance of its services.
+
+    For each (service type, solution): `councils` is the number of distinct councils with a
+    service of that type using it, `services` the number of such services, `compliance_rate`
+    the share of those services with no failing must, and `musts_met_rate` the musts met
+    (see the module docstring) pooled over those services. Ordered by service type, then
+    most councils, most services, patterns before products, and id.
+    """
+    where, params = _lgsl_filter(lgsl)
+    rows = conn.execute(
+        f"""WITH {_SOLUTIONS_CTE.format(where=where)}
+            SELECT lgsl, kind, sid, min(name) AS name, count(DISTINCT council_id) AS councils, count(*) AS services,
+                   sum(compliant) AS compliant, sum(musts_applicable) AS ma, sum(musts_met) AS mm
+            FROM sol GROUP BY lgsl, kind, sid ORDER BY lgsl, {_SOLUTION_ORDER}""",
+        params * 2,
+    ).fetchall()
+    return [_solution(r) for r in rows]
+
+
+def reuse_by_service_type(conn: sqlite3.Connection, lgsl: int | None = None) -> list[ServiceTypeReuse]:
+    """Per service type: councils delivering it, distinct solutions, patterns used, the top solution.
+
+    `councils` counts distinct councils with at least one service of the type; `solutions`
+    counts distinct patterns and supplier products used by its services; `patterns` lists
+    each pattern used with the number of councils (and services) using it for this type;
+    `top_solution` is the solution used by the most councils (ties: most services, then
+    patterns before products, then id). Ordered by most councils, then most services, then
+    LGSL code.
+    """
+    labels = _labels(conn)
+    where, params = _lgsl_filter(lgsl)
+    totals = conn.execute(
+        f"""SELECT f.lgsl, count(DISTINCT f.council_id) AS councils, count(*) AS services,
+                   sum(f.compliant) AS compliant,
+                   sum(NOT EXISTS (SELECT 1 FROM service_patterns sp WHERE sp.service_key = f.service_key)
+                       AND NOT EXISTS (SELECT 1 FROM suppliers x WHERE x.service_key = f.service_key)) AS bare
+            FROM service_facts f WHERE f.lgsl IS NOT NULL {where} GROUP BY f.lgsl""",
+        params,
+    ).fetchall()
+    by_type: dict[int, list[SolutionStats]] = defaultdict(list)
+    for s in solutions(conn, lgsl):
+        by_type[s.lgsl].append(s)
+    out: list[ServiceTypeReuse] = []
+    for t in totals:
+        label, function = _label(labels, t["lgsl"])
+        used = by_type.get(t["lgsl"], [])
+        patterns = sorted(
+            (PatternUse(s.id, s.name, s.councils, s.services) for s in used if s.kind == "pattern"),
+            key=lambda p: (-p.councils, -p.services, p.pattern),
+        )
+        out.append(
+            ServiceTypeReuse(
+                lgsl=t["lgsl"],
+                label=label,
+                function=function,
+                councils=t["councils"],
+                services=t["services"],
+                compliant=t["compliant"],
+                solutions=len(used),
+                services_without_solution=t["bare"],
+                top_solution=used[0] if used else None,
+                patterns=tuple(patterns),
+            )
+        )
+    out.sort(key=lambda r: (-r.councils, -r.services, r.lgsl))
+    return out
+
+
+@dataclass(frozen=True)
+class ReuseSuggestion:
+    """What other councils delivering the same service type use, against this service."""
+
+    council: str
+    service: str
+    name: str
+    lgsl: int | None
+    label: str | None
+    other_councils: int  # other councils delivering the same service type
+    solution: SolutionStats | None  # the other councils' most used solution, over their services only
+    your_musts_applicable: int
+    your_musts_met: int
+    your_musts_met_rate: float | None
+    you_use_it: bool  # this service already uses that solution
+    text: str
+
+
+def reuse_suggestion(conn: sqlite3.Connection, council_id: str, service_id: str) -> ReuseSuggestion:
+    """A reuse suggestion for one service, from the other councils delivering its service type.
+
+    The other councils are those (not this one) with a service of the same LGSL code. Their
+    most used solution is the one the most of them use (ties: most services, then patterns
+    before products, then id); "their services meet N% of the musts" is the musts met pooled
+    over the other councils' services of this type that use it, and "your M%" is the same
+    figure for this service alone. Raises UnknownService when the service is not indexed.
+    """
+    me = conn.execute(
+        """SELECT s.name, f.lgsl, f.musts_applicable, f.musts_met FROM services s
+           JOIN service_facts f ON f.service_key = s.key WHERE s.key = ?""",
+        (f"{council_id}/{service_id}",),
+    ).fetchone()
+    if me is None:
+        raise UnknownService(f"no service '{service_id}' at council '{council_id}' in the index")
+    mine_rate = _rate(me["musts_met"], me["musts_applicable"])
+    base: dict[str, Any] = {
+        "council": council_id,
+        "service": service_id,
+        "name": me["name"],
+        "lgsl": me["lgsl"],
+        "your_musts_applicable": me["musts_applicable"],
+        "your_musts_met": me["musts_met"],
+        "your_musts_met_rate": mine_rate,
+    }
+    if me["lgsl"] is None:
+        text = f"{me['name']} has no LGSL code, so it cannot be compared with other councils' services; add `lgsl`."
+        return ReuseSuggestion(**base, label=None, other_councils=0, solution=None, you_use_it=False, text=text)
+    label, _ = _label(_labels(conn), me["lgsl"])
+    kind_of = f"{label} (LGSL {me['lgsl']})"
+    others = conn.execute(
+        "SELECT count(DISTINCT council_id) FROM service_facts WHERE lgsl = ? AND council_id != ?",
+        (me["lgsl"], council_id),
+    ).fetchone()[0]
+    if not others:
+        text = f"No other council in the registry delivers {kind_of} yet, so there is nothing to compare with."
+        return ReuseSuggestion(**base, label=label, other_councils=0, solution=None, you_use_it=False, text=text)
+    where, params = _lgsl_filter(me["lgsl"], council_id)
+    top = conn.execute(
+        f"""WITH {_SOLUTIONS_CTE.format(where=where)}
+            SELECT lgsl, kind, sid, min(name) AS name, count(DISTINCT council_id) AS councils, count(*) AS services,
+                   sum(compliant) AS compliant, sum(musts_applicable) AS ma, sum(musts_met) AS mm
+            FROM sol GROUP BY lgsl, kind, sid ORDER BY {_SOLUTION_ORDER} LIMIT 1""",
+        params * 2,
+    ).fetchone()
+    councils = f"{others} other council{'s' if others != 1 else ''}"
+    if top is None:
+        text = (
+            f"{councils} deliver{'s' if others == 1 else ''} {kind_of}, but none records a pattern or supplier "
+            "for it, so there is no shared solution to suggest yet."
+        )
+        return ReuseSuggestion(**base, label=label, other_councils=others, solution=None, you_use_it=False, text=text)
+    solution = _solution(top)
+    you_use_it = _uses(conn, f"{council_id}/{service_id}", solution)
+    theirs = _percent(solution.musts_met_rate)
+    yours = _percent(mine_rate) if mine_rate is not None else "no applicable musts"
+    what = f"the pattern {solution.name}" if solution.kind == "pattern" else solution.name
+    text = (
+        f"Of the {councils} delivering {kind_of}, {solution.councils} use{'s' if solution.councils == 1 else ''} {what}"
+        f"{' (as you do)' if you_use_it else ''}; their services meet {theirs} of the musts against your {yours}."
+    )
+    return ReuseSuggestion(
+        **base, label=label, other_councils=others, solution=solution, you_use_it=you_use_it, text=text
+    )
+
+
+def _uses(conn: sqlite3.Connection, key: str, solution: SolutionStats) -> bool:
+    if solution.kind == "pattern":
+        sql = "SELECT 1 FROM service_patterns WHERE service_key = ? AND pattern_id = ?"
+        return conn.execute(sql, (key, solution.id)).fetchone() is not None
+    return any(
+        _supplier_key(r["name"], r["product"]) == solution.id
+        for r in conn.execute("SELECT name, product FROM suppliers WHERE service_key = ?", (key,))
+    )
+
+
+def _percent(rate: float | None) -> str:
+    return "n/a" if rate is None else f"{rate * 100:.0f}%"
+
+
+# --------------------------------------------------------------------------- duplication hotspots
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """A service type many councils deliver without a pattern they share."""
+
+    lgsl: int
+    label: str
+    function: str
+    councils: int  # councils delivering the type
+    separate_councils: int  # of those, councils sharing no pattern with another council for this type
+    sharing_councils: int  # councils - separate_councils
+    services: int
+    services_without_pattern: int
+    one_off_patterns: int  # patterns used for this type by only one council
+
+
+def duplication_hotspots(conn: sqlite3.Connection, min_separate: int = 2) -> list[Hotspot]:
+    """Service types where councils do the same work separately, most separate councils first.
+
+    A council delivers a type *separately* when none of its services of that type uses a
+    pattern that another council's service of the same type also uses: its services use no
+    pattern, or only patterns no other council uses for that type (one-off). Supplier products
+    are not counted as shared: a shared product is a common purchase, not shared work. Types
+    with fewer than `min_separate` separate councils are left out. Ordered by separate
+    councils, then councils delivering the type (both most first), then LGSL code.
+    """
+    if min_separate < 1:
+        raise ValueError("min_separate must be at least 1")
+    labels = _labels(conn)
+    rows = conn.execute(
+        """WITH pc AS (
+               SELECT f.lgsl, sp.pattern_id, count(DISTINCT f.council_id) AS n
+               FROM service_patterns sp JOIN service_facts f ON f.service_key = sp.service_key
+               WHERE f.lgsl IS NOT NULL GROUP BY f.lgsl, sp.pattern_id),
+           sharing AS (
+               SELECT f.lgsl, count(DISTINCT f.council_id) AS n
+               FROM service_patterns sp JOIN service_facts f ON f.service_key = sp.service_key
+               JOIN pc ON pc.lgsl = f.lgsl AND pc.pattern_id = sp.pattern_id AND pc.n >= 2
+               GROUP BY f.lgsl),
+           types AS (
+               SELECT f.lgsl, count(DISTINCT f.council_id) AS councils, count(*) AS services,
+                      sum(NOT EXISTS (SELECT 1 FROM service_patterns sp WHERE sp.service_key = f.service_key))
+                          AS bare
+               FROM service_facts f WHERE f.lgsl IS NOT NULL GROUP BY f.lgsl)
+           SELECT t.lgsl, t.councils, t.services, t.bare, coalesce(s.n, 0) AS sharing,
+                  (SELECT count(*) FROM pc WHERE pc.lgsl = t.lgsl AND pc.n = 1) AS one_off
+           FROM types t LEFT JOIN sharing s ON s.lgsl = t.lgsl
+           WHERE t.councils - coalesce(s.n, 0) >= ?
+           ORDER BY t.councils - coalesce(s.n, 0) DESC, t.councils DESC, t.lgsl""",
+        (min_separate,),
+    ).fetchall()
+    out = []
+    for r in rows:
+        label, function = _label(labels, r["lgsl"])
+        out.append(
+            Hotspot(
+                lgsl=r["lgsl"],
+                label=label,
+                function=function,
+                councils=r["councils"],
+                separate_councils=r["councils"] - r["sharing"],
+                sharing_councils=r["sharing"],
+                services=r["services"],
+                services_without_pattern=r["bare"],
+                one_off_patterns=r["one_off"],
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- supplier concentration
+
+
+@dataclass(frozen=True)
+class SupplierShare:
+    name: str
+    services: int  # services in the market naming this supplier
+    share: float  # services / the market's (service, supplier) pairs, 0-1
+
+
+@dataclass(frozen=True)
+class Market:
+    """Supplier concentration in one market: a service type, or an ESD function."""
+
+    by: str  # "service-type" or "function"
+    key: str  # the LGSL code as text, or the function's label
+    label: str
+    services: int  # services in the market
+    services_with_suppliers: int
+    services_without_suppliers: int
+    pairs: int  # distinct (service, supplier) pairs
+    suppliers: tuple[SupplierShare, ...]  # largest share first, then name
+    hhi: float  # sum of (share x 100)^2, 0-10,000
+    top3_share: float  # the three largest shares added up, 0-1
+    highly_concentrated: bool  # hhi > 2,500
+
+    def flat(self) -> dict[str, Any]:
+        """One row for CSV: the largest supplier in place of the full list."""
+        leader = self.suppliers[0] if self.suppliers else None
+        return {
+            "by": self.by,
+            "key": self.key,
+            "label": self.label,
+            "services": self.services,
+            "services_with_suppliers": self.services_with_suppliers,
+            "services_without_suppliers": self.services_without_suppliers,
+            "pairs": self.pairs,
+            "supplier_count": len(self.suppliers),
+            "leader": leader.name if leader else None,
+            "leader_share": leader.share if leader else None,
+            "top3_share": self.top3_share,
+            "hhi": self.hhi,
+            "highly_concentrated": self.highly_concentrated,
+        }
+
+
+def supplier_concentration(
+    conn: sqlite3.Connection, by: str = "service-type", key: str | None = None, min_services: int = 1
+) -> list[Market]:
+    """Each supplier's share of a market and the market's Herfindahl-Hirschman index (HHI).
+
+    A market is a service type (LGSL code) or an ESD function (the top-level function of the
+    service's LGSL code; codes with no function are left out). Over the market's services that
+    name at least one supplier, a supplier's share is the number of those services naming it
+    divided by the number of (service, supplier) pairs. Suppliers are matched on their name
+    after trimming spaces and ignoring case (ASCII), and a supplier named twice on one service
+    (say for two products) makes one pair: it is one service naming it, so the shares add up
+    to 1. HHI = the sum over suppliers of (share x 100)^2, from near 0 (many small suppliers)
+    to 10,000 (one supplier); markets above 2,500 are flagged highly concentrated. The top-3
+    share adds up the three largest shares (ties do not change the sum). Services naming no
+    supplier are counted but take no part in the shares; markets where no service names a
+    supplier are left out, and so are markets with fewer than `min_services` services naming a
+    supplier (one service naming one supplier is trivially an HHI of 10,000). Suppliers are listed
+    by share, then name; markets by HHI (highest first), then services naming suppliers (most
+    first), then key.
+    """
+    if by not in MARKETS:
+        raise ValueError(f"unknown market '{by}'; use one of: {', '.join(MARKETS)}")
+    labels = _labels(conn)
+    if by == "service-type":
+        market = "CAST(f.lgsl AS TEXT)"
+        source = "service_facts f"
+        where = "f.lgsl IS NOT NULL"
+    else:
+        market = "l.function"
+        source = "service_facts f JOIN lgsl l ON l.id = f.lgsl"
+        where = "l.function != ''"
+    params: list[Any] = []
+    if key is not None:
+        where += f" AND {market} = ?"
+        params.append(key)
+    totals = {
+        r["mkey"]: (r["services"], r["named"])
+        for r in conn.execute(
+            f"""SELECT {market} AS mkey, count(*) AS services,
+                       sum(EXISTS (SELECT 1 FROM suppliers x WHERE x.service_key = f.service_key)) AS named
+                FROM {source} WHERE {where} GROUP BY mkey""",
+            params,
+        )
+    }
+    counts = conn.execute(
+        f"""WITH pairs AS (
+                SELECT DISTINCT {market} AS mkey, f.service_key, lower(trim(x.name)) AS supplier
+                FROM {source} JOIN suppliers x ON x.service_key = f.service_key WHERE {where}),
+            -- One display name per supplier, the same in every market: the first spelling in sort order.
+            names AS (SELECT lower(trim(name)) AS supplier, min(trim(name)) AS name FROM suppliers GROUP BY 1)
+            SELECT p.mkey, p.supplier, count(*) AS services, n.name
+            FROM pairs p JOIN names n ON n.supplier = p.supplier GROUP BY p.mkey, p.supplier""",
+        params,
+    ).fetchall()
+    by_market: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for r in counts:
+        by_market[r["mkey"]].append((r["name"], r["services"]))
+    out = []
+    for mkey, named in by_market.items():
+        services, with_suppliers = totals[mkey]
+        if with_suppliers < min_services:
+            continue
+        pairs = sum(n for _, n in named)
+        shares = tuple(
+            SupplierShare(name, n, n / pairs) for name, n in sorted(named, key=lambda item: (-item[1], item[0]))
+        )
+        hhi = sum((s.share * 100) ** 2 for s in shares)
+        label = _label(labels, int(mkey))[0] if by == "service-type" else mkey
+        out.append(
+            Market(
+                by=by,
+                key=mkey,
+                label=label,
+                services=services,
+                services_with_suppliers=with_suppliers,
+                services_without_suppliers=services - with_suppliers,
+                pairs=pairs,
+                suppliers=shares,
+                hhi=hhi,
+                top3_share=sum(s.share for s in shares[:3]),
+                highly_concentrated=hhi > HIGHLY_CONCENTRATED,
+            )
+        )
+    out.sort(key=lambda m: (-round(m.hhi, 6), -m.services_with_suppliers, m.key))
+    return out
+
+
+# --------------------------------------------------------------------------- lock-in
+
+
+@dataclass(frozen=True)
+class LockIn:
+    """The lock-in signals one service shows."""
+
+    service: str  # `<council>/<id>`
+    council: str
+    name: str
+    lgsl: int | None
+    no_open_api: bool  # data.open_api is not declared
+    no_open_export: bool  # no format in data.export_formats is open (OPEN_FORMATS)
+    proprietary_format: bool  # data.proprietary_format
+    long_contract: bool  # a supplier contract runs longer than five years
+    signals: int  # how many of the four
+
+
+@dataclass(frozen=True)
+class LockInPage:
+    total: int  # services showing at least `min_signals` signals
+    services: int  # services considered
+    no_open_api: int  # services showing each signal (over the services considered)
+    no_open_export: int
+    proprietary_format: int
+    long_contract: int
+    items: tuple[LockIn, ...]
+
+
+def lock_in_signals(
+    conn: sqlite3.Connection,
+    council: str | None = None,
+    lgsl: int | None = None,
+    min_signals: int = 1,
+    limit: int | None = None,
+    offset: int = 0,
+) -> LockInPage:
+    """Services ranked by how many lock-in signals they show.
+
+    The four signals: no open API (`data.open_api` not declared); no bulk export in an open
+    format (none of `data.export_formats` is one of OPEN_FORMATS: csv, tsv, json, jsonl,
+    json-ld, geojson, xml, ods, gml, kml, gpkg, parquet, rdf, ttl, the formats the data
+    standard accepts as open); a proprietary data format (`data.proprietary_format`); and a
+    contract longer than five years (a supplier whose contract_end falls after the same
+    date five years on from its contract_start, by SQLite's date arithmetic; a contract of
+    exactly five years is not longer; suppliers without both dates are not judged). Items
+    are ordered by signals (most first), then service key; the counts per signal are over
+    every service considered (after `council` and `lgsl`).
+    """
+    if min_signals < 0 or min_signals > 4:
+        raise ValueError("min_signals must be between 0 and 4")
+    clauses = ["1"]
+    params: list[Any] = []
+    if council is not None:
+        clauses.append("f.council_id = ?")
+        params.append(council)
+    if lgsl is not None:
+        clauses.append("f.lgsl = ?")
+        params.append(lgsl)
+    base = f"""SELECT f.service_key, f.council_id, f.lgsl, 1 - f.open_api AS no_api, 1 - f.open_export AS no_export,
+                      f.proprietary_format AS proprietary,
+                      EXISTS (SELECT 1 FROM suppliers x WHERE x.service_key = f.service_key
+                              AND x.contract_start IS NOT NULL
+                              AND x.contract_end > date(x.contract_start, '+{LONG_CONTRACT_YEARS} years')) AS long
+               FROM service_facts f WHERE {" AND ".join(clauses)}"""
+    summary = conn.execute(
+        f"""WITH b AS ({base}), s AS (SELECT *, no_api + no_export + proprietary + long AS n FROM b)
+            SELECT count(*) AS services, coalesce(sum(no_api), 0) AS no_api, coalesce(sum(no_export), 0) AS no_export,
+                   coalesce(sum(proprietary), 0) AS proprietary, coalesce(sum(long), 0) AS long,
+                   coalesce(sum(n >= ?), 0) AS total FROM s""",
+        [*params, min_signals],
+    ).fetchone()
+    page = "LIMIT ? OFFSET ?" if limit is not None else "LIMIT -1 OFFSET ?"
+    rows = conn.execute(
+        f"""WITH b AS ({base}), s AS (SELECT *, no_api + no_export + proprietary + long AS n FROM b WHERE
+                                      no_api + no_export + proprietary + long >= ?)
+            SELECT s.*, v.name FROM s JOIN services v ON v.key = s.service_key
+            ORDER BY s.n DESC, s.service_key {page}""",
+        [*params, min_signals, *([limit] if limit is not None else []), offset],
+    ).fetchall()
+    items = tuple(
+        LockIn(
+            service=r["service_key"],
+            council=r["council_id"],
+            name=r["name"],
+            lgsl=r["lgsl"],
+            no_open_api=bool(r["no_api"]),
+            no_open_export=bool(r["no_export"]),
+            proprietary_format=bool(r["proprietary"]),
+            long_contract=bool(r["long"]),
+            signals=r["n"],
+        )
+        for r in rows
+    )
+    return LockInPage(
+        total=summary["total"],
+        services=summary["services"],
+        no_open_api=summary["no_api"],
+        no_open_export=summary["no_export"],
+        proprietary_format=summary["proprietary"],
+        long_contract=summary["long"],
+        items=items,
+    )
+
+
+# --------------------------------------------------------------------------- procurement windows
+
+
+@dataclass(frozen=True)
+class Window:
+    """Contracts for one product (or service type) ending within the horizon."""
+
+    by: str  # "product" or "service-type"
+    key: str  # "<supplier>|<product>" lower-cased, or the LGSL code as text
+    label: str  # "Supplier: Product" (or the supplier alone), or the service type's label
+    councils: int
+    council_ids: tuple[str, ...]
+    contracts: int  # supplier entries (one per service and supplier named) ending in the window
+    earliest_end: str  # ISO date
+    latest_end: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WindowResult:
+    as_of: str
+    horizon_months: int
+    horizon_end: str
+    windows: tuple[Window, ...]
+
+
+def procurement_windows(
+    conn: sqlite3.Connection,
+    horizon_months: int = DEFAULT_HORIZON_MONTHS,
+    by: str = "product",
+    as_of: dt.date | None = None,
+    min_councils: int = 1,
+) -> WindowResult:
+    """Contracts ending within the horizon, grouped so councils can see who could buy together.
+
+    A contract is a supplier entry with a `contract_end`. It is in the window when
+    as_of <= contract_end <= horizon end, where as_of is the index's as-of date (or the one
+    given) and the horizon end is the same day `horizon_months` later (the month's last day
+    when that month is shorter): a contract ending exactly on the horizon end is in, one that
+    ended before as_of is out, one ending on as_of itself is in. Grouped by supplier product
+    (supplier and product matched ignoring case and surrounding spaces) or by service type
+    (LGSL code; services without one are left out of that grouping). Groups with fewer than
+    `min_councils` councils are left out; ordered by councils (most first), earliest end,
+    then key.
+    """
+    if by not in WINDOW_GROUPS:
+        raise ValueError(f"unknown grouping '{by}'; use one of: {', '.join(WINDOW_GROUPS)}")
+    if not 1 <= horizon_months <= 240:
+        raise ValueError("the horizon must be between 1 and 240 months")
+    if min_councils < 1:
+        raise ValueError("min_councils must be at least 1")
+    start = as_of or index_as_of(conn)
+    end = add_months(start, horizon_months)
+    if by == "product":
+        key = "lower(trim(x.name)) || '|' || lower(trim(coalesce(x.product, '')))"
+        label = "min(trim(x.name) || coalesce(': ' || nullif(trim(x.product), ''), ''))"
+        join, where = "", ""
+    else:
+        key, label = "CAST(f.lgsl AS TEXT)", "min(coalesce(l.label, 'LGSL ' || f.lgsl))"
+        join = "JOIN service_facts f ON f.service_key = x.service_key LEFT JOIN lgsl l ON l.id = f.lgsl"
+        where = "AND f.lgsl IS NOT NULL"
+    rows = conn.execute(
+        f"""SELECT {key} AS k, {label} AS label, count(*) AS contracts,
+                   group_concat(DISTINCT substr(x.service_key, 1, instr(x.service_key, '/') - 1)) AS councils,
+                   min(x.contract_end) AS earliest, max(x.contract_end) AS latest
+            FROM suppliers x {join}
+            WHERE x.contract_end >= ? AND x.contract_end <= ? {where}
+            GROUP BY k""",
+        (start.isoformat(), end.isoformat()),
+    ).fetchall()
+    windows = []
+    for r in rows:
+        councils = tuple(sorted(r["councils"].split(",")))
+        if len(councils) < min_councils:
+            continue
+        windows.append(
+            Window(
+                by=by,
+                key=r["k"],
+                label=r["label"],
+                councils=len(councils),
+                council_ids=councils,
+                contracts=r["contracts"],
+                earliest_end=r["earliest"],
+                latest_end=r["latest"],
+                text=_window_text(by, r["label"], len(councils), r["contracts"], r["earliest"], r["latest"]),
+            )
+        )
+    windows.sort(key=lambda w: (-w.councils, w.earliest_end, w.key))
+    return WindowResult(start.isoformat(), horizon_months, end.isoformat(), tuple(windows))
+
+
+def _month(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{calendar.month_name[day.month]} {day.year}"
+
+
+def _window_text(by: str, label: str, councils: int, contracts: int, earliest: str, latest: str) -> str:
+    who = f"{councils} council's" if councils == 1 else f"{councils} councils'"
+    what = "contract" if contracts == 1 else "contracts"
+    subject = f"for {label}" if by == "product" else f"for {label} services"
+    first, last = _month(earliest), _month(latest)
+    if first == last:
+        when = f"in {first}"
+    elif earliest[:4] == latest[:4]:  # "between March and September 2027" reads as people write it
+        when = f"between {first.split()[0]} and {last}"
+    else:
+        when = f"between {first} and {last}"
+    verb = "ends" if contracts == 1 else "end"
+    return f"{who} {what} {subject} {verb} {when}"
+
+
+# --------------------------------------------------------------------------- interoperability
+
+
+@dataclass(frozen=True)
+class InteropGroup:
+    """Data interoperability for one group of councils (or all of them)."""
+
+    group: str  # "all", a council type code, a region or a nation
+    name: str
+    councils: int  # councils in the group with at least one service
+    services: int
+    open_api: int  # services declaring data.open_api
+    open_api_share: float | None  # open_api / services
+    directories: int  # services with data.is_directory
+    open_referral_uk: int  # of those, services listing `open-referral-uk` in data.standards
+    open_referral_uk_share: float | None
+    address_services: int  # services with data.handles_addresses
+    uprn: int  # of those, services listing `uprn` in data.standards
+    uprn_share: float | None
+    usrn: int  # of those, services listing `usrn`
+    usrn_share: float | None
+
+
+_GROUP_COLUMN = {"all": "'all'", "type": "c.type", "region": "c.region", "nation": "c.nation"}
+
+
+def interoperability(conn: sqlite3.Connection, by: str = "all") -> list[InteropGroup]:
+    """Shares of services publishing an open API, and using the data standards that join data up.
+
+    Per group of councils (all, council type, region or nation): the share of services
+    declaring an open API (`data.open_api`); of directory services (`data.is_directory`),
+    the share listing `open-referral-uk` in `data.standards`; of services handling addresses
+    (`data.handles_addresses`), the shares listing `uprn` and `usrn`. A share is null when
+    its group has no such services. Ordered by group key.
+    """
+    if by not in _GROUP_COLUMN:
+        raise ValueError(f"unknown grouping '{by}'; use one of: {', '.join(INTEROP_GROUPS)}")
+    column = _GROUP_COLUMN[by]
+    rows = conn.execute(
+        f"""WITH per AS (
+                SELECT council_id, count(*) AS services, sum(open_api) AS api, sum(is_directory) AS dirs,
+                       sum(is_directory AND open_referral_uk) AS oruk, sum(handles_addresses) AS addr,
+                       sum(handles_addresses AND uprn) AS uprn, sum(handles_addresses AND usrn) AS usrn
+                FROM service_facts GROUP BY council_id)
+            SELECT {column} AS grp, count(*) AS councils, sum(services) AS services, sum(api) AS api,
+                   sum(dirs) AS dirs, sum(oruk) AS oruk, sum(addr) AS addr, sum(uprn) AS uprn, sum(usrn) AS usrn
+            FROM per JOIN councils c ON c.id = per.council_id GROUP BY grp ORDER BY grp"""
+    ).fetchall()
+    out = []
+    for r in rows:
+        name = "All councils" if by == "all" else TYPE_NAMES.get(r["grp"], r["grp"]) if by == "type" else r["grp"]
+        out.append(
+            InteropGroup(
+                group=r["grp"],
+                name=name,
+                councils=r["councils"],
+                services=r["services"],
+                open_api=r["api"],
+                open_api_share=_rate(r["api"], r["services"]),
+                directories=r["dirs"],
+                open_referral_uk=r["oruk"],
+                open_referral_uk_share=_rate(r["oruk"], r["dirs"]),
+                address_services=r["addr"],
+                uprn=r["uprn"],
+                uprn_share=_rate(r["uprn"], r["addr"]),
+                usrn=r["usrn"],
+                usrn_share=_rate(r["usrn"], r["addr"]),
+            )
+        )
+    return out
+
+
+def rounded(value: Any, places: int = 4) -> Any:
+    """`value` (dicts and lists too) with every float rounded, for JSON meant to be read."""
+    if isinstance(value, float):
+        return round(value, places)
+    if isinstance(value, dict):
+        return {k: rounded(v, places) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [rounded(v, places) for v in value]
+    return value

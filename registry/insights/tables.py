@@ -1,0 +1,459 @@
+"""Each insight as a titled table, for `standards insights ...` to print as text, JSON or CSV.
+
+The figures come from registry/insights/figures.py (and registry/insights/trend.py for the trend);
+this module only renders them (registry/cli/insights.py finds the index). Text is for a council
+officer: a heading, a line on how the figure is computed, then a table.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from registry.insights import figures as ins
+
+T = TypeVar("T")
+
+
+class InsightUsageError(Exception):
+    """The command was used wrongly or cannot run; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text | int | pct | num
+
+
+@dataclass
+class Output:
+    """One insight, ready to print in any format."""
+
+    title: str
+    explain: str
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    payload: Any  # what --format json prints
+    lead: list[str] = field(default_factory=list)  # sentences printed before the table (text only)
+    empty: str = "Nothing to show."
+    vertical: bool = False  # one record: print "header: value" lines rather than a table
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _cell(value: Any, kind: str) -> str:
+    if value is None:
+        return "-"
+    if kind == "pct":
+        return f"{value * 100:.0f}%"
+    if kind == "num":
+        return f"{value:,.0f}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _text(out: Output) -> str:
+    lines = [out.title, "=" * len(out.title), *_wrap(out.explain), ""]
+    if out.lead:
+        lines += [*out.lead, ""]
+    if not out.rows:
+        lines.append(out.empty)
+        return "\n".join(lines) + "\n"
+    if out.vertical:
+        width = max(len(c.header) for c in out.columns)
+        for row in out.rows:
+            lines += [
+                f"{c.header.ljust(width)}  {_cell(row.get(c.key), c.kind)}" for c in out.columns if c.key != "text"
+            ]
+        return "\n".join(lines) + "\n"
+    cells = [[_cell(row.get(c.key), c.kind) for c in out.columns] for row in out.rows]
+    cells = [[v if len(v) <= 48 else v[:47] + "…" for v in r] for r in cells]
+    widths = [max(len(c.header), *(len(r[i]) for r in cells)) for i, c in enumerate(out.columns)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(w) if c.kind in ("int", "pct", "num") else v.ljust(w)
+            for v, w, c in zip(values, widths, out.columns, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    lines.append(line([c.header for c in out.columns]))
+    lines.append(line(["-" * w for w in widths]))
+    lines += [line(r) for r in cells]
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, width: int = 100) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]
+
+
+def _csv(out: Output) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([c.key for c in out.columns])
+    for row in out.rows:
+        writer.writerow([_csv_value(row.get(c.key)) for c in out.columns])
+    return buffer.getvalue()
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value  # spreadsheets run cells starting with these as formulas
+    return value
+
+
+def render(out: Output, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(ins.rounded(out.payload), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return _csv(out)
+    return _text(out)
+
+
+# --------------------------------------------------------------------------- the insights
+
+
+REUSE_COLUMNS = [
+    Column("lgsl", "LGSL", "int"),
+    Column("label", "service type"),
+    Column("councils", "councils", "int"),
+    Column("services", "services", "int"),
+    Column("solutions", "solutions", "int"),
+    Column("top_solution", "most used solution"),
+    Column("top_solution_councils", "its councils", "int"),
+    Column("top_solution_musts_met_rate", "its musts met", "pct"),
+    Column("patterns", "patterns (councils)"),
+]
+SOLUTION_COLUMNS = [
+    Column("lgsl", "LGSL", "int"),
+    Column("kind", "kind"),
+    Column("name", "solution"),
+    Column("councils", "councils", "int"),
+    Column("services", "services", "int"),
+    Column("compliance_rate", "compliant", "pct"),
+    Column("musts_met_rate", "musts met", "pct"),
+]
+SUGGESTION_COLUMNS = [
+    Column("council", "council"),
+    Column("service", "service"),
+    Column("lgsl", "LGSL", "int"),
+    Column("other_councils", "other councils", "int"),
+    Column("solution", "their most used solution"),
+    Column("solution_councils", "used by", "int"),
+    Column("their_musts_met_rate", "their musts met", "pct"),
+    Column("your_musts_met_rate", "your musts met", "pct"),
+    Column("you_use_it", "you use it"),
+    Column("text", "suggestion"),
+]
+
+
+def suggestion_row(s: ins.ReuseSuggestion) -> dict[str, Any]:
+    return {
+        "council": s.council,
+        "service": s.service,
+        "lgsl": s.lgsl,
+        "other_councils": s.other_councils,
+        "solution": s.solution.name if s.solution else None,
+        "solution_kind": s.solution.kind if s.solution else None,
+        "solution_councils": s.solution.councils if s.solution else None,
+        "their_musts_met_rate": s.solution.musts_met_rate if s.solution else None,
+        "your_musts_met_rate": s.your_musts_met_rate,
+        "you_use_it": s.you_use_it,
+        "text": s.text,
+    }
+
+
+def reuse(conn: sqlite3.Connection, lgsl: int | None, council: str | None, service: str | None) -> Output:
+    if (council is None) != (service is None):
+        raise InsightUsageError("give both --council and --service for a suggestion (or neither)")
+    if council is not None and service is not None:
+        try:
+            s = ins.reuse_suggestion(conn, council, service)
+        except ins.UnknownService as exc:
+            raise InsightUsageError(f"{exc}; list services with `standards insights reuse`") from None
+        return Output(
+            f"Reuse suggestion for {s.name} ({council}/{service})",
+            (
+                "What the other councils delivering the same service type use most, and how their "
+                "services meet the standards' musts (passed or waived, of those that apply) against "
+                "yours."
+            ),
+            SUGGESTION_COLUMNS,
+            [suggestion_row(s)],
+            asdict(s),
+            lead=[s.text],
+            vertical=True,
+        )
+    if lgsl is not None:
+        types = ins.reuse_by_service_type(conn, lgsl)
+        if not types:
+            raise InsightUsageError(f"no indexed service has LGSL code {lgsl}")
+        t = types[0]
+        sols = ins.solutions(conn, lgsl)
+        lead = [
+            f"{t.councils} council{'s' if t.councils != 1 else ''} deliver {t.label} (LGSL {t.lgsl}) through "
+            f"{t.services} service{'s' if t.services != 1 else ''}, using {t.solutions} distinct solutions; "
+            f"{t.services_without_solution} name no pattern or supplier."
+        ]
+        return Output(
+            f"Solutions for {t.label} (LGSL {t.lgsl})",
+            (
+                "Each pattern or supplier product used for this service type, the councils using it, the "
+                "share of its services with no failing must, and the share of their applicable musts met "
+                "(passed or waived)."
+            ),
+            SOLUTION_COLUMNS,
+            [asdict(s) for s in sols],
+            {"service_type": asdict(t), "solutions": [asdict(s) for s in sols]},
+            lead=lead,
+            empty="No service of this type names a pattern or supplier.",
+        )
+    types = ins.reuse_by_service_type(conn)
+    return Output(
+        "Reuse by service type",
+        (
+            "How many councils deliver each service type (LGSL), how many different solutions (patterns "
+            "and supplier products) they use, and the one most of them use."
+        ),
+        REUSE_COLUMNS,
+        [t.flat() for t in types],
+        [asdict(t) for t in types],
+        empty="No indexed service has an LGSL code.",
+    )
+
+
+HOTSPOT_COLUMNS = [
+    Column("lgsl", "LGSL", "int"),
+    Column("label", "service type"),
+    Column("separate_councils", "councils working separately", "int"),
+    Column("councils", "councils delivering it", "int"),
+    Column("services_without_pattern", "services with no pattern", "int"),
+    Column("one_off_patterns", "one-off patterns", "int"),
+]
+
+
+def hotspots(conn: sqlite3.Connection, min_separate: int) -> Output:
+    items = _checked(lambda: ins.duplication_hotspots(conn, min_separate))
+    return Output(
+        "Duplication hotspots: the same service built separately",
+        (
+            "Service types where councils do the same work separately: their services use no pattern, or "
+            "only patterns no other council uses for that service. Most separate councils first."
+        ),
+        HOTSPOT_COLUMNS,
+        [asdict(h) for h in items],
+        [asdict(h) for h in items],
+        empty=f"No service type has {min_separate} or more councils working separately.",
+    )
+
+
+MARKET_COLUMNS = [
+    Column("key", "market"),
+    Column("label", "name"),
+    Column("services_with_suppliers", "services naming suppliers", "int"),
+    Column("services_without_suppliers", "naming none", "int"),
+    Column("supplier_count", "suppliers", "int"),
+    Column("leader", "largest supplier"),
+    Column("leader_share", "its share", "pct"),
+    Column("top3_share", "top-3 share", "pct"),
+    Column("hhi", "HHI", "num"),
+    Column("highly_concentrated", "highly concentrated"),
+]
+SHARE_COLUMNS = [
+    Column("name", "supplier"),
+    Column("services", "services naming it", "int"),
+    Column("share", "share", "pct"),
+]
+
+
+def suppliers(
+    conn: sqlite3.Connection, by: str, lgsl: int | None, function: str | None, min_services: int = 1
+) -> Output:
+    if lgsl is not None and function is not None:
+        raise InsightUsageError("give --lgsl or --function, not both")
+    if lgsl is not None:
+        by, key = "service-type", str(lgsl)
+    elif function is not None:
+        by, key = "function", function
+    else:
+        key = None
+    markets = _checked(lambda: ins.supplier_concentration(conn, by, key, min_services))
+    explain = (
+        "Each supplier's share of the services (naming suppliers) in a market, the top-3 share and the "
+        "Herfindahl-Hirschman index (HHI: the sum of squared percentage shares, 0-10,000); above 2,500 is "
+        "highly concentrated. A supplier named twice on one service counts once."
+    )
+    if key is not None:
+        if not markets:
+            raise InsightUsageError(f"no service in {by} '{key}' names a supplier (or there is no such {by})")
+        m = markets[0]
+        flag = "highly concentrated (HHI above 2,500)" if m.highly_concentrated else "not highly concentrated"
+        lead = [
+            f"{m.label}: {m.services_with_suppliers} of {m.services} services name suppliers "
+            f"({m.pairs} service-supplier pairs). HHI {m.hhi:,.0f}, top-3 share {m.top3_share * 100:.0f}%: {flag}."
+        ]
+        return Output(
+            f"Supplier shares in {m.label}",
+            explain,
+            SHARE_COLUMNS,
+            [asdict(s) for s in m.suppliers],
+            asdict(m),
+            lead=lead,
+        )
+    return Output(
+        f"Supplier concentration by {'service type' if by == 'service-type' else 'ESD function'}",
+        explain,
+        MARKET_COLUMNS,
+        [m.flat() for m in markets],
+        [asdict(m) for m in markets],
+        empty="No service names a supplier.",
+    )
+
+
+LOCK_IN_COLUMNS = [
+    Column("service", "service"),
+    Column("name", "name"),
+    Column("signals", "signals", "int"),
+    Column("no_open_api", "no open API"),
+    Column("no_open_export", "no open export"),
+    Column("proprietary_format", "proprietary format"),
+    Column("long_contract", "contract > 5 years"),
+]
+
+
+def lock_in(
+    conn: sqlite3.Connection, council: str | None, lgsl: int | None, min_signals: int, limit: int | None
+) -> Output:
+    page = _checked(lambda: ins.lock_in_signals(conn, council, lgsl, min_signals, limit))
+    lead = [
+        f"Of {page.services} services: {page.no_open_api} have no open API, {page.no_open_export} no bulk export "
+        f"in an open format, {page.proprietary_format} a proprietary data format and {page.long_contract} a "
+        f"supplier contract longer than five years. {page.total} show at least {min_signals} signal(s)"
+        + (f"; the first {len(page.items)} are listed." if len(page.items) < page.total else ".")
+    ]
+    return Output(
+        "Lock-in signals per service",
+        (
+            "Signs a service would be hard to move: no open API, no bulk export in an open format (csv, "
+            "json, xml, ods, ...), a proprietary data format, a supplier contract longer than five years."
+        ),
+        LOCK_IN_COLUMNS,
+        [asdict(i) for i in page.items],
+        asdict(page),
+        lead=lead,
+        empty="No service shows that many signals.",
+    )
+
+
+WINDOW_COLUMNS = [
+    Column("label", "product or service type"),
+    Column("councils", "councils", "int"),
+    Column("contracts", "contracts", "int"),
+    Column("earliest_end", "earliest end"),
+    Column("latest_end", "latest end"),
+    Column("council_ids", "which councils"),
+]
+
+
+def windows(conn: sqlite3.Connection, horizon: int, by: str, as_of: dt.date | None, min_councils: int) -> Output:
+    result = _checked(lambda: ins.procurement_windows(conn, horizon, by, as_of, min_councils))
+    lead = [w.text for w in result.windows[:5] if w.councils > 1]
+    return Output(
+        f"Procurement windows: contracts ending {result.as_of} to {result.horizon_end} ({horizon} months)",
+        (
+            "Supplier contracts ending between the start date and the horizon (both days included), "
+            "grouped so councils can see who could buy together."
+        ),
+        WINDOW_COLUMNS,
+        [asdict(w) for w in result.windows],
+        asdict(result),
+        lead=lead,
+        empty="No contract ends within the horizon.",
+    )
+
+
+INTEROP_COLUMNS = [
+    Column("name", "group"),
+    Column("services", "services", "int"),
+    Column("open_api_share", "open API", "pct"),
+    Column("directories", "directories", "int"),
+    Column("open_referral_uk_share", "using Open Referral UK", "pct"),
+    Column("address_services", "handling addresses", "int"),
+    Column("uprn_share", "holding UPRN", "pct"),
+    Column("usrn_share", "holding USRN", "pct"),
+]
+
+
+def interop(conn: sqlite3.Connection, by: str) -> Output:
+    groups = _checked(lambda: ins.interoperability(conn, by))
+    title = {"all": "", "type": " by council type", "region": " by region", "nation": " by nation"}[by]
+    return Output(
+        f"Data interoperability{title}",
+        (
+            "The share of services publishing an open API; of directory services, those using Open "
+            "Referral UK; of services handling addresses, those holding UPRNs and USRNs. '-' where a "
+            "group has no such services."
+        ),
+        INTEROP_COLUMNS,
+        [asdict(g) for g in groups],
+        [asdict(g) for g in groups],
+        empty="No services are indexed.",
+    )
+
+
+TREND_COLUMNS = [
+    Column("month", "month"),
+    Column("standard_id", "standard"),
+    Column("services", "services", "int"),
+    Column("compliant", "compliant", "int"),
+    Column("rate", "rate", "pct"),
+    Column("commit", "commit"),
+]
+
+
+def trend(root: Path, since: dt.date, until: dt.date | None) -> Output:
+    try:
+        from registry.insights import trend as insight_trend
+    except ImportError:
+        raise InsightUsageError("the trend insight is not available in this version of the registry") from None
+    try:
+        result = insight_trend.compliance_trend(root, since, until)
+    except insight_trend.TrendError as exc:
+        raise InsightUsageError(str(exc)) from None
+    rows = [{**asdict(p), "commit": p.commit[:10]} for p in result.points]
+    return Output(
+        f"Compliance by standard at each month end, {result.since} to {result.until}",
+        "For each month end, the last commit on or before it is checked as it stood then; a standard's rate is "
+        "the share of the services it applied to at that commit that have no failing must.",
+        TREND_COLUMNS,
+        rows,
+        asdict(result),
+        empty="No commit falls in that period.",
+    )
+
+
+def _checked(compute: Callable[[], T]) -> T:
+    try:
+        return compute()
+    except ValueError as exc:
+        raise InsightUsageError(str(exc)) from None
