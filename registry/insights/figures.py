@@ -33,14 +33,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from registry.index.compliance import TYPE_NAMES
+from registry.insights.hotspots import Hotspot, duplication_hotspots
+from registry.insights.interop import INTEROP_GROUPS, InteropGroup, interoperability
+from registry.insights.shared import rate as _rate
+from registry.insights.shared import rounded
+from registry.insights.shared import type_label as _label
+from registry.insights.shared import type_labels as _labels
+
+# Hotspots and interoperability live in modules of their own, each with its declaration;
+# they are named here too so `figures` stays the one place a caller finds every figure.
+__all__ = ["INTEROP_GROUPS", "Hotspot", "InteropGroup", "duplication_hotspots", "interoperability", "rounded"]
 
 HIGHLY_CONCENTRATED = 2500.0  # HHI above this is a highly concentrated market (as competition authorities use it)
 LONG_CONTRACT_YEARS = 5
 DEFAULT_HORIZON_MONTHS = 18
 MARKETS = ("service-type", "function")
 WINDOW_GROUPS = ("product", "service-type")
-INTEROP_GROUPS = ("all", "type", "region", "nation")
 
 
 class UnknownService(LookupError):
@@ -66,18 +74,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     if year > dt.MAXYEAR:
         return dt.date.max
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _rate(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
-
-
-def _labels(conn: sqlite3.Connection) -> dict[int, tuple[str, str]]:
-    return {r["id"]: (r["label"], r["function"]) for r in conn.execute("SELECT id, label, function FROM lgsl")}
-
-
-def _label(labels: dict[int, tuple[str, str]], lgsl: int) -> tuple[str, str]:
-    return labels.get(lgsl, (f"LGSL {lgsl}", ""))
 
 
 def _supplier_key(name: str, product: str | None) -> str:
@@ -362,78 +358,6 @@ def _uses(conn: sqlite3.Connection, key: str, solution: SolutionStats) -> bool:
 
 def _percent(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.0f}%"
-
-
-# --------------------------------------------------------------------------- duplication hotspots
-
-
-@dataclass(frozen=True)
-class Hotspot:
-    """A service type many councils deliver without a pattern they share."""
-
-    lgsl: int
-    label: str
-    function: str
-    councils: int  # councils delivering the type
-    separate_councils: int  # of those, councils sharing no pattern with another council for this type
-    sharing_councils: int  # councils - separate_councils
-    services: int
-    services_without_pattern: int
-    one_off_patterns: int  # patterns used for this type by only one council
-
-
-def duplication_hotspots(conn: sqlite3.Connection, min_separate: int = 2) -> list[Hotspot]:
-    """Service types where councils do the same work separately, most separate councils first.
-
-    A council delivers a type *separately* when none of its services of that type uses a
-    pattern that another council's service of the same type also uses: its services use no
-    pattern, or only patterns no other council uses for that type (one-off). Supplier products
-    are not counted as shared: a shared product is a common purchase, not shared work. Types
-    with fewer than `min_separate` separate councils are left out. Ordered by separate
-    councils, then councils delivering the type (both most first), then LGSL code.
-    """
-    if min_separate < 1:
-        raise ValueError("min_separate must be at least 1")
-    labels = _labels(conn)
-    rows = conn.execute(
-        """WITH pc AS (
-               SELECT f.lgsl, sp.pattern_id, count(DISTINCT f.council_id) AS n
-               FROM service_patterns sp JOIN service_facts f ON f.service_key = sp.service_key
-               WHERE f.lgsl IS NOT NULL GROUP BY f.lgsl, sp.pattern_id),
-           sharing AS (
-               SELECT f.lgsl, count(DISTINCT f.council_id) AS n
-               FROM service_patterns sp JOIN service_facts f ON f.service_key = sp.service_key
-               JOIN pc ON pc.lgsl = f.lgsl AND pc.pattern_id = sp.pattern_id AND pc.n >= 2
-               GROUP BY f.lgsl),
-           types AS (
-               SELECT f.lgsl, count(DISTINCT f.council_id) AS councils, count(*) AS services,
-                      sum(NOT EXISTS (SELECT 1 FROM service_patterns sp WHERE sp.service_key = f.service_key))
-                          AS bare
-               FROM service_facts f WHERE f.lgsl IS NOT NULL GROUP BY f.lgsl)
-           SELECT t.lgsl, t.councils, t.services, t.bare, coalesce(s.n, 0) AS sharing,
-                  (SELECT count(*) FROM pc WHERE pc.lgsl = t.lgsl AND pc.n = 1) AS one_off
-           FROM types t LEFT JOIN sharing s ON s.lgsl = t.lgsl
-           WHERE t.councils - coalesce(s.n, 0) >= ?
-           ORDER BY t.councils - coalesce(s.n, 0) DESC, t.councils DESC, t.lgsl""",
-        (min_separate,),
-    ).fetchall()
-    out = []
-    for r in rows:
-        label, function = _label(labels, r["lgsl"])
-        out.append(
-            Hotspot(
-                lgsl=r["lgsl"],
-                label=label,
-                function=function,
-                councils=r["councils"],
-                separate_councils=r["councils"] - r["sharing"],
-                sharing_councils=r["sharing"],
-                services=r["services"],
-                services_without_pattern=r["bare"],
-                one_off_patterns=r["one_off"],
-            )
-        )
-    return out
 
 
 # --------------------------------------------------------------------------- supplier concentration
@@ -784,86 +708,3 @@ def _window_text(by: str, label: str, councils: int, contracts: int, earliest: s
         when = f"between {first} and {last}"
     verb = "ends" if contracts == 1 else "end"
     return f"{who} {what} {subject} {verb} {when}"
-
-
-# --------------------------------------------------------------------------- interoperability
-
-
-@dataclass(frozen=True)
-class InteropGroup:
-    """Data interoperability for one group of councils (or all of them)."""
-
-    group: str  # "all", a council type code, a region or a nation
-    name: str
-    councils: int  # councils in the group with at least one service
-    services: int
-    open_api: int  # services declaring data.open_api
-    open_api_share: float | None  # open_api / services
-    directories: int  # services with data.is_directory
-    open_referral_uk: int  # of those, services listing `open-referral-uk` in data.standards
-    open_referral_uk_share: float | None
-    address_services: int  # services with data.handles_addresses
-    uprn: int  # of those, services listing `uprn` in data.standards
-    uprn_share: float | None
-    usrn: int  # of those, services listing `usrn`
-    usrn_share: float | None
-
-
-_GROUP_COLUMN = {"all": "'all'", "type": "c.type", "region": "c.region", "nation": "c.nation"}
-
-
-def interoperability(conn: sqlite3.Connection, by: str = "all") -> list[InteropGroup]:
-    """Shares of services publishing an open API, and using the data standards that join data up.
-
-    Per group of councils (all, council type, region or nation): the share of services
-    declaring an open API (`data.open_api`); of directory services (`data.is_directory`),
-    the share listing `open-referral-uk` in `data.standards`; of services handling addresses
-    (`data.handles_addresses`), the shares listing `uprn` and `usrn`. A share is null when
-    its group has no such services. Ordered by group key.
-    """
-    if by not in _GROUP_COLUMN:
-        raise ValueError(f"unknown grouping '{by}'; use one of: {', '.join(INTEROP_GROUPS)}")
-    column = _GROUP_COLUMN[by]
-    rows = conn.execute(
-        f"""WITH per AS (
-                SELECT council_id, count(*) AS services, sum(open_api) AS api, sum(is_directory) AS dirs,
-                       sum(is_directory AND open_referral_uk) AS oruk, sum(handles_addresses) AS addr,
-                       sum(handles_addresses AND uprn) AS uprn, sum(handles_addresses AND usrn) AS usrn
-                FROM service_facts GROUP BY council_id)
-            SELECT {column} AS grp, count(*) AS councils, sum(services) AS services, sum(api) AS api,
-                   sum(dirs) AS dirs, sum(oruk) AS oruk, sum(addr) AS addr, sum(uprn) AS uprn, sum(usrn) AS usrn
-            FROM per JOIN councils c ON c.id = per.council_id GROUP BY grp ORDER BY grp"""
-    ).fetchall()
-    out = []
-    for r in rows:
-        name = "All councils" if by == "all" else TYPE_NAMES.get(r["grp"], r["grp"]) if by == "type" else r["grp"]
-        out.append(
-            InteropGroup(
-                group=r["grp"],
-                name=name,
-                councils=r["councils"],
-                services=r["services"],
-                open_api=r["api"],
-                open_api_share=_rate(r["api"], r["services"]),
-                directories=r["dirs"],
-                open_referral_uk=r["oruk"],
-                open_referral_uk_share=_rate(r["oruk"], r["dirs"]),
-                address_services=r["addr"],
-                uprn=r["uprn"],
-                uprn_share=_rate(r["uprn"], r["addr"]),
-                usrn=r["usrn"],
-                usrn_share=_rate(r["usrn"], r["addr"]),
-            )
-        )
-    return out
-
-
-def rounded(value: Any, places: int = 4) -> Any:
-    """`value` (dicts and lists too) with every float rounded, for JSON meant to be read."""
-    if isinstance(value, float):
-        return round(value, places)
-    if isinstance(value, dict):
-        return {k: rounded(v, places) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [rounded(v, places) for v in value]
-    return value

@@ -18,19 +18,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from registry.insights import figures as ins
+from registry.insights.declaration import Column, Figure
+from registry.insights.hotspots import HOTSPOTS
+from registry.insights.interop import INTEROP
 
 T = TypeVar("T")
 
 
 class InsightUsageError(Exception):
     """The command was used wrongly or cannot run; the message says how to fix it."""
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = "text"  # text | int | pct | num
 
 
 @dataclass
@@ -72,15 +68,15 @@ def _text(out: Output) -> str:
         lines.append(out.empty)
         return "\n".join(lines) + "\n"
     if out.vertical:
-        width = max(len(c.header) for c in out.columns)
+        width = max(len(c.label) for c in out.columns)
         for row in out.rows:
             lines += [
-                f"{c.header.ljust(width)}  {_cell(row.get(c.key), c.kind)}" for c in out.columns if c.key != "text"
+                f"{c.label.ljust(width)}  {_cell(row.get(c.key), c.kind)}" for c in out.columns if c.key != "text"
             ]
         return "\n".join(lines) + "\n"
     cells = [[_cell(row.get(c.key), c.kind) for c in out.columns] for row in out.rows]
     cells = [[v if len(v) <= 48 else v[:47] + "…" for v in r] for r in cells]
-    widths = [max(len(c.header), *(len(r[i]) for r in cells)) for i, c in enumerate(out.columns)]
+    widths = [max(len(c.label), *(len(r[i]) for r in cells)) for i, c in enumerate(out.columns)]
 
     def line(values: Sequence[str]) -> str:
         parts = [
@@ -89,7 +85,7 @@ def _text(out: Output) -> str:
         ]
         return "  ".join(parts).rstrip()
 
-    lines.append(line([c.header for c in out.columns]))
+    lines.append(line([c.label for c in out.columns]))
     lines.append(line(["-" * w for w in widths]))
     lines += [line(r) for r in cells]
     return "\n".join(lines) + "\n"
@@ -130,40 +126,46 @@ def render(out: Output, fmt: str) -> str:
     return _text(out)
 
 
+def figure_listing(figure: Figure, title: str, items: Sequence[Any], empty: str) -> Output:
+    """A declared figure's rows as its table, explained by its summary; JSON gives every field."""
+    rows = [asdict(i) for i in items]
+    return Output(title, figure.summary, figure.table_columns, rows, rows, empty=empty)
+
+
 # --------------------------------------------------------------------------- the insights
 
 
 REUSE_COLUMNS = [
-    Column("lgsl", "LGSL", "int"),
-    Column("label", "service type"),
-    Column("councils", "councils", "int"),
-    Column("services", "services", "int"),
-    Column("solutions", "solutions", "int"),
-    Column("top_solution", "most used solution"),
-    Column("top_solution_councils", "its councils", "int"),
-    Column("top_solution_musts_met_rate", "its musts met", "pct"),
-    Column("patterns", "patterns (councils)"),
+    Column("lgsl", Any, "LGSL", "int"),
+    Column("label", Any, "service type"),
+    Column("councils", Any, "councils", "int"),
+    Column("services", Any, "services", "int"),
+    Column("solutions", Any, "solutions", "int"),
+    Column("top_solution", Any, "most used solution"),
+    Column("top_solution_councils", Any, "its councils", "int"),
+    Column("top_solution_musts_met_rate", Any, "its musts met", "pct"),
+    Column("patterns", Any, "patterns (councils)"),
 ]
 SOLUTION_COLUMNS = [
-    Column("lgsl", "LGSL", "int"),
-    Column("kind", "kind"),
-    Column("name", "solution"),
-    Column("councils", "councils", "int"),
-    Column("services", "services", "int"),
-    Column("compliance_rate", "compliant", "pct"),
-    Column("musts_met_rate", "musts met", "pct"),
+    Column("lgsl", Any, "LGSL", "int"),
+    Column("kind", Any, "kind"),
+    Column("name", Any, "solution"),
+    Column("councils", Any, "councils", "int"),
+    Column("services", Any, "services", "int"),
+    Column("compliance_rate", Any, "compliant", "pct"),
+    Column("musts_met_rate", Any, "musts met", "pct"),
 ]
 SUGGESTION_COLUMNS = [
-    Column("council", "council"),
-    Column("service", "service"),
-    Column("lgsl", "LGSL", "int"),
-    Column("other_councils", "other councils", "int"),
-    Column("solution", "their most used solution"),
-    Column("solution_councils", "used by", "int"),
-    Column("their_musts_met_rate", "their musts met", "pct"),
-    Column("your_musts_met_rate", "your musts met", "pct"),
-    Column("you_use_it", "you use it"),
-    Column("text", "suggestion"),
+    Column("council", Any, "council"),
+    Column("service", Any, "service"),
+    Column("lgsl", Any, "LGSL", "int"),
+    Column("other_councils", Any, "other councils", "int"),
+    Column("solution", Any, "their most used solution"),
+    Column("solution_councils", Any, "used by", "int"),
+    Column("their_musts_met_rate", Any, "their musts met", "pct"),
+    Column("your_musts_met_rate", Any, "your musts met", "pct"),
+    Column("you_use_it", Any, "you use it"),
+    Column("text", Any, "suggestion"),
 ]
 
 
@@ -242,47 +244,32 @@ def reuse(conn: sqlite3.Connection, lgsl: int | None, council: str | None, servi
     )
 
 
-HOTSPOT_COLUMNS = [
-    Column("lgsl", "LGSL", "int"),
-    Column("label", "service type"),
-    Column("separate_councils", "councils working separately", "int"),
-    Column("councils", "councils delivering it", "int"),
-    Column("services_without_pattern", "services with no pattern", "int"),
-    Column("one_off_patterns", "one-off patterns", "int"),
-]
-
-
 def hotspots(conn: sqlite3.Connection, min_separate: int) -> Output:
-    items = _checked(lambda: ins.duplication_hotspots(conn, min_separate))
-    return Output(
-        "Duplication hotspots: the same service built separately",
-        (
-            "Service types where councils do the same work separately: their services use no pattern, or "
-            "only patterns no other council uses for that service. Most separate councils first."
-        ),
-        HOTSPOT_COLUMNS,
-        [asdict(h) for h in items],
-        [asdict(h) for h in items],
+    items = _checked(lambda: HOTSPOTS.compute(conn, min_separate))
+    return figure_listing(
+        HOTSPOTS,
+        f"{HOTSPOTS.title}: the same service built separately",
+        items,
         empty=f"No service type has {min_separate} or more councils working separately.",
     )
 
 
 MARKET_COLUMNS = [
-    Column("key", "market"),
-    Column("label", "name"),
-    Column("services_with_suppliers", "services naming suppliers", "int"),
-    Column("services_without_suppliers", "naming none", "int"),
-    Column("supplier_count", "suppliers", "int"),
-    Column("leader", "largest supplier"),
-    Column("leader_share", "its share", "pct"),
-    Column("top3_share", "top-3 share", "pct"),
-    Column("hhi", "HHI", "num"),
-    Column("highly_concentrated", "highly concentrated"),
+    Column("key", Any, "market"),
+    Column("label", Any, "name"),
+    Column("services_with_suppliers", Any, "services naming suppliers", "int"),
+    Column("services_without_suppliers", Any, "naming none", "int"),
+    Column("supplier_count", Any, "suppliers", "int"),
+    Column("leader", Any, "largest supplier"),
+    Column("leader_share", Any, "its share", "pct"),
+    Column("top3_share", Any, "top-3 share", "pct"),
+    Column("hhi", Any, "HHI", "num"),
+    Column("highly_concentrated", Any, "highly concentrated"),
 ]
 SHARE_COLUMNS = [
-    Column("name", "supplier"),
-    Column("services", "services naming it", "int"),
-    Column("share", "share", "pct"),
+    Column("name", Any, "supplier"),
+    Column("services", Any, "services naming it", "int"),
+    Column("share", Any, "share", "pct"),
 ]
 
 
@@ -331,13 +318,13 @@ def suppliers(
 
 
 LOCK_IN_COLUMNS = [
-    Column("service", "service"),
-    Column("name", "name"),
-    Column("signals", "signals", "int"),
-    Column("no_open_api", "no open API"),
-    Column("no_open_export", "no open export"),
-    Column("proprietary_format", "proprietary format"),
-    Column("long_contract", "contract > 5 years"),
+    Column("service", Any, "service"),
+    Column("name", Any, "name"),
+    Column("signals", Any, "signals", "int"),
+    Column("no_open_api", Any, "no open API"),
+    Column("no_open_export", Any, "no open export"),
+    Column("proprietary_format", Any, "proprietary format"),
+    Column("long_contract", Any, "contract > 5 years"),
 ]
 
 
@@ -366,12 +353,12 @@ def lock_in(
 
 
 WINDOW_COLUMNS = [
-    Column("label", "product or service type"),
-    Column("councils", "councils", "int"),
-    Column("contracts", "contracts", "int"),
-    Column("earliest_end", "earliest end"),
-    Column("latest_end", "latest end"),
-    Column("council_ids", "which councils"),
+    Column("label", Any, "product or service type"),
+    Column("councils", Any, "councils", "int"),
+    Column("contracts", Any, "contracts", "int"),
+    Column("earliest_end", Any, "earliest end"),
+    Column("latest_end", Any, "latest end"),
+    Column("council_ids", Any, "which councils"),
 ]
 
 
@@ -392,42 +379,19 @@ def windows(conn: sqlite3.Connection, horizon: int, by: str, as_of: dt.date | No
     )
 
 
-INTEROP_COLUMNS = [
-    Column("name", "group"),
-    Column("services", "services", "int"),
-    Column("open_api_share", "open API", "pct"),
-    Column("directories", "directories", "int"),
-    Column("open_referral_uk_share", "using Open Referral UK", "pct"),
-    Column("address_services", "handling addresses", "int"),
-    Column("uprn_share", "holding UPRN", "pct"),
-    Column("usrn_share", "holding USRN", "pct"),
-]
-
-
 def interop(conn: sqlite3.Connection, by: str) -> Output:
-    groups = _checked(lambda: ins.interoperability(conn, by))
+    groups = _checked(lambda: INTEROP.compute(conn, by))
     title = {"all": "", "type": " by council type", "region": " by region", "nation": " by nation"}[by]
-    return Output(
-        f"Data interoperability{title}",
-        (
-            "The share of services publishing an open API; of directory services, those using Open "
-            "Referral UK; of services handling addresses, those holding UPRNs and USRNs. '-' where a "
-            "group has no such services."
-        ),
-        INTEROP_COLUMNS,
-        [asdict(g) for g in groups],
-        [asdict(g) for g in groups],
-        empty="No services are indexed.",
-    )
+    return figure_listing(INTEROP, f"{INTEROP.title}{title}", groups, empty="No services are indexed.")
 
 
 TREND_COLUMNS = [
-    Column("month", "month"),
-    Column("standard_id", "standard"),
-    Column("services", "services", "int"),
-    Column("compliant", "compliant", "int"),
-    Column("rate", "rate", "pct"),
-    Column("commit", "commit"),
+    Column("month", Any, "month"),
+    Column("standard_id", Any, "standard"),
+    Column("services", Any, "services", "int"),
+    Column("compliant", Any, "compliant", "int"),
+    Column("rate", Any, "rate", "pct"),
+    Column("commit", Any, "commit"),
 ]
 
 
