@@ -22,8 +22,11 @@ from pydantic import BaseModel, Field
 
 from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging, csv_responses, listing, wants_csv
 from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
+from registry.api.figures import page_model, row_model
 from registry.api.shared import SLUG
 from registry.insights import figures as ins
+from registry.insights.hotspots import HOTSPOTS
+from registry.insights.interop import INTEROP
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
@@ -114,23 +117,8 @@ class ReuseSuggestionOut(BaseModel):
     text: str = Field(description="The suggestion in a sentence.")
 
 
-class HotspotOut(BaseModel):
-    lgsl: int
-    label: str
-    function: str
-    councils: int = Field(description="Councils delivering the service type.")
-    separate_councils: int = Field(description="Of those, councils sharing no pattern with another for this type.")
-    sharing_councils: int
-    services: int
-    services_without_pattern: int
-    one_off_patterns: int = Field(description="Patterns used for this type by only one council.")
-
-
-class HotspotPage(BaseModel):
-    items: list[HotspotOut]
-    total: int
-    limit: int
-    offset: int
+HotspotOut = row_model(HOTSPOTS)
+HotspotPage = page_model(HOTSPOTS, HotspotOut)
 
 
 class SupplierShareOut(BaseModel):
@@ -200,28 +188,8 @@ class WindowPage(BaseModel):
     offset: int
 
 
-class InteropOut(BaseModel):
-    group: str
-    name: str
-    councils: int
-    services: int
-    open_api: int
-    open_api_share: float | None
-    directories: int
-    open_referral_uk: int
-    open_referral_uk_share: float | None
-    address_services: int
-    uprn: int
-    uprn_share: float | None
-    usrn: int
-    usrn_share: float | None
-
-
-class InteropPage(BaseModel):
-    items: list[InteropOut]
-    total: int
-    limit: int
-    offset: int
+InteropOut = row_model(INTEROP)
+InteropPage = page_model(INTEROP, InteropOut)
 
 
 class TrendPointOut(BaseModel):
@@ -328,13 +296,13 @@ def reuse_suggestion(
 
 # --------------------------------------------------------------------------- hotspots
 
-HOTSPOT_COLUMNS = _columns(HotspotOut)
+HOTSPOT_COLUMNS = HOTSPOTS.keys
 
 
 @router.get(
     "/hotspots",
     summary="Duplication hotspots: service types councils build separately",
-    description=_described(ins.duplication_hotspots),
+    description=HOTSPOTS.described,
     response_model=None,
     responses=csv_responses(HOTSPOT_COLUMNS, HotspotPage),
 )
@@ -347,7 +315,7 @@ def hotspots(
     ] = 2,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, ins.duplication_hotspots(db, min_separate), HOTSPOT_COLUMNS)
+    return _page(request, page, format, HOTSPOTS.compute(db, min_separate), HOTSPOT_COLUMNS)
 
 
 # --------------------------------------------------------------------------- suppliers
@@ -457,13 +425,13 @@ def windows(
 
 # --------------------------------------------------------------------------- interoperability
 
-INTEROP_COLUMNS = _columns(InteropOut)
+INTEROP_COLUMNS = INTEROP.keys
 
 
 @router.get(
     "/interop",
     summary="Data interoperability: open APIs, Open Referral UK, UPRN and USRN",
-    description=_described(ins.interoperability),
+    description=INTEROP.described,
     response_model=None,
     responses=csv_responses(INTEROP_COLUMNS, InteropPage),
 )
@@ -476,7 +444,7 @@ def interop(
     ] = "all",
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, ins.interoperability(db, by), INTEROP_COLUMNS)
+    return _page(request, page, format, INTEROP.compute(db, by), INTEROP_COLUMNS)
 
 
 # --------------------------------------------------------------------------- trend

@@ -1,0 +1,28 @@
+"""A declared insight (registry.insights.declaration.Figure) as the API shows it: a row's model and a page's.
+
+The models' names, fields, types and descriptions all come from the figure's columns, so the
+API document says what the command line and the site say.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, create_model
+
+from registry.insights.declaration import Figure
+
+
+def row_model(figure: Figure) -> type[BaseModel]:
+    """`<model>Out`: one field per column, each required, described where the column is."""
+    fields: dict[str, Any] = {
+        c.key: (c.type, Field(description=c.description) if c.description else ...) for c in figure.columns
+    }
+    return create_model(f"{figure.model}Out", **fields)
+
+
+def page_model(figure: Figure, row: type[BaseModel]) -> type[BaseModel]:
+    """`<model>Page`: a page of rows, as every listing of the API pages them."""
+    return create_model(
+        f"{figure.model}Page", items=(list[row], ...), total=(int, ...), limit=(int, ...), offset=(int, ...)
+    )
