@@ -23,6 +23,7 @@ def row_model(figure: Figure) -> type[BaseModel]:
 
 def page_model(figure: Figure, row: type[BaseModel]) -> type[BaseModel]:
     """`<model>Page`: a page of rows, as every listing of the API pages them."""
+    items: Any = list[row]  # type: ignore[valid-type]  # a model made at run time, so not a static type
     return create_model(
-        f"{figure.model}Page", items=(list[row], ...), total=(int, ...), limit=(int, ...), offset=(int, ...)
+        f"{figure.model}Page", items=(items, ...), total=(int, ...), limit=(int, ...), offset=(int, ...)
     )
