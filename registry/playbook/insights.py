@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from registry.insights import figures as ins
+from registry.insights.hotspots import HOTSPOTS
+from registry.insights.interop import INTEROP
 from registry.insights.trend import TrendError, TrendResult, compliance_trend
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, md_cell, placeholder
@@ -49,7 +51,7 @@ FIGURES = (
         "how many councils deliver each service type, the solutions they use, "
         "and how the services using the most common one comply",
     ),
-    ("hotspots.md", "Duplication hotspots", "service types many councils deliver separately, with no shared pattern"),
+    (f"{HOTSPOTS.name}.md", HOTSPOTS.title, "service types many councils deliver separately, with no shared pattern"),
     (
         "suppliers.md",
         "Supplier concentration and lock-in",
@@ -62,8 +64,8 @@ FIGURES = (
         f"contracts ending in the next {HORIZON_MONTHS} months, by product and by service type: who could buy together",
     ),
     (
-        "interop.md",
-        "Data interoperability",
+        f"{INTEROP.name}.md",
+        INTEROP.title,
         "open APIs, Open Referral UK among directories and UPRN/USRN among "
         "address services, by council type, region and nation",
     ),
@@ -113,7 +115,7 @@ def _type_link(prefix: str, lgsl: int, label: str) -> Html:
 def _quote(function: Callable[..., Any]) -> str:
     """A function's docstring as a Markdown admonition: the code's own account of the figure."""
     doc = inspect.getdoc(function) or ""
-    name = f"{ins.__name__}.{function.__name__}" if function.__module__ == ins.__name__ else function.__name__
+    name = f"{function.__module__}.{function.__name__}"
     body = "\n".join(f"    {line}" if line else "" for line in doc.splitlines())
     return f'??? note "From the code: `{name}`"\n{body}\n'
 
@@ -362,17 +364,6 @@ def reuse_page(data: Insights) -> Page:
 
 # --------------------------------------------------------------------------- hotspots
 
-HOTSPOT_HEADERS = (
-    "Service type",
-    "Function",
-    "Councils",
-    "Delivering separately",
-    "Sharing a pattern",
-    "Services",
-    "Services with no pattern",
-    "One-off patterns",
-)
-
 
 def hotspots_page(data: Insights) -> Page:
     spots = data.hotspot_list
@@ -411,7 +402,7 @@ def hotspots_page(data: Insights) -> Page:
         else "<p>No service type is delivered separately by two or more councils.</p>",
         "hotspots-all": data_table(
             "Duplication hotspots, most separate councils first",
-            HOTSPOT_HEADERS,
+            HOTSPOTS.headings,
             rows,
             numeric=(2, 3, 4, 5, 6, 7),
             table_id="table-hotspots",
@@ -420,19 +411,15 @@ def hotspots_page(data: Insights) -> Page:
         else "",
     }
     lines = [
-        *_head("Duplication hotspots", data.sample),
+        *_head(HOTSPOTS.title, data.sample),
         "Service types that many councils deliver without a pattern they share: each builds or buys its "
         "own. These are where a shared pattern would save the most repeated work.",
         "",
         "## How it is computed",
         "",
-        "A council delivers a service type **separately** when none of its services of that type uses a "
-        "pattern that another council's service of the same type also uses: it uses no pattern, or only "
-        "patterns no other council uses for that type (**one-off patterns**). A shared supplier product is a "
-        "common purchase, not shared work, so it does not count as sharing. Service types with at least two "
-        "councils delivering them separately are listed, most separate councils first.",
+        *HOTSPOTS.definition,
         "",
-        _quote(ins.duplication_hotspots),
+        _quote(HOTSPOTS.compute),
         "## The largest hotspots",
         "",
         placeholder("hotspots-chart"),
@@ -444,7 +431,7 @@ def hotspots_page(data: Insights) -> Page:
         placeholder("hotspots-all"),
         "",
     ]
-    return _page(f"{SECTION}/hotspots.md", "Duplication hotspots", lines, blocks, "../../", in_nav=True)
+    return _page(f"{SECTION}/{HOTSPOTS.name}.md", HOTSPOTS.title, lines, blocks, "../../", in_nav=True)
 
 
 # --------------------------------------------------------------------------- suppliers and lock-in
@@ -735,21 +722,6 @@ def windows_page(data: Insights) -> Page:
 
 # --------------------------------------------------------------------------- interoperability
 
-INTEROP_HEADERS = (
-    "Councils",
-    "Services",
-    "Open API",
-    "Open API share",
-    "Directories",
-    "Open Referral UK",
-    "Open Referral UK share",
-    "Address services",
-    "UPRN",
-    "UPRN share",
-    "USRN",
-    "USRN share",
-)
-
 
 def interop_cells(g: ins.InteropGroup) -> list[object]:
     return [
@@ -775,7 +747,7 @@ def _interop_figure(by: str, groups: Sequence[ins.InteropGroup]) -> str:
     what = GROUP_NAMES[by]
     table = data_table(
         f"Data interoperability by {what}",
-        [what[:1].upper() + what[1:], *INTEROP_HEADERS],
+        [what[:1].upper() + what[1:], *INTEROP.headings],
         [[g.name, *interop_cells(g)] for g in groups],
         numeric=range(1, 13),
         table_id=f"table-interop-{by}",
@@ -824,7 +796,7 @@ def interop_page(data: Insights) -> Page:
         groups = data.interop[by]
         blocks[f"interop-{by}"] = _interop_figure(by, groups) if groups else "<p>No services are indexed yet.</p>"
     lines = [
-        *_head("Data interoperability", data.sample),
+        *_head(INTEROP.title, data.sample),
         "Whether councils' data can be joined up and reused: services publishing an open API, directories "
         "of local services using the Open Referral UK standard (so one directory can be read by many apps), "
         "and services handling addresses holding the Unique Property and Street Reference Numbers (UPRN and "
@@ -832,14 +804,9 @@ def interop_page(data: Insights) -> Page:
         "",
         "## How it is computed",
         "",
-        "- **Open API share**: services declaring `data.open_api`, of all services in the group.",
-        "- **Open Referral UK share**: of directory services (`data.is_directory`), those listing "
-        "`open-referral-uk` in `data.standards`.",
-        "- **UPRN / USRN share**: of services handling addresses (`data.handles_addresses`), those listing "
-        "`uprn` / `usrn` in `data.standards`.",
-        "- A share is – when its group has no such services.",
+        *INTEROP.definition,
         "",
-        _quote(ins.interoperability),
+        _quote(INTEROP.compute),
         "## All councils",
         "",
         placeholder("interop-all"),
@@ -857,7 +824,7 @@ def interop_page(data: Insights) -> Page:
         placeholder("interop-nation"),
         "",
     ]
-    return _page(f"{SECTION}/interop.md", "Data interoperability", lines, blocks, "../../", in_nav=True)
+    return _page(f"{SECTION}/{INTEROP.name}.md", INTEROP.title, lines, blocks, "../../", in_nav=True)
 
 
 # --------------------------------------------------------------------------- trend
