@@ -1,0 +1,58 @@
+"""Each declared insight (registry/insights/<figure>.py) against what its function returns and what the views show.
+
+The declaration is what the command line, the API and the site render from, so a column that
+is not a field of the row (or a field left undeclared) would print blanks or drop data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+
+import pytest
+from fastapi.testclient import TestClient
+
+from registry.insights.declaration import Column, Figure
+from registry.insights.hotspots import HOTSPOTS
+from registry.insights.interop import INTEROP
+
+DECLARED = [HOTSPOTS, INTEROP]
+
+
+@pytest.mark.parametrize("figure", DECLARED, ids=lambda f: f.name)
+def test_columns_are_the_rows_fields_in_order_with_their_types(figure: Figure) -> None:
+    row = typing.get_type_hints(figure.compute)["return"].__args__[0]  # list[Row] -> Row
+    hints = typing.get_type_hints(row)
+    assert figure.keys == [f.name for f in dataclasses.fields(row)]
+    assert {c.key: c.type for c in figure.columns} == hints
+
+
+@pytest.mark.parametrize("figure", DECLARED, ids=lambda f: f.name)
+def test_every_shown_column_has_a_label_and_every_number_prints_as_one(figure: Figure) -> None:
+    assert all(c.label for c in figure.table_columns)
+    for c in figure.columns:
+        if c.type is int:
+            assert c.kind == "int", c.key
+        if c.kind == "pct":
+            assert c.type == float | None, c.key
+    assert figure.definition and figure.described and figure.summary
+
+
+def test_a_table_naming_an_unknown_column_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown or repeated"):
+        dataclasses.replace(HOTSPOTS, table=(*HOTSPOTS.table, "nope"))
+    with pytest.raises(ValueError, match="unknown or repeated"):
+        dataclasses.replace(HOTSPOTS, columns=(*HOTSPOTS.columns, Column("lgsl", int)))
+
+
+def test_the_api_document_describes_each_row_from_its_declaration(api: TestClient) -> None:
+    schemas = api.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for figure in DECLARED:
+        schema = schemas[f"{figure.model}Out"]
+        assert list(schema["properties"]) == figure.keys
+        assert schema["required"] == figure.keys
+        for c in figure.columns:
+            assert schema["properties"][c.key].get("description", "") == c.description, c.key
+        assert schemas[f"{figure.model}Page"]["properties"]["items"]["items"] == {
+            "$ref": f"#/components/schemas/{figure.model}Out"
+        }
