@@ -1,7 +1,9 @@
 """Sector insights over the index: what councils could reuse, where they duplicate, supplier markets,
 lock-in, procurement windows, interoperability, and compliance over time.
 
-* `figures`: each figure computed from the index (the CLI, the API and the site all call these);
+* `declaration`: what a figure declares once (function, columns, labels, definition text);
+* `hotspots`, `interop`: one figure each, with its declaration the CLI, API and site render;
+* `figures`: the other figures computed from the index (and every figure's name, for callers);
 * `trend`: compliance by standard at each month end, from Git history (snapshots cached);
 * `tables`: each figure as a titled table (columns, explanation) the command line prints as
   text, JSON or CSV.

@@ -135,6 +135,8 @@ def figure_listing(figure: Figure, title: str, items: Sequence[Any], empty: str)
 # --------------------------------------------------------------------------- the insights
 
 
+# Figures not yet declared in a module of their own (see registry/insights/declaration.py): their
+# command-line columns, typed `Any` as only the API's models need a column's type.
 REUSE_COLUMNS = [
     Column("lgsl", Any, "LGSL", "int"),
     Column("label", Any, "service type"),
