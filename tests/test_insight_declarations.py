@@ -15,15 +15,15 @@ from fastapi.testclient import TestClient
 from registry.insights.declaration import Column, Figure
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
+from registry.insights.lock_in import LOCK_IN
 
-DECLARED = [HOTSPOTS, INTEROP]
+DECLARED = [HOTSPOTS, INTEROP, LOCK_IN]
 
 
 @pytest.mark.parametrize("figure", DECLARED, ids=lambda f: f.name)
 def test_columns_are_the_rows_fields_in_order_with_their_types(figure: Figure) -> None:
-    row = typing.get_type_hints(figure.compute)["return"].__args__[0]  # list[Row] -> Row
-    hints = typing.get_type_hints(row)
-    assert figure.keys == [f.name for f in dataclasses.fields(row)]
+    hints = typing.get_type_hints(figure.row)
+    assert figure.keys == [f.name for f in dataclasses.fields(figure.row)]
     assert {c.key: c.type for c in figure.columns} == hints
 
 

@@ -44,6 +44,7 @@ class Figure:
     summary: str  # the command line's line under its heading: what the figure shows
     definition: tuple[str, ...]  # the site's "How it is computed": Markdown lines
     compute: Callable[..., Any]  # the query over the index; its docstring says how
+    row: type  # the dataclass of one row (of what `compute` lists)
     model: str  # the API's name for a row's schema (`<model>Out`, pages `<model>Page`)
     columns: tuple[Column, ...]  # every field of a row, in the API's order
     table: tuple[str, ...]  # the columns the command line's table shows, in its order

@@ -35,17 +35,28 @@ from typing import Any
 
 from registry.insights.hotspots import Hotspot, duplication_hotspots
 from registry.insights.interop import INTEROP_GROUPS, InteropGroup, interoperability
+from registry.insights.lock_in import LONG_CONTRACT_YEARS, LockIn, LockInPage, lock_in_signals
 from registry.insights.shared import rate as _rate
 from registry.insights.shared import rounded
 from registry.insights.shared import type_label as _label
 from registry.insights.shared import type_labels as _labels
 
-# Hotspots and interoperability live in modules of their own, each with its declaration;
+# Hotspots, interoperability and lock-in live in modules of their own, each with its declaration;
 # they are named here too so `figures` stays the one place a caller finds every figure.
-__all__ = ["INTEROP_GROUPS", "Hotspot", "InteropGroup", "duplication_hotspots", "interoperability", "rounded"]
+__all__ = [
+    "INTEROP_GROUPS",
+    "LONG_CONTRACT_YEARS",
+    "Hotspot",
+    "InteropGroup",
+    "LockIn",
+    "LockInPage",
+    "duplication_hotspots",
+    "interoperability",
+    "lock_in_signals",
+    "rounded",
+]
 
 HIGHLY_CONCENTRATED = 2500.0  # HHI above this is a highly concentrated market (as competition authorities use it)
-LONG_CONTRACT_YEARS = 5
 DEFAULT_HORIZON_MONTHS = 18
 MARKETS = ("service-type", "function")
 WINDOW_GROUPS = ("product", "service-type")
@@ -491,111 +502,6 @@ def supplier_concentration(
         )
     out.sort(key=lambda m: (-round(m.hhi, 6), -m.services_with_suppliers, m.key))
     return out
-
-
-# --------------------------------------------------------------------------- lock-in
-
-
-@dataclass(frozen=True)
-class LockIn:
-    """The lock-in signals one service shows."""
-
-    service: str  # `<council>/<id>`
-    council: str
-    name: str
-    lgsl: int | None
-    no_open_api: bool  # data.open_api is not declared
-    no_open_export: bool  # no format in data.export_formats is open (OPEN_FORMATS)
-    proprietary_format: bool  # data.proprietary_format
-    long_contract: bool  # a supplier contract runs longer than five years
-    signals: int  # how many of the four
-
-
-@dataclass(frozen=True)
-class LockInPage:
-    total: int  # services showing at least `min_signals` signals
-    services: int  # services considered
-    no_open_api: int  # services showing each signal (over the services considered)
-    no_open_export: int
-    proprietary_format: int
-    long_contract: int
-    items: tuple[LockIn, ...]
-
-
-def lock_in_signals(
-    conn: sqlite3.Connection,
-    council: str | None = None,
-    lgsl: int | None = None,
-    min_signals: int = 1,
-    limit: int | None = None,
-    offset: int = 0,
-) -> LockInPage:
-    """Services ranked by how many lock-in signals they show.
-
-    The four signals: no open API (`data.open_api` not declared); no bulk export in an open
-    format (none of `data.export_formats` is one of OPEN_FORMATS: csv, tsv, json, jsonl,
-    json-ld, geojson, xml, ods, gml, kml, gpkg, parquet, rdf, ttl, the formats the data
-    standard accepts as open); a proprietary data format (`data.proprietary_format`); and a
-    contract longer than five years (a supplier whose contract_end falls after the same
-    date five years on from its contract_start, by SQLite's date arithmetic; a contract of
-    exactly five years is not longer; suppliers without both dates are not judged). Items
-    are ordered by signals (most first), then service key; the counts per signal are over
-    every service considered (after `council` and `lgsl`).
-    """
-    if min_signals < 0 or min_signals > 4:
-        raise ValueError("min_signals must be between 0 and 4")
-    clauses = ["1"]
-    params: list[Any] = []
-    if council is not None:
-        clauses.append("f.council_id = ?")
-        params.append(council)
-    if lgsl is not None:
-        clauses.append("f.lgsl = ?")
-        params.append(lgsl)
-    base = f"""SELECT f.service_key, f.council_id, f.lgsl, 1 - f.open_api AS no_api, 1 - f.open_export AS no_export,
-                      f.proprietary_format AS proprietary,
-                      EXISTS (SELECT 1 FROM suppliers x WHERE x.service_key = f.service_key
-                              AND x.contract_start IS NOT NULL
-                              AND x.contract_end > date(x.contract_start, '+{LONG_CONTRACT_YEARS} years')) AS long
-               FROM service_facts f WHERE {" AND ".join(clauses)}"""
-    summary = conn.execute(
-        f"""WITH b AS ({base}), s AS (SELECT *, no_api + no_export + proprietary + long AS n FROM b)
-            SELECT count(*) AS services, coalesce(sum(no_api), 0) AS no_api, coalesce(sum(no_export), 0) AS no_export,
-                   coalesce(sum(proprietary), 0) AS proprietary, coalesce(sum(long), 0) AS long,
-                   coalesce(sum(n >= ?), 0) AS total FROM s""",
-        [*params, min_signals],
-    ).fetchone()
-    page = "LIMIT ? OFFSET ?" if limit is not None else "LIMIT -1 OFFSET ?"
-    rows = conn.execute(
-        f"""WITH b AS ({base}), s AS (SELECT *, no_api + no_export + proprietary + long AS n FROM b WHERE
-                                      no_api + no_export + proprietary + long >= ?)
-            SELECT s.*, v.name FROM s JOIN services v ON v.key = s.service_key
-            ORDER BY s.n DESC, s.service_key {page}""",
-        [*params, min_signals, *([limit] if limit is not None else []), offset],
-    ).fetchall()
-    items = tuple(
-        LockIn(
-            service=r["service_key"],
-            council=r["council_id"],
-            name=r["name"],
-            lgsl=r["lgsl"],
-            no_open_api=bool(r["no_api"]),
-            no_open_export=bool(r["no_export"]),
-            proprietary_format=bool(r["proprietary"]),
-            long_contract=bool(r["long"]),
-            signals=r["n"],
-        )
-        for r in rows
-    )
-    return LockInPage(
-        total=summary["total"],
-        services=summary["services"],
-        no_open_api=summary["no_api"],
-        no_open_export=summary["no_export"],
-        proprietary_format=summary["proprietary"],
-        long_contract=summary["long"],
-        items=items,
-    )
 
 
 # --------------------------------------------------------------------------- procurement windows

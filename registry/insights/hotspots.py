@@ -93,6 +93,7 @@ HOTSPOTS = Figure(
         "councils delivering them separately are listed, most separate councils first.",
     ),
     compute=duplication_hotspots,
+    row=Hotspot,
     model="Hotspot",
     columns=(
         Column("lgsl", int, "LGSL", "int"),

@@ -106,6 +106,7 @@ INTEROP = Figure(
         "- A share is – when its group has no such services.",
     ),
     compute=interoperability,
+    row=InteropGroup,
     model="Interop",
     columns=(
         Column("group", str),

@@ -21,6 +21,7 @@ from registry.insights import figures as ins
 from registry.insights.declaration import Column, Figure
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
+from registry.insights.lock_in import LOCK_IN
 
 T = TypeVar("T")
 
@@ -319,21 +320,10 @@ def suppliers(
     )
 
 
-LOCK_IN_COLUMNS = [
-    Column("service", Any, "service"),
-    Column("name", Any, "name"),
-    Column("signals", Any, "signals", "int"),
-    Column("no_open_api", Any, "no open API"),
-    Column("no_open_export", Any, "no open export"),
-    Column("proprietary_format", Any, "proprietary format"),
-    Column("long_contract", Any, "contract > 5 years"),
-]
-
-
 def lock_in(
     conn: sqlite3.Connection, council: str | None, lgsl: int | None, min_signals: int, limit: int | None
 ) -> Output:
-    page = _checked(lambda: ins.lock_in_signals(conn, council, lgsl, min_signals, limit))
+    page = _checked(lambda: LOCK_IN.compute(conn, council, lgsl, min_signals, limit))
     lead = [
         f"Of {page.services} services: {page.no_open_api} have no open API, {page.no_open_export} no bulk export "
         f"in an open format, {page.proprietary_format} a proprietary data format and {page.long_contract} a "
@@ -341,12 +331,9 @@ def lock_in(
         + (f"; the first {len(page.items)} are listed." if len(page.items) < page.total else ".")
     ]
     return Output(
-        "Lock-in signals per service",
-        (
-            "Signs a service would be hard to move: no open API, no bulk export in an open format (csv, "
-            "json, xml, ods, ...), a proprietary data format, a supplier contract longer than five years."
-        ),
-        LOCK_IN_COLUMNS,
+        LOCK_IN.title,
+        LOCK_IN.summary,
+        LOCK_IN.table_columns,
         [asdict(i) for i in page.items],
         asdict(page),
         lead=lead,

@@ -32,6 +32,7 @@ from typing import Any
 from registry.insights import figures as ins
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
+from registry.insights.lock_in import LOCK_IN
 from registry.insights.trend import TrendError, TrendResult, compliance_trend
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, md_cell, placeholder
@@ -495,12 +496,7 @@ def _market_figure(ident: str, what: str, markets: Sequence[ins.Market], labels:
     return figure(chart, table)
 
 
-LOCK_IN_SIGNALS = (
-    ("no_open_api", "No open API"),
-    ("no_open_export", "No bulk export in an open format"),
-    ("proprietary_format", "Proprietary data format"),
-    ("long_contract", "Contract longer than 5 years"),
-)
+LOCK_IN_SIGNALS = tuple((c.key, c.heading) for c in LOCK_IN.columns if c.type is bool)
 
 
 def _lock_in_blocks(data: Insights) -> dict[str, str]:
@@ -626,13 +622,9 @@ def suppliers_page(data: Insights) -> Page:
         "",
         "## Lock-in signals",
         "",
-        f"Of {lock.services} services, {lock.total} show at least one of four signals: no open API "
-        "(`data.open_api` not declared), no bulk export in an open format (none of `data.export_formats` is "
-        "CSV, JSON, XML, ODS or another open format), a proprietary data format (`data.proprietary_format`), "
-        "and a supplier contract longer than five years (from `contract_start` to `contract_end`; exactly "
-        "five years is not longer).",
+        f"Of {lock.services} services, {lock.total} show at least one of four signals: " + " ".join(LOCK_IN.definition),
         "",
-        _quote(ins.lock_in_signals),
+        _quote(LOCK_IN.compute),
         placeholder("lock-in-chart"),
         "",
         placeholder("lock-in-list"),

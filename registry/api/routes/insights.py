@@ -27,6 +27,7 @@ from registry.api.shared import SLUG
 from registry.insights import figures as ins
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
+from registry.insights.lock_in import LOCK_IN
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
@@ -148,23 +149,8 @@ class MarketPage(BaseModel):
     offset: int
 
 
-class LockInOut(BaseModel):
-    service: str = Field(description="`<council>/<id>`.")
-    council: str
-    name: str
-    lgsl: int | None
-    no_open_api: bool
-    no_open_export: bool
-    proprietary_format: bool
-    long_contract: bool = Field(description="A supplier contract runs longer than five years.")
-    signals: int
-
-
-class LockInPage(BaseModel):
-    items: list[LockInOut]
-    total: int
-    limit: int
-    offset: int
+LockInOut = row_model(LOCK_IN)
+LockInPage = page_model(LOCK_IN, LockInOut)
 
 
 class WindowOut(BaseModel):
@@ -367,13 +353,13 @@ def suppliers(
     return _page(request, page, format, markets, MARKET_COLUMNS, ins.Market.flat)
 
 
-LOCK_IN_COLUMNS = _columns(LockInOut)
+LOCK_IN_COLUMNS = LOCK_IN.keys
 
 
 @router.get(
     "/lock-in",
     summary="Lock-in signals per service",
-    description=_described(ins.lock_in_signals),
+    description=LOCK_IN.described,
     response_model=None,
     responses=csv_responses(LOCK_IN_COLUMNS, LockInPage),
 )
@@ -386,7 +372,7 @@ def lock_in(
     min_signals: Annotated[int, Query(ge=0, le=4, description="Services with at least this many signals.")] = 1,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    result = ins.lock_in_signals(db, council, lgsl, min_signals, page.limit, page.offset)
+    result = LOCK_IN.compute(db, council, lgsl, min_signals, page.limit, page.offset)
     rows = [ins.rounded(asdict(i)) for i in result.items]
     return listing(request, page, result.total, rows, LOCK_IN_COLUMNS, format)
 
