@@ -21,9 +21,8 @@ def row_model(figure: Figure) -> type[BaseModel]:
     return create_model(f"{figure.model}Out", **fields)
 
 
-def page_model(figure: Figure, row: type[BaseModel]) -> type[BaseModel]:
-    """`<model>Page`: a page of rows, as every listing of the API pages them."""
+def page_model(figure: Figure, row: type[BaseModel], name: str = "") -> type[BaseModel]:
+    """`name` (by default `<model>Page`): a page of rows, as every listing of the API pages them."""
     items: Any = list[row]  # type: ignore[valid-type]  # a model made at run time, so not a static type
-    return create_model(
-        f"{figure.model}Page", items=(items, ...), total=(int, ...), limit=(int, ...), offset=(int, ...)
-    )
+    page = name or f"{figure.model}Page"
+    return create_model(page, items=(items, ...), total=(int, ...), limit=(int, ...), offset=(int, ...))

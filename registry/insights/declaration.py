@@ -73,6 +73,10 @@ class Figure:
         """The site table's headers, in the row's order."""
         return [c.heading for c in self.columns if c.heading]
 
+    def headings_of(self, *keys: str) -> list[str]:
+        """The site's headers for these columns, in the order a page lays them out."""
+        return [self.column(k).heading for k in keys]
+
     @property
     def described(self) -> str:
         """How the figure is computed, in the code's own words (its function's docstring)."""

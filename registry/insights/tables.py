@@ -374,31 +374,20 @@ def interop(conn: sqlite3.Connection, by: str) -> Output:
     return figure_listing(INTEROP, f"{INTEROP.title}{title}", groups, empty="No services are indexed.")
 
 
-TREND_COLUMNS = [
-    Column("month", Any, "month"),
-    Column("standard_id", Any, "standard"),
-    Column("services", Any, "services", "int"),
-    Column("compliant", Any, "compliant", "int"),
-    Column("rate", Any, "rate", "pct"),
-    Column("commit", Any, "commit"),
-]
-
-
 def trend(root: Path, since: dt.date, until: dt.date | None) -> Output:
     try:
         from registry.insights import trend as insight_trend
     except ImportError:
         raise InsightUsageError("the trend insight is not available in this version of the registry") from None
     try:
-        result = insight_trend.compliance_trend(root, since, until)
+        result = insight_trend.TREND.compute(root, since, until)
     except insight_trend.TrendError as exc:
         raise InsightUsageError(str(exc)) from None
     rows = [{**asdict(p), "commit": p.commit[:10]} for p in result.points]
     return Output(
         f"Compliance by standard at each month end, {result.since} to {result.until}",
-        "For each month end, the last commit on or before it is checked as it stood then; a standard's rate is "
-        "the share of the services it applied to at that commit that have no failing must.",
-        TREND_COLUMNS,
+        insight_trend.TREND.summary,
+        insight_trend.TREND.table_columns,
         rows,
         asdict(result),
         empty="No commit falls in that period.",

@@ -26,6 +26,7 @@ from registry import __version__
 from registry.index import build as index_build
 from registry.index.compliance import by_standard_sql, group_row
 from registry.index.health import SCHEMA_VERSION, is_snapshot
+from registry.insights.declaration import Column, Figure
 
 log = logging.getLogger("registry.insights.trend")
 
@@ -265,3 +266,32 @@ def _read_figures(index: Path) -> list[_Figure]:
         )
         for g in groups
     ]
+
+
+TREND = Figure(
+    name="trend",
+    title="Compliance trend",
+    summary=(
+        "For each month end, the last commit on or before it is checked as it stood then; a standard's rate is "
+        "the share of the services it applied to at that commit that have no failing must."
+    ),
+    definition=(
+        "For each month, the last commit on or before the month's last day is indexed as it stood then and "
+        "judged at that date (the last month at the as-of date). A standard's figure is the share of the "
+        "services it applies to at that commit with no failing must requirement, the same figure as the "
+        "compliance dashboard's. Months before the first commit have no point. Figures are cached by commit.",
+    ),
+    compute=compliance_trend,
+    row=TrendPoint,
+    model="TrendPoint",
+    columns=(
+        Column("month", str, "month", heading="Month"),
+        Column("date", str, heading="Judged at", description="The month-end date the snapshot is judged at."),
+        Column("commit", str, "commit", heading="Commit"),
+        Column("standard_id", str, "standard", heading="Standard"),
+        Column("services", int, "services", "int", "Services"),
+        Column("compliant", int, "compliant", "int", "Compliant"),
+        Column("rate", float, "rate", "pct", "Rate"),
+    ),
+    table=("month", "standard_id", "services", "compliant", "rate", "commit"),
+)

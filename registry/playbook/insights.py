@@ -33,7 +33,7 @@ from registry.insights import figures as ins
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
-from registry.insights.trend import TrendError, TrendResult, compliance_trend
+from registry.insights.trend import TREND, TrendError, TrendResult, compliance_trend
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, md_cell, placeholder
 from registry.playbook.councils import block_tokens, stylesheet_link
@@ -71,8 +71,8 @@ FIGURES = (
         "address services, by council type, region and nation",
     ),
     (
-        "trend.md",
-        "Compliance trend",
+        f"{TREND.name}.md",
+        TREND.title,
         f"compliance by standard at each month end over the last {TREND_MONTHS} months of the registry's Git history",
     ),
 )
@@ -846,19 +846,16 @@ def read_trend(ctx: SiteContext) -> TrendResult | str:
 def trend_page(ctx: SiteContext, data: Insights, trend: TrendResult | str) -> Page:
     since, until = trend_period(ctx.as_of)
     lines = [
-        *_head("Compliance trend", data.sample),
+        *_head(TREND.title, data.sample),
         f"Compliance with each standard at every month end from {since.isoformat()} to {until.isoformat()} "
         "(the index's as-of date), read from the registry's Git history: how the sector's services have "
         "moved towards the standards.",
         "",
         "## How it is computed",
         "",
-        "For each month, the last commit on or before the month's last day is indexed as it stood then and "
-        "judged at that date (the last month at the as-of date). A standard's figure is the share of the "
-        "services it applies to at that commit with no failing must requirement, the same figure as the "
-        "compliance dashboard's. Months before the first commit have no point. Figures are cached by commit.",
+        *TREND.definition,
         "",
-        _quote(compliance_trend),
+        _quote(TREND.compute),
     ]
     blocks: dict[str, str] = {}
     if isinstance(trend, str):
@@ -899,7 +896,7 @@ def trend_page(ctx: SiteContext, data: Insights, trend: TrendResult | str) -> Pa
             placeholder("trend-points"),
             "",
         ]
-    return _page(f"{SECTION}/trend.md", "Compliance trend", lines, blocks, "../../", in_nav=True)
+    return _page(f"{SECTION}/{TREND.name}.md", TREND.title, lines, blocks, "../../", in_nav=True)
 
 
 def _trend_blocks(trend: TrendResult) -> dict[str, str]:
@@ -944,7 +941,7 @@ def _trend_blocks(trend: TrendResult) -> dict[str, str]:
         ),
         "trend-points": data_table(
             "Every point: the commit each month is read from",
-            ["Month", "Standard", "Judged at", "Commit", "Services", "Compliant", "Rate"],
+            TREND.headings_of("month", "standard_id", "date", "commit", "services", "compliant", "rate"),
             points,
             numeric=(4, 5, 6),
             table_id="table-trend-points",

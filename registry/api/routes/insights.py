@@ -28,6 +28,7 @@ from registry.insights import figures as ins
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.trend import TREND
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
@@ -178,21 +179,8 @@ InteropOut = row_model(INTEROP)
 InteropPage = page_model(INTEROP, InteropOut)
 
 
-class TrendPointOut(BaseModel):
-    month: str
-    date: str = Field(description="The month-end date the snapshot is judged at.")
-    commit: str
-    standard_id: str
-    services: int
-    compliant: int
-    rate: float
-
-
-class TrendPage(BaseModel):
-    items: list[TrendPointOut]
-    total: int
-    limit: int
-    offset: int
+TrendPointOut = row_model(TREND)
+TrendPage = page_model(TREND, TrendPointOut, "TrendPage")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -435,7 +423,7 @@ def interop(
 
 # --------------------------------------------------------------------------- trend
 
-TREND_COLUMNS = _columns(TrendPointOut)
+TREND_COLUMNS = TREND.keys
 TREND_RESPONSES = {
     **csv_responses(TREND_COLUMNS, TrendPage),
     503: {
