@@ -17,15 +17,24 @@ from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
 from registry.insights.trend import TREND
+from registry.insights.windows import WINDOWS
 
-DECLARED = [HOTSPOTS, INTEROP, LOCK_IN, TREND]
+DECLARED = [HOTSPOTS, INTEROP, LOCK_IN, TREND, WINDOWS]
 
 
 @pytest.mark.parametrize("figure", DECLARED, ids=lambda f: f.name)
 def test_columns_are_the_rows_fields_in_order_with_their_types(figure: Figure) -> None:
-    hints = typing.get_type_hints(figure.row)
-    assert figure.keys == [f.name for f in dataclasses.fields(figure.row)]
+    hints = {k: _as_list(t) for k, t in typing.get_type_hints(figure.row).items()}
+    assert [c.key for c in figure.columns] == [f.name for f in dataclasses.fields(figure.row)]
     assert {c.key: c.type for c in figure.columns} == hints
+    assert not {c.key for c in figure.extra} & set(hints)  # what the API adds never hides a field
+
+
+def _as_list(hint: object) -> object:
+    """A row's tuple[X, ...] is the list[X] JSON and the API's model give."""
+    if typing.get_origin(hint) is tuple:
+        return list[typing.get_args(hint)[0]]  # type: ignore[misc]
+    return hint
 
 
 @pytest.mark.parametrize("figure", DECLARED, ids=lambda f: f.name)

@@ -14,9 +14,10 @@ from registry.insights.declaration import Figure
 
 
 def row_model(figure: Figure) -> type[BaseModel]:
-    """`<model>Out`: one field per column, each required, described where the column is."""
+    """`<model>Out`: one field per column (and `extra` one), each required, described where the column is."""
     fields: dict[str, Any] = {
-        c.key: (c.type, Field(description=c.description) if c.description else ...) for c in figure.columns
+        c.key: (c.type, Field(description=c.description) if c.description else ...)
+        for c in (*figure.columns, *figure.extra)
     }
     return create_model(f"{figure.model}Out", **fields)
 

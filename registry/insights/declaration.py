@@ -48,20 +48,22 @@ class Figure:
     model: str  # the API's name for a row's schema (`<model>Out`, pages `<model>Page`)
     columns: tuple[Column, ...]  # every field of a row, in the API's order
     table: tuple[str, ...]  # the columns the command line's table shows, in its order
+    # Fields the API adds to every row from the request (not the row's own), after `columns`:
+    extra: tuple[Column, ...] = ()
 
     def __post_init__(self) -> None:
-        keys = [c.key for c in self.columns]
+        keys = self.keys
         unknown = [k for k in self.table if k not in keys]
         if unknown or len(set(keys)) != len(keys):
             raise ValueError(f"figure {self.name}: table names unknown or repeated columns: {unknown or keys}")
 
     def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
+        return next(c for c in (*self.columns, *self.extra) if c.key == key)
 
     @property
     def keys(self) -> list[str]:
-        """Every field of a row, in order: the API's CSV columns."""
-        return [c.key for c in self.columns]
+        """Every field of a row as the API gives it, in order: its model's fields and CSV columns."""
+        return [c.key for c in (*self.columns, *self.extra)]
 
     @property
     def table_columns(self) -> list[Column]:

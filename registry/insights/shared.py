@@ -1,7 +1,9 @@
-"""What several figures read the same way: service-type labels, rates, rounding for JSON."""
+"""What several figures read alike: the index's date, months, type labels, supplier keys, rates, rounding."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import sqlite3
 from typing import Any
 
@@ -28,3 +30,25 @@ def rounded(value: Any, places: int = 4) -> Any:
     if isinstance(value, list | tuple):
         return [rounded(v, places) for v in value]
     return value
+
+
+def index_as_of(conn: sqlite3.Connection) -> dt.date:
+    """The date the index judged its services at (meta `as_of`)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()
+    if row is None:
+        raise ValueError("the index has no as-of date; rebuild it with `standards index build`")
+    return dt.date.fromisoformat(row[0])
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or that month's last day when it is shorter (31 Aug + 6 = 28/29 Feb)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    month += 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def supplier_key(name: str, product: str | None) -> str:
+    return f"{name.strip().lower()}|{(product or '').strip().lower()}"

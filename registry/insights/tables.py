@@ -22,6 +22,7 @@ from registry.insights.declaration import Column, Figure
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.windows import WINDOWS
 
 T = TypeVar("T")
 
@@ -341,26 +342,13 @@ def lock_in(
     )
 
 
-WINDOW_COLUMNS = [
-    Column("label", Any, "product or service type"),
-    Column("councils", Any, "councils", "int"),
-    Column("contracts", Any, "contracts", "int"),
-    Column("earliest_end", Any, "earliest end"),
-    Column("latest_end", Any, "latest end"),
-    Column("council_ids", Any, "which councils"),
-]
-
-
 def windows(conn: sqlite3.Connection, horizon: int, by: str, as_of: dt.date | None, min_councils: int) -> Output:
-    result = _checked(lambda: ins.procurement_windows(conn, horizon, by, as_of, min_councils))
+    result = _checked(lambda: WINDOWS.compute(conn, horizon, by, as_of, min_councils))
     lead = [w.text for w in result.windows[:5] if w.councils > 1]
     return Output(
-        f"Procurement windows: contracts ending {result.as_of} to {result.horizon_end} ({horizon} months)",
-        (
-            "Supplier contracts ending between the start date and the horizon (both days included), "
-            "grouped so councils can see who could buy together."
-        ),
-        WINDOW_COLUMNS,
+        f"{WINDOWS.title}: contracts ending {result.as_of} to {result.horizon_end} ({horizon} months)",
+        WINDOWS.summary,
+        WINDOWS.table_columns,
         [asdict(w) for w in result.windows],
         asdict(result),
         lead=lead,

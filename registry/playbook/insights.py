@@ -34,6 +34,7 @@ from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
 from registry.insights.trend import TREND, TrendError, TrendResult, compliance_trend
+from registry.insights.windows import WINDOWS
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, md_cell, placeholder
 from registry.playbook.councils import block_tokens, stylesheet_link
@@ -60,8 +61,8 @@ FIGURES = (
         "function, the Herfindahl–Hirschman index, and services showing signs of lock-in",
     ),
     (
-        "windows.md",
-        "Procurement windows",
+        f"{WINDOWS.name}.md",
+        WINDOWS.title,
         f"contracts ending in the next {HORIZON_MONTHS} months, by product and by service type: who could buy together",
     ),
     (
@@ -640,7 +641,7 @@ def _councils_cell(data: Insights, ids: Iterable[str], prefix: str) -> Html:
     return Html(", ".join(f'<a href="{prefix}councils/{esc(c)}/">{esc(data.councils.get(c, c))}</a>' for c in ids))
 
 
-WINDOW_HEADERS = ("Councils", "Contracts", "First ends", "Last ends", "Which councils", "In words")
+WINDOW_HEADERS = WINDOWS.headings_of("councils", "contracts", "earliest_end", "latest_end", "council_ids", "text")
 
 
 def window_cells(data: Insights, w: ins.Window, prefix: str) -> list[object]:
@@ -679,20 +680,16 @@ def windows_page(data: Insights) -> Page:
         else "<p>No contract ends within the horizon.</p>",
     }
     lines = [
-        *_head("Procurement windows", data.sample),
+        *_head(WINDOWS.title, data.sample),
         f"Contracts ending in the {HORIZON_MONTHS} months from the index's as-of date, {esc(products.as_of)}, "
         f"to {esc(products.horizon_end)}. Councils whose contracts for the same product, or for the same kind "
         "of service, end at about the same time could specify and buy together, or move to a shared solution.",
         "",
         "## How it is computed",
         "",
-        "A contract is a supplier named in a service's manifest with a `contract_end`. It is in the window "
-        "when it ends on or after the as-of date and on or before the horizon's end (the same day "
-        f"{HORIZON_MONTHS} months later). Contracts are grouped by supplier product (supplier and product "
-        "matched ignoring case and surrounding spaces) and by service type; *contracts* counts supplier "
-        "entries, one per service and supplier.",
+        *WINDOWS.definition,
         "",
-        _quote(ins.procurement_windows),
+        _quote(WINDOWS.compute),
         "## By supplier product",
         "",
     ]
@@ -709,7 +706,7 @@ def windows_page(data: Insights) -> Page:
         placeholder("windows-type"),
         "",
     ]
-    return _page(f"{SECTION}/windows.md", "Procurement windows", lines, blocks, "../../", in_nav=True)
+    return _page(f"{SECTION}/{WINDOWS.name}.md", WINDOWS.title, lines, blocks, "../../", in_nav=True)
 
 
 # --------------------------------------------------------------------------- interoperability

@@ -29,6 +29,7 @@ from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
 from registry.insights.trend import TREND
+from registry.insights.windows import WINDOWS
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
@@ -154,25 +155,8 @@ LockInOut = row_model(LOCK_IN)
 LockInPage = page_model(LOCK_IN, LockInOut)
 
 
-class WindowOut(BaseModel):
-    by: str
-    key: str
-    label: str
-    councils: int
-    council_ids: list[str]
-    contracts: int
-    earliest_end: str
-    latest_end: str
-    text: str
-    window_start: str = Field(description="The window's first day (the index's as-of date unless given).")
-    window_end: str = Field(description="The window's last day, included.")
-
-
-class WindowPage(BaseModel):
-    items: list[WindowOut]
-    total: int
-    limit: int
-    offset: int
+WindowOut = row_model(WINDOWS)
+WindowPage = page_model(WINDOWS, WindowOut)
 
 
 InteropOut = row_model(INTEROP)
@@ -367,13 +351,13 @@ def lock_in(
 
 # --------------------------------------------------------------------------- windows
 
-WINDOW_COLUMNS = _columns(WindowOut)
+WINDOW_COLUMNS = WINDOWS.keys
 
 
 @router.get(
     "/windows",
     summary="Procurement windows: contracts ending within a horizon",
-    description=_described(ins.procurement_windows),
+    description=WINDOWS.described,
     response_model=None,
     responses=csv_responses(WINDOW_COLUMNS, WindowPage),
 )
@@ -392,7 +376,7 @@ def windows(
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
     start = _parse_date(as_of, "as_of") if as_of is not None else None
-    result = ins.procurement_windows(db, horizon_months, by, start, min_councils)
+    result = WINDOWS.compute(db, horizon_months, by, start, min_councils)
     extra = {"window_start": result.as_of, "window_end": result.horizon_end}
     return _page(request, page, format, result.windows, WINDOW_COLUMNS, extra=extra)
 
