@@ -26,6 +26,10 @@ MODULE_ALLOW: dict[str, str] = {
     "registry/insights/tables.py": "insights rewrite in progress on another branch",
     "registry/api/routes/insights.py": "insights rewrite in progress on another branch",
     "registry/playbook/insights.py": "insights rewrite in progress on another branch",
+    # The manifest and standard models are declarations (no function over 30 lines) and the schema
+    # itself: help text and docs send people to checks/models.py for the fields (E308's help:, the
+    # problem-codes page, CONTRIBUTING), so splitting it would change output and send them astray.
+    "checks/models.py": "the schema's declarations, cited by path in help text and docs",
 }
 
 # Functions ("path::name") allowed over MAX_FUNCTION_LINES, each with its reason.
