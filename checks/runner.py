@@ -23,11 +23,12 @@ from typing import Any
 
 from checks.atomic import signals_deferred
 from checks.changes import affected_manifests
-from checks.engine import Catalogue, document_locator, evaluate_service, pin_warnings, reference_problems
+from checks.engine import Catalogue, document_locator, evaluate_service
 from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
 from checks.models import Council, Service
 from checks.problems import Problem, capped
+from checks.references import pin_warnings, reference_problems
 from checks.repository import Repository, Target
 from checks.results import FileResult
 from checks.validation import validate

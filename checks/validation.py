@@ -8,19 +8,18 @@ sees `parking.yaml:14:3` rather than a Python traceback.
 from __future__ import annotations
 
 import difflib
-import types
 import typing
 from dataclasses import dataclass
 from typing import Any
 
-import annotated_types
 import yaml
 from pydantic import BaseModel, ValidationError
-from pydantic.fields import FieldInfo
 
-from checks.loading import Document, NodePath, number_reading, position, show_number, yaml11_hint, yaml11_reading
+from checks.loading import Document, NodePath, position
+from checks.model_fields import bounds_at, fields_at, wants_text
 from checks.models import DOCUMENT_MODELS, Council, Pattern, Service, Standard
 from checks.problems import MAX_PROBLEMS_PER_FILE, Problem, capped
+from checks.yaml11 import number_reading, show_number, yaml11_hint, yaml11_reading
 
 AnyDocument = Standard | Pattern | Council | Service
 
@@ -206,7 +205,7 @@ def _describe(doc: Document, model: type[BaseModel], found: _Found) -> Problem:
     where = dotted(path)
     if etype == "extra_forbidden":
         name = str(path[-1]) if path else "?"
-        allowed = _fields_at(model, path[:-1])
+        allowed = fields_at(model, path[:-1])
         # Bounded: a pasted paragraph as a key must not cost a long comparison.
         guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6) if len(name) <= 100 else []
         hint = (
@@ -229,13 +228,13 @@ def _describe(doc: Document, model: type[BaseModel], found: _Found) -> Problem:
     node, _ = doc.node_at(path)
     value = error.get("input")
     got = _show(value)
-    bounds = _bounds_at(model, path)
+    bounds = bounds_at(model, path)
     if bounds is not None and (etype in _RANGE_ERRORS or etype in _TYPE_WORDS):
         # A whole number too large for a float is out of range, not of the wrong type.
         out_of_range = etype in _RANGE_ERRORS or (isinstance(value, int) and not isinstance(value, bool))
         reading = yaml11_reading(node, plain_numbers=False)
         return _number_problem(out_of_range, where, got, bounds, reading, line, column)
-    advise = _adviser(node, _wants_text(model, path))
+    advise = _adviser(node, wants_text(model, path))
     if etype in ("enum", "literal_error"):
         expected = _choices(error)
         said = value if isinstance(value, str) else got
@@ -338,127 +337,3 @@ def _show(value: object) -> str:
 def _choices(error: Any) -> list[str]:
     expected = str(error.get("ctx", {}).get("expected", ""))
     return [part.strip().strip("'") for part in expected.replace(" or ", ",").split(",") if part.strip()]
-
-
-def _fields_at(model: type[BaseModel], path: NodePath) -> list[str]:
-    current = _model_at(model, path)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return sorted(current.model_fields)
-    return []
-
-
-def _model_at(model: type[BaseModel], path: NodePath) -> Any:
-    current: Any = model
-    for part in path:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = current.model_fields.get(part)
-        if field is None:
-            # A free-form key, like a requirement id under `evidence`.
-            continue
-        current = _inner_model(field.annotation)
-    return current
-
-
-def _field_type(model: type[BaseModel], path: NodePath) -> tuple[Any, list[Any]] | None:
-    """The type the model expects at `path`, with its field's own constraints; None off the model."""
-    named = [i for i, part in enumerate(path) if isinstance(part, str)]
-    if not named:
-        return None
-    parent = _model_at(model, path[: named[-1]])
-    if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
-        return None
-    field = parent.model_fields.get(str(path[named[-1]]))
-    if field is None:
-        return None
-    annotation: Any = field.annotation
-    for _ in path[named[-1] + 1 :]:  # list positions after the field: the item type
-        annotation = _item_type(annotation)
-    return annotation, list(field.metadata)
-
-
-def _item_type(annotation: Any) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        items = [_item_type(arg) for arg in typing.get_args(annotation) if arg is not type(None)]
-        return next((item for item in items if item is not None), None)
-    if origin in (list, dict):
-        return typing.get_args(annotation)[-1]
-    return None
-
-
-def _wants_text(model: type[BaseModel], path: NodePath) -> bool:
-    """Whether the value at `path` may be text (so "write it in quotes" can be the fix)."""
-    found = _field_type(model, path)
-    return True if found is None else _text_type(found[0])
-
-
-def _text_type(annotation: Any) -> bool:
-    if annotation is str or (isinstance(annotation, type) and issubclass(annotation, str)):
-        return True
-    origin = typing.get_origin(annotation)
-    if origin is typing.Literal:
-        return any(isinstance(arg, str) for arg in typing.get_args(annotation))
-    if origin is typing.Annotated:
-        return _text_type(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return any(_text_type(arg) for arg in typing.get_args(annotation))
-    return False
-
-
-def _bounds_at(model: type[BaseModel], path: NodePath) -> tuple[str, float | None, float | None] | None:
-    """What a numeric field holds ("a whole number") and its bounds, from the model itself."""
-    found = _field_type(model, path)
-    bounds = _number_bounds(found[0]) if found is not None else None
-    if found is None or bounds is None:
-        return None
-    words, low, high = bounds
-    low, high = _merge_bounds(found[1], low, high)
-    return words, low, high
-
-
-def _number_bounds(annotation: Any) -> tuple[str, float | None, float | None] | None:
-    if annotation is int:
-        return "a whole number", None, None
-    if annotation is float:
-        return "a number", None, None
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        base, *extras = typing.get_args(annotation)
-        found = _number_bounds(base)
-        if found is None:
-            return None
-        low, high = found[1], found[2]
-        for extra in extras:
-            low, high = _merge_bounds(extra.metadata if isinstance(extra, FieldInfo) else [extra], low, high)
-        return found[0], low, high
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _number_bounds(arg)
-            if found is not None:
-                return found
-    return None
-
-
-def _merge_bounds(metadata: list[Any], low: float | None, high: float | None) -> tuple[float | None, float | None]:
-    for item in metadata:
-        if isinstance(item, annotated_types.Ge):
-            low = item.ge  # type: ignore[assignment]
-        elif isinstance(item, annotated_types.Le):
-            high = item.le  # type: ignore[assignment]
-    return low, high
-
-
-def _inner_model(annotation: Any) -> Any:
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _inner_model(arg)
-            if isinstance(found, type) and issubclass(found, BaseModel):
-                return found
-        return None
-    if origin in (list, dict):
-        return _inner_model(typing.get_args(annotation)[-1])
-    return annotation

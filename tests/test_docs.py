@@ -80,7 +80,8 @@ def _number(text: str, pattern: str) -> float:
 
 def test_readme_quotes_the_limits_the_code_uses() -> None:
     from checks import problems
-    from registry import insights, reindex
+    from registry.index import reindex
+    from registry.insights import figures as insights
 
     readme = _read("README.md")
     assert _number(readme, r"a contract over (\d+) years") == insights.LONG_CONTRACT_YEARS
@@ -93,7 +94,7 @@ def test_readme_quotes_the_limits_the_code_uses() -> None:
 
 @pytest.mark.parametrize("page", ["README.md", "CONTRIBUTING.md", "site/docs/contribute.md"])
 def test_exit_codes_in_the_guides_are_the_codes(page: str) -> None:
-    from registry.exit_codes import ExitCode
+    from registry.cli.errors import ExitCode
 
     text = " ".join(_read(page).split())
     assert _number(text, r"`(\d)` (?:when )?nothing fails at") == ExitCode.OK
@@ -119,7 +120,7 @@ def test_the_rule_limits_table_is_the_limits() -> None:
 
 
 def test_help_quotes_the_same_limits(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    from registry import insights
+    from registry.insights import figures as insights
 
     monkeypatch.setenv("COLUMNS", "300")
     lock_in = _help(capsys, monkeypatch, "insights", "lock-in", "--help")
@@ -156,7 +157,7 @@ def test_every_option_is_documented() -> None:
 
 
 def test_site_pages_take_their_numbers_from_the_code() -> None:
-    from registry import insights
+    from registry.insights import figures as insights
     from registry.playbook.doc_constants import PLACEHOLDER, fill
 
     pages = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "site" / "docs").glob("*.md"))}
@@ -181,7 +182,7 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
 def test_prose_about_long_contracts_says_the_limit() -> None:
     # Prose that cannot be an f-string (docstrings the API and site quote, the pinned OpenAPI
     # document) still names the limit: in words or figures, it must be the code's.
-    from registry import insights
+    from registry.insights import figures as insights
 
     places = [ROOT / "README.md", *(ROOT / "registry").rglob("*.py"), *(ROOT / "site").rglob("*.py")]
     said = []

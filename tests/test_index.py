@@ -12,6 +12,7 @@ import pytest
 from conftest import AS_OF, MINI
 from gitrepo import commit_all, edit, init_repo
 from registry.index.build import build_index, prepare_index
+from registry.index.connection import connect_readonly
 from registry.index.health import is_healthy
 
 DAY = dt.date.fromisoformat(AS_OF)
@@ -156,3 +157,32 @@ def test_a_file_that_is_not_an_index_is_never_replaced_by_one(content: bytes, re
         build_index(repo, other, DAY)
     assert other.read_bytes() == content
     assert sorted(p.name for p in repo.iterdir() if p.suffix == ".building") == []
+
+
+def test_readers_open_the_index_read_only_with_rows_by_name(tmp_path: Path) -> None:
+    # A folder named with URI characters: an unescaped `file:` URI would cut the path at `?` or `#`.
+    folder = tmp_path / "odd ?#% name"
+    folder.mkdir()
+    index = folder / "index.sqlite"
+    setup = sqlite3.connect(index)
+    setup.execute("CREATE TABLE meta (key TEXT, value TEXT)")
+    setup.execute("INSERT INTO meta VALUES ('as_of', ?)", (AS_OF,))
+    setup.commit()
+    setup.close()
+    conn = connect_readonly(index)
+    try:
+        row = conn.execute("SELECT key, value FROM meta").fetchone()
+        assert (row["key"], row[1]) == ("as_of", AS_OF)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("DELETE FROM meta")
+    finally:
+        conn.close()
+    plain = connect_readonly(index, rows_by_name=False)
+    try:
+        assert plain.execute("SELECT key FROM meta").fetchone() == ("as_of",)
+    finally:
+        plain.close()
+    # Reading never creates an index that is not there.
+    with pytest.raises(sqlite3.OperationalError):
+        connect_readonly(folder / "missing.sqlite").execute("SELECT 1")
+    assert not (folder / "missing.sqlite").exists()

@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from registry.api.errors import ERROR_RESPONSES
+from registry.index.connection import connect_readonly
 
 log = logging.getLogger("registry.api")
 
@@ -64,9 +65,7 @@ class IndexStore:
         log.warning("index %s cannot be read (%s): answering 503 until a good index is in place", self.path, exc)
 
     def connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        return conn
+        return connect_readonly(self.path)
 
     def reader(self) -> sqlite3.Connection:
         """This thread's connection to the current index file, reopened when a rebuild swaps the file.

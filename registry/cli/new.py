@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
@@ -216,55 +217,19 @@ def service(
                 }
             )
         # Flags given are checked before any question is asked, so a typo fails fast.
-        name = check_text(name, "name") if name is not None else None
-        service_id = _check_new_id(plan)(service_id) if service_id is not None else None
-        code = check_lgsl(lgsl) if lgsl is not None else None
-        channels = check_channels(c.value for c in channel) if channel else None
-        team = check_text(team, "team") if team is not None else None
-        if asks:
-            typer.echo(f"New service for {plan.council.name}, in {plan.repo.display(plan.folder)}/")
-            if name is None:
-                name = typer.prompt("Service name, as residents know it", value_proc=_until_valid(_name))
-            if service_id is None:
-                service_id = typer.prompt(
-                    "Service id (the file name)",
-                    default=slugify(name) or None,
-                    value_proc=_until_valid(_check_new_id(plan)),
-                )
-            if lgsl is None:
-                code = _ask_lgsl()
-            if phase is None:
-                phase = typer.prompt(
-                    f"Phase ({', '.join(p.value for p in Phase)})", value_proc=_until_valid(check_phase)
-                )
-            if channels is None:
-                allowed = ", ".join(c.value for c in Channel)
-                channels = typer.prompt(
-                    f"Channels, separated by commas ({allowed})",
-                    default="web",
-                    value_proc=_until_valid(lambda text: check_channels([text])),
-                )
-            if team is None:
-                team = typer.prompt("Team that runs the service", value_proc=_until_valid(_team))
-            if handles_personal_data is None:
-                handles_personal_data = typer.confirm(
-                    "Does the service handle personal data (information about identifiable people)?", default=None
-                )
-        assert name is not None and phase is not None and channels and team is not None
-        assert handles_personal_data is not None
-        if service_id is None:
-            if not slugify(name):
-                raise ScaffoldError(f"cannot make a file name from the name '{name}'", "give one with --id")
-            service_id = _check_new_id(plan)(slugify(name))
-        draft = ServiceDraft(
-            id=service_id,
-            name=name,
-            phase=phase.value,
-            channels=tuple(channels),
-            team=team,
+        answers = _ServiceAnswers(
+            name=check_text(name, "name") if name is not None else None,
+            service_id=_check_new_id(plan)(service_id) if service_id is not None else None,
+            lgsl=check_lgsl(lgsl) if lgsl is not None else None,
+            lgsl_given=lgsl is not None,
+            phase=phase,
+            channels=check_channels(c.value for c in channel) if channel else None,
+            team=check_text(team, "team") if team is not None else None,
             handles_personal_data=handles_personal_data,
-            lgsl=code,
         )
+        if asks:
+            _ask_service(plan, answers)
+        draft = _service_draft(plan, answers)
         path, result = write_service(plan, draft)
     except ScaffoldError as exc:
         _fail(exc)
@@ -273,6 +238,72 @@ def service(
     typer.echo(_summary(result))
     typer.echo("next: fill in what is true of the service today (an editor with the YAML language server")
     typer.echo(f"completes and checks the fields as you type), then run: standards check {shown}")
+
+
+@dataclass
+class _ServiceAnswers:
+    """What `new service` knows so far: from the flags, then from the questions."""
+
+    name: str | None
+    service_id: str | None
+    lgsl: int | None
+    lgsl_given: bool
+    phase: Phase | None
+    channels: tuple[str, ...] | None
+    team: str | None
+    handles_personal_data: bool | None
+
+
+def _ask_service(plan: ServicePlan, answers: _ServiceAnswers) -> None:
+    """Ask for each answer the flags did not give, in the order the manifest lists them."""
+    typer.echo(f"New service for {plan.council.name}, in {plan.repo.display(plan.folder)}/")
+    if answers.name is None:
+        answers.name = typer.prompt("Service name, as residents know it", value_proc=_until_valid(_name))
+    if answers.service_id is None:
+        answers.service_id = typer.prompt(
+            "Service id (the file name)",
+            default=slugify(answers.name) or None,
+            value_proc=_until_valid(_check_new_id(plan)),
+        )
+    if not answers.lgsl_given:
+        answers.lgsl = _ask_lgsl()
+    if answers.phase is None:
+        answers.phase = typer.prompt(
+            f"Phase ({', '.join(p.value for p in Phase)})", value_proc=_until_valid(check_phase)
+        )
+    if answers.channels is None:
+        allowed = ", ".join(c.value for c in Channel)
+        answers.channels = typer.prompt(
+            f"Channels, separated by commas ({allowed})",
+            default="web",
+            value_proc=_until_valid(lambda text: check_channels([text])),
+        )
+    if answers.team is None:
+        answers.team = typer.prompt("Team that runs the service", value_proc=_until_valid(_team))
+    if answers.handles_personal_data is None:
+        answers.handles_personal_data = typer.confirm(
+            "Does the service handle personal data (information about identifiable people)?", default=None
+        )
+
+
+def _service_draft(plan: ServicePlan, answers: _ServiceAnswers) -> ServiceDraft:
+    name, phase, channels, team = answers.name, answers.phase, answers.channels, answers.team
+    assert name is not None and phase is not None and channels and team is not None
+    assert answers.handles_personal_data is not None
+    service_id = answers.service_id
+    if service_id is None:
+        if not slugify(name):
+            raise ScaffoldError(f"cannot make a file name from the name '{name}'", "give one with --id")
+        service_id = _check_new_id(plan)(slugify(name))
+    return ServiceDraft(
+        id=service_id,
+        name=name,
+        phase=phase.value,
+        channels=tuple(channels),
+        team=team,
+        handles_personal_data=answers.handles_personal_data,
+        lgsl=answers.lgsl,
+    )
 
 
 def _name(value: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from checks.atomic import ensure_replaceable
 from checks.history import History, HistoryError
+from registry.index.connection import connect_readonly
 
 SCHEMA_VERSION = 5
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -63,7 +64,7 @@ def is_healthy(path: Path) -> bool:
     if not path.is_file():
         return False
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_readonly(path, rows_by_name=False)
         try:
             if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
                 return False
@@ -80,7 +81,7 @@ def read_meta(path: Path) -> dict[str, str] | None:
     if not path.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        conn = connect_readonly(path, rows_by_name=False)
         try:
             return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
         finally:
@@ -98,7 +99,7 @@ def has_current_schema(path: Path) -> bool:
 
 def indexed_commit(path: Path) -> str | None:
     """The commit a clean tree's index was built from; None for a dirty tree or no commit."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = connect_readonly(path, rows_by_name=False)
     try:
         row = conn.execute("SELECT value FROM meta WHERE key = 'commit'").fetchone()
         dirty = conn.execute("SELECT value FROM meta WHERE key = 'dirty'").fetchone()
@@ -150,7 +151,7 @@ def index_state(path: Path, checked: bool = False) -> IndexState:
     if not checked and not is_healthy(path):
         return damaged
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_readonly(path, rows_by_name=False)
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('commit', 'as_of')").fetchall())
         finally:

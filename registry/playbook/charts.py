@@ -114,54 +114,65 @@ def bar_chart(
         )
     out.append(f'<rect width="{WIDTH}" height="{_num(height)}" fill="{BACKGROUND}"/>')
     for i, (bar, label) in enumerate(zip(bars, labels, strict=True)):
-        y = TOP + i * ROW
-        bar_y = y + (ROW - BAR_HEIGHT) / 2
-        text_y = y + ROW / 2 + FONT_SIZE * 0.35
-        filled = track_width * bar.share
+        out += _bar(ident, TOP + i * ROW, bar, label, track_x, track_width, stacked)
+    out += _axis(axis_y, track_x, track_width)
+    if stacked:
+        out += _legend(ident, axis_y + 28, track_x, part_name, rest_name)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _bar(ident: str, y: float, bar: Bar, label: str, track_x: float, track_width: float, stacked: bool) -> list[str]:
+    """One bar's label, track, filled share and printed value."""
+    bar_y = y + (ROW - BAR_HEIGHT) / 2
+    text_y = y + ROW / 2 + FONT_SIZE * 0.35
+    filled = track_width * bar.share
+    out = [f'<text x="{_num(track_x - 8)}" y="{_num(text_y)}" text-anchor="end" fill="{TEXT}">{esc(label)}</text>']
+    if stacked:
         out.append(
-            f'<text x="{_num(track_x - 8)}" y="{_num(text_y)}" text-anchor="end" fill="{TEXT}">{esc(label)}</text>'
+            f'<rect x="{_num(track_x)}" y="{_num(bar_y)}" width="{_num(track_width)}" height="{BAR_HEIGHT}" '
+            f'fill="url(#{ident}-hatch)" stroke="{FAIL_LINE}"/>'
         )
-        if stacked:
-            out.append(
-                f'<rect x="{_num(track_x)}" y="{_num(bar_y)}" width="{_num(track_width)}" height="{BAR_HEIGHT}" '
-                f'fill="url(#{ident}-hatch)" stroke="{FAIL_LINE}"/>'
-            )
-            colour = PASS
-        else:
-            out.append(
-                f'<rect x="{_num(track_x)}" y="{_num(bar_y)}" width="{_num(track_width)}" height="{BAR_HEIGHT}" '
-                f'fill="none" stroke="{AXIS}" stroke-width="0.5"/>'
-            )
-            colour = BAR
-        if filled > 0:
-            out.append(
-                f'<rect x="{_num(track_x)}" y="{_num(bar_y)}" width="{_num(filled)}" height="{BAR_HEIGHT}" '
-                f'fill="{colour}"/>'
-            )
-        value = f"{pct(bar.part, bar.whole)} ({bar.part} of {bar.whole})"
-        out.append(f'<text x="{_num(track_x + track_width + 8)}" y="{_num(text_y)}" fill="{TEXT}">{esc(value)}</text>')
-    # An axis at 0, 50 and 100% so bar lengths can be read without the printed values too.
-    out.append(
+        colour = PASS
+    else:
+        out.append(
+            f'<rect x="{_num(track_x)}" y="{_num(bar_y)}" width="{_num(track_width)}" height="{BAR_HEIGHT}" '
+            f'fill="none" stroke="{AXIS}" stroke-width="0.5"/>'
+        )
+        colour = BAR
+    if filled > 0:
+        out.append(
+            f'<rect x="{_num(track_x)}" y="{_num(bar_y)}" width="{_num(filled)}" height="{BAR_HEIGHT}" '
+            f'fill="{colour}"/>'
+        )
+    value = f"{pct(bar.part, bar.whole)} ({bar.part} of {bar.whole})"
+    out.append(f'<text x="{_num(track_x + track_width + 8)}" y="{_num(text_y)}" fill="{TEXT}">{esc(value)}</text>')
+    return out
+
+
+def _axis(axis_y: float, track_x: float, track_width: float) -> list[str]:
+    """An axis at 0, 50 and 100% so bar lengths can be read without the printed values too."""
+    out = [
         f'<line x1="{_num(track_x)}" y1="{_num(axis_y)}" x2="{_num(track_x + track_width)}" y2="{_num(axis_y)}" '
         f'stroke="{AXIS}"/>'
-    )
+    ]
     for tick in (0, 50, 100):
         x = track_x + track_width * tick / 100
         anchor = "start" if tick == 0 else "end" if tick == 100 else "middle"
         out.append(f'<line x1="{_num(x)}" y1="{_num(axis_y)}" x2="{_num(x)}" y2="{_num(axis_y + 4)}" stroke="{AXIS}"/>')
         out.append(f'<text x="{_num(x)}" y="{_num(axis_y + 18)}" text-anchor="{anchor}" fill="{TEXT}">{tick}%</text>')
-    if stacked:
-        ly = axis_y + 28
-        out.append(f'<rect x="{_num(track_x)}" y="{_num(ly)}" width="14" height="14" fill="{PASS}"/>')
-        out.append(f'<text x="{_num(track_x + 20)}" y="{_num(ly + 12)}" fill="{TEXT}">{esc(part_name)}</text>')
-        rest_x = track_x + 20 + len(part_name) * CHAR_WIDTH + 24
-        out.append(
-            f'<rect x="{_num(rest_x)}" y="{_num(ly)}" width="14" height="14" fill="url(#{ident}-hatch)" '
-            f'stroke="{FAIL_LINE}"/>'
-        )
-        out.append(f'<text x="{_num(rest_x + 20)}" y="{_num(ly + 12)}" fill="{TEXT}">{esc(rest_name)}</text>')
-    out.append("</svg>")
-    return "".join(out)
+    return out
+
+
+def _legend(ident: str, ly: float, track_x: float, part_name: str, rest_name: str) -> list[str]:
+    rest_x = track_x + 20 + len(part_name) * CHAR_WIDTH + 24
+    return [
+        f'<rect x="{_num(track_x)}" y="{_num(ly)}" width="14" height="14" fill="{PASS}"/>',
+        f'<text x="{_num(track_x + 20)}" y="{_num(ly + 12)}" fill="{TEXT}">{esc(part_name)}</text>',
+        f'<rect x="{_num(rest_x)}" y="{_num(ly)}" width="14" height="14" fill="url(#{ident}-hatch)" '
+        f'stroke="{FAIL_LINE}"/>',
+        f'<text x="{_num(rest_x + 20)}" y="{_num(ly + 12)}" fill="{TEXT}">{esc(rest_name)}</text>',
+    ]
 
 
 def data_table(

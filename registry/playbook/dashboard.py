@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from registry.index.compliance import GROUPINGS, by_standard_sql, grouped_sql, requirement_ranking_sql, type_name
+from registry.playbook.assets import block_tokens, stylesheet_link
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, placeholder
-from registry.playbook.councils import block_tokens, stylesheet_link
 
 TOP_REQUIREMENTS = 25
 
@@ -159,23 +159,6 @@ def dashboard(ctx: SiteContext) -> Page:
                   coalesce(sum(sample), 0) AS sample FROM services"""
     ).fetchone()
     councils = conn.execute("SELECT count(*) FROM councils").fetchone()[0]
-    standards = by_standard(conn)
-    reqs = by_requirement(conn)
-    blocks = {
-        "dashboard-style": stylesheet_link("../"),
-        "dashboard-standard": _group_figure("standard", "standard", "Standard", standards),
-        "dashboard-requirements": _requirement_figure(reqs),
-        "dashboard-requirements-all": data_table(
-            "Every requirement, most failed first",
-            REQUIREMENT_HEADERS,
-            _requirement_rows(reqs),
-            numeric=(3, 4, 5),
-            table_id="table-requirements-all",
-        ),
-        "dashboard-type": _group_figure("type", "council type", "Council type", by_grouping(conn, "council_type")),
-        "dashboard-region": _group_figure("region", "region", "Region", by_grouping(conn, "region")),
-        "dashboard-nation": _group_figure("nation", "nation", "Nation", by_grouping(conn, "nation")),
-    }
     commit = f", indexed from commit `{ctx.commit[:10]}`" if ctx.commit else ""
     lines = [
         "# Compliance dashboard",
@@ -191,56 +174,82 @@ def dashboard(ctx: SiteContext) -> Page:
         f"({pct(totals['compliant'], totals['services'])}) meet every standard that applies to them. "
         "Every chart has a table beside it with the same numbers.",
         "",
-        "## How the figures are computed",
-        "",
-        "- A service is **compliant** with a standard when it fails none of that standard's *must* "
-        "requirements (an active waiver counts as met; an expired one does not). A standard counts only "
-        "for the services it applies to.",
-        "- A service is compliant **overall** when it is compliant with every standard that applies to it.",
-        "- A service's **score** against a standard is the share of its applicable requirements it passes "
-        "or has waived; its overall score is the mean over the standards that apply to it. "
-        "*Mean score* is the mean over a group's services.",
-        "- **Compliance** is compliant services divided by services; **failing musts** counts failing "
-        "*must* results across a group's services.",
-        "- A requirement's **failure rate** is the services failing it divided by the services its "
-        "standard applies to (checked); waived results are not failures.",
-        "- The same figures are served by the registry API under `/api/v1/compliance/`.",
-        "",
-        "## By standard",
-        "",
-        "Each standard counts the services it applies to.",
-        "",
-        placeholder("dashboard-standard"),
-        "",
-        "## By requirement",
-        "",
-        f"The {TOP_REQUIREMENTS} requirements failed by the most services, then every requirement.",
-        "",
-        placeholder("dashboard-requirements"),
-        "",
-        placeholder("dashboard-requirements-all"),
-        "",
-        "## By council type",
-        "",
-        "Overall compliance of the services of each type of council.",
-        "",
-        placeholder("dashboard-type"),
-        "",
-        "## By region",
-        "",
-        placeholder("dashboard-region"),
-        "",
-        "## By nation",
-        "",
-        placeholder("dashboard-nation"),
-        "",
+        *_SECTIONS,
     ]
     return Page(
         path="dashboard/index.md",
         markdown="\n".join(lines),
-        html_blocks=block_tokens(blocks),
+        html_blocks=block_tokens(_blocks(conn)),
         title="Compliance dashboard",
     )
+
+
+def _blocks(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each figure and table of the page, by the placeholder _SECTIONS puts it at."""
+    reqs = by_requirement(conn)
+    return {
+        "dashboard-style": stylesheet_link("../"),
+        "dashboard-standard": _group_figure("standard", "standard", "Standard", by_standard(conn)),
+        "dashboard-requirements": _requirement_figure(reqs),
+        "dashboard-requirements-all": data_table(
+            "Every requirement, most failed first",
+            REQUIREMENT_HEADERS,
+            _requirement_rows(reqs),
+            numeric=(3, 4, 5),
+            table_id="table-requirements-all",
+        ),
+        "dashboard-type": _group_figure("type", "council type", "Council type", by_grouping(conn, "council_type")),
+        "dashboard-region": _group_figure("region", "region", "Region", by_grouping(conn, "region")),
+        "dashboard-nation": _group_figure("nation", "nation", "Nation", by_grouping(conn, "nation")),
+    }
+
+
+# The page after its opening paragraph: how the figures are computed, then each figure's section.
+_SECTIONS = [
+    "## How the figures are computed",
+    "",
+    "- A service is **compliant** with a standard when it fails none of that standard's *must* "
+    "requirements (an active waiver counts as met; an expired one does not). A standard counts only "
+    "for the services it applies to.",
+    "- A service is compliant **overall** when it is compliant with every standard that applies to it.",
+    "- A service's **score** against a standard is the share of its applicable requirements it passes "
+    "or has waived; its overall score is the mean over the standards that apply to it. "
+    "*Mean score* is the mean over a group's services.",
+    "- **Compliance** is compliant services divided by services; **failing musts** counts failing "
+    "*must* results across a group's services.",
+    "- A requirement's **failure rate** is the services failing it divided by the services its "
+    "standard applies to (checked); waived results are not failures.",
+    "- The same figures are served by the registry API under `/api/v1/compliance/`.",
+    "",
+    "## By standard",
+    "",
+    "Each standard counts the services it applies to.",
+    "",
+    placeholder("dashboard-standard"),
+    "",
+    "## By requirement",
+    "",
+    f"The {TOP_REQUIREMENTS} requirements failed by the most services, then every requirement.",
+    "",
+    placeholder("dashboard-requirements"),
+    "",
+    placeholder("dashboard-requirements-all"),
+    "",
+    "## By council type",
+    "",
+    "Overall compliance of the services of each type of council.",
+    "",
+    placeholder("dashboard-type"),
+    "",
+    "## By region",
+    "",
+    placeholder("dashboard-region"),
+    "",
+    "## By nation",
+    "",
+    placeholder("dashboard-nation"),
+    "",
+]
 
 
 def pages(ctx: SiteContext) -> list[Page | Asset]:

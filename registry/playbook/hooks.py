@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from checks import codes
 from registry.index.build import prepare_index
+from registry.index.connection import connect_readonly
 from registry.index.health import has_current_schema
 from registry.index.settings import DEFAULT_INDEX, ENV_INDEX, ENV_ROOT
 from registry.playbook import councils, dashboard, insights, patterns, schema, standards
@@ -69,9 +70,7 @@ def _open_index(root: Path) -> sqlite3.Connection:
                 log.info("index %s was %s, so it was built", index, state)
     except Exception as exc:  # the index build reports its own problem; MkDocs shows it
         raise PluginError(f"could not build the registry index {index}: {exc}") from exc
-    conn = sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    return conn
+    return connect_readonly(index)
 
 
 def _context(conn: sqlite3.Connection, root: Path, site_url: str | None = None) -> SiteContext:

@@ -18,10 +18,11 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from checks.engine import Catalogue, reference_problems
+from checks.engine import Catalogue
 from checks.loading import parse
 from checks.models import Council, Service, Status
 from checks.problems import Problem
+from checks.references import reference_problems
 from checks.validation import validate
 from registry.scaffold.answers import ScaffoldError
 

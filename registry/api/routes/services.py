@@ -7,6 +7,7 @@ within a council, and the index keys services as `<council>/<id>`.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -156,17 +157,6 @@ def get_service(db: Db, council: CouncilId, service: ServiceId) -> dict[str, Any
            WHERE ss.service_key = ? ORDER BY ss.standard_id""",
         (key,),
     ).fetchall()
-    stored = [(s["standard_id"], s["version"], s["outcomes"]) for s in summaries]
-    findings = db.execute(f"SELECT {FINDING_COLUMNS} FROM findings WHERE service_key = ?", (key,)).fetchall()
-    versions = requirement_versions(db, {s["standard_id"] for s in summaries})
-    fixes = {(sv[0], sv[1], r.id): r.fix for sv, reqs in versions.items() for r in reqs}
-    results = [
-        {
-            **result_record(r),
-            "fix": fixes.get((r.standard, r.version, r.requirement)) if r.outcome in _WITH_FIX else None,
-        }
-        for r in decode(stored, findings, versions)
-    ]
     return {
         **service_item(row),
         "council_name": row["council_name"],
@@ -181,24 +171,48 @@ def get_service(db: Db, council: CouncilId, service: ServiceId) -> dict[str, Any
         "open_api": bool(row["open_api"]),
         "open_source": bool(row["open_source"]),
         "handles_personal_data": bool(row["handles_personal_data"]),
-        "standards": [
-            {
-                "standard": s["standard_id"],
-                "title": s["title"],
-                "version": s["version"],
-                "compliant": bool(s["compliant"]),
-                "score": s["score"],
-                "passed": s["passed"],
-                "failed": s["failed"],
-                "waived": s["waived"],
-                "not_applicable": s["not_applicable"],
-                "errors": s["errors"],
-                "failed_must": s["failed_must"],
-                "failed_should": s["failed_should"],
-            }
-            for s in summaries
-        ],
-        "results": results,
+        "standards": [_standard_result(s) for s in summaries],
+        "results": _requirement_results(db, key, summaries),
+        **_records(db, key),
+        "manifest": json.loads(row["manifest_json"]),
+    }
+
+
+def _standard_result(s: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "standard": s["standard_id"],
+        "title": s["title"],
+        "version": s["version"],
+        "compliant": bool(s["compliant"]),
+        "score": s["score"],
+        "passed": s["passed"],
+        "failed": s["failed"],
+        "waived": s["waived"],
+        "not_applicable": s["not_applicable"],
+        "errors": s["errors"],
+        "failed_must": s["failed_must"],
+        "failed_should": s["failed_should"],
+    }
+
+
+def _requirement_results(db: sqlite3.Connection, key: str, summaries: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Every result as `standards check --format json` gives it, with the fix where one is due."""
+    stored = [(s["standard_id"], s["version"], s["outcomes"]) for s in summaries]
+    findings = db.execute(f"SELECT {FINDING_COLUMNS} FROM findings WHERE service_key = ?", (key,)).fetchall()
+    versions = requirement_versions(db, {s["standard_id"] for s in summaries})
+    fixes = {(sv[0], sv[1], r.id): r.fix for sv, reqs in versions.items() for r in reqs}
+    return [
+        {
+            **result_record(r),
+            "fix": fixes.get((r.standard, r.version, r.requirement)) if r.outcome in _WITH_FIX else None,
+        }
+        for r in decode(stored, findings, versions)
+    ]
+
+
+def _records(db: sqlite3.Connection, key: str) -> dict[str, list[Any]]:
+    """The manifest's own lists as the index holds them: waivers, evidence, suppliers, patterns."""
+    return {
         "waivers": [
             {
                 "requirement": w["requirement_id"],
@@ -233,5 +247,4 @@ def get_service(db: Db, council: CouncilId, service: ServiceId) -> dict[str, Any
             p[0]
             for p in db.execute("SELECT pattern_id FROM service_patterns WHERE service_key = ? ORDER BY rowid", (key,))
         ],
-        "manifest": json.loads(row["manifest_json"]),
     }

@@ -1,0 +1,131 @@
+"""The catalogue's rows in the index: standards and their versions, requirements, patterns, search.
+
+Written once per build, before the manifests, from the compiled catalogue and (when the
+repository has its Git history) every committed version of each standard.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from checks.engine import Catalogue
+from checks.history import History, HistoryError
+from checks.models import Pattern, Requirement, Standard
+from registry.index.rows import iso_date, json_text
+
+log = logging.getLogger("registry.index")
+
+SearchRow = tuple[str, str, str, str]
+VersionRow = tuple[str | None, str | None, str | None, str, str]
+
+
+def write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, history_root: Path | None) -> None:
+    history = History(history_root) if history_root else None
+    search: list[SearchRow] = []
+    for compiled in catalogue.standards.values():
+        s = compiled.standard
+        conn.execute("INSERT INTO standards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _standard_row(s))
+        search.append(("standard", s.id, s.title, s.summary))
+        _write_versions(conn, s, history)
+        for position, req in enumerate(s.requirements):
+            row = _requirement_row(s, position, req)
+            conn.execute("INSERT INTO requirements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+            search.append(("requirement", req.id, f"{req.id} {req.title}", f"{req.guidance}\n{req.fix}"))
+    for p in catalogue.patterns.values():
+        conn.execute("INSERT INTO patterns VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", _pattern_row(p))
+        conn.executemany("INSERT OR IGNORE INTO pattern_requirements VALUES (?, ?)", [(p.id, r) for r in p.helps_meet])
+        search.append(("pattern", p.id, p.name, f"{p.summary}\n{p.solves}\n{p.when_to_use}"))
+    conn.executemany("INSERT INTO search VALUES (?,?,?,?)", search)
+    # Search ranks by bm25 with titles weighted 4x; set as FTS5's default rank so queries can
+    # `ORDER BY rank` and let FTS5 sort without building every hit (registry/api/routes/search.py).
+    conn.execute("INSERT INTO search(search, rank) VALUES ('rank', 'bm25(0.0, 0.0, 4.0, 1.0)')")
+
+
+def _standard_row(s: Standard) -> tuple[object, ...]:
+    return (
+        s.id,
+        s.prefix,
+        s.title,
+        s.version,
+        s.status,
+        s.published.isoformat(),
+        iso_date(s.updated),
+        iso_date(s.sunset),
+        s.owner,
+        s.summary,
+        int(s.applies_to.all_services),
+        s.applies_to.when,
+        json_text([r.model_dump() for r in s.references]),
+        len(s.requirements),
+    )
+
+
+def _write_versions(conn: sqlite3.Connection, s: Standard, history: History | None) -> None:
+    """Every version of `s`: the committed ones from history, and the working tree's own."""
+    versions: dict[str, VersionRow] = {}
+    documents: dict[str, Standard] = {}
+    if history is not None:
+        try:
+            for v in history.versions(s.id):
+                if v.standard is not None:
+                    documents[v.version] = v.standard
+                    versions[v.version] = (
+                        v.commit,
+                        v.date.isoformat(),
+                        v.author,
+                        v.standard.status,
+                        json_text(v.standard.model_dump(mode="json")),
+                    )
+        except HistoryError as exc:
+            log.warning("versions of %s unavailable: %s", s.id, exc)
+    versions.setdefault(s.version, (None, None, None, s.status, json_text(s.model_dump(mode="json"))))
+    documents[s.version] = s  # the working tree wins over a committed copy of the same version
+    conn.executemany(
+        "INSERT INTO standard_versions VALUES (?,?,?,?,?,?,?)",
+        [(s.id, version, *row) for version, row in versions.items()],
+    )
+    conn.executemany(
+        "INSERT INTO requirement_versions VALUES (?,?,?,?,?,?,?)",
+        [
+            (s.id, version, position, req.id, req.title, req.level, req.fix)
+            for version, document in documents.items()
+            for position, req in enumerate(document.requirements)
+        ],
+    )
+
+
+def _requirement_row(s: Standard, position: int, req: Requirement) -> tuple[object, ...]:
+    return (
+        req.id,
+        s.id,
+        position,
+        req.title,
+        req.level,
+        req.guidance,
+        req.check,
+        req.applies_when,
+        req.evidence.description if req.evidence else None,
+        req.evidence.max_age_days if req.evidence else None,
+        req.field,
+        req.fix,
+        json_text([r.model_dump() for r in req.references]),
+    )
+
+
+def _pattern_row(p: Pattern) -> tuple[object, ...]:
+    return (
+        p.id,
+        p.name,
+        p.category,
+        p.summary,
+        p.solves,
+        p.when_to_use,
+        p.when_not_to_use,
+        p.maintainer,
+        int(p.open_source),
+        p.licence,
+        p.url,
+        json_text([r.model_dump() for r in p.references]),
+    )
