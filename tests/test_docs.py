@@ -190,5 +190,7 @@ def test_prose_about_long_contracts_says_the_limit() -> None:
         text = " ".join(path.read_text(encoding="utf-8").split())
         for number in re.findall(r"contract (?:runs )?(?:longer than|over|>) (\w+) years", text, re.IGNORECASE):
             said.append((path.relative_to(ROOT).as_posix(), _WORDS.get(number) or int(number)))
-    assert len(said) >= 8, said  # README, the CLI, the insight's docstring, the site's page
+    # README, the CLI, the insight's docstring, the site's page (the lock-in columns' labels are
+    # f-strings of the constant in registry/insights/lock_in.py, so they are not prose here)
+    assert len(said) >= 7, said
     assert {n for _, n in said} == {insights.LONG_CONTRACT_YEARS}, said

@@ -2,9 +2,10 @@
 lock-in, procurement windows, interoperability, and compliance over time.
 
 * `declaration`: what a figure declares once (function, columns, labels, definition text);
-* `hotspots`, `interop`, `lock_in`, `windows`, `trend`: one figure each, with the declaration the CLI, API and site render;
+* `hotspots`, `interop`, `lock_in`, `windows`, `trend`: one figure each, with the declaration
+  the CLI, the API and the site render;
 * `figures`: the other figures computed from the index (and every figure's name, for callers);
-* `trend`: compliance by standard at each month end, from Git history (snapshots cached);
+  (`trend` is compliance by standard at each month end, from Git history, snapshots cached);
 * `tables`: each figure as a titled table (columns, explanation) the command line prints as
   text, JSON or CSV.
 """
