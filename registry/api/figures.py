@@ -6,6 +6,8 @@ API document says what the command line and the site say.
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field, create_model
@@ -13,13 +15,25 @@ from pydantic import BaseModel, Field, create_model
 from registry.insights.declaration import Figure
 
 
-def row_model(figure: Figure) -> type[BaseModel]:
-    """`<model>Out`: one field per column (and `extra` one), each required, described where the column is."""
+def row_model(figure: Figure, nested: Mapping[type, type[BaseModel]] | None = None) -> type[BaseModel]:
+    """`<model>Out`: one field per column (and `extra` one), each required, described where the column is.
+
+    `nested` gives the model of a row type this row holds (a market's supplier shares).
+    """
     fields: dict[str, Any] = {
-        c.key: (c.type, Field(description=c.description) if c.description else ...)
+        c.key: (_typed(c.type, nested or {}), Field(description=c.description) if c.description else ...)
         for c in (*figure.columns, *figure.extra)
     }
     return create_model(f"{figure.model}Out", **fields)
+
+
+def _typed(hint: Any, nested: Mapping[type, type[BaseModel]]) -> Any:
+    """`hint` with each nested row type in it replaced by that row's model (list[X] -> list[XOut])."""
+    if hint in nested:
+        return nested[hint]
+    if typing.get_origin(hint) is list:
+        return list[_typed(typing.get_args(hint)[0], nested)]  # type: ignore[misc]
+    return hint
 
 
 def page_model(figure: Figure, row: type[BaseModel], name: str = "") -> type[BaseModel]:

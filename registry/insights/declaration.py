@@ -50,15 +50,18 @@ class Figure:
     table: tuple[str, ...]  # the columns the command line's table shows, in its order
     # Fields the API adds to every row from the request (not the row's own), after `columns`:
     extra: tuple[Column, ...] = ()
+    # A row that nests a list prints flat (its `flat()`) in CSV and the command line's table:
+    # these columns, where `table` then picks from.
+    flat: tuple[Column, ...] = ()
 
     def __post_init__(self) -> None:
         keys = self.keys
-        unknown = [k for k in self.table if k not in keys]
+        unknown = [k for k in self.table if k not in self.csv_keys]
         if unknown or len(set(keys)) != len(keys):
             raise ValueError(f"figure {self.name}: table names unknown or repeated columns: {unknown or keys}")
 
     def column(self, key: str) -> Column:
-        return next(c for c in (*self.columns, *self.extra) if c.key == key)
+        return next(c for c in (*self.columns, *self.extra, *self.flat) if c.key == key)
 
     @property
     def keys(self) -> list[str]:
@@ -66,9 +69,15 @@ class Figure:
         return [c.key for c in (*self.columns, *self.extra)]
 
     @property
+    def csv_keys(self) -> list[str]:
+        """The columns of a row as CSV: the flat ones where the row nests a list."""
+        return [c.key for c in self.flat] if self.flat else self.keys
+
+    @property
     def table_columns(self) -> list[Column]:
         """The command line's table, in its order."""
-        return [self.column(k) for k in self.table]
+        source = {c.key: c for c in self.flat} if self.flat else {k: self.column(k) for k in self.keys}
+        return [source[k] for k in self.table]
 
     @property
     def headings(self) -> list[str]:

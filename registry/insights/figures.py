@@ -39,19 +39,24 @@ from registry.insights.shared import rate as _rate
 from registry.insights.shared import supplier_key as _supplier_key
 from registry.insights.shared import type_label as _label
 from registry.insights.shared import type_labels as _labels
+from registry.insights.suppliers import HIGHLY_CONCENTRATED, MARKETS, Market, SupplierShare, supplier_concentration
 from registry.insights.windows import DEFAULT_HORIZON_MONTHS, WINDOW_GROUPS, Window, WindowResult, procurement_windows
 
-# Hotspots, interoperability, lock-in and procurement windows live in modules of their own, each with its declaration;
+# Hotspots, suppliers, interoperability, lock-in and windows live in modules of their own, each declared;
 # they are named here too so `figures` stays the one place a caller finds every figure.
 __all__ = [
     "DEFAULT_HORIZON_MONTHS",
+    "HIGHLY_CONCENTRATED",
     "INTEROP_GROUPS",
     "LONG_CONTRACT_YEARS",
+    "MARKETS",
     "WINDOW_GROUPS",
     "Hotspot",
     "InteropGroup",
     "LockIn",
     "LockInPage",
+    "Market",
+    "SupplierShare",
     "Window",
     "WindowResult",
     "add_months",
@@ -61,10 +66,8 @@ __all__ = [
     "lock_in_signals",
     "procurement_windows",
     "rounded",
+    "supplier_concentration",
 ]
-
-HIGHLY_CONCENTRATED = 2500.0  # HHI above this is a highly concentrated market (as competition authorities use it)
-MARKETS = ("service-type", "function")
 
 
 class UnknownService(LookupError):
@@ -349,136 +352,3 @@ def _uses(conn: sqlite3.Connection, key: str, solution: SolutionStats) -> bool:
 
 def _percent(rate: float | None) -> str:
     return "n/a" if rate is None else f"{rate * 100:.0f}%"
-
-
-# --------------------------------------------------------------------------- supplier concentration
-
-
-@dataclass(frozen=True)
-class SupplierShare:
-    name: str
-    services: int  # services in the market naming this supplier
-    share: float  # services / the market's (service, supplier) pairs, 0-1
-
-
-@dataclass(frozen=True)
-class Market:
-    """Supplier concentration in one market: a service type, or an ESD function."""
-
-    by: str  # "service-type" or "function"
-    key: str  # the LGSL code as text, or the function's label
-    label: str
-    services: int  # services in the market
-    services_with_suppliers: int
-    services_without_suppliers: int
-    pairs: int  # distinct (service, supplier) pairs
-    suppliers: tuple[SupplierShare, ...]  # largest share first, then name
-    hhi: float  # sum of (share x 100)^2, 0-10,000
-    top3_share: float  # the three largest shares added up, 0-1
-    highly_concentrated: bool  # hhi > 2,500
-
-    def flat(self) -> dict[str, Any]:
-        """One row for CSV: the largest supplier in place of the full list."""
-        leader = self.suppliers[0] if self.suppliers else None
-        return {
-            "by": self.by,
-            "key": self.key,
-            "label": self.label,
-            "services": self.services,
-            "services_with_suppliers": self.services_with_suppliers,
-            "services_without_suppliers": self.services_without_suppliers,
-            "pairs": self.pairs,
-            "supplier_count": len(self.suppliers),
-            "leader": leader.name if leader else None,
-            "leader_share": leader.share if leader else None,
-            "top3_share": self.top3_share,
-            "hhi": self.hhi,
-            "highly_concentrated": self.highly_concentrated,
-        }
-
-
-def supplier_concentration(
-    conn: sqlite3.Connection, by: str = "service-type", key: str | None = None, min_services: int = 1
-) -> list[Market]:
-    """Each supplier's share of a market and the market's Herfindahl-Hirschman index (HHI).
-
-    A market is a service type (LGSL code) or an ESD function (the top-level function of the
-    service's LGSL code; codes with no function are left out). Over the market's services that
-    name at least one supplier, a supplier's share is the number of those services naming it
-    divided by the number of (service, supplier) pairs. Suppliers are matched on their name
-    after trimming spaces and ignoring case (ASCII), and a supplier named twice on one service
-    (say for two products) makes one pair: it is one service naming it, so the shares add up
-    to 1. HHI = the sum over suppliers of (share x 100)^2, from near 0 (many small suppliers)
-    to 10,000 (one supplier); markets above 2,500 are flagged highly concentrated. The top-3
-    share adds up the three largest shares (ties do not change the sum). Services naming no
-    supplier are counted but take no part in the shares; markets where no service names a
-    supplier are left out, and so are markets with fewer than `min_services` services naming a
-    supplier (one service naming one supplier is trivially an HHI of 10,000). Suppliers are listed
-    by share, then name; markets by HHI (highest first), then services naming suppliers (most
-    first), then key.
-    """
-    if by not in MARKETS:
-        raise ValueError(f"unknown market '{by}'; use one of: {', '.join(MARKETS)}")
-    labels = _labels(conn)
-    if by == "service-type":
-        market = "CAST(f.lgsl AS TEXT)"
-        source = "service_facts f"
-        where = "f.lgsl IS NOT NULL"
-    else:
-        market = "l.function"
-        source = "service_facts f JOIN lgsl l ON l.id = f.lgsl"
-        where = "l.function != ''"
-    params: list[Any] = []
-    if key is not None:
-        where += f" AND {market} = ?"
-        params.append(key)
-    totals = {
-        r["mkey"]: (r["services"], r["named"])
-        for r in conn.execute(
-            f"""SELECT {market} AS mkey, count(*) AS services,
-                       sum(EXISTS (SELECT 1 FROM suppliers x WHERE x.service_key = f.service_key)) AS named
-                FROM {source} WHERE {where} GROUP BY mkey""",
-            params,
-        )
-    }
-    counts = conn.execute(
-        f"""WITH pairs AS (
-                SELECT DISTINCT {market} AS mkey, f.service_key, lower(trim(x.name)) AS supplier
-                FROM {source} JOIN suppliers x ON x.service_key = f.service_key WHERE {where}),
-            -- One display name per supplier, the same in every market: the first spelling in sort order.
-            names AS (SELECT lower(trim(name)) AS supplier, min(trim(name)) AS name FROM suppliers GROUP BY 1)
-            SELECT p.mkey, p.supplier, count(*) AS services, n.name
-            FROM pairs p JOIN names n ON n.supplier = p.supplier GROUP BY p.mkey, p.supplier""",
-        params,
-    ).fetchall()
-    by_market: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for r in counts:
-        by_market[r["mkey"]].append((r["name"], r["services"]))
-    out = []
-    for mkey, named in by_market.items():
-        services, with_suppliers = totals[mkey]
-        if with_suppliers < min_services:
-            continue
-        pairs = sum(n for _, n in named)
-        shares = tuple(
-            SupplierShare(name, n, n / pairs) for name, n in sorted(named, key=lambda item: (-item[1], item[0]))
-        )
-        hhi = sum((s.share * 100) ** 2 for s in shares)
-        label = _label(labels, int(mkey))[0] if by == "service-type" else mkey
-        out.append(
-            Market(
-                by=by,
-                key=mkey,
-                label=label,
-                services=services,
-                services_with_suppliers=with_suppliers,
-                services_without_suppliers=services - with_suppliers,
-                pairs=pairs,
-                suppliers=shares,
-                hhi=hhi,
-                top3_share=sum(s.share for s in shares[:3]),
-                highly_concentrated=hhi > HIGHLY_CONCENTRATED,
-            )
-        )
-    out.sort(key=lambda m: (-round(m.hhi, 6), -m.services_with_suppliers, m.key))
-    return out

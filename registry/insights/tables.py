@@ -22,6 +22,7 @@ from registry.insights.declaration import Column, Figure
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.suppliers import MARKET, SHARES
 from registry.insights.windows import WINDOWS
 
 T = TypeVar("T")
@@ -258,25 +259,6 @@ def hotspots(conn: sqlite3.Connection, min_separate: int) -> Output:
     )
 
 
-MARKET_COLUMNS = [
-    Column("key", Any, "market"),
-    Column("label", Any, "name"),
-    Column("services_with_suppliers", Any, "services naming suppliers", "int"),
-    Column("services_without_suppliers", Any, "naming none", "int"),
-    Column("supplier_count", Any, "suppliers", "int"),
-    Column("leader", Any, "largest supplier"),
-    Column("leader_share", Any, "its share", "pct"),
-    Column("top3_share", Any, "top-3 share", "pct"),
-    Column("hhi", Any, "HHI", "num"),
-    Column("highly_concentrated", Any, "highly concentrated"),
-]
-SHARE_COLUMNS = [
-    Column("name", Any, "supplier"),
-    Column("services", Any, "services naming it", "int"),
-    Column("share", Any, "share", "pct"),
-]
-
-
 def suppliers(
     conn: sqlite3.Connection, by: str, lgsl: int | None, function: str | None, min_services: int = 1
 ) -> Output:
@@ -288,12 +270,8 @@ def suppliers(
         by, key = "function", function
     else:
         key = None
-    markets = _checked(lambda: ins.supplier_concentration(conn, by, key, min_services))
-    explain = (
-        "Each supplier's share of the services (naming suppliers) in a market, the top-3 share and the "
-        "Herfindahl-Hirschman index (HHI: the sum of squared percentage shares, 0-10,000); above 2,500 is "
-        "highly concentrated. A supplier named twice on one service counts once."
-    )
+    markets = _checked(lambda: MARKET.compute(conn, by, key, min_services))
+    explain = MARKET.summary
     if key is not None:
         if not markets:
             raise InsightUsageError(f"no service in {by} '{key}' names a supplier (or there is no such {by})")
@@ -306,7 +284,7 @@ def suppliers(
         return Output(
             f"Supplier shares in {m.label}",
             explain,
-            SHARE_COLUMNS,
+            SHARES.table_columns,
             [asdict(s) for s in m.suppliers],
             asdict(m),
             lead=lead,
@@ -314,7 +292,7 @@ def suppliers(
     return Output(
         f"Supplier concentration by {'service type' if by == 'service-type' else 'ESD function'}",
         explain,
-        MARKET_COLUMNS,
+        MARKET.table_columns,
         [m.flat() for m in markets],
         [asdict(m) for m in markets],
         empty="No service names a supplier.",

@@ -33,6 +33,7 @@ from registry.insights import figures as ins
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.suppliers import MARKET
 from registry.insights.trend import TREND, TrendError, TrendResult, compliance_trend
 from registry.insights.windows import WINDOWS
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
@@ -77,16 +78,6 @@ FIGURES = (
         f"compliance by standard at each month end over the last {TREND_MONTHS} months of the registry's Git history",
     ),
 )
-
-HHI_DEFINITION = (
-    "Over the services of a market (a service type, or an ESD function) that name at least one supplier, "
-    "a supplier's **share** is the number of those services naming it divided by the number of "
-    "(service, supplier) pairs, so the shares add up to 100%. The **Herfindahl–Hirschman index (HHI)** is "
-    "Σ (share × 100)², the sum of the squared percentage shares: from near 0 (many small suppliers) to "
-    "10,000 (a single supplier). A market with an HHI above 2,500 is flagged **highly concentrated**. "
-    "The **top-3 share** adds up the three largest shares."
-)
-
 
 # --------------------------------------------------------------------------- formatting
 
@@ -444,15 +435,15 @@ def shares_text(market: ins.Market) -> str:
     return "; ".join(f"{s.name} {pct(s.services, market.pairs)} ({s.services})" for s in market.suppliers)
 
 
-MARKET_HEADERS = (
-    "Services",
-    "Naming suppliers",
-    "Pairs",
-    "Suppliers",
-    "Top-3 share",
-    "HHI",
-    "Highly concentrated",
-    "Each supplier's share (services)",
+MARKET_HEADERS = MARKET.headings_of(
+    "services",
+    "services_with_suppliers",
+    "pairs",
+    "supplier_count",
+    "top3_share",
+    "hhi",
+    "highly_concentrated",
+    "suppliers",
 )
 
 
@@ -594,15 +585,9 @@ def suppliers_page(data: Insights) -> Page:
         "",
         "## How it is computed",
         "",
-        HHI_DEFINITION,
+        *MARKET.definition,
         "",
-        "A supplier is matched on its name ignoring case and surrounding spaces, and a supplier named twice on "
-        "one service (say for two products) is one pair. Services naming no supplier are counted in a "
-        "market's services but take no part in the shares; markets where no service names a supplier are "
-        "left out. A market is a service type (LGSL code) or an ESD function (the top-level function of the "
-        "service type).",
-        "",
-        _quote(ins.supplier_concentration),
+        _quote(MARKET.compute),
         "## By ESD function",
         "",
         f"{len(functions)} functions, most concentrated first.",

@@ -28,6 +28,7 @@ from registry.insights import figures as ins
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.suppliers import MARKET, SHARES, SupplierShare
 from registry.insights.trend import TREND
 from registry.insights.windows import WINDOWS
 
@@ -124,31 +125,9 @@ HotspotOut = row_model(HOTSPOTS)
 HotspotPage = page_model(HOTSPOTS, HotspotOut)
 
 
-class SupplierShareOut(BaseModel):
-    name: str
-    services: int = Field(description="Services in the market naming the supplier.")
-    share: float = Field(description="services / the market's (service, supplier) pairs, 0-1.")
-
-
-class MarketOut(BaseModel):
-    by: str
-    key: str = Field(description="The LGSL code as text, or the ESD function's label.")
-    label: str
-    services: int
-    services_with_suppliers: int
-    services_without_suppliers: int
-    pairs: int = Field(description="Distinct (service, supplier) pairs.")
-    suppliers: list[SupplierShareOut]
-    hhi: float = Field(description="Herfindahl-Hirschman index: sum of (share x 100)^2, 0-10,000.")
-    top3_share: float
-    highly_concentrated: bool = Field(description="hhi > 2,500.")
-
-
-class MarketPage(BaseModel):
-    items: list[MarketOut]
-    total: int
-    limit: int
-    offset: int
+SupplierShareOut = row_model(SHARES)
+MarketOut = row_model(MARKET, {SupplierShare: SupplierShareOut})
+MarketPage = page_model(MARKET, MarketOut)
 
 
 LockInOut = row_model(LOCK_IN)
@@ -278,27 +257,13 @@ def hotspots(
 
 # --------------------------------------------------------------------------- suppliers
 
-MARKET_COLUMNS = [
-    "by",
-    "key",
-    "label",
-    "services",
-    "services_with_suppliers",
-    "services_without_suppliers",
-    "pairs",
-    "supplier_count",
-    "leader",
-    "leader_share",
-    "top3_share",
-    "hhi",
-    "highly_concentrated",
-]
+MARKET_COLUMNS = MARKET.csv_keys
 
 
 @router.get(
     "/suppliers",
     summary="Supplier concentration (shares, top-3, HHI) per service type or ESD function",
-    description=_described(ins.supplier_concentration),
+    description=MARKET.described,
     response_model=None,
     responses=csv_responses(MARKET_COLUMNS, MarketPage),
 )
@@ -321,7 +286,7 @@ def suppliers(
     ] = 1,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    markets = ins.supplier_concentration(db, by, key, min_services)
+    markets = MARKET.compute(db, by, key, min_services)
     return _page(request, page, format, markets, MARKET_COLUMNS, ins.Market.flat)
 
 
