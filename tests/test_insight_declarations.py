@@ -17,12 +17,15 @@ from registry.insights.declaration import Column, Figure
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS
+from registry.insights.suggestion import SUGGESTION, ReuseSuggestion
 from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
 from registry.insights.trend import TREND
 from registry.insights.windows import WINDOWS
 
-DECLARED = [HOTSPOTS, INTEROP, LOCK_IN, MARKET, TREND, WINDOWS]
-ROWS = [*DECLARED, SHARES]  # SHARES: the rows a market nests
+DECLARED = [REUSE, SOLUTIONS, HOTSPOTS, INTEROP, LOCK_IN, MARKET, TREND, WINDOWS]
+NESTED = [SHARES, PATTERN_USES, SUGGESTION]  # rows another row holds, or one record: no page of their own
+ROWS = [*DECLARED, *NESTED]
 
 
 @pytest.mark.parametrize("figure", ROWS, ids=lambda f: f.model)
@@ -40,7 +43,7 @@ def _as_list(hint: object) -> object:
     return hint
 
 
-@pytest.mark.parametrize("figure", DECLARED, ids=lambda f: f.name)
+@pytest.mark.parametrize("figure", DECLARED, ids=lambda f: f.model)
 def test_every_shown_column_has_a_label_and_every_number_prints_as_one(figure: Figure) -> None:
     assert all(c.label for c in figure.table_columns)
     for c in figure.columns:
@@ -48,7 +51,8 @@ def test_every_shown_column_has_a_label_and_every_number_prints_as_one(figure: F
             assert c.kind == "int", c.key
         if c.kind == "pct":
             assert c.type in (float, float | None), c.key
-    assert figure.definition and figure.described and figure.summary
+    assert figure.described and figure.summary
+    assert figure.definition or figure is SOLUTIONS  # the solutions are defined on the reuse page
 
 
 def test_a_table_naming_an_unknown_column_is_refused() -> None:
@@ -63,6 +67,8 @@ def test_a_flat_row_has_the_declared_flat_columns() -> None:
     market = Market("function", "Waste", "Waste", 3, 2, 1, 2, (share,), 10_000.0, 1.0, True)
     assert list(market.flat()) == MARKET.csv_keys
     assert [c.key for c in MARKET.table_columns] == list(MARKET.table)
+    suggestion = ReuseSuggestion("a", "b", "B", 4, "Meals", 1, None, 0, 0, None, False, "text")
+    assert list(suggestion.flat()) == SUGGESTION.csv_keys
 
 
 def _items(schema: dict[str, Any]) -> Any:
@@ -81,7 +87,7 @@ def test_the_api_document_describes_each_row_from_its_declaration(api: TestClien
         assert schema["required"] == figure.keys
         for c in figure.columns:
             assert schema["properties"][c.key].get("description", "") == c.description, c.key
-        if figure is not SHARES:  # a market nests its shares; they have no page of their own
+        if figure not in NESTED:
             pages = [
                 s for s in schemas.values() if s.get("properties", {}).get("items", {}).get("items") == ref(figure)
             ]

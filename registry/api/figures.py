@@ -6,6 +6,9 @@ API document says what the command line and the site say.
 
 from __future__ import annotations
 
+import functools
+import operator
+import types
 import typing
 from collections.abc import Mapping
 from typing import Any
@@ -33,6 +36,8 @@ def _typed(hint: Any, nested: Mapping[type, type[BaseModel]]) -> Any:
         return nested[hint]
     if typing.get_origin(hint) is list:
         return list[_typed(typing.get_args(hint)[0], nested)]  # type: ignore[misc]
+    if isinstance(hint, types.UnionType):  # X | None
+        return functools.reduce(operator.or_, (_typed(arg, nested) for arg in typing.get_args(hint)))
     return hint
 
 

@@ -22,6 +22,8 @@ from registry.insights.declaration import Column, Figure
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.reuse import REUSE, SOLUTIONS
+from registry.insights.suggestion import SUGGESTION
 from registry.insights.suppliers import MARKET, SHARES
 from registry.insights.windows import WINDOWS
 
@@ -138,85 +140,29 @@ def figure_listing(figure: Figure, title: str, items: Sequence[Any], empty: str)
 # --------------------------------------------------------------------------- the insights
 
 
-# Figures not yet declared in a module of their own (see registry/insights/declaration.py): their
-# command-line columns, typed `Any` as only the API's models need a column's type.
-REUSE_COLUMNS = [
-    Column("lgsl", Any, "LGSL", "int"),
-    Column("label", Any, "service type"),
-    Column("councils", Any, "councils", "int"),
-    Column("services", Any, "services", "int"),
-    Column("solutions", Any, "solutions", "int"),
-    Column("top_solution", Any, "most used solution"),
-    Column("top_solution_councils", Any, "its councils", "int"),
-    Column("top_solution_musts_met_rate", Any, "its musts met", "pct"),
-    Column("patterns", Any, "patterns (councils)"),
-]
-SOLUTION_COLUMNS = [
-    Column("lgsl", Any, "LGSL", "int"),
-    Column("kind", Any, "kind"),
-    Column("name", Any, "solution"),
-    Column("councils", Any, "councils", "int"),
-    Column("services", Any, "services", "int"),
-    Column("compliance_rate", Any, "compliant", "pct"),
-    Column("musts_met_rate", Any, "musts met", "pct"),
-]
-SUGGESTION_COLUMNS = [
-    Column("council", Any, "council"),
-    Column("service", Any, "service"),
-    Column("lgsl", Any, "LGSL", "int"),
-    Column("other_councils", Any, "other councils", "int"),
-    Column("solution", Any, "their most used solution"),
-    Column("solution_councils", Any, "used by", "int"),
-    Column("their_musts_met_rate", Any, "their musts met", "pct"),
-    Column("your_musts_met_rate", Any, "your musts met", "pct"),
-    Column("you_use_it", Any, "you use it"),
-    Column("text", Any, "suggestion"),
-]
-
-
-def suggestion_row(s: ins.ReuseSuggestion) -> dict[str, Any]:
-    return {
-        "council": s.council,
-        "service": s.service,
-        "lgsl": s.lgsl,
-        "other_councils": s.other_councils,
-        "solution": s.solution.name if s.solution else None,
-        "solution_kind": s.solution.kind if s.solution else None,
-        "solution_councils": s.solution.councils if s.solution else None,
-        "their_musts_met_rate": s.solution.musts_met_rate if s.solution else None,
-        "your_musts_met_rate": s.your_musts_met_rate,
-        "you_use_it": s.you_use_it,
-        "text": s.text,
-    }
-
-
 def reuse(conn: sqlite3.Connection, lgsl: int | None, council: str | None, service: str | None) -> Output:
     if (council is None) != (service is None):
         raise InsightUsageError("give both --council and --service for a suggestion (or neither)")
     if council is not None and service is not None:
         try:
-            s = ins.reuse_suggestion(conn, council, service)
+            s = SUGGESTION.compute(conn, council, service)
         except ins.UnknownService as exc:
             raise InsightUsageError(f"{exc}; list services with `standards insights reuse`") from None
         return Output(
-            f"Reuse suggestion for {s.name} ({council}/{service})",
-            (
-                "What the other councils delivering the same service type use most, and how their "
-                "services meet the standards' musts (passed or waived, of those that apply) against "
-                "yours."
-            ),
-            SUGGESTION_COLUMNS,
-            [suggestion_row(s)],
+            f"{SUGGESTION.title} for {s.name} ({council}/{service})",
+            SUGGESTION.summary,
+            SUGGESTION.table_columns,
+            [s.flat()],
             asdict(s),
             lead=[s.text],
             vertical=True,
         )
     if lgsl is not None:
-        types = ins.reuse_by_service_type(conn, lgsl)
+        types = REUSE.compute(conn, lgsl)
         if not types:
             raise InsightUsageError(f"no indexed service has LGSL code {lgsl}")
         t = types[0]
-        sols = ins.solutions(conn, lgsl)
+        sols = SOLUTIONS.compute(conn, lgsl)
         lead = [
             f"{t.councils} council{'s' if t.councils != 1 else ''} deliver {t.label} (LGSL {t.lgsl}) through "
             f"{t.services} service{'s' if t.services != 1 else ''}, using {t.solutions} distinct solutions; "
@@ -224,25 +170,18 @@ def reuse(conn: sqlite3.Connection, lgsl: int | None, council: str | None, servi
         ]
         return Output(
             f"Solutions for {t.label} (LGSL {t.lgsl})",
-            (
-                "Each pattern or supplier product used for this service type, the councils using it, the "
-                "share of its services with no failing must, and the share of their applicable musts met "
-                "(passed or waived)."
-            ),
-            SOLUTION_COLUMNS,
+            SOLUTIONS.summary,
+            SOLUTIONS.table_columns,
             [asdict(s) for s in sols],
             {"service_type": asdict(t), "solutions": [asdict(s) for s in sols]},
             lead=lead,
             empty="No service of this type names a pattern or supplier.",
         )
-    types = ins.reuse_by_service_type(conn)
+    types = REUSE.compute(conn)
     return Output(
-        "Reuse by service type",
-        (
-            "How many councils deliver each service type (LGSL), how many different solutions (patterns "
-            "and supplier products) they use, and the one most of them use."
-        ),
-        REUSE_COLUMNS,
+        REUSE.title,
+        REUSE.summary,
+        REUSE.table_columns,
         [t.flat() for t in types],
         [asdict(t) for t in types],
         empty="No indexed service has an LGSL code.",

@@ -33,6 +33,7 @@ from registry.insights import figures as ins
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.reuse import REUSE, SOLUTIONS
 from registry.insights.suppliers import MARKET
 from registry.insights.trend import TREND, TrendError, TrendResult, compliance_trend
 from registry.insights.windows import WINDOWS
@@ -49,8 +50,8 @@ HORIZON_MONTHS = ins.DEFAULT_HORIZON_MONTHS
 
 FIGURES = (
     (
-        "reuse.md",
-        "Reuse by service type",
+        f"{REUSE.name}.md",
+        REUSE.title,
         "how many councils deliver each service type, the solutions they use, "
         "and how the services using the most common one comply",
     ),
@@ -323,7 +324,7 @@ def reuse_page(data: Insights) -> Page:
         else "<p>No indexed service has an LGSL code yet.</p>",
     }
     lines = [
-        *_head("Reuse by service type", data.sample),
+        *_head(REUSE.title, data.sample),
         "For each service type (LGSL code): how many councils deliver it, how many different solutions "
         "(shared patterns and supplier products) their services use, and the solution the most councils "
         "use, with how its services comply. Where councils converge on one solution that meets the "
@@ -331,16 +332,10 @@ def reuse_page(data: Insights) -> Page:
         "",
         "## How it is computed",
         "",
-        "- **Councils**: distinct councils with at least one service of the type; **services**: its services.",
-        "- **Solutions**: distinct patterns and supplier products its services use; **services with no "
-        "solution** name neither a pattern nor a supplier.",
-        "- **Top solution**: the solution used by the most councils (ties: most services, then patterns "
-        "before products, then id). **Its services compliant**: the share of the services of this type using "
-        "it with no failing must; **its musts met**: the must-level results that applied to those services "
-        "that passed or were waived, pooled over them.",
+        *REUSE.definition,
         "",
-        _quote(ins.reuse_by_service_type),
-        _quote(ins.solutions),
+        _quote(REUSE.compute),
+        _quote(SOLUTIONS.compute),
         "## Convergence on one solution",
         "",
         f"The {len(bars)} service types delivered by the most councils.",
@@ -352,7 +347,7 @@ def reuse_page(data: Insights) -> Page:
         placeholder("reuse-all"),
         "",
     ]
-    return _page(f"{SECTION}/reuse.md", "Reuse by service type", lines, blocks, "../../", in_nav=True)
+    return _page(f"{SECTION}/{REUSE.name}.md", REUSE.title, lines, blocks, "../../", in_nav=True)
 
 
 # --------------------------------------------------------------------------- hotspots

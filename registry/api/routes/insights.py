@@ -1,15 +1,15 @@
 """Sector insights: reuse, duplication hotspots, supplier concentration, lock-in, procurement
 windows, interoperability and the compliance trend.
 
-Each operation's description is the docstring of the function in registry/insights/figures.py that
-computes it, so the API documents exactly how every figure is made. Lists are paginated and
-come as CSV like every other listing; each insight is computed whole and then paged.
+Each figure is declared once in registry/insights/<figure>.py: the row models, the CSV columns
+and each operation's description (the docstring of the function computing it) come from there,
+so the API documents exactly how every figure is made. Lists are paginated and come as CSV like
+every other listing; each insight is computed whole and then paged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -18,17 +18,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
 
 from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging, csv_responses, listing, wants_csv
 from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
 from registry.api.figures import page_model, row_model
 from registry.api.shared import SLUG
-from registry.insights import figures as ins
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
-from registry.insights.suppliers import MARKET, SHARES, SupplierShare
+from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
+from registry.insights.shared import rounded
+from registry.insights.suggestion import SUGGESTION, UnknownService
+from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
 from registry.insights.trend import TREND
 from registry.insights.windows import WINDOWS
 
@@ -51,74 +52,16 @@ def _parse_date(value: str, name: str) -> dt.date:
         raise ApiError(422, "invalid_parameter", f"{name}: '{value}' is not a date (YYYY-MM-DD)") from None
 
 
-def _described(fn: Callable[..., Any]) -> str:
-    return inspect.cleandoc(fn.__doc__ or "")
-
-
 # --------------------------------------------------------------------------- models
 
 
-class SolutionOut(BaseModel):
-    lgsl: int
-    kind: str = Field(description="`pattern` or `product` (a supplier and the product it supplies).")
-    id: str = Field(description="The pattern id, or `<supplier>|<product>` lower-cased.")
-    name: str
-    councils: int = Field(description="Councils with a service of this type using the solution.")
-    services: int
-    compliant: int = Field(description="Of those services, the ones with no failing must.")
-    compliance_rate: float = Field(description="compliant / services, 0-1.")
-    musts_applicable: int = Field(description="Must results that applied to those services.")
-    musts_met: int = Field(description="Of those, the ones passed or waived.")
-    musts_met_rate: float | None = Field(description="musts_met / musts_applicable; null when no must applies.")
-
-
-class SolutionPage(BaseModel):
-    items: list[SolutionOut]
-    total: int
-    limit: int
-    offset: int
-
-
-class PatternUseOut(BaseModel):
-    pattern: str
-    name: str
-    councils: int
-    services: int
-
-
-class ServiceTypeReuseOut(BaseModel):
-    lgsl: int
-    label: str
-    function: str = Field(description="The top-level ESD function of the LGSL code; empty when unclassified.")
-    councils: int = Field(description="Councils delivering the service type.")
-    services: int
-    compliant: int
-    solutions: int = Field(description="Distinct patterns and supplier products its services use.")
-    services_without_solution: int = Field(description="Services naming no pattern and no supplier.")
-    top_solution: SolutionOut | None = Field(description="The solution the most councils use.")
-    patterns: list[PatternUseOut] = Field(description="Every pattern used for this type, most councils first.")
-
-
-class ServiceTypeReusePage(BaseModel):
-    items: list[ServiceTypeReuseOut]
-    total: int
-    limit: int
-    offset: int
-
-
-class ReuseSuggestionOut(BaseModel):
-    council: str
-    service: str
-    name: str
-    lgsl: int | None
-    label: str | None
-    other_councils: int = Field(description="Other councils delivering the same service type.")
-    solution: SolutionOut | None = Field(description="Their most used solution, over their services only.")
-    your_musts_applicable: int
-    your_musts_met: int
-    your_musts_met_rate: float | None
-    you_use_it: bool
-    text: str = Field(description="The suggestion in a sentence.")
+SolutionOut = row_model(SOLUTIONS)
+SolutionPage = page_model(SOLUTIONS, SolutionOut)
+PatternUseOut = row_model(PATTERN_USES)
+_NESTED = {SolutionStats: SolutionOut, PatternUse: PatternUseOut}
+ServiceTypeReuseOut = row_model(REUSE, _NESTED)
+ServiceTypeReusePage = page_model(REUSE, ServiceTypeReuseOut)
+ReuseSuggestionOut = row_model(SUGGESTION, _NESTED)
 
 
 HotspotOut = row_model(HOTSPOTS)
@@ -149,10 +92,6 @@ TrendPage = page_model(TREND, TrendPointOut, "TrendPage")
 # --------------------------------------------------------------------------- helpers
 
 
-def _columns(model: type[BaseModel], skip: Sequence[str] = ()) -> list[str]:
-    return [name for name in model.model_fields if name not in skip]
-
-
 def _page(
     request: Request,
     page: Page,
@@ -164,59 +103,46 @@ def _page(
 ) -> Response | dict[str, Any]:
     chosen = items[page.offset : page.offset + page.limit]
     csv = wants_csv(request, fmt)
-    rows = [ins.rounded({**(csv_row(i) if csv and csv_row else asdict(i)), **(extra or {})}) for i in chosen]
+    rows = [rounded({**(csv_row(i) if csv and csv_row else asdict(i)), **(extra or {})}) for i in chosen]
     return listing(request, page, len(items), rows, columns, fmt)
 
 
 # --------------------------------------------------------------------------- reuse
 
-REUSE_COLUMNS = [
-    "lgsl",
-    "label",
-    "function",
-    "councils",
-    "services",
-    "solutions",
-    "services_without_solution",
-    "top_solution",
-    "top_solution_kind",
-    "top_solution_councils",
-    "top_solution_musts_met_rate",
-    "patterns",
-]
-SOLUTION_COLUMNS = _columns(SolutionOut)
+REUSE_COLUMNS = REUSE.csv_keys
+SOLUTION_COLUMNS = SOLUTIONS.keys
 
 
 @router.get(
     "/reuse",
     summary="Reuse per service type",
-    description=_described(ins.reuse_by_service_type),
+    description=REUSE.described,
     response_model=None,
     responses=csv_responses(REUSE_COLUMNS, ServiceTypeReusePage),
 )
 def reuse(
     request: Request, db: Db, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, ins.reuse_by_service_type(db, lgsl), REUSE_COLUMNS, ins.ServiceTypeReuse.flat)
+    return _page(request, page, format, REUSE.compute(db, lgsl), REUSE_COLUMNS, ServiceTypeReuse.flat)
 
 
 @router.get(
     "/reuse/solutions",
     summary="Solutions per service type, with their compliance",
-    description=_described(ins.solutions),
+    description=SOLUTIONS.described,
     response_model=None,
     responses=csv_responses(SOLUTION_COLUMNS, SolutionPage),
 )
 def reuse_solutions(
     request: Request, db: Db, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, ins.solutions(db, lgsl), SOLUTION_COLUMNS)
+    return _page(request, page, format, SOLUTIONS.compute(db, lgsl), SOLUTION_COLUMNS)
 
 
 @router.get(
     "/reuse/{council}/{service}",
     summary="A reuse suggestion for one service",
-    description=_described(ins.reuse_suggestion),
+    description=SUGGESTION.described,
     response_model=ReuseSuggestionOut,
     responses=ERROR_RESPONSES,
 )
@@ -226,8 +152,8 @@ def reuse_suggestion(
     service: Annotated[str, Path(pattern=SLUG, max_length=80, description="Service id within the council")],
 ) -> dict[str, Any]:
     try:
-        return ins.rounded(asdict(ins.reuse_suggestion(db, council, service)))  # type: ignore[no-any-return]
-    except ins.UnknownService:
+        return rounded(asdict(SUGGESTION.compute(db, council, service)))  # type: ignore[no-any-return]
+    except UnknownService:
         raise not_found("service", f"{council}/{service}") from None
 
 
@@ -287,7 +213,7 @@ def suppliers(
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
     markets = MARKET.compute(db, by, key, min_services)
-    return _page(request, page, format, markets, MARKET_COLUMNS, ins.Market.flat)
+    return _page(request, page, format, markets, MARKET_COLUMNS, Market.flat)
 
 
 LOCK_IN_COLUMNS = LOCK_IN.keys
@@ -310,7 +236,7 @@ def lock_in(
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
     result = LOCK_IN.compute(db, council, lgsl, min_signals, page.limit, page.offset)
-    rows = [ins.rounded(asdict(i)) for i in result.items]
+    rows = [rounded(asdict(i)) for i in result.items]
     return listing(request, page, result.total, rows, LOCK_IN_COLUMNS, format)
 
 
