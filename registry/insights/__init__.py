@@ -2,9 +2,10 @@
 lock-in, procurement windows, interoperability, and compliance over time.
 
 * `declaration`: what a figure declares once (function, columns, labels, definition text);
-* `hotspots`, `interop`, `lock_in`, `windows`, `trend`: one figure each, with the declaration
-  the CLI, the API and the site render (`trend` from Git history, its snapshots cached);
-* `figures`: the other figures computed from the index (and every figure's name, for callers);
+* `reuse` (and `suggestion`), `hotspots`, `suppliers`, `lock_in`, `windows`, `interop`, `trend`:
+  one figure each, with the declaration the CLI, the API and the site render (`trend` from Git
+  history, its snapshots cached); `shared`: what several read alike;
+* `figures`: every figure by name, and the terms they use;
 * `tables`: each figure as a titled table (columns, explanation) the command line prints as
   text, JSON or CSV.
 """

@@ -1,5 +1,7 @@
-"""Sector insights over the index: reuse, duplication, supplier concentration, lock-in, procurement
-windows and data interoperability (issue 6).
+"""Every sector insight by name: reuse, duplication, supplier concentration, lock-in, procurement
+windows and data interoperability (issue 6), each computed and declared in a module of its own
+(registry/insights/reuse.py, suggestion.py, hotspots.py, suppliers.py, lock_in.py, windows.py,
+interop.py; see declaration.py).
 
 Every function takes a read connection to the index (`row_factory = sqlite3.Row`) and plain
 parameters, and returns frozen dataclasses the CLI, the API and the site all render. Each

@@ -1,8 +1,8 @@
 """Each insight as a titled table, for `standards insights ...` to print as text, JSON or CSV.
 
-The figures come from registry/insights/figures.py (and registry/insights/trend.py for the trend);
-this module only renders them (registry/cli/insights.py finds the index). Text is for a council
-officer: a heading, a line on how the figure is computed, then a table.
+Each figure's function, columns, labels and summary come from its declaration
+(registry/insights/<figure>.py); this module only renders them (registry/cli/insights.py finds the
+index). Text is for a council officer: a heading, a line on how the figure is computed, a table.
 """
 
 from __future__ import annotations
