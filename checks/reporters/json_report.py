@@ -11,9 +11,11 @@ from checks.reporters.base import TOOL_NAME, ReportContext
 from checks.results import FileResult, Outcome, RequirementResult, RunSummary, StandardSummary
 
 _SUMMARY_FIELDS = tuple(f.name for f in fields(StandardSummary))
-# Passes and not-applicables repeat across manifests: render each distinct result once. The key is the
-# whole result (a frozen dataclass), so two versions of one requirement never share a rendering.
-_RENDERED: dict[RequirementResult, str] = {}
+# Passes and not-applicables repeat across manifests: each requirement's is one shared object per
+# compiled version (checks/rules.py), so each object is rendered once. The cache is keyed by the object
+# itself (its id, with the object kept in the entry so the id cannot be reused while cached): every
+# field is in the key by construction, and two versions of one requirement never share a rendering.
+_RENDERED: dict[int, tuple[RequirementResult, str]] = {}
 
 
 def result_record(r: RequirementResult) -> dict[str, Any]:
@@ -44,14 +46,13 @@ def result_record(r: RequirementResult) -> dict[str, Any]:
 
 
 def _render_result(r: RequirementResult) -> str:
-    shared = r.outcome is Outcome.PASS or r.outcome is Outcome.NOT_APPLICABLE
-    if shared:
-        cached = _RENDERED.get(r)
-        if cached is not None:
-            return cached
+    cached = _RENDERED.get(id(r))
+    if cached is not None and cached[0] is r:
+        return cached[1]
     text = json.dumps(result_record(r))
-    if shared:
-        _RENDERED[r] = text
+    # Only the shared objects: a pass carrying its evidence is made per manifest and would pile up.
+    if (r.outcome is Outcome.PASS or r.outcome is Outcome.NOT_APPLICABLE) and r.evidence is None:
+        _RENDERED[id(r)] = (r, text)
     return text
 
 
