@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 
@@ -33,13 +33,11 @@ class Catalogue:
     _resolved: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _known: frozenset[str] | None = None
     _by_id: dict[tuple[str, str, str], CompiledRequirement] | None = None
-    _by_id_sources: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
 
     def service_sections(self) -> frozenset[str] | None:
         """The top-level manifest fields any rule reads; None when some rule may read any field."""
         if not self._sections_known:
-            pinned = (p for p in self._pinned.values() if not isinstance(p, str))
-            self._sections = fields_read([*self.standards.values(), *pinned])
+            self._sections = fields_read(self.loaded_versions())
             self._sections_known = True
         return self._sections
 
@@ -55,7 +53,9 @@ class Catalogue:
             found = current
         else:
             found = self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
-            self._sections_known = False  # an older version may read other fields
+            # An older version may read other fields and holds other requirements: work both out again.
+            self._sections_known = False
+            self._by_id = None
         self._resolved[key] = found
         return found
 
@@ -103,8 +103,7 @@ class Catalogue:
     def requirement(self, standard_id: str, version: str, requirement_id: str) -> CompiledRequirement | None:
         """A requirement as it stood in the version of its standard a result was judged against."""
         # Reporters ask once per finding: index every loaded version's requirements once.
-        if self._by_id is None or len(self._by_id_sources) != len(self._pinned):
-            self._by_id_sources = dict(self._pinned)
+        if self._by_id is None:
             self._by_id = {
                 (compiled.id, compiled.standard.version, r.requirement.id): r
                 for compiled in self.loaded_versions()
@@ -241,7 +240,8 @@ def _evaluate(
     if failure is None:
         if evidence is None:
             return compiled.passed
-        return _located(compiled, Outcome.PASS, "", (), locate, evidence=evidence)
+        # A pass is the shared result plus the evidence that met it (passes point at line 1).
+        return replace(compiled.passed, evidence=evidence)
     detail, path = failure
     waiver_entry = waivers.get(req.id)
     if waiver_entry is None:
@@ -263,7 +263,7 @@ def _located(
     evidence: EvidenceUsed | None = None,
 ) -> RequirementResult:
     req = compiled.requirement
-    line, column = locate(path) if path or outcome is not Outcome.PASS else (1, 1)
+    line, column = locate(path)
     return RequirementResult(
         req.id,
         compiled.standard_id,

@@ -11,17 +11,11 @@ import json
 from typing import Any
 
 from checks.results import FileResult, Outcome, RequirementResult, StandardSummary
+from registry.index.service_results import LETTER_BY_OUTCOME
 
 Row = tuple[Any, ...]
 Rows = dict[str, list[Row]]
 
-_LETTER = {
-    Outcome.PASS: "P",
-    Outcome.FAIL: "F",
-    Outcome.WAIVED: "W",
-    Outcome.NOT_APPLICABLE: "N",
-    Outcome.ERROR: "E",
-}
 
 # Formats counted as open for bulk export: the list the data standard's open-format rule
 # accepts (standards/data.yaml), so the index's open_export fact, the lock-in signal read
@@ -182,7 +176,7 @@ def _result_rows(result: FileResult, key: str, pending: Rows) -> tuple[int, int]
         if r.level == "must" and r.outcome is not Outcome.NOT_APPLICABLE:
             musts_applicable += 1
             musts_met += r.outcome is Outcome.PASS or r.outcome is Outcome.WAIVED
-        by_standard.setdefault(r.standard, []).append(_LETTER[r.outcome])
+        by_standard.setdefault(r.standard, []).append(LETTER_BY_OUTCOME[r.outcome])
         if r.detail or r.waiver is not None or r.evidence is not None:
             pending["findings"].append(finding_row(key, r))
     pending["service_standards"].extend(_standard_row(key, x, by_standard) for x in result.summaries)

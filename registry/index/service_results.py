@@ -24,6 +24,9 @@ OUTCOME_BY_LETTER = {
     "E": Outcome.ERROR,
 }
 
+# The letters `service_standards.outcomes` is written in (registry/index/rows.py), one per requirement.
+LETTER_BY_OUTCOME = {outcome: letter for letter, outcome in OUTCOME_BY_LETTER.items()}
+
 # The columns `decode` reads from `findings`, in this order (after the service key, if selected first).
 FINDING_COLUMNS = (
     "requirement_id, standard_id, version, level, outcome, detail, waiver_approved_by, waiver_expires, "
