@@ -42,7 +42,8 @@ def _refuse_a_port_in_use(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise UsageError(f"cannot listen on {host}: {exc.strerror}", "give an address like 127.0.0.1 or 0.0.0.0") from None
+        hint = "give an address like 127.0.0.1 or 0.0.0.0"
+        raise UsageError(f"cannot listen on {host}: {exc.strerror}", hint) from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
