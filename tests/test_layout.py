@@ -87,10 +87,7 @@ def test_the_allow_lists_are_still_needed() -> None:
 
 
 # Modules still opening an index with their own sqlite3.connect, each with its reason.
-OWN_INDEX_OPENERS = {
-    "registry/cli/insights.py": "insights rewrite on another branch; to use connect_readonly",
-    "registry/insights/trend.py": "insights rewrite on another branch; to use connect_readonly",
-}
+OWN_INDEX_OPENERS: dict[str, str] = {}
 
 
 def test_readers_open_the_index_through_one_function() -> None:
