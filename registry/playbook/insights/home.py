@@ -5,10 +5,12 @@ from __future__ import annotations
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.reuse import REUSE
+from registry.insights.suppliers import MARKET
 from registry.insights.trend import TREND
 from registry.insights.windows import WINDOWS
 from registry.playbook.common import Page, esc
 from registry.playbook.insights.data import HORIZON_MONTHS, SECTION, TREND_MONTHS, Insights, make_page, page_head
+from registry.playbook.insights.suppliers import TITLE as SUPPLIERS_TITLE
 
 FIGURES = (
     (
@@ -19,8 +21,8 @@ FIGURES = (
     ),
     (f"{HOTSPOTS.name}.md", HOTSPOTS.title, "service types many councils deliver separately, with no shared pattern"),
     (
-        "suppliers.md",
-        "Supplier concentration and lock-in",
+        f"{MARKET.name}.md",
+        SUPPLIERS_TITLE,
         "each supplier's share of each service type and ESD "
         "function, the Herfindahl–Hirschman index, and services showing signs of lock-in",
     ),

@@ -30,7 +30,7 @@ def hotspots_page(data: Insights) -> Page:
     )
     table = data_table(
         "Councils delivering each service type separately",
-        ["Service type", "Separately", "Councils", "Share"],
+        [HOTSPOTS.column("label").heading, "Separately", HOTSPOTS.column("councils").heading, "Share"],
         [[b.label, b.part, b.whole, pct(b.part, b.whole)] for b in bars],
         numeric=(1, 2, 3),
         table_id="table-hotspots-top",
@@ -53,7 +53,7 @@ def hotspots_page(data: Insights) -> Page:
         if bars
         else "<p>No service type is delivered separately by two or more councils.</p>",
         "hotspots-all": data_table(
-            "Duplication hotspots, most separate councils first",
+            f"{HOTSPOTS.title}, most separate councils first",
             HOTSPOTS.headings,
             rows,
             numeric=(2, 3, 4, 5, 6, 7),

@@ -34,7 +34,7 @@ GROUP_NAMES = {"all": "All councils", "type": "council type", "region": "region"
 def _interop_figure(by: str, groups: Sequence[ins.InteropGroup]) -> str:
     what = GROUP_NAMES[by]
     table = data_table(
-        f"Data interoperability by {what}",
+        f"{INTEROP.title} by {what}",
         [what[:1].upper() + what[1:], *INTEROP.headings],
         [[g.name, *interop_cells(g)] for g in groups],
         numeric=range(1, 13),
@@ -64,14 +64,14 @@ def interop_page(data: Insights) -> Page:
         ]
         chart = bar_chart(
             "chart-interop-all",
-            "Data interoperability across all councils",
+            f"{INTEROP.title} across all councils",
             "Horizontal bar chart: the share of all services declaring an open API, of directory services "
             "using Open Referral UK, and of address services holding UPRN and USRN, each with its counts. "
             "The table beside the chart gives the same figures.",
             bars,
         )
         table = data_table(
-            "Data interoperability across all councils",
+            f"{INTEROP.title} across all councils",
             ["Measure", "Services", "Of", "Share"],
             [[b.label, b.part, b.whole, pct(b.part, b.whole)] for b in bars],
             numeric=(1, 2, 3),

@@ -87,7 +87,7 @@ def reuse_page(data: Insights) -> Page:
     blocks = {
         "reuse-chart": figure(chart, table) if bars else "<p>No service names a pattern or supplier yet.</p>",
         "reuse-all": data_table(
-            "Reuse by service type, most councils first",
+            f"{REUSE.title}, most councils first",
             REUSE_HEADERS,
             reuse_rows(data, "../service-types/", "../../"),
             numeric=(2, 3, 4, 5, 8, 9, 10, 11),

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from registry.insights import figures as ins
+from registry.insights.suppliers import MARKET
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import Page, esc, md_cell, placeholder
 from registry.playbook.insights.data import (
@@ -20,7 +21,7 @@ from registry.playbook.insights.data import (
     type_path,
 )
 from registry.playbook.insights.reuse import solution_cell
-from registry.playbook.insights.windows import councils_cell, window_counts
+from registry.playbook.insights.windows import WINDOW_COUNT_HEADERS, councils_cell, window_counts
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,7 @@ def _suppliers_section(market: ins.Market | None, title: str) -> Section:
     )
     table = data_table(
         f"Supplier shares for {title}",
-        ["Supplier", "Services naming it", "Pairs", "Share"],
+        ["Supplier", "Services naming it", MARKET.column("pairs").heading, "Share"],
         [[b.label, b.part, b.whole, pct(b.part, b.whole)] for b in bars],
         numeric=(1, 2, 3),
         table_id="table-suppliers",
@@ -198,7 +199,7 @@ def _windows_section(
     rows += [[w.label, *window_counts(w)] for w in product_windows]
     block = data_table(
         f"Contracts ending by {data.windows_type.horizon_end}",
-        ["For", "Councils", "Contracts", "First ends", "Last ends", "In words"],
+        ["For", *WINDOW_COUNT_HEADERS],
         rows,
         numeric=(1, 2),
         table_id="table-windows",

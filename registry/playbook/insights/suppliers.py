@@ -22,6 +22,8 @@ from registry.playbook.insights.data import (
     type_name,
 )
 
+TITLE = f"{MARKET.title} and lock-in"  # the page shows two figures: MARKET and LOCK_IN
+
 
 def shares_text(market: ins.Market) -> str:
     """Every supplier's share of a market, largest first: "Name 50.0% (2); ..."."""
@@ -70,7 +72,11 @@ def _market_figure(ident: str, what: str, markets: Sequence[ins.Market], labels:
     )
     table = data_table(
         f"Top-3 share and HHI by {what}",
-        [what[:1].upper() + what[1:], "Top-3 pairs", "Pairs", "Top-3 share", "HHI", "Highly concentrated"],
+        [
+            what[:1].upper() + what[1:],
+            "Top-3 pairs",
+            *MARKET.headings_of("pairs", "top3_share", "hhi", "highly_concentrated"),
+        ],
         [
             [b.label, b.part, b.whole, pct(b.part, b.whole), hhi_text(m.hhi), "Yes" if m.highly_concentrated else "No"]
             for b, m in zip(bars, markets, strict=True)
@@ -145,7 +151,7 @@ def suppliers_page(data: Insights) -> Page:
         if functions
         else "<p>No service names a supplier yet.</p>",
         "functions-all": data_table(
-            "Supplier concentration by ESD function, highest HHI first",
+            f"{MARKET.title} by ESD function, highest HHI first",
             ["ESD function", *MARKET_HEADERS],
             [[m.label, *market_cells(m)] for m in functions],
             numeric=(1, 2, 3, 4, 5, 6),
@@ -159,7 +165,7 @@ def suppliers_page(data: Insights) -> Page:
         if types
         else "<p>No service names a supplier yet.</p>",
         "types-all": data_table(
-            "Supplier concentration by service type, highest HHI first",
+            f"{MARKET.title} by service type, highest HHI first",
             ["Service type", *MARKET_HEADERS],
             [[type_link("../service-types/", int(m.key), m.label), *market_cells(m)] for m in types],
             numeric=(1, 2, 3, 4, 5, 6),
@@ -172,7 +178,7 @@ def suppliers_page(data: Insights) -> Page:
     lock = data.lock_in
     concentrated = sum(m.highly_concentrated for m in types)
     lines = [
-        *page_head("Supplier concentration and lock-in", data.sample),
+        *page_head(TITLE, data.sample),
         "How much of each market a few suppliers hold, and which services would be hard to move to another "
         "supplier. A concentrated market gives councils little choice at renewal; lock-in makes leaving costly.",
         "",
@@ -209,4 +215,4 @@ def suppliers_page(data: Insights) -> Page:
         placeholder("lock-in-list"),
         "",
     ]
-    return make_page(f"{SECTION}/suppliers.md", "Supplier concentration and lock-in", lines, blocks, "../../", True)
+    return make_page(f"{SECTION}/{MARKET.name}.md", TITLE, lines, blocks, "../../", in_nav=True)

@@ -105,7 +105,7 @@ def _trend_blocks(trend: TrendResult) -> dict[str, str]:
     )
     table = data_table(
         f"Compliance by standard, {months[-1]}",
-        ["Standard", "Compliant", "Services", "Compliance"],
+        [*TREND.headings_of("standard_id", "compliant", "services"), "Compliance"],
         [[b.label, b.part, b.whole, pct(b.part, b.whole)] for b in bars],
         numeric=(1, 2, 3),
         table_id="table-trend-latest",
@@ -124,7 +124,7 @@ def _trend_blocks(trend: TrendResult) -> dict[str, str]:
         "trend-latest": figure(chart, table),
         "trend-months": data_table(
             "Compliance by standard and month",
-            ["Standard", *months],
+            [TREND.column("standard_id").heading, *months],
             pivot,
             numeric=range(1, len(months) + 1),
             table_id="table-trend-months",

@@ -31,7 +31,11 @@ def window_cells(data: Insights, w: ins.Window, prefix: str) -> list[object]:
     return [w.councils, w.contracts, w.earliest_end, w.latest_end, councils_cell(data, w.council_ids, prefix), w.text]
 
 
+WINDOW_COUNT_HEADERS = WINDOWS.headings_of("councils", "contracts", "earliest_end", "latest_end", "text")
+
+
 def window_counts(w: ins.Window) -> list[object]:
+    """A window's cells under WINDOW_COUNT_HEADERS: its counts and dates without the councils."""
     return [w.councils, w.contracts, w.earliest_end, w.latest_end, w.text]
 
 
