@@ -137,16 +137,17 @@ def _lock_in_blocks(data: Insights) -> dict[str, str]:
     }
 
 
-def suppliers_page(data: Insights) -> Page:
-    functions = data.functions
-    types = data.markets
+def _largest_markets(types: list[ins.Market]) -> list[ins.Market]:
     # A type with one service naming one supplier is trivially "concentrated" (HHI 10,000); the chart
     # shows the largest markets (most services naming suppliers), most concentrated first, where a
     # dominant supplier matters. The table below it still has every market.
     largest = sorted(types, key=lambda m: (-m.services_with_suppliers, m.key))[:TOP_BARS]
     chosen = {m.key for m in largest}
-    top_types = [m for m in types if m.key in chosen]
-    blocks = {
+    return [m for m in types if m.key in chosen]
+
+
+def _market_blocks(functions: list[ins.Market], types: list[ins.Market], top_types: list[ins.Market]) -> dict[str, str]:
+    return {
         "functions-chart": _market_figure("functions", "ESD function", functions, [m.label for m in functions])
         if functions
         else "<p>No service names a supplier yet.</p>",
@@ -173,8 +174,14 @@ def suppliers_page(data: Insights) -> Page:
         )
         if types
         else "",
-        **_lock_in_blocks(data),
     }
+
+
+def suppliers_page(data: Insights) -> Page:
+    functions = data.functions
+    types = data.markets
+    top_types = _largest_markets(types)
+    blocks = {**_market_blocks(functions, types, top_types), **_lock_in_blocks(data)}
     lock = data.lock_in
     concentrated = sum(m.highly_concentrated for m in types)
     lines = [
