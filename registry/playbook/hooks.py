@@ -93,7 +93,10 @@ def _with_title(page: Page) -> str:
     # footer links), so a title holding a manifest's value must be escaped here. JSON strings are
     # YAML strings, so any title is then safe in the front matter too.
     boost = f"search:\n  boost: {page.search_boost}\n" if page.search_boost else ""
-    return f"---\ntitle: {json.dumps(html.escape(page.title, quote=False))}\n{boost}---\n\n{page.markdown}"
+    hide = "".join(f"  - {part}\n" for part in page.hide)
+    hide = f"hide:\n{hide}" if hide else ""
+    title = json.dumps(html.escape(page.title, quote=False))
+    return f"---\ntitle: {title}\n{boost}{hide}---\n\n{page.markdown}"
 
 
 def _expand_nav(nav: list[Any], extra: dict[str, list[str]]) -> list[Any]:
