@@ -142,9 +142,9 @@ def test_check_and_evidence_must_both_hold() -> None:
     ],
 )
 def test_evidence_without_its_own_limit_takes_the_standards(top: str, own: str, date: str | None, words: str) -> None:
-    standard = _standard(_req("T-1", evidence="{description: d%s}" % own), top=top)
+    standard = _standard(_req("T-1", evidence=f"{{description: d{own}}}"), top=top)
     dated = f", date: {date}" if date else ""
-    results, _ = _outcomes(standard, "evidence:\n  T-1: {status: met%s}\n" % dated)
+    results, _ = _outcomes(standard, f"evidence:\n  T-1: {{status: met{dated}}}\n")
     assert results["T-1"].outcome is (Outcome.FAIL if words else Outcome.PASS)
     assert words in results["T-1"].message
 
