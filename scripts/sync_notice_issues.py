@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checks.notice_render import council_markdown, from_json, to_json
+from checks.notice_render import council_markdown, from_json, markdown, to_json
 from checks.notices import CouncilNotices, NoticesReport
 
 LABEL = "standards-notices"
@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notices", type=Path, help="the output of `standards notices --format json`")
     parser.add_argument("--include-sample", action="store_true", help="give sample councils an issue too")
     parser.add_argument("--dry-run", action="store_true", help="say what would be done, change nothing")
+    parser.add_argument("--summary", type=Path, help="append every council's notices, as Markdown, to this file")
     args = parser.parse_args(argv)
     try:
         report = from_json(json.loads(args.notices.read_text(encoding="utf-8")))
@@ -178,8 +179,14 @@ def main(argv: list[str] | None = None) -> int:
         print("error: GITHUB_REPOSITORY and GITHUB_TOKEN must be set (GitHub Actions sets them)", file=sys.stderr)
         return 2
     github = GitHub(os.environ.get("GITHUB_API_URL", "https://api.github.com"), repository, token)
-    for line in sync(github, report, args.include_sample, args.dry_run):
+    done = sync(github, report, args.include_sample, args.dry_run)
+    for line in done:
         print(line)
+    if args.summary is not None:
+        with args.summary.open("a", encoding="utf-8") as summary:
+            summary.write(
+                markdown(report) + "\n## Issues\n\n" + "".join(f"- {line}\n" for line in done or ["none changed"])
+            )
     return 0
 
 

@@ -97,6 +97,13 @@ def test_sample_councils_get_no_issue_unless_asked(repo: Path, cli, tmp_path: Pa
         assert run.returncode == 0 and run.stdout == "" and store.issues == []
         run = _sync(api, day1, "--dry-run", "--include-sample")
         assert run.stdout == "open issue for leeds\n" and store.issues == []
+        # The job summary gets every council's notices, sample or not, and what was done.
+        summary = tmp_path / "summary.md"
+        summary.write_text("earlier steps\n")
+        run = _sync(api, day1, "--summary", str(summary))
+        text = summary.read_text()
+        assert text.startswith("earlier steps\n# Notices as of 2026-11-01\n")
+        assert "## Leeds City Council" in text and text.endswith("## Issues\n\n- none changed\n")
 
 
 @pytest.mark.parametrize("problem", ["not json", "token"])
