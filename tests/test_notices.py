@@ -211,3 +211,23 @@ def test_a_window_that_does_not_parse(repo: Path, cli, window: str) -> None:
     assert run.exit_code == 2 and run.stdout == ""
     assert f"error: --within '{window}' is not a window" in run.stderr
     assert "like 30d or 4w" in run.stderr and "Traceback" not in run.stderr
+
+
+# --- a deprecated pattern on the site -------------------------------------------------------
+
+
+def test_a_deprecated_patterns_page_names_its_successor(repo: Path, cli) -> None:
+    from registry.playbook.patterns import pages
+    from sitegen import site_context
+
+    _judged_on(cli, repo, "2026-11-01")
+    ctx = site_context(repo / "build/index.sqlite", repo)
+    built = {page.path: page.markdown for page in pages(ctx)}
+    notify = built["patterns/gov-uk-notify.md"]
+    assert '!!! warning "Deprecated"' in notify
+    assert "New services should use [Notify two](notify-two.md) instead" in notify
+    assert "!!! warning" not in built["patterns/notify-two.md"]
+    assert "| [GOV.UK Notify](gov-uk-notify.md) (deprecated) |" in built["patterns/index.md"]
+    assert "| [Notify two](notify-two.md) |" in built["patterns/index.md"]
+    row = ctx.conn.execute("SELECT status, successor FROM patterns WHERE id = 'gov-uk-notify'").fetchone()
+    assert tuple(row) == ("deprecated", "notify-two")
