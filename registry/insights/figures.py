@@ -28,7 +28,13 @@ Terms used throughout:
 
 from __future__ import annotations
 
-from registry.insights.hotspots import Hotspot, duplication_hotspots
+from registry.insights.hotspots import (
+    DEFAULT_MIN_COUNCILS,
+    DEFAULT_MIN_SOLUTIONS,
+    Hotspot,
+    SolutionCouncils,
+    duplication_hotspots,
+)
 from registry.insights.interop import INTEROP_GROUPS, InteropGroup, interoperability
 from registry.insights.lock_in import LONG_CONTRACT_YEARS, LockIn, LockInPage, lock_in_signals
 from registry.insights.reuse import (
@@ -47,6 +53,8 @@ from registry.insights.windows import DEFAULT_HORIZON_MONTHS, WINDOW_GROUPS, Win
 # so `figures` stays the one place a caller finds every figure (and the terms above).
 __all__ = [
     "DEFAULT_HORIZON_MONTHS",
+    "DEFAULT_MIN_COUNCILS",
+    "DEFAULT_MIN_SOLUTIONS",
     "HIGHLY_CONCENTRATED",
     "INTEROP_GROUPS",
     "LONG_CONTRACT_YEARS",
@@ -60,6 +68,7 @@ __all__ = [
     "PatternUse",
     "ReuseSuggestion",
     "ServiceTypeReuse",
+    "SolutionCouncils",
     "SolutionStats",
     "SupplierShare",
     "UnknownService",

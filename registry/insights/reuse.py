@@ -82,8 +82,7 @@ sol AS (
     UNION ALL
     -- A product named twice on one service is one use of it.
     SELECT f.lgsl, f.council_id, f.service_key, f.compliant, f.musts_applicable, f.musts_met,
-           'product', lower(trim(x.name)) || '|' || lower(trim(coalesce(x.product, ''))),
-           min(trim(x.name) || coalesce(': ' || nullif(trim(x.product), ''), ''))
+           'product', x.product_key, min(x.product_label)
     FROM service_facts f
     JOIN suppliers x ON x.service_key = f.service_key
     WHERE f.lgsl IS NOT NULL {where}

@@ -188,13 +188,16 @@ def reuse(conn: sqlite3.Connection, lgsl: int | None, council: str | None, servi
     )
 
 
-def hotspots(conn: sqlite3.Connection, min_separate: int) -> Output:
-    items = _checked(lambda: HOTSPOTS.compute(conn, min_separate))
-    return figure_listing(
-        HOTSPOTS,
-        f"{HOTSPOTS.title}: the same service built separately",
-        items,
-        empty=f"No service type has {min_separate} or more councils working separately.",
+def hotspots(conn: sqlite3.Connection, min_councils: int, min_solutions: int) -> Output:
+    items = _checked(lambda: HOTSPOTS.compute(conn, min_councils, min_solutions))
+    return Output(
+        f"{HOTSPOTS.title}: the same service delivered with many different solutions",
+        HOTSPOTS.summary,
+        HOTSPOTS.table_columns,
+        [h.flat() for h in items],
+        [asdict(h) for h in items],
+        lead=[h.text for h in items[:5]],
+        empty=f"No service type has {min_councils} or more councils running {min_solutions} or more core solutions.",
     )
 
 

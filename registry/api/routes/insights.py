@@ -23,7 +23,14 @@ from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging,
 from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
 from registry.api.figures import page_model, row_model
 from registry.api.shared import SLUG
-from registry.insights.hotspots import HOTSPOTS
+from registry.insights.hotspots import (
+    DEFAULT_MIN_COUNCILS,
+    DEFAULT_MIN_SOLUTIONS,
+    HOTSPOTS,
+    SOLUTION_COUNCILS,
+    Hotspot,
+    SolutionCouncils,
+)
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
@@ -64,7 +71,8 @@ ServiceTypeReusePage = page_model(REUSE, ServiceTypeReuseOut)
 ReuseSuggestionOut = row_model(SUGGESTION, _NESTED)
 
 
-HotspotOut = row_model(HOTSPOTS)
+SolutionCouncilsOut = row_model(SOLUTION_COUNCILS)
+HotspotOut = row_model(HOTSPOTS, {SolutionCouncils: SolutionCouncilsOut})
 HotspotPage = page_model(HOTSPOTS, HotspotOut)
 
 
@@ -159,12 +167,12 @@ def reuse_suggestion(
 
 # --------------------------------------------------------------------------- hotspots
 
-HOTSPOT_COLUMNS = HOTSPOTS.keys
+HOTSPOT_COLUMNS = HOTSPOTS.csv_keys
 
 
 @router.get(
     "/hotspots",
-    summary="Duplication hotspots: service types councils build separately",
+    summary="Duplication hotspots: service types councils deliver with many different solutions",
     description=HOTSPOTS.described,
     response_model=None,
     responses=csv_responses(HOTSPOT_COLUMNS, HotspotPage),
@@ -173,12 +181,16 @@ def hotspots(
     request: Request,
     db: Db,
     page: Paging,
-    min_separate: Annotated[
-        int, Query(ge=1, le=100_000, description="Only types with at least this many councils working separately.")
-    ] = 2,
+    min_councils: Annotated[
+        int, Query(ge=1, le=100_000, description="Only types delivered by at least this many councils.")
+    ] = DEFAULT_MIN_COUNCILS,
+    min_solutions: Annotated[
+        int, Query(ge=1, le=100_000, description="Only types run on at least this many different core solutions.")
+    ] = DEFAULT_MIN_SOLUTIONS,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, HOTSPOTS.compute(db, min_separate), HOTSPOT_COLUMNS)
+    items = HOTSPOTS.compute(db, min_councils, min_solutions)
+    return _page(request, page, format, items, HOTSPOT_COLUMNS, Hotspot.flat)
 
 
 # --------------------------------------------------------------------------- suppliers
