@@ -17,6 +17,7 @@ from registry.insights.figures import (
     DEFAULT_HORIZON_MONTHS,
     DEFAULT_MIN_COUNCILS,
     DEFAULT_MIN_SOLUTIONS,
+    DEFAULT_WINDOW_COUNCILS,
     LONG_CONTRACT_YEARS,
 )
 
@@ -212,15 +213,16 @@ def windows_cmd(
         WindowBy.PRODUCT
     ),
     min_councils: Annotated[
-        int, typer.Option("--min-councils", min=1, help="Only groups with at least this many councils.")
-    ] = 1,
+        int,
+        typer.Option("--min-councils", min=1, help="Only groups with at least this many councils (1 lists every one)."),
+    ] = DEFAULT_WINDOW_COUNCILS,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Start of the window, YYYY-MM-DD (default: the index's date).")
     ] = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
-    """Contracts ending within the horizon, grouped so councils can see who could buy together."""
+    """Contracts for one product or service type ending within the horizon at several councils."""
     from registry.insights import tables as cmd
 
     start = _date(as_of, "--as-of") if as_of is not None else None

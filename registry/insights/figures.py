@@ -47,7 +47,15 @@ from registry.insights.reuse import (
 from registry.insights.shared import add_months, index_as_of, rounded
 from registry.insights.suggestion import ReuseSuggestion, UnknownService, reuse_suggestion
 from registry.insights.suppliers import HIGHLY_CONCENTRATED, MARKETS, Market, SupplierShare, supplier_concentration
-from registry.insights.windows import DEFAULT_HORIZON_MONTHS, WINDOW_GROUPS, Window, WindowResult, procurement_windows
+from registry.insights.windows import (
+    DEFAULT_HORIZON_MONTHS,
+    WINDOW_GROUPS,
+    Window,
+    WindowContract,
+    WindowResult,
+    procurement_windows,
+)
+from registry.insights.windows import DEFAULT_MIN_COUNCILS as DEFAULT_WINDOW_COUNCILS
 
 # Each figure lives in a module of its own with its declaration; they are all named here too,
 # so `figures` stays the one place a caller finds every figure (and the terms above).
@@ -55,6 +63,7 @@ __all__ = [
     "DEFAULT_HORIZON_MONTHS",
     "DEFAULT_MIN_COUNCILS",
     "DEFAULT_MIN_SOLUTIONS",
+    "DEFAULT_WINDOW_COUNCILS",
     "HIGHLY_CONCENTRATED",
     "INTEROP_GROUPS",
     "LONG_CONTRACT_YEARS",
@@ -73,6 +82,7 @@ __all__ = [
     "SupplierShare",
     "UnknownService",
     "Window",
+    "WindowContract",
     "WindowResult",
     "add_months",
     "duplication_hotspots",

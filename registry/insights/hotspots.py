@@ -48,7 +48,7 @@ class Hotspot:
 
     def flat(self) -> dict[str, Any]:
         """One row for CSV and the command line: each solution as `name (council, council)`."""
-        row = {c.key: getattr(self, c.key) for c in HOTSPOTS.columns if c.key != "by_solution"}
+        row: dict[str, Any] = {c.key: getattr(self, c.key) for c in HOTSPOTS.columns if c.key != "by_solution"}
         row["by_solution"] = [f"{s.name} ({', '.join(s.council_ids)})" for s in self.by_solution]
         return row
 

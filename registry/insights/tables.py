@@ -264,15 +264,14 @@ def lock_in(
 
 def windows(conn: sqlite3.Connection, horizon: int, by: str, as_of: dt.date | None, min_councils: int) -> Output:
     result = _checked(lambda: WINDOWS.compute(conn, horizon, by, as_of, min_councils))
-    lead = [w.text for w in result.windows[:5] if w.councils > 1]
     return Output(
         f"{WINDOWS.title}: contracts ending {result.as_of} to {result.horizon_end} ({horizon} months)",
         WINDOWS.summary,
         WINDOWS.table_columns,
-        [asdict(w) for w in result.windows],
+        [w.flat() for w in result.windows],
         asdict(result),
-        lead=lead,
-        empty="No contract ends within the horizon.",
+        lead=[w.text for w in result.windows[:5]],
+        empty=f"No contracts at {min_councils} or more councils end within the horizon.",
     )
 
 

@@ -38,7 +38,8 @@ from registry.insights.shared import rounded
 from registry.insights.suggestion import SUGGESTION, UnknownService
 from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
 from registry.insights.trend import TREND
-from registry.insights.windows import WINDOWS
+from registry.insights.windows import DEFAULT_MIN_COUNCILS as DEFAULT_WINDOW_COUNCILS
+from registry.insights.windows import WINDOW_CONTRACTS, WINDOWS, Window, WindowContract
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
@@ -85,7 +86,8 @@ LockInOut = row_model(LOCK_IN)
 LockInPage = page_model(LOCK_IN, LockInOut)
 
 
-WindowOut = row_model(WINDOWS)
+WindowContractOut = row_model(WINDOW_CONTRACTS)
+WindowOut = row_model(WINDOWS, {WindowContract: WindowContractOut})
 WindowPage = page_model(WINDOWS, WindowOut)
 
 
@@ -254,12 +256,12 @@ def lock_in(
 
 # --------------------------------------------------------------------------- windows
 
-WINDOW_COLUMNS = WINDOWS.keys
+WINDOW_COLUMNS = WINDOWS.csv_keys
 
 
 @router.get(
     "/windows",
-    summary="Procurement windows: contracts ending within a horizon",
+    summary="Buying windows: contracts for one product or service type ending within a horizon at several councils",
     description=WINDOWS.described,
     response_model=None,
     responses=csv_responses(WINDOW_COLUMNS, WindowPage),
@@ -273,15 +275,15 @@ def windows(
         str, Query(pattern="^(product|service-type)$", description="Group by `product` or `service-type`.")
     ] = "product",
     min_councils: Annotated[
-        int, Query(ge=1, le=100_000, description="Only groups with at least this many councils.")
-    ] = 1,
+        int, Query(ge=1, le=100_000, description="Only groups with at least this many councils (1 lists every one).")
+    ] = DEFAULT_WINDOW_COUNCILS,
     as_of: Annotated[str | None, _date_param("The window's first day (default: the index's as-of date).")] = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
     start = _parse_date(as_of, "as_of") if as_of is not None else None
     result = WINDOWS.compute(db, horizon_months, by, start, min_councils)
     extra = {"window_start": result.as_of, "window_end": result.horizon_end}
-    return _page(request, page, format, result.windows, WINDOW_COLUMNS, extra=extra)
+    return _page(request, page, format, result.windows, WINDOW_COLUMNS, Window.flat, extra=extra)
 
 
 # --------------------------------------------------------------------------- interoperability
