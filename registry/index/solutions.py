@@ -7,8 +7,10 @@ declaration states the same rules. A service's core solutions are:
 * every pattern it names whose `type` is `solution` (PlanX, BOPS, GOV.UK Pay, ...); building
   blocks (the Design System, GOV.UK Notify, an address lookup) are left out;
 * every supplier product it names, unless the supplier's role is one of `BUILDING_BLOCK_ROLES`
-  (a CRM, forms, hosting, integration, data/analytics or consultancy contract supports a service
-  but is not what delivers it); a supplier with no role, or any other role, counts. A product
+  (a CRM, payments, web platform, forms, hosting, integration, data/analytics or consultancy
+  contract supports a service but is not what delivers it): a line-of-business system or case
+  management product counts, and so does a supplier with no role or `other`, which the registry
+  cannot tell from one. A product
   whose name is a pattern's id or name (`BOPS`, `FixMyStreet Pro`) is that pattern, so a council
   naming both the pattern and its supplier runs one solution, shared with the pattern's users;
 * when it names none of those but gives its own code's repository (`source_code.url`), an
@@ -26,7 +28,16 @@ from registry.index.products import product_key, product_label, words
 
 # Supplier roles that provide a building block rather than deliver the service, compared as
 # words (so `data/analytics`, `data_analytics` and `Data analytics` are one role).
-BUILDING_BLOCK_ROLES = ("CRM", "forms", "hosting", "integration", "data/analytics", "consultancy")
+BUILDING_BLOCK_ROLES = (
+    "CRM",
+    "payments",
+    "web platform",
+    "forms",
+    "hosting",
+    "integration",
+    "data/analytics",
+    "consultancy",
+)
 _BLOCK_ROLE_KEYS = frozenset(" ".join(words(r)) for r in BUILDING_BLOCK_ROLES)
 
 SolutionRow = tuple[str, str, str, str]  # service key, kind, solution, name

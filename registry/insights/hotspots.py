@@ -62,9 +62,9 @@ def duplication_hotspots(
 
     A service's *core solutions* are what delivers it (worked out once per manifest when the index
     is built, registry/index/solutions.py): the patterns it names whose type is `solution`; the
-    supplier products it names, unless the supplier's role is a building block (CRM, forms,
-    hosting, integration, data/analytics, consultancy), a product named as a pattern counting as
-    that pattern; and, when it names none of these but gives `source_code.url`, an in-house build
+    supplier products it names, unless the supplier's role is a building block (CRM, payments,
+    web platform, forms, hosting, integration, data/analytics, consultancy), a product named as a
+    pattern counting as that pattern; and, when it names none of these but gives `source_code.url`, an in-house build
     identified by that repository. Building-block patterns (Design System, Notify, address lookup)
     never count. Products are matched as registry/index/products.py normalises them.
 
@@ -179,7 +179,8 @@ HOTSPOTS = Figure(
         "(a shared platform or product, such as PlanX, BOPS, FixMyStreet Pro or GOV.UK Pay); the supplier "
         "products it names, unless the supplier's role is a building block ("
         + ", ".join(BUILDING_BLOCK_ROLES)
-        + "), a product named as a pattern (`BOPS`) counting as that pattern; and, when it names none of "
+        + "): line-of-business systems and case management count, and so does a supplier with no role or "
+        "`other`; a product named as a pattern (`BOPS`) counts as that pattern; and, when it names none of "
         "these but gives its own code's repository (`source_code.url`), an **in-house build**, one per "
         "repository. *Building-block* patterns (the Design System, GOV.UK Notify, an address lookup) never "
         "count: every council using Notify still runs its own service.",
