@@ -2,21 +2,22 @@
 
 The registry (judged at 2026-11-01; windows run 18 months, to 2028-05-01). `bops` is a *solution*
 pattern, `gov-uk-notify` a *building block*. Suppliers: name: product [role] end (notice months).
+The councils a-e are Leeds, Manchester, York, Camden and Bristol (real register entries).
 
-    council  service   LGSL  patterns        suppliers                                                 source_code.url
+    council  service   LGSL  patterns        suppliers (or source_code.url)
     a        bins      524   gov-uk-notify   Kerbside Logic Ltd: RoundPlanner [line-of-business system]
                                              2027-08-31 (6)
     b        bins      524   gov-uk-notify   KERBSIDE LOGIC LIMITED: roundplanner [no role] 2027-03-31;
                                              Fernleaf CX Ltd: Fernleaf Forms [forms] 2027-06-30
     c        bins      524   gov-uk-notify   Tallowmere Municipal Ltd: Tallowmere Rounds
                                              [line-of-business system] 2028-05-01
-    d        bins      524   gov-uk-notify   -                                                          github.com/camden/bin-days
+    d        bins      524   gov-uk-notify   none; source_code.url https://github.com/camden/bin-days/
     e        bins      524   -               Pellingham Waste Software Ltd: Pellingham Waste [case
                                              management] 2028-05-02; Fernleaf CX: Fernleaf Forms
                                              [forms] 2027-09-30 (3)
     a        planning  487   bops, notify    Ottercombe Digital Ltd: BOPS [line-of-business system]
                                              2027-03-31
-    b        planning  487   bops            -                                                          github.com/unboxed/bops
+    b        planning  487   bops            none; source_code.url https://github.com/unboxed/bops
     c        planning  487   -               Penhallow Software plc: Penhallow Regulate
                                              [line-of-business system] 2027-03-31 (9)
     d        planning  487   -               Penhallow Software: Penhallow Regulate. [no role] 2027-12-31
@@ -55,6 +56,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -65,6 +67,7 @@ from registry.api.app import create_app
 from registry.index.build import build_index
 from registry.index.products import company_key, notice_date, product_key
 from registry.insights import figures as ins
+from registry.insights.hotspots import HOTSPOTS as HOTSPOT_FIGURE
 
 AS_OF = dt.date(2026, 11, 1)
 COUNCILS = {**FOUR_COUNCILS, "e": ("UA", "South West", "E06000023", "BST", "Bristol City Council")}
@@ -419,3 +422,91 @@ def test_windows_in_the_api(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/insights/windows", params={"format": "csv"}).text)))
     assert rows[0]["ends"] == "b 2027-03-31;a 2027-08-31 (notice by 2027-02-28)"
     assert rows[0]["window_end"] == "2028-05-01"
+
+
+# --------------------------------------------------------------------------- the site's pages
+
+
+@pytest.fixture(scope="module")
+def pages(index: Path, registry: Path) -> dict[str, Any]:
+    """The built hotspots and windows pages of the registry above, rendered as MkDocs renders them."""
+    from test_site_insights import _Parsed, _render
+
+    import registry.playbook.insights as site_insights
+    from sitegen import site_context
+
+    ctx = site_context(index, registry)
+    try:
+        built = {p.path: p for p in site_insights.pages(ctx) if hasattr(p, "markdown")}
+    finally:
+        ctx.conn.close()
+    return {
+        name: (built[f"insights/{name}.md"], _Parsed(_render(built[f"insights/{name}.md"])))
+        for name in ("hotspots", "windows")
+    }
+
+
+LEEDS, MANCHESTER, YORK, CAMDEN, BRISTOL = (COUNCILS[c][4] for c in "abcde")
+
+
+def test_hotspots_page(pages: dict[str, Any]) -> None:
+    page, parsed = pages["hotspots"]
+    assert parsed.body("table-hotspots") == [
+        ["Household waste collection (LGSL 524)", "Environmental protection", "5", "5", "4", "1", "3", "0"],
+        ["Full planning applications (LGSL 487)", "Planning and building control", "5", "5", "3", "2", "1", "0"],
+    ]
+    assert parsed.body("table-hotspot-524") == [
+        ["KERBSIDE LOGIC LIMITED: roundplanner", "Supplier product", "2", f"{LEEDS}, {MANCHESTER}"],
+        ["In-house build (github.com/camden/bin-days)", "In-house build", "1", CAMDEN],
+        ["Pellingham Waste Software Ltd: Pellingham Waste", "Supplier product", "1", BRISTOL],
+        ["Tallowmere Municipal Ltd: Tallowmere Rounds", "Supplier product", "1", YORK],
+    ]
+    assert parsed.body("table-hotspot-487")[0] == ["BOPS", "Solution pattern", "2", f"{LEEDS}, {MANCHESTER}"]
+    # The definition is shown beside the figure, in the declaration's words.
+    assert "## How it is computed" in page.markdown and HOTSPOT_FIGURE.definition[0] in page.markdown
+
+
+def test_windows_page_and_its_timeline(pages: dict[str, Any]) -> None:
+    page, parsed = pages["windows"]
+    body = parsed.body("table-windows-product")
+    assert [row[:7] for row in body] == [
+        [
+            "KERBSIDE LOGIC LIMITED: roundplanner",
+            "2",
+            "2",
+            "2027-03-31",
+            "2027-08-31",
+            "2027-02-28",
+            f"{LEEDS}, {MANCHESTER}",
+        ],
+        ["Penhallow Software plc: Penhallow Regulate", "2", "2", "2027-03-31", "2027-12-31", "–", f"{YORK}, {CAMDEN}"],
+        [
+            "Fernleaf CX Ltd: Fernleaf Forms",
+            "2",
+            "2",
+            "2027-06-30",
+            "2027-09-30",
+            "2027-06-30",
+            f"{MANCHESTER}, {BRISTOL}",
+        ],
+    ]
+    assert [row[:6] for row in parsed.body("table-windows-type")] == [
+        ["Household waste collection (LGSL 524)", "4", "5", "2027-03-31", "2028-05-01", "2027-02-28"],
+        ["Full planning applications (LGSL 487)", "3", "3", "2027-03-31", "2027-12-31", "–"],
+    ]
+    assert parsed.body("table-windows-timeline") == [
+        ["KERBSIDE LOGIC LIMITED: roundplanner", MANCHESTER, "b/bins", "2027-03-31", "–"],
+        ["KERBSIDE LOGIC LIMITED: roundplanner", LEEDS, "a/bins", "2027-08-31", "2027-02-28"],
+        ["Penhallow Software plc: Penhallow Regulate", YORK, "c/planning", "2027-03-31", "2026-06-30"],
+        ["Penhallow Software plc: Penhallow Regulate", CAMDEN, "d/planning", "2027-12-31", "–"],
+        ["Fernleaf CX Ltd: Fernleaf Forms", MANCHESTER, "b/bins", "2027-06-30", "–"],
+        ["Fernleaf CX Ltd: Fernleaf Forms", BRISTOL, "e/bins", "2027-09-30", "2027-06-30"],
+    ]
+    svg = next(b for b in page.html_blocks.values() if 'id="chart-windows-title"' in b)
+    svg = svg[: svg.index("</svg>")]
+    # Six bars (one per contract), two notices still to come marked, York's past one printed as past.
+    assert svg.count('fill="#1d70b8"') == 6 and svg.count("<path d=") == 2
+    assert "ends 2027-03-31; notice by 2026-06-30 (past)" in svg and "ends 2027-08-31; notice by 2027-02-28" in svg
+    assert '<title id="chart-windows-title">Contracts ending 2026-11-01 to 2028-05-01, a row per product</title>' in svg
+    # Single-council renewals are left out of the page, as of the figure by default.
+    assert "Tallowmere" not in parsed.all_text and "Permitly" not in parsed.all_text
