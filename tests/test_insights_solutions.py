@@ -510,3 +510,59 @@ def test_windows_page_and_its_timeline(pages: dict[str, Any]) -> None:
     assert '<title id="chart-windows-title">Contracts ending 2026-11-01 to 2028-05-01, a row per product</title>' in svg
     # Single-council renewals are left out of the page, as of the figure by default.
     assert "Tallowmere" not in parsed.all_text and "Permitly" not in parsed.all_text
+
+
+# --------------------------------------------------------------------------- pattern types and notice periods
+
+
+def test_every_shipped_pattern_says_what_it_is(api) -> None:
+    solutions = {
+        p["id"] for p in api.get("/api/v1/patterns", params={"type": "solution", "limit": 500}).json()["items"]
+    }
+    blocks = {
+        p["id"] for p in api.get("/api/v1/patterns", params={"type": "building_block", "limit": 500}).json()["items"]
+    }
+    assert {"bops", "planx", "fixmystreet-pro", "gov-uk-pay"} <= solutions
+    assert {"gov-uk-notify", "gov-uk-design-system", "design-system-addresses", "uprn-address-lookup"} <= blocks
+    everything = api.get("/api/v1/patterns", params={"limit": 500}).json()["items"]
+    assert not solutions & blocks and solutions | blocks == {p["id"] for p in everything}
+    assert api.get("/api/v1/patterns/bops").json()["type"] == "solution"
+
+
+def test_the_pattern_catalogue_shows_each_patterns_type(shipped_index: Path) -> None:
+    import registry.playbook.patterns as catalogue
+    from conftest import ROOT
+    from sitegen import site_context
+
+    ctx = site_context(shipped_index, ROOT)
+    try:
+        built = {p.path: p for p in catalogue.pages(ctx)}
+    finally:
+        ctx.conn.close()
+    assert "| Type | Category |" in built["patterns/bops.md"].markdown
+    assert "| Solution | Open-source products |" in built["patterns/bops.md"].markdown
+    assert "| Building block | Common platforms |" in built["patterns/gov-uk-notify.md"].markdown
+    index = built["patterns/index.md"].markdown
+    assert "A **solution** delivers a service" in index and "](bops.md) | Solution |" in index
+
+
+def test_a_pattern_without_a_type_or_a_bad_notice_period_is_a_clear_error(cli, mini_repo: Path) -> None:
+    notify = mini_repo / "standards" / "patterns" / "gov-uk-notify.yaml"
+    notify.write_text(notify.read_text(encoding="utf-8").replace("type: building_block\n", ""), encoding="utf-8")
+    run = cli("lint", cwd=mini_repo)
+    assert run.exit_code == 1
+    assert "standards/patterns/gov-uk-notify.yaml:1:1: E202 [error] missing required field 'type'" in run.stdout
+    service = mini_repo / "manifests" / "leeds" / "bad-notice.yaml"
+    service.write_text(
+        service_text := service_yaml_with_notice("61"),
+        encoding="utf-8",
+    )
+    assert "notice_period_months: 61" in service_text
+    checked = cli("check", str(service), cwd=mini_repo)
+    assert checked.exit_code == 1 and "notice_period_months" in checked.stdout and "Traceback" not in checked.stdout
+
+
+def service_yaml_with_notice(months: str) -> str:
+    return service("bad-notice", 524, (), supplier("Acme", "Bins", None, "2027-03-31", None)).replace(
+        "    contract_end: 2027-03-31\n", f"    contract_end: 2027-03-31\n    notice_period_months: {months}\n"
+    )

@@ -84,8 +84,8 @@ def procurement_windows(
     councils (by default 2: one council's renewal is not a joint purchase) are left out. Each
     contract's notice date, where its manifest gives `notice_period_months`, is contract_end
     less that many months (the month's last day when shorter); `next_notice` is the earliest
-    of those on or after as_of (a notice date already passed is shown on its contract). Ordered by councils (most first),
-    earliest end, then key.
+    of those on or after as_of (a notice date already passed is shown on its contract). Ordered
+    by councils (most first), earliest end, then key.
     """
     if by not in WINDOW_GROUPS:
         raise ValueError(f"unknown grouping '{by}'; use one of: {', '.join(WINDOW_GROUPS)}")
