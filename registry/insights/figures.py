@@ -15,10 +15,14 @@ Terms used throughout:
   per-type figures.
 * **Solution**: something a service is built on that other councils could reuse: either a
   *pattern* from the registry's library (by pattern id), or a *supplier product*: a supplier
-  named in the manifest with the product it supplies, matched on both names after trimming
-  spaces and ignoring case (ASCII letters), so `Acme Ltd / Case Manager` is one solution
-  wherever it is named. A supplier named without a product is the solution "that supplier".
+  named in the manifest with the product it supplies, matched by the product key the index
+  stores (registry/index/products.py: case, punctuation and a trailing "Ltd", "Limited", "plc"
+  or "LLP" ignored), so `Acme Ltd / Case Manager` and `ACME / case manager.` are one solution
+  wherever they are named. A supplier named without a product is the solution "that supplier".
   A service can use several solutions; one naming neither a pattern nor a supplier has none.
+* **Core solution** (the duplication hotspots): what delivers a service, not a building block
+  any service uses: a pattern of type `solution`, a supplier product outside the building-block
+  roles, or an in-house build (registry/index/solutions.py, stored per service by the index).
 * **Musts met**: over a set of services, the must-level results that applied to them (every
   must of every standard that applies to each service, leaving out results that were not
   applicable), and the share of those that passed or were waived: met / applicable, pooled
