@@ -53,16 +53,22 @@ def _who_shares(data: Insights, spots: list[ins.Hotspot]) -> tuple[list[str], di
     return lines, blocks
 
 
-def hotspots_page(data: Insights) -> Page:
-    spots = data.hotspot_list
-    bars = [Bar(type_name(h.label, h.lgsl), h.separate_councils, h.councils) for h in spots[:TOP_BARS]]
+def _largest(spots: list[ins.Hotspot]) -> str:
+    """The chart of councils working alone in each hotspot, beside a table of the same figures."""
+    none = (
+        f"<p>No service type has {ins.DEFAULT_MIN_COUNCILS} or more councils running "
+        f"{ins.DEFAULT_MIN_SOLUTIONS} or more different core solutions.</p>"
+    )
+    top = spots[:TOP_BARS]
+    if not top:
+        return none
     chart = bar_chart(
         "chart-hotspots",
         "Councils working alone in each duplication hotspot",
         "Horizontal bar chart: for each duplication hotspot, the share of the councils delivering the service "
         "type that run only core solutions no other council runs for it, with both counts. The table beside "
         "the chart gives the same figures and the number of different solutions.",
-        bars,
+        [Bar(type_name(h.label, h.lgsl), h.separate_councils, h.councils) for h in top],
     )
     table = data_table(
         "Councils working alone in each duplication hotspot",
@@ -75,11 +81,15 @@ def hotspots_page(data: Insights) -> Page:
                 h.councils,
                 pct(h.separate_councils, h.councils),
             ]
-            for h in spots[:TOP_BARS]
+            for h in top
         ],
         numeric=(1, 2, 3, 4),
         table_id="table-hotspots-top",
     )
+    return figure(chart, table)
+
+
+def _every(spots: list[ins.Hotspot]) -> str:
     rows = [
         [
             type_link("../service-types/", h.lgsl, h.label),
@@ -93,24 +103,16 @@ def hotspots_page(data: Insights) -> Page:
         ]
         for h in spots
     ]
+    if not rows:
+        return ""
+    title = f"{HOTSPOTS.title}, most different solutions first"
+    return data_table(title, HOTSPOTS.headings, rows, numeric=(2, 3, 4, 5, 6, 7), table_id="table-hotspots")
+
+
+def hotspots_page(data: Insights) -> Page:
+    spots = data.hotspot_list
     shares, share_blocks = _who_shares(data, spots)
-    none = (
-        f"<p>No service type has {ins.DEFAULT_MIN_COUNCILS} or more councils running "
-        f"{ins.DEFAULT_MIN_SOLUTIONS} or more different core solutions.</p>"
-    )
-    blocks = {
-        "hotspots-chart": figure(chart, table) if bars else none,
-        "hotspots-all": data_table(
-            f"{HOTSPOTS.title}, most different solutions first",
-            HOTSPOTS.headings,
-            rows,
-            numeric=(2, 3, 4, 5, 6, 7),
-            table_id="table-hotspots",
-        )
-        if rows
-        else "",
-        **share_blocks,
-    }
+    blocks = {"hotspots-chart": _largest(spots), "hotspots-all": _every(spots), **share_blocks}
     lines = [
         *page_head(HOTSPOTS.title, data.sample),
         "Service types that many councils deliver with many different core solutions: each buys or builds "
