@@ -31,7 +31,18 @@ from registry.playbook.badge import BADGE_LABEL as BADGE_LABEL
 from registry.playbook.badge import badge_alt, badge_text, badge_widths
 from registry.playbook.badge import badge_svg as badge_svg
 from registry.playbook.charts import pct
-from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, link, md_cell, placeholder, safe_url
+from registry.playbook.common import (
+    SAMPLE_NOTICE,
+    WIDE,
+    Asset,
+    Page,
+    SiteContext,
+    esc,
+    link,
+    md_cell,
+    placeholder,
+    safe_url,
+)
 from registry.playbook.council_data import (
     CouncilSite,
     CouncilSummary,
@@ -223,7 +234,8 @@ def council_page(
         f"| Mean score | {f'{100 * s.score_sum / s.services:.1f}%' if s.services else '–'} |",
         "| Sample data | " + ("Yes: the services and their statuses are invented |" if sample else "No |"),
         "",
-        "## Badge",
+        # Out of site search: every council has one, so "blue badge" would find 400 badges first.
+        "## Badge { data-search-exclude }",
         "",
         placeholder("badge"),
         "",
@@ -257,7 +269,13 @@ def council_page(
             md += ["No requirement fails in this council's services.", ""]
     else:
         md += ["This council has not published any service manifests yet.", ""]
-    return Page(path=f"councils/{cid}.md", markdown="\n".join(md), html_blocks=block_tokens(blocks), title=name)
+    return Page(
+        path=f"councils/{cid}.md",
+        markdown="\n".join(md),
+        html_blocks=block_tokens(blocks),
+        title=name,
+        hide=("navigation",),
+    )
 
 
 def _index_page(site: CouncilSite) -> Page:
@@ -268,20 +286,24 @@ def _index_page(site: CouncilSite) -> Page:
     for cid, c in site.councils.items():
         s = site.summaries.get(cid) or CouncilSummary()
         text = f"{c['name']} {c['region']} {cid}".lower()
+        score = f"{100 * s.score_sum / s.services:.1f}%" if s.services else "–"
+        # Key columns first (name, compliant, score, services), so they show without scrolling.
         cells = [
             f'<tr data-type="{esc(c["type"])}" data-nation="{esc(c["nation"])}" data-text="{esc(text)}">'
             f'<th scope="row"><a href="{esc(cid)}/">{esc(c["name"])}</a></th>'
-            f'<td><abbr title="{esc(type_name(c["type"]))}">{esc(c["type"])}</abbr></td>'
-            f"<td>{esc(c['nation'])}</td><td>{esc(c['region'])}</td>"
-            f'<td style="text-align:right">{s.services}</td>'
+            f'<td data-label="Compliant" style="text-align:right">{pct(s.compliant, s.services)}</td>'
+            f'<td data-label="Score" style="text-align:right">{score}</td>'
+            f'<td data-label="Services" style="text-align:right">{s.services}</td>'
         ]
         for std in standards:
             counts = s.standards.get(std.id)
-            cells.append(f'<td style="text-align:right">{pct(counts[1], counts[0]) if counts else "–"}</td>')
-        score = f"{100 * s.score_sum / s.services:.1f}%" if s.services else "–"
-        cells.append(f'<td style="text-align:right">{pct(s.compliant, s.services)}</td>')
-        cells.append(f'<td style="text-align:right">{score}</td>')
-        cells.append(f"<td>{'Sample' if c['sample'] else 'No'}</td></tr>")
+            share = pct(counts[1], counts[0]) if counts else "–"
+            cells.append(f'<td data-label="{esc(std.title)}" style="text-align:right">{share}</td>')
+        cells.append(
+            f'<td data-label="Type"><abbr title="{esc(type_name(c["type"]))}">{esc(c["type"])}</abbr></td>'
+            f'<td data-label="Nation">{esc(c["nation"])}</td><td data-label="Region">{esc(c["region"])}</td>'
+            f'<td data-label="Sample data">{"Sample" if c["sample"] else "No"}</td></tr>'
+        )
         rows.append("".join(cells))
     heads = "".join(
         f'<th scope="col" style="text-align:right"><abbr title="{esc(s.title)}: % of services compliant">'
@@ -302,12 +324,12 @@ def _index_page(site: CouncilSite) -> Page:
         f'<select id="councils-filter-nation" data-filter="nation"><option value="">All nations</option>'
         f"{nation_options}</select></div>"
         '<p role="status" aria-live="polite"></p></form>'
-        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table id="councils-table">'
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table id="councils-table" data-stack>'
         "<caption>Councils and the share of their services compliant with each standard</caption>"
-        '<thead><tr><th scope="col">Council</th><th scope="col">Type</th><th scope="col">Nation</th>'
-        '<th scope="col">Region</th><th scope="col" style="text-align:right">Services</th>'
-        f'{heads}<th scope="col" style="text-align:right">Compliant</th>'
-        '<th scope="col" style="text-align:right">Score</th><th scope="col">Sample data</th></tr></thead>'
+        '<thead><tr><th scope="col">Council</th><th scope="col" style="text-align:right">Compliant</th>'
+        '<th scope="col" style="text-align:right">Score</th><th scope="col" style="text-align:right">Services</th>'
+        f'{heads}<th scope="col">Type</th><th scope="col">Nation</th><th scope="col">Region</th>'
+        '<th scope="col">Sample data</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div></div>"
         f'<script src="../{FILTER_SCRIPT}"></script>'
     )
@@ -326,7 +348,8 @@ def _index_page(site: CouncilSite) -> Page:
         "",
     ]
     blocks = {"style": stylesheet_link("../"), "councils": table}
-    return Page(path="councils/index.md", markdown="\n".join(md), html_blocks=block_tokens(blocks), title="Councils")
+    page = block_tokens(blocks)
+    return Page(path="councils/index.md", markdown="\n".join(md), html_blocks=page, title="Councils", hide=WIDE)
 
 
 def pages(ctx: SiteContext) -> list[Page | Asset]:
