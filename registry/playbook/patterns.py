@@ -139,7 +139,7 @@ def pattern_page(
         "## Where it is used, by service type",
         "",
         "Each service type (LGSL code) links to its page in the [sector insights](../insights/index.md): "
-        "the other solutions councils use for it, their compliance, suppliers and procurement windows.",
+        "the other solutions councils use for it, their compliance, suppliers and buying windows.",
         "",
         *([SAMPLE_NOTICE] if sample else []),
         types_token,

@@ -213,9 +213,12 @@ def _windows_section(
 ) -> Section:
     product_windows = [by.products[s.id] for s in solutions if s.kind == "product" and s.id in by.products]
     if window is None and not product_windows:
-        text = f"No contract for this service type ends by {esc(data.windows_type.horizon_end)}."
-        return ["## Procurement windows", "", text, ""], {}
-    lines = ["## Procurement windows", ""]
+        text = (
+            f"No contracts for this service type, or a product used for it, end at two or more councils by "
+            f"{esc(data.windows_type.horizon_end)}."
+        )
+        return ["## Buying windows", "", text, ""], {}
+    lines = ["## Buying windows", ""]
     if window is not None:
         lines += [f"{md_cell(window.text)}.", ""]
     # No council list on the product rows: a product bought by hundreds of councils would put
@@ -238,9 +241,9 @@ def _windows_section(
         )
     lines += [
         "Contracts ending within the next "
-        f"{HORIZON_MONTHS} months: for this service type, and for each product used for it (those rows "
-        "count the product's contracts for every service type; the "
-        "[procurement windows](../windows.md) page names their councils). "
+        f"{HORIZON_MONTHS} months at two or more councils: for this service type, and for each product used for "
+        "it (those rows count the product's contracts for every service type; the "
+        "[buying windows](../windows.md) page names their councils and draws their timeline). "
         "([How windows are computed](../windows.md#how-it-is-computed).)",
         "",
         placeholder("windows"),
