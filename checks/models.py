@@ -68,6 +68,7 @@ Days = Annotated[int, StrictType(), Field(ge=0, le=3_650)]
 MaxAgeDays = Annotated[int, StrictType(), Field(ge=1, le=3_650)]
 Count = Annotated[int, StrictType(), Field(ge=0, le=100_000)]
 MajorVersion = Annotated[int, StrictType(), Field(ge=0, le=9_999)]
+NoticeMonths = Annotated[int, StrictType(), Field(ge=0, le=60)]
 Percent = Annotated[float, StrictType(), Field(ge=0, le=100, allow_inf_nan=False)]
 
 
@@ -216,12 +217,32 @@ class PatternStatus(StrEnum):
     RETIRED = "retired"  # no longer available: services using it must move
 
 
+class PatternType(StrEnum):
+    """What a pattern is to a service: what delivers it, or a part any service uses.
+
+    The duplication figure counts only solutions (registry/insights/hotspots.py): two councils
+    both using GOV.UK Notify still each run their own service, but two on BOPS share one.
+    """
+
+    SOLUTION = "solution"
+    BUILDING_BLOCK = "building_block"
+
+
 class Pattern(Strict):
     kind: Literal["Pattern"]
     schema_version: SchemaVersion
     id: Slug
     name: ShortText
     category: PatternCategory
+    # Required, with no default: a new pattern's author decides, since a wrong default would
+    # silently count a building block as a solution (or hide a shared platform) in the hotspots.
+    type: PatternType = Field(
+        description=(
+            "`solution`: a shared platform or product that delivers a service (PlanX, BOPS, FixMyStreet Pro, "
+            "GOV.UK Pay for payments); `building_block`: a part any service uses (the Design System, "
+            "GOV.UK Notify, an address lookup)."
+        )
+    )
     summary: Text
     solves: Text = Field(description="The problem councils keep solving alone that this solves once.")
     when_to_use: Text
@@ -336,6 +357,10 @@ class Supplier(Strict):
     role: ShortText | None = Field(default=None, description="What the supplier provides, e.g. `case management`.")
     contract_start: Date | None = None
     contract_end: Date | None = None
+    notice_period_months: NoticeMonths | None = Field(
+        default=None,
+        description="Months of notice the contract needs before `contract_end` to end or renew it, e.g. 6.",
+    )
 
 
 class HostingModel(StrEnum):

@@ -315,6 +315,7 @@ SERVICE_NUMBERS = {
     "security.patching_days": "security:\n  patching_days: {}\n",
     "team.releases_per_quarter": "team:\n  releases_per_quarter: {}\n",
     "performance.uptime_target": "performance:\n  uptime_target: {}\n",
+    "suppliers[0].notice_period_months": "suppliers:\n  - name: Acme\n    notice_period_months: {}\n",
 }
 
 
@@ -454,7 +455,8 @@ requirements:
       (service.security.patching_days == null || service.security.patching_days >= 0) &&
       (service.team.releases_per_quarter == null || service.team.releases_per_quarter >= 0) &&
       (service.performance.uptime_target == null || service.performance.uptime_target >= 0.0) &&
-      service.conforms_to.all(c, c.version != null)
+      service.conforms_to.all(c, c.version != null) &&
+      service.suppliers.all(x, x.notice_period_months == null || x.notice_period_months >= 0)
     fix: Nothing to fix.
     references:
       - title: Example

@@ -316,14 +316,14 @@ def test_deprecated_pattern_whose_successor_does_not_exist(repo: Path, cli) -> N
     notify.write_text(notify.read_text() + "status: deprecated\nsuccessor: notify-tow\n")
     run = lint(cli, repo)
     assert run.exit_code == 1
-    assert "gov-uk-notify.yaml:15:12: E301 [error] successor names unknown pattern 'notify-tow'" in run.stdout
+    assert "gov-uk-notify.yaml:16:12: E301 [error] successor names unknown pattern 'notify-tow'" in run.stdout
     assert "help: did you mean 'notify-two'?" in run.stdout
 
 
 @pytest.mark.parametrize(
     ("extra", "printed"),
     [
-        ("status: retired\n", "gov-uk-notify.yaml:14:9: E202 [error] a retired pattern must name its successor"),
+        ("status: retired\n", "gov-uk-notify.yaml:15:9: E202 [error] a retired pattern must name its successor"),
         ("successor: gov-uk-notify\n", "E301 [error] successor 'gov-uk-notify' is the pattern itself"),
     ],
 )

@@ -605,8 +605,21 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "/dashboard/",
         "/insights/suppliers/",
         "/insights/service-types/474/",
+        "/insights/hotspots/",
+        "/insights/windows/",
+        "/patterns/bops/",
     ],
-    ids=["home", "standard", "council", "dashboard", "insights-suppliers", "service-type"],
+    ids=[
+        "home",
+        "standard",
+        "council",
+        "dashboard",
+        "insights-suppliers",
+        "service-type",
+        "insights-hotspots",
+        "insights-windows",
+        "pattern",
+    ],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
     # Material picks its palette from prefers-color-scheme when the page loads.

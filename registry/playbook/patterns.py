@@ -25,6 +25,20 @@ CATEGORIES = {
 }
 
 
+# What a pattern is to a service (checks.models.PatternType), as the catalogue names it.
+TYPES = {"solution": "Solution", "building_block": "Building block"}
+TYPES_EXPLAINED = (
+    "A **solution** delivers a service: a shared platform or product such as PlanX, BOPS, FixMyStreet Pro or "
+    "GOV.UK Pay. A **building block** is a part any service uses, such as the Design System, GOV.UK Notify or "
+    "an address lookup. [Duplication hotspots](../insights/hotspots.md) count councils sharing solutions, "
+    "never building blocks."
+)
+
+
+def type_name(kind: str) -> str:
+    return TYPES.get(kind, kind.replace("_", " ").capitalize())
+
+
 def category_name(category: str) -> str:
     return CATEGORIES.get(category, category.replace("_", " ").capitalize())
 
@@ -107,9 +121,9 @@ def pattern_page(
         *status_note(pattern, successor),
         pattern["summary"].strip(),
         "",
-        "| Category | Maintainer | Open source | Website | Used by |",
-        "|---|---|---|---|---|",
-        f"| {category_name(pattern['category'])} | {md_cell(pattern['maintainer'])} "
+        "| Type | Category | Maintainer | Open source | Website | Used by |",
+        "|---|---|---|---|---|---|",
+        f"| {type_name(pattern['type'])} | {category_name(pattern['category'])} | {md_cell(pattern['maintainer'])} "
         f"| {'Yes' + licence if pattern['open_source'] else 'No'} | {link(pattern['url'], pattern['url'])} "
         f"| {len(users)} services in {councils} councils |",
         "",
@@ -143,7 +157,7 @@ def pattern_page(
         "## Where it is used, by service type",
         "",
         "Each service type (LGSL code) links to its page in the [sector insights](../insights/index.md): "
-        "the other solutions councils use for it, their compliance, suppliers and procurement windows.",
+        "the other solutions councils use for it, their compliance, suppliers and buying windows.",
         "",
         *([SAMPLE_NOTICE] if sample else []),
         types_token,
@@ -175,17 +189,19 @@ def index_page(patterns: list[sqlite3.Row], adopters: Counter[str]) -> Page:
         "requirements it helps meet. A service declares the patterns it uses under `patterns:` "
         "in its manifest.",
         "",
+        TYPES_EXPLAINED,
+        "",
     ]
     by_category = sorted(patterns, key=lambda p: (category_name(p["category"]), p["name"].lower()))
     for category, group in itertools.groupby(by_category, key=lambda p: p["category"]):
         lines += [
             f"## {category_name(category)}",
             "",
-            "| Pattern | What it is | Maintainer | Services using it |",
-            "|---|---|---|---|",
+            "| Pattern | Type | What it is | Maintainer | Services using it |",
+            "|---|---|---|---|---|",
         ]
         lines += [
-            f"| [{md_cell(p['name'])}]({p['id']}.md){_status_mark(p)} | {md_cell(p['summary'])} "
+            f"| [{md_cell(p['name'])}]({p['id']}.md){_status_mark(p)} | {type_name(p['type'])} | {md_cell(p['summary'])} "
             f"| {md_cell(p['maintainer'])} "
             f"| {adopters.get(p['id'], 0)} |"
             for p in group

@@ -73,7 +73,7 @@ class Insights:
     patterns: frozenset[str]  # ids with a page under patterns/
     reuse: list[ins.ServiceTypeReuse]
     solutions: dict[int, list[ins.SolutionStats]]
-    hotspots: list[ins.Hotspot]  # every type with at least one council delivering it separately
+    hotspots: list[ins.Hotspot]  # every type with a core solution named, whatever its counts
     markets: list[ins.Market]
     functions: list[ins.Market]
     lock_in: ins.LockInPage
@@ -88,8 +88,12 @@ class Insights:
 
     @property
     def hotspot_list(self) -> list[ins.Hotspot]:
-        """The hotspots page's list: duplication_hotspots with its default threshold."""
-        return [h for h in self.hotspots if h.separate_councils >= 2]
+        """The hotspots page's list: duplication_hotspots with its default thresholds."""
+        return [
+            h
+            for h in self.hotspots
+            if h.councils >= ins.DEFAULT_MIN_COUNCILS and h.solutions >= ins.DEFAULT_MIN_SOLUTIONS
+        ]
 
 
 def load(ctx: SiteContext) -> Insights:
@@ -118,7 +122,7 @@ def load(ctx: SiteContext) -> Insights:
         patterns=frozenset(r["id"] for r in conn.execute("SELECT id FROM patterns")),
         reuse=ins.reuse_by_service_type(conn),
         solutions=dict(solutions),
-        hotspots=ins.duplication_hotspots(conn, min_separate=1),
+        hotspots=ins.duplication_hotspots(conn, min_councils=1, min_solutions=1),
         markets=ins.supplier_concentration(conn, "service-type"),
         functions=ins.supplier_concentration(conn, "function"),
         lock_in=ins.lock_in_signals(conn, limit=LOCK_IN_LISTED),

@@ -46,23 +46,18 @@ def by_type(data: Insights) -> ByType:
 
 
 def hotspot_text(r: ins.ServiceTypeReuse, h: ins.Hotspot | None) -> str:
+    if r.councils < 2:
+        return "Only one council delivers this service type, so there is no duplication to measure yet."
     if h is None:
-        if r.councils < 2:
-            return "Only one council delivers this service type, so there is no duplication to measure yet."
         return (
-            f"Not a duplication hotspot: each of the {r.councils} councils delivering it shares a pattern with "
-            "another council for it."
+            f"None of the {r.councils} councils delivering it names a core solution (a solution pattern, a "
+            "line-of-business product or its own code), so its duplication cannot be measured."
         )
-    status = (
-        "a **duplication hotspot**"
-        if h.separate_councils >= 2
-        else "not a duplication hotspot (fewer than two councils deliver it separately)"
-    )
+    hotspot = h.councils >= ins.DEFAULT_MIN_COUNCILS and h.solutions >= ins.DEFAULT_MIN_SOLUTIONS
+    status = "a **duplication hotspot**" if hotspot else "not a duplication hotspot"
     return (
-        f"This is {status}: {h.separate_councils} of its {h.councils} councils deliver it separately, sharing "
-        f"no pattern with another council for it; {h.sharing_councils} share one. {h.services_without_pattern} "
-        f"of its {h.services} services use no pattern, and {h.one_off_patterns} patterns are used by only one "
-        "council for it. See [how it is computed](../hotspots.md#how-it-is-computed)."
+        f"This is {status}: {md_cell(h.text)} {h.separate_councils} of its councils work alone, running "
+        f"only solutions no other council runs for it. See [how it is computed](../hotspots.md#how-it-is-computed)."
     )
 
 
@@ -218,9 +213,12 @@ def _windows_section(
 ) -> Section:
     product_windows = [by.products[s.id] for s in solutions if s.kind == "product" and s.id in by.products]
     if window is None and not product_windows:
-        text = f"No contract for this service type ends by {esc(data.windows_type.horizon_end)}."
-        return ["## Procurement windows", "", text, ""], {}
-    lines = ["## Procurement windows", ""]
+        text = (
+            f"No contracts for this service type, or a product used for it, end at two or more councils by "
+            f"{esc(data.windows_type.horizon_end)}."
+        )
+        return ["## Buying windows", "", text, ""], {}
+    lines = ["## Buying windows", ""]
     if window is not None:
         lines += [f"{md_cell(window.text)}.", ""]
     # No council list on the product rows: a product bought by hundreds of councils would put
@@ -243,9 +241,9 @@ def _windows_section(
         )
     lines += [
         "Contracts ending within the next "
-        f"{HORIZON_MONTHS} months: for this service type, and for each product used for it (those rows "
-        "count the product's contracts for every service type; the "
-        "[procurement windows](../windows.md) page names their councils). "
+        f"{HORIZON_MONTHS} months at two or more councils: for this service type, and for each product used for "
+        "it (those rows count the product's contracts for every service type; the "
+        "[buying windows](../windows.md) page names their councils and draws their timeline). "
         "([How windows are computed](../windows.md#how-it-is-computed).)",
         "",
         placeholder("windows"),
