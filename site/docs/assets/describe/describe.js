@@ -209,12 +209,19 @@ const PATTERN_WORDS = {
   "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$": "an email address, e.g. digital@example.gov.uk",
 };
 
+function inSentence(words) {
+  // "Name" reads "name" inside a sentence; "ID" and "URL" stay as they are.
+  return /^.[A-Z]/.test(words) ? words : words.charAt(0).toLowerCase() + words.slice(1);
+}
+
 function message(el, error, value) {
   const name = labelOf(el);
   const kind = el.dataset.kind;
   const keyword = error.keyword;
   if (keyword === "required" || keyword === "minItems" || (keyword === "minLength" && value === "")) {
-    return kind === "choice" || kind === "choices" || kind === "yesno" ? `Choose ${name.toLowerCase()}` : `Enter ${name.toLowerCase()}`;
+    if (kind === "yesno") return `Say whether ${inSentence(name)}`;
+    const verb = kind === "choice" || kind === "choices" ? "Choose" : "Enter";
+    return `${verb} ${inSentence(name)}`;
   }
   if (keyword === "format" || kind === "date") return `${name} must be a real date written as YYYY-MM-DD, e.g. 2026-03-31`;
   if (keyword === "pattern") {
@@ -225,7 +232,7 @@ function message(el, error, value) {
   if (kind === "number") return `${name} must be a number` + range(error);
   if (kind === "version") return `${name} must be a major version such as 1, or an exact version such as 1.2.0`;
   if (keyword === "maxLength") return `${name} is too long: ${error.error.replace(/^.*\(|\)\.?$/g, "")}`;
-  if (keyword === "enum") return `Choose one of the options for ${name.toLowerCase()}`;
+  if (keyword === "enum") return `Choose one of the options for ${inSentence(name)}`;
   return `${name}: ${error.error}`;
 }
 
@@ -245,17 +252,21 @@ function schemaProblems(doc) {
   const byField = new Map();
   for (const error of result.errors) {
     // anyOf [X, null] reports the null branch too; X's own error says what is wrong.
-    if (error.keyword === "type" && /Expected "null"/.test(error.error)) continue;
+    if (error.keyword === "type" && (schemaAt(error.keywordLocation.replace(/\/type$/, "")) || {}).type === "null") continue;
     if (["properties", "items", "$ref", "anyOf", "additionalProperties", "patternProperties"].includes(error.keyword)) continue;
-    let segments = pointerParts(error.instanceLocation);
-    if (error.keyword === "required") {
-      const parent = valueAtPath(doc, segments) || {};
-      const missing = (requiredAt(error.keywordLocation) || []).find((key) => !(key in parent));
-      if (missing) segments = [...segments, missing];
+    const at = pointerParts(error.instanceLocation);
+    // A `required` error is the object's; each missing key is a field of its own to point at.
+    const places = error.keyword === "required"
+      ? (requiredAt(error.keywordLocation) || []).filter((key) => !(key in (valueAtPath(doc, at) || {})))
+        .map((key) => [...at, key])
+      : [at];
+    for (const segments of places) {
+      let el = fieldAt(segments);
+      // A whole section missing (owner, privacy): point at its first field, which is what to fill in.
+      while (el && el.dataset.kind === "group") el = fieldsIn(el)[0];
+      if (!el || byField.has(el)) continue;
+      byField.set(el, message(el, error, valueAtPath(doc, segments)));
     }
-    const el = fieldAt(segments);
-    if (!el || byField.has(el)) continue;
-    byField.set(el, message(el, error, valueAtPath(doc, segments)));
   }
   return Array.from(byField, ([el, text]) => ({ el, text }));
 }
@@ -265,12 +276,17 @@ function pointerParts(location) {
     .map((part) => decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
-function requiredAt(keywordLocation) {
-  // The `required` list the error came from, read from the schema by its location.
+function schemaAt(keywordLocation) {
+  // The part of the schema an error came from, found by its location ($ref followed).
   let node = config.schema;
   for (const part of pointerParts(keywordLocation)) {
     node = part === "$ref" ? refTarget(node.$ref) : node && node[part];
   }
+  return node;
+}
+
+function requiredAt(keywordLocation) {
+  const node = schemaAt(keywordLocation);
   return Array.isArray(node) ? node : null;
 }
 
@@ -421,7 +437,8 @@ function update() {
   const doc = manifest();
   const text = toYaml(doc);
   yamlBox.textContent = text;
-  const problems = [...councilProblem(), ...schemaProblems(doc)];
+  const problems = [...councilProblem(), ...schemaProblems(doc)].sort((a, b) =>
+    a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1);
   showProblems(problems);
   const name = (typeof doc.id === "string" && doc.id ? doc.id : "service") + ".yaml";
   const path = `manifests/${council() || "<council>"}/${name}`;
