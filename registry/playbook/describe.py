@@ -15,8 +15,18 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
 from registry.playbook.common import Asset, Page, SiteContext, esc, placeholder
-from registry.playbook.describe_fields import Catalogue, Field, Step, fixed_values, form_fields, steps
+from registry.playbook.describe_fields import (
+    Catalogue,
+    Field,
+    Step,
+    UnsupportedField,
+    fixed_values,
+    form_fields,
+    steps,
+)
 from registry.scaffold.service import SERVICE_SCHEMA_LINE
 
 log = logging.getLogger("mkdocs.hooks.generate.describe")
@@ -326,7 +336,13 @@ def _intro(fields: list[Field]) -> str:
 def pages(ctx: SiteContext) -> list[Page | Asset]:
     schema = json.loads((ctx.root / SCHEMA).read_text(encoding="utf-8"))
     assets = _validator_assets(ctx)
-    fields = form_fields(schema, catalogue(ctx))
+    try:
+        fields = form_fields(schema, catalogue(ctx))
+    except UnsupportedField as exc:
+        raise PluginError(
+            f"{SCHEMA}: the Describe a service form cannot ask for {exc}; "
+            "teach registry/playbook/describe_fields.py that shape"
+        ) from None
     html = _form(ctx, schema, fields, bool(assets))
     markdown = _intro(fields) + placeholder("describe") + "\n"
     page = Page(PAGE, markdown, {placeholder("describe"): html}, title="Describe a service")

@@ -98,7 +98,7 @@ class _Walker:
             node = target
         return dict(node)
 
-    def unwrap(self, node: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    def unwrap(self, node: Mapping[str, Any], path: str = "") -> tuple[dict[str, Any], bool]:
         """The node without `anyOf [X, null]`, and whether null (not known) is allowed."""
         node = self.resolve(node)
         options = node.pop("anyOf", None)
@@ -110,7 +110,9 @@ class _Walker:
         types = {o.get("type") for o in real}
         if types == {"integer", "string"}:  # a version: a major number or an exact "1.2.0"
             return {**node, "type": "string", "version": True}, len(real) < len(options)
-        raise UnsupportedField(f"{node.get('title', '?')}: a value of several shapes ({sorted(map(str, types))})")
+        raise UnsupportedField(
+            f"{path or node.get('title', '?')}: a value of several shapes ({sorted(map(str, types))})"
+        )
 
     def catalogue_choices(self, path: str) -> list[tuple[str, str]] | None:
         return {
@@ -125,7 +127,7 @@ class _Walker:
         return str(note).replace("`", "")
 
     def build(self, path: str, key: str, raw: Mapping[str, Any], required: bool) -> Field:
-        node, nullable = self.unwrap(raw)
+        node, nullable = self.unwrap(raw, path)
         made = Field(path, key, "text", label(key), self.hint(path, node), required, nullable=nullable)
         made.pattern = node.get("pattern")
         kind = node.get("type", "object" if "properties" in node else None)
@@ -161,7 +163,7 @@ class _Walker:
         return made.label, made.hint
 
     def array(self, made: Field, node: Mapping[str, Any]) -> None:
-        item, _ = self.unwrap(node.get("items", {}))
+        item, _ = self.unwrap(node.get("items", {}), made.path + "[]")
         choices = self.catalogue_choices(made.path + "[]")
         if "enum" in item or choices is not None:
             made.kind, made.from_catalogue = "choices", choices is not None
