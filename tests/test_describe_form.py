@@ -210,10 +210,16 @@ def test_form_file_passes_standards_check_with_the_findings_the_form_showed(
     api_tab: Tab, form_repo: Path, tmp_path: Path
 ) -> None:
     page = _open(api_tab)
+    sent: list[Any] = []
+    page.on("request", lambda r: "/api/v1/validate" in r.url and sent.append(r))
     expected = _fill_service(page)
     _wait_state(page, "checked")
     shown = sorted(li.get_attribute("data-requirement") for li in page.query_selector_all("#describe-findings li"))
     text = _yaml(page)
+    # What the registry checked is the file shown, for the council chosen, and nothing else was sent.
+    assert sent[-1].post_data == text
+    assert parse_qs(urlsplit(sent[-1].url).query) == {"council": [COUNCIL]}
+    assert all(r.method == "POST" for r in sent)
     assert yaml.safe_load(text) == expected
     record = _check_with_cli(form_repo, tmp_path, text, expected["id"])
     assert record["problems"] == [], record["problems"]
