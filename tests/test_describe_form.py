@@ -292,6 +292,13 @@ def test_browser_finds_the_mistakes_standards_check_finds(static_tab: Tab, form_
     page.click("button[type=submit]")
     flagged = sorted(href.removeprefix("#f_") for href, _ in _summary(page))
     assert flagged == sorted(mistakes)
+    # Said in words, with what the schema allows.
+    words = dict(_summary(page))
+    assert words["#f_security.patching_days"] == "Patching days must be a whole number from 0 to 3650"
+    assert (
+        words["#f_accessibility.last_audit"] == "Last audit must be a real date written as YYYY-MM-DD, e.g. 2026-03-31"
+    )
+    assert words["#f_url"] == "URL must be a web address starting https://, with no spaces"
     text = _yaml(page)
     record = _check_with_cli(form_repo, tmp_path, text, "report-a-missed-bin")
     doc = parse(text)

@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 
 from registry.playbook.common import Asset, Page, SiteContext, esc, placeholder
 from registry.playbook.describe_fields import (
+    PATTERN_WORDS,
     Catalogue,
     Field,
     Step,
@@ -124,7 +125,7 @@ _INPUT_ATTRS = {
     "integer": ' inputmode="numeric" class="describe-short"',
     "number": ' inputmode="decimal" class="describe-short"',
     "version": ' class="describe-short"',
-    "date": ' class="describe-date" placeholder="YYYY-MM-DD"',
+    "date": ' class="describe-date"',
 }
 
 
@@ -143,7 +144,7 @@ def _leaf(f: Field, cid: str, required: bool) -> str:
         )
     hint = f.hint + (" One on each line." if f.kind == "lines" else "")
     if f.kind == "date" and "YYYY-MM-DD" not in hint:
-        hint += " As YYYY-MM-DD, e.g. 2026-03-31."
+        hint = f"{hint} As YYYY-MM-DD, e.g. 2026-03-31.".strip()
     head = (
         f'<label class="describe-label" for="{cid}">{_label_text(f, required)}</label>{_hint(cid, hint)}{_error(cid)}'
     )
@@ -244,6 +245,7 @@ def _config(ctx: SiteContext, schema: dict[str, Any], validator: bool) -> str:
         "branch": ctx.repo_branch,
         "validator": f"../{VALIDATOR_DIR}/index.js" if validator else None,
         "api": "../api/v1/validate",
+        "patternWords": PATTERN_WORDS,
         "fixes": {r["id"]: r["fix"] for r in ctx.conn.execute("SELECT id, fix FROM requirements")},
     }
     # Inside <script type="application/json">, only "</" could end the element early.

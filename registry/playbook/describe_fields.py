@@ -51,6 +51,11 @@ def label(key: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _enum_choices(values: list[Any]) -> list[tuple[str, str]]:
+    """Each allowed value, and the same in words: `face_to_face` reads "face to face"."""
+    return [(str(v), str(v).replace("_", " ")) for v in values]
+
+
 @dataclass
 class Field:
     """One control (or group of controls) of the form, for the manifest value at `path`."""
@@ -133,7 +138,7 @@ class _Walker:
         kind = node.get("type", "object" if "properties" in node else None)
         choices = self.catalogue_choices(path)
         if "enum" in node:
-            made.kind, made.choices = "choice", [(str(v), str(v)) for v in node["enum"]]
+            made.kind, made.choices = "choice", _enum_choices(node["enum"])
         elif choices is not None and kind == "string":
             made.kind, made.choices, made.from_catalogue = "choice", choices, True
         elif node.get("version"):
@@ -167,7 +172,7 @@ class _Walker:
         choices = self.catalogue_choices(made.path + "[]")
         if "enum" in item or choices is not None:
             made.kind, made.from_catalogue = "choices", choices is not None
-            made.choices = choices if choices is not None else [(str(v), str(v)) for v in item["enum"]]
+            made.choices = choices if choices is not None else _enum_choices(item["enum"])
         elif item.get("type") in ("string", "integer", "number"):
             made.kind, made.pattern = "lines", item.get("pattern")
         elif item.get("type") == "object" or "properties" in item:

@@ -197,17 +197,12 @@ function labelOf(el) {
   const own = el.querySelector(":scope > label.describe-label, :scope > fieldset > legend, :scope > legend, :scope > .describe-option > label");
   const text = own ? own.textContent.replace("(required)", "").trim() : el.dataset.key;
   const item = el.closest("[data-item]");
-  return item && item !== el ? `${item.querySelector("legend").textContent.trim()}: ${text}` : text;
+  if (!item || item === el) return text;
+  return `${text} for ${inSentence(item.querySelector("legend").textContent.trim())}`;
 }
 
 /* ------------------------------------------------------------------ messages, in words */
 
-const PATTERN_WORDS = {
-  "^https?://[^\\s]+$": "a web address starting https://, with no spaces",
-  "^[a-z0-9]+(?:-[a-z0-9]+)*$": "lower-case letters and digits, words joined by hyphens, e.g. report-a-missed-bin",
-  "^[A-Z][A-Z0-9]*-[A-Z0-9]+(?:\\.[A-Za-z0-9]+)*$": "a requirement id, e.g. ACC-02",
-  "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$": "an email address, e.g. digital@example.gov.uk",
-};
 
 function inSentence(words) {
   // "Name" reads "name" inside a sentence; "ID" and "URL" stay as they are.
@@ -225,19 +220,25 @@ function message(el, error, value) {
   }
   if (keyword === "format" || kind === "date") return `${name} must be a real date written as YYYY-MM-DD, e.g. 2026-03-31`;
   if (keyword === "pattern") {
-    const words = PATTERN_WORDS[el.dataset.pattern] || `text matching ${el.dataset.pattern}`;
+    const words = config.patternWords[el.dataset.pattern] || `text matching ${el.dataset.pattern}`;
     return `${name} must be ${words}`;
   }
   if (kind === "integer") return `${name} must be a whole number` + range(error);
   if (kind === "number") return `${name} must be a number` + range(error);
   if (kind === "version") return `${name} must be a major version such as 1, or an exact version such as 1.2.0`;
-  if (keyword === "maxLength") return `${name} is too long: ${error.error.replace(/^.*\(|\)\.?$/g, "")}`;
+  if (keyword === "maxLength") return `${name} must be ${schemaAt(error.keywordLocation)} characters or fewer`;
   if (keyword === "enum") return `Choose one of the options for ${inSentence(name)}`;
   return `${name}: ${error.error}`;
 }
 
 function range(error) {
-  return error.keyword === "minimum" || error.keyword === "maximum" ? " in the allowed range" : "";
+  // The bounds beside the one broken, read from the schema: "from 0 to 3650".
+  if (error.keyword !== "minimum" && error.keyword !== "maximum") return "";
+  const base = error.keywordLocation.replace(/\/(minimum|maximum)$/, "");
+  const low = schemaAt(base + "/minimum");
+  const high = schemaAt(base + "/maximum");
+  if (low !== undefined && high !== undefined) return ` from ${low} to ${high}`;
+  return low !== undefined ? ` of ${low} or more` : ` of ${high} or less`;
 }
 
 /* ------------------------------------------------------------------ checking in the browser */
