@@ -214,7 +214,10 @@ def test_form_file_passes_standards_check_with_the_findings_the_form_showed(
     page.on("request", lambda r: "/api/v1/validate" in r.url and sent.append(r))
     expected = _fill_service(page)
     _wait_state(page, "checked")
-    shown = sorted(li.get_attribute("data-requirement") for li in page.query_selector_all("#describe-findings li"))
+    items = page.query_selector_all("#describe-findings li")
+    levels = [li.get_attribute("data-level") for li in items]
+    assert levels == sorted(levels, key=["must", "should", "may"].index), "worst first"
+    shown = sorted(li.get_attribute("data-requirement") for li in items)
     text = _yaml(page)
     # What the registry checked is the file shown, for the council chosen, and nothing else was sent.
     assert sent[-1].post_data == text
@@ -230,6 +233,25 @@ def test_form_file_passes_standards_check_with_the_findings_the_form_showed(
     applicable = [r for r in record["results"] if r["outcome"] != "not_applicable"]
     assert heading == f"{len(failing)} of {len(applicable)} requirements that apply to this service are not met yet"
     assert api_tab.problems() == [] and api_tab.dialogs == []
+
+
+def test_what_only_the_registry_can_find_is_shown_as_standards_check_says_it(
+    api_tab: Tab, form_repo: Path, tmp_path: Path
+) -> None:
+    """A pin to a version the standard never had: the schema allows it, the CLI does not (E305)."""
+    page = _open(api_tab)
+    _fill_service(page)
+    page.click("#f_conforms_to [data-add]")
+    item = "#f_conforms_to\\.2\\."
+    page.select_option(item + "standard", "accessibility")
+    page.fill(item + "version", "9")
+    _wait_state(page, "invalid")
+    shown = [li.get_attribute("data-code") for li in page.query_selector_all("#describe-findings li")]
+    record = _check_with_cli(form_repo, tmp_path, _yaml(page), "report-a-missed-bin-collection")
+    assert shown == [p["code"] for p in record["problems"]] == ["E305"]
+    # The API answers an invalid manifest with 422, which the browser logs; nothing else went wrong.
+    others = [p for p in api_tab.problems() if "/api/v1/validate" not in p and "status of 422" not in p]
+    assert others == [] and api_tab.dialogs == []
 
 
 def test_without_the_api_the_form_offers_the_file_to_download_and_propose(static_tab: Tab) -> None:

@@ -344,7 +344,10 @@ function touchedWithin(el) {
 function showFindings(report) {
   findings.replaceChildren();
   const applicable = report.results.filter((r) => r.outcome !== "not_applicable");
-  const failing = applicable.filter((r) => r.outcome === "fail" || r.outcome === "error");
+  // Worst first: every must, then should, then may, each in the standards' order.
+  const rank = { must: 0, should: 1, may: 2 };
+  const failing = applicable.filter((r) => r.outcome === "fail" || r.outcome === "error")
+    .sort((a, b) => rank[a.level] - rank[b.level]);
   const heading = document.createElement("h3");
   heading.textContent = failing.length
     ? `${failing.length} of ${applicable.length} requirements that apply to this service are not met yet`
@@ -356,6 +359,7 @@ function showFindings(report) {
     const li = document.createElement("li");
     li.dataset.requirement = r.requirement;
     li.dataset.outcome = r.outcome;
+    li.dataset.level = r.level;
     const title = document.createElement("strong");
     title.textContent = r.title;
     const detail = document.createElement("span");
