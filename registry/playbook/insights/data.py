@@ -17,7 +17,7 @@ from typing import Any
 from registry.insights import figures as ins
 from registry.playbook.assets import block_tokens, stylesheet_link
 from registry.playbook.charts import Html
-from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, esc, placeholder
+from registry.playbook.common import SAMPLE_NOTICE, WIDE, Page, SiteContext, esc, placeholder
 
 SECTION = "insights"
 TYPE_DIR = f"{SECTION}/service-types"
@@ -129,9 +129,20 @@ def load(ctx: SiteContext) -> Insights:
     )
 
 
-def make_page(path: str, title: str, lines: list[str], blocks: dict[str, str], prefix: str, in_nav: bool) -> Page:
+def make_page(
+    path: str,
+    title: str,
+    lines: list[str],
+    blocks: dict[str, str],
+    prefix: str,
+    in_nav: bool,
+    boost: float | None = None,
+) -> Page:
     blocks = {"style": stylesheet_link(prefix), **blocks}
-    return Page(path, "\n".join(lines) + "\n", html_blocks=block_tokens(blocks), title=title, in_nav=in_nav)
+    text = "\n".join(lines) + "\n"
+    page = Page(path, text, html_blocks=block_tokens(blocks), title=title, in_nav=in_nav, search_boost=boost)
+    page.hide = WIDE  # every insight page leads with a table
+    return page
 
 
 def page_head(title: str, sample: bool) -> list[str]:
