@@ -35,6 +35,7 @@ from gitrepo import commit_all, git
 __all__ = ["browser"]  # a fixture, used by name
 
 REPO_URL = "https://github.com/example-org/registry"
+BRANCH = "develop"  # not main: the branch comes from REPO_BRANCH (mkdocs.yml extra.repo_branch)
 COUNCIL = "camden"
 FORM = "/describe-a-service/"
 
@@ -58,7 +59,7 @@ def form_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require(ROOT / "node_modules" / "@cfworker" / "json-schema" / "package.json", NPM_CI)
     _ok(run_standards("index", "build", cwd=repo), "standards index build")
     exe = Path(sys.executable).with_name("standards")
-    env = {**os.environ, "REPO_URL": REPO_URL}
+    env = {**os.environ, "REPO_URL": REPO_URL, "REPO_BRANCH": BRANCH}
     built = subprocess.run([str(exe), "site", "build"], cwd=repo, env=env, capture_output=True, text=True, timeout=300)
     _ok(built, "standards site build")
     assert (repo / "build" / "site" / "assets" / "vendor" / "cfworker-json-schema" / "index.js").is_file()
@@ -266,7 +267,7 @@ def test_without_the_api_the_form_offers_the_file_to_download_and_propose(static
     assert download.suggested_filename == "report-a-missed-bin-collection.yaml"
     assert Path(download.path()).read_text(encoding="utf-8") == text
     href = urlsplit(str(page.get_attribute("#describe-github", "href")))
-    assert f"{href.scheme}://{href.netloc}{href.path}" == f"{REPO_URL}/new/main"
+    assert f"{href.scheme}://{href.netloc}{href.path}" == f"{REPO_URL}/new/{BRANCH}"
     query = parse_qs(href.query, keep_blank_values=True)
     assert query == {"filename": [f"manifests/{COUNCIL}/report-a-missed-bin-collection.yaml"], "value": [text]}
     # The one request that failed is the form asking for the API the static server does not have (501).
