@@ -115,8 +115,8 @@ def static_base(form_repo: Path) -> Iterator[str]:
 
 def _tab(browser: Any, base: str, width: int = 1280) -> Iterator[Tab]:
     context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
-    # Material asks GitHub for the repository's stars when repo_url is set; there is no network here.
-    context.route("https://api.github.com/**", lambda route: route.fulfill(status=200, json={}))
+    # Nothing may leave the machine: a request to anywhere else fails the test.
+    context.route("https://**", lambda route: pytest.fail(f"a request left the machine: {route.request.url}"))
     page = context.new_page()
     tab = Tab(page, base)
     page.on("console", lambda m: m.type == "error" and tab.console_errors.append(f"console: {m.text}"))

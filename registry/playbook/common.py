@@ -28,7 +28,7 @@ class SiteContext:
     commit: str | None  # the index's commit (meta table)
     sample_councils: frozenset[str]
     site_url: str | None = None  # where the site is published (mkdocs.yml site_url), ending in /
-    repo_url: str | None = None  # the registry's repository (mkdocs.yml repo_url), for GitHub's "new file" page
+    repo_url: str | None = None  # the registry's repository (mkdocs.yml extra.repo_url), for GitHub's "new file" page
     repo_branch: str = "main"  # the branch pull requests go to (mkdocs.yml extra.repo_branch)
 
 

@@ -272,7 +272,7 @@ It changes as you fill in the form.</p>
  and opens a pull request for the maintainers to review.</li>
 </ul>
 <p id="describe-github-missing" hidden>This copy of the site does not say where its repository is
-(<code>repo_url</code> in site/mkdocs.yml), so it cannot open GitHub for you: download the file instead.</p>
+(<code>extra.repo_url</code> in site/mkdocs.yml), so it cannot open GitHub for you: download the file instead.</p>
 </section>
 """
 

@@ -121,7 +121,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if STATE.conn is not None:
         STATE.conn.close()
     STATE.conn = _open_index(root)
-    repo = (config.repo_url, str(config.extra.get("repo_branch") or "main"))
+    repo = (config.extra.get("repo_url"), str(config.extra.get("repo_branch") or "main"))
     ctx = _context(STATE.conn, root, config.site_url, repo)
     pages: dict[str, Page] = {}
     assets: list[Asset] = []

@@ -201,7 +201,8 @@ def index_page(patterns: list[sqlite3.Row], adopters: Counter[str]) -> Page:
             "|---|---|---|---|---|",
         ]
         lines += [
-            f"| [{md_cell(p['name'])}]({p['id']}.md){_status_mark(p)} | {type_name(p['type'])} | {md_cell(p['summary'])} "
+            f"| [{md_cell(p['name'])}]({p['id']}.md){_status_mark(p)} | {type_name(p['type'])} "
+            f"| {md_cell(p['summary'])} "
             f"| {md_cell(p['maintainer'])} "
             f"| {adopters.get(p['id'], 0)} |"
             for p in group
