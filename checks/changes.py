@@ -19,7 +19,6 @@ from checks.engine import Catalogue
 from checks.history import History, HistoryError
 from checks.settings import FILE as SETTINGS_FILE
 
-
 # What a manifest's result depends on: its own file, its council's, the standards and patterns, and
 # standards.toml (which release of the packaged standards a council's repository is checked against).
 WATCHED = ("standards", "manifests", SETTINGS_FILE)

@@ -18,12 +18,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_precommit import _env, hook_repo  # noqa: F401 (hook_repo is a fixture used here)
 
 from conftest import ROOT, require, run_standards
 from gitrepo import commit_all, edit, git
 from registry import __version__
-from test_precommit import _env, hook_repo  # noqa: F401 (hook_repo is a fixture used here)
 
+TRY_REPO_OPTIONS = ("--color", "never", "--all-files", "--verbose")
 COUNCIL = "camden"
 SERVICES = ("parking-permits.yaml", "report-a-street-problem.yaml")
 PATHS = [f"manifests/{COUNCIL}/{name}" for name in SERVICES]
@@ -92,8 +93,8 @@ def _action_check(workspace: Path, tmp_path: Path, **inputs: str) -> tuple[int, 
 def test_the_hook_finds_what_the_registry_finds(hook_repo: Path, tmp_path: Path) -> None:  # noqa: F811
     council = _council_repository(tmp_path / "council")
     run = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "standards-check", "--color", "never"]
-        + ["--all-files", "--verbose"],  # the report is shown whether the hook passes or fails
+        # --verbose: the report is shown whether the hook passes or fails.
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "standards-check", *TRY_REPO_OPTIONS],
         cwd=council,
         env=_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home")),
         capture_output=True,
@@ -123,15 +124,15 @@ def test_the_action_finds_what_the_registry_finds(council_repo: Path, tmp_path: 
 def test_changed_since_checks_only_what_changed(council_repo: Path, tmp_path: Path) -> None:
     changed = council_repo / PATHS[1]
     edit(changed, "name: ", "name: Resident ")
-    code, output, _ = _action_check(council_repo, tmp_path, changed_since="HEAD")
+    _, output, _ = _action_check(council_repo, tmp_path, changed_since="HEAD")
     assert re.search(r"^Checked 1 file:", output, re.MULTILINE), output
     assert {line.split(":")[0] for line in _findings(output) if not line.startswith("  ")} == {PATHS[1]}
     commit_all(council_repo, "rename the service")
-    code, output, _ = _action_check(council_repo, tmp_path, changed_since="HEAD~1")
+    _, output, _ = _action_check(council_repo, tmp_path, changed_since="HEAD~1")
     assert re.search(r"^Checked 1 file:", output, re.MULTILINE), output
     # Naming another release of the standards may change every result: everything is checked.
     (council_repo / "standards.toml").write_text(f'release = "{__version__}"\n')
-    code, output, _ = _action_check(council_repo, tmp_path, changed_since="HEAD")
+    _, output, _ = _action_check(council_repo, tmp_path, changed_since="HEAD")
     assert "Using the standards release standards.toml names" in output
     assert re.search(r"^Checked 3 files:", output, re.MULTILINE), output  # council.yaml too
 
