@@ -254,3 +254,18 @@ def test_a_release_named_beside_standards_is_refused(tmp_path: Path, cli) -> Non
     assert "error: --standards-release: release '0.1.0' is named, but this repository keeps its own standards/" in (
         run.stderr
     )
+
+
+def test_versions_in_a_council_repository_come_from_the_releases(
+    released: PackagedReleases, tmp_path: Path, cli
+) -> None:
+    council = _council(tmp_path / "council", "good")
+    found = json.loads(cli("versions", "demo", "--json", cwd=council).stdout)
+    assert [(v["version"], v["packaged"]) for v in found] == [("2.1.0", True), ("3.0.0", True)]
+    run = cli("diff", "demo", "2.1.0", "3.0.0", cwd=council)
+    assert run.exit_code == 0 and "DEMO-02 [must] changed (level)" in run.stdout
+    # Any command that reads the standards places a wrong standards.toml.
+    (council / "standards.toml").write_text('release = "1.0"\n')
+    run = cli("versions", "demo", cwd=council)
+    assert run.exit_code == 2
+    assert "error: standards.toml:1:11: E315 no standards release '1.0'" in run.stderr

@@ -13,7 +13,6 @@ from checks.history import StandardVersion
 from checks.models import Standard
 from checks.releases import VersionSource
 from checks.repository import Repository
-from checks.settings import SettingsError
 from checks.standard_diff import StandardDiff, diff_standards
 from registry.cli.errors import ExitCode, UsageError
 
@@ -41,13 +40,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _catalogue(repo: Repository) -> tuple[Catalogue, VersionSource]:
-    try:
-        catalogue, _ = repo.load_catalogue()
-    except SettingsError as exc:
-        (problem, *_) = exc.result.problems
-        raise UsageError(
-            f"{exc.result.path}:{problem.line}:{problem.column}: {problem.message}", problem.help
-        ) from None
+    catalogue, _ = repo.load_catalogue()  # a wrong standards.toml is the app's usage error
     assert catalogue.version_source is not None
     return catalogue, catalogue.version_source
 
