@@ -163,6 +163,11 @@ class AppliesTo(Strict):
     )
 
 
+# Evidence is a declaration made on a date: with no limit of its own it would count for ever, so a
+# standard gives every one a limit (12 months unless it says otherwise) and re-attestation is the rule.
+DEFAULT_EVIDENCE_MAX_AGE_DAYS = 365
+
+
 class Standard(Strict):
     kind: Literal["Standard"]
     schema_version: SchemaVersion
@@ -181,6 +186,17 @@ class Standard(Strict):
     references: list[Reference] = Field(min_length=1)
     applies_to: AppliesTo = AppliesTo()
     requirements: list[Requirement] = Field(min_length=1)
+    evidence_max_age_days: MaxAgeDays = Field(
+        default=DEFAULT_EVIDENCE_MAX_AGE_DAYS,
+        description="Evidence for a requirement that sets no `max_age_days` of its own stops counting this "
+        "many days after its date, so every declaration is re-confirmed in time.",
+    )
+
+    def evidence_age_limit(self, requirement: Requirement) -> int | None:
+        """How old evidence for `requirement` may be: its own limit, else this standard's default."""
+        if requirement.evidence is None:
+            return None
+        return requirement.evidence.max_age_days or self.evidence_max_age_days
 
 
 # --------------------------------------------------------------------------- patterns
@@ -192,6 +208,12 @@ class PatternCategory(StrEnum):
     OPEN_STANDARD = "open_standard"
     DESIGN_PATTERN = "design_pattern"
     DATA_SERVICE = "data_service"
+
+
+class PatternStatus(StrEnum):
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"  # still works, but new services should use its successor
+    RETIRED = "retired"  # no longer available: services using it must move
 
 
 class Pattern(Strict):
@@ -212,6 +234,10 @@ class Pattern(Strict):
         default_factory=list, description="Requirement ids that using this pattern helps meet."
     )
     references: list[Reference] = Field(default_factory=list)
+    status: PatternStatus = PatternStatus.ACTIVE
+    successor: Slug | None = Field(
+        default=None, description="The pattern to move to, for a deprecated or retired pattern."
+    )
 
 
 # --------------------------------------------------------------------------- councils

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from checks.settings import SettingsError
-from registry.cli import check, codeowners, history, index, insights, lint, new, ownership, schema, serve, site
+from registry.cli import check, codeowners, history, index, insights, lint, new, notices, ownership, schema, serve, site
 from registry.cli.errors import ExitCode, UsageError
 from registry.cli.help_format import CONTEXT_SETTINGS, show_version, without_bool_placeholders
 
@@ -75,6 +75,7 @@ app.add_typer(new.new_app, name="new", help="Scaffold a council folder or a serv
 app.command()(codeowners.codeowners)
 app.add_typer(insights.insights_app, name="insights")
 app.command()(ownership.ownership)
+app.command()(notices.notices)
 
 
 class Terminated(BaseException):

@@ -80,7 +80,9 @@ CREATE TABLE patterns (
     open_source     INTEGER NOT NULL,
     licence         TEXT,
     url             TEXT NOT NULL,
-    references_json TEXT NOT NULL
+    references_json TEXT NOT NULL,
+    status          TEXT NOT NULL,  -- active | deprecated | retired
+    successor       TEXT            -- the pattern to move to, when not active
 );
 
 CREATE TABLE pattern_requirements (

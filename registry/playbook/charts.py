@@ -194,7 +194,7 @@ def data_table(
     # focusable and named so keyboard users can scroll a wide table (axe: scrollable-region-focusable).
     out = [
         f'<div class="md-typeset__scrollwrap" tabindex="0" role="region" aria-label="{esc(caption)}">'
-        f'<div class="md-typeset__table"><table{ident}><caption>{esc(caption)}</caption><thead><tr>'
+        f'<div class="md-typeset__table"><table{ident} data-stack><caption>{esc(caption)}</caption><thead><tr>'
     ]
     out.extend(f'<th scope="col"{align if i in right else ""}>{esc(h)}</th>' for i, h in enumerate(headers))
     out.append("</tr></thead><tbody>")
@@ -204,7 +204,8 @@ def data_table(
             text = cell if isinstance(cell, Html) else esc(cell)
             # The first column names the row: a row header for screen readers.
             tag = "th" if i == 0 else "td"
-            scope = ' scope="row"' if i == 0 else ""
+            # On narrow screens each row stacks, each cell led by its column's heading (extra.css).
+            scope = ' scope="row"' if i == 0 else f' data-label="{esc(headers[i])}"' if i < len(headers) else ""
             out.append(f"<{tag}{scope}{align if i in right else ''}>{text}</{tag}>")
         out.append("</tr>")
     out.append("</tbody></table></div></div>")

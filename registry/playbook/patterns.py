@@ -74,12 +74,29 @@ def _types_html(rows: list[sqlite3.Row]) -> str:
     return "".join(parts)
 
 
+def status_note(pattern: sqlite3.Row, successor: sqlite3.Row | None) -> list[str]:
+    """A deprecated or retired pattern's warning, naming the pattern to move to (lint makes sure it exists)."""
+    if pattern["status"] == "active":
+        return []
+    target = f"[{md_cell(successor['name'])}]({successor['id']}.md)" if successor else "its successor"
+    if pattern["status"] == "deprecated":
+        title, text = (
+            "Deprecated",
+            f"New services should use {target} instead; services using this one should plan the move.",
+        )
+    else:
+        title, text = "Retired", f"This pattern is no longer available: services using it must move to {target}."
+    text += " Each council's daily notices (`standards notices`) list its services that use it."
+    return [f'!!! warning "{title}"', "", f"    {text}", ""]
+
+
 def pattern_page(
     pattern: sqlite3.Row,
     helps: list[sqlite3.Row],
     users: list[sqlite3.Row],
     sample_councils: frozenset[str],
     types: list[sqlite3.Row] | None = None,
+    successor: sqlite3.Row | None = None,
 ) -> Page:
     councils = len({u["council_id"] for u in users})
     sample = any(u["sample"] for u in users)
@@ -87,6 +104,7 @@ def pattern_page(
     lines = [
         f"# {pattern['name']}",
         "",
+        *status_note(pattern, successor),
         pattern["summary"].strip(),
         "",
         "| Category | Maintainer | Open source | Website | Used by |",
@@ -144,6 +162,10 @@ def pattern_page(
     )
 
 
+def _status_mark(pattern: sqlite3.Row) -> str:
+    return "" if pattern["status"] == "active" else f" ({pattern['status']})"
+
+
 def index_page(patterns: list[sqlite3.Row], adopters: Counter[str]) -> Page:
     lines = [
         "# Patterns",
@@ -163,7 +185,8 @@ def index_page(patterns: list[sqlite3.Row], adopters: Counter[str]) -> Page:
             "|---|---|---|---|",
         ]
         lines += [
-            f"| [{md_cell(p['name'])}]({p['id']}.md) | {md_cell(p['summary'])} | {md_cell(p['maintainer'])} "
+            f"| [{md_cell(p['name'])}]({p['id']}.md){_status_mark(p)} | {md_cell(p['summary'])} "
+            f"| {md_cell(p['maintainer'])} "
             f"| {adopters.get(p['id'], 0)} |"
             for p in group
         ]
@@ -201,8 +224,16 @@ def pages(ctx: SiteContext) -> list[Page]:
     ):
         types.setdefault(row["pattern_id"], []).append(row)
     out = [index_page(patterns, adopters)]
+    by_id = {p["id"]: p for p in patterns}
     out += [
-        pattern_page(p, helps.get(p["id"], []), users.get(p["id"], []), ctx.sample_councils, types.get(p["id"], []))
+        pattern_page(
+            p,
+            helps.get(p["id"], []),
+            users.get(p["id"], []),
+            ctx.sample_councils,
+            types.get(p["id"], []),
+            by_id.get(p["successor"]) if p["successor"] else None,
+        )
         for p in patterns
     ]
     return out
