@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 AS_OF ?=
 
-.PHONY: run test lint typecheck layers schemas install install-dev node-tools clean
+.PHONY: run test lint typecheck layers schemas releases install install-dev node-tools clean
 
 $(BIN)/standards: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ schemas: install
 	$(BIN)/standards schema
 
 node-tools: node_modules/.package-lock.json
+
+# The standards releases the package carries (checks/data/releases.json), from Git history: run after
+# committing a change to standards/, then commit the file (tests/test_releases.py says when it is due).
+releases: install
+	$(BIN)/python scripts/build_releases.py
 
 test: install-dev node-tools lint typecheck layers
 	$(BIN)/pytest -n auto

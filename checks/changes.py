@@ -17,6 +17,11 @@ import git
 
 from checks.engine import Catalogue
 from checks.history import History, HistoryError
+from checks.settings import FILE as SETTINGS_FILE
+
+# What a manifest's result depends on: its own file, its council's, the standards and patterns, and
+# standards.toml (which release of the packaged standards a council's repository is checked against).
+WATCHED = ("standards", "manifests", SETTINGS_FILE)
 
 
 @dataclass
@@ -40,8 +45,8 @@ def changed_files(root: Path, ref: str) -> ChangeSet:
     commit = history.resolve(ref)  # raises HistoryError with a clear message
     repo = history.repo
     try:
-        status = repo.git.diff("--name-status", "-M", "--no-color", commit.hexsha, "--", "standards", "manifests")
-        untracked = repo.git.ls_files("--others", "--exclude-standard", "--", "standards", "manifests")
+        status = repo.git.diff("--name-status", "-M", "--no-color", commit.hexsha, "--", *WATCHED)
+        untracked = repo.git.ls_files("--others", "--exclude-standard", "--", *WATCHED)
     except git.GitCommandError as exc:
         raise HistoryError(f"git could not compare with '{ref}': {exc.stderr.strip()}") from None
     changes = ChangeSet()
@@ -81,7 +86,8 @@ def affected_manifests(root: Path, ref: str, catalogue: Catalogue, all_manifests
         if path.startswith("manifests/") and _is_yaml(path) and (root / path).is_file():
             reasons.setdefault(path, why)
 
-    everything = False
+    # Another release of the standards may judge any manifest differently.
+    everything = SETTINGS_FILE in changes.changed + changes.deleted
     for path in changes.changed + changes.deleted:
         parts = path.split("/")
         if not _is_yaml(path):
@@ -110,5 +116,5 @@ def affected_manifests(root: Path, ref: str, catalogue: Catalogue, all_manifests
                 add(manifest, f"it uses the changed pattern {pattern_id}")
     if everything:
         for every in all_manifests():
-            add(every, "a changed standard may apply to every service")
+            add(every, "a changed standard or standards.toml may apply to every service")
     return Affected(sorted(reasons), reasons, sorted(changes.deleted), changes.renamed)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 from pydantic import BaseModel
 
 from checks.celcontext import build_context
-from checks.history import SHALLOW_HELP, History, HistoryError, matches_spec
+from checks.history import matches_spec, version_key
 from checks.loading import Document, NodePath, position
 from checks.models import Council, Pattern, Service, Standard, Status, Waiver
+from checks.releases import VersionSource
 from checks.results import EvidenceUsed, Outcome, RequirementResult, StandardSummary, WaiverNote
 from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain, fields_read
 
@@ -25,8 +26,9 @@ class Catalogue:
     standards: dict[str, CompiledStandard] = field(default_factory=dict)
     patterns: dict[str, Pattern] = field(default_factory=dict)
     councils: dict[str, Council] = field(default_factory=dict)
-    history: History | None = None
-    # (standard id, pin) -> the compiled version from Git history, or why it is not available.
+    # Where pinned versions come from: Git history, then the releases packaged with the tool.
+    version_source: VersionSource | None = None
+    # (standard id, pin) -> the compiled older version, or why it is not available.
     _pinned: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _sections: frozenset[str] | None = None
     _sections_known: bool = False
@@ -42,7 +44,7 @@ class Catalogue:
         return self._sections
 
     def pinned(self, standard_id: str, spec: str | int) -> CompiledStandard | str:
-        """The version of a standard a manifest pins: the current one, one from Git history, or an error message."""
+        """The version of a standard a manifest pins: the current one, an older one, or why it is not available."""
         # Asked several times per manifest, and parsing versions is not free: answer each pin once.
         key = (standard_id, str(spec))
         found = self._resolved.get(key)
@@ -65,29 +67,20 @@ class Catalogue:
         return self._known
 
     def removed_standard(self, standard_id: str) -> str | None:
-        """For a standard no longer in the tree: which version was last, from Git history."""
-        if self.history is None:
-            return None
-        try:
-            found = self.history.versions(standard_id)
-        except HistoryError:
-            return None
+        """For a standard no longer in the tree: which version was last, from Git history or the releases."""
+        found = self.version_source.versions(standard_id) if self.version_source is not None else []
         if not found:
             return None
         last = found[-1]
         return f"its last version was {last.version} (first committed {last.date.date().isoformat()})"
 
     def _from_history(self, standard_id: str, spec: str | int, current: str) -> CompiledStandard | str:
-        base = f"{standard_id} version {spec} is not available: the standard is at {current}"
-        if self.history is None:
-            return base
-        try:
-            found = self.history.find(standard_id, spec)
-        except HistoryError as exc:
-            return f"{base}, and its history could not be read: {exc}"
+        if self.version_source is None:
+            return unavailable_pin(standard_id, spec, current, [])
+        found = self.version_source.find(standard_id, spec)
         if found is None or found.standard is None:
-            shallow = self.history.is_shallow()
-            return f"{base} and Git history has no such version" + (f" ({SHALLOW_HELP})" if shallow else "")
+            known = [v.version for v in self.version_source.versions(standard_id)]
+            return unavailable_pin(standard_id, spec, current, known, self.version_source.history_missing())
         return compile_standard(found.standard)
 
     @classmethod
@@ -130,6 +123,17 @@ class Catalogue:
 
     def requirement_ids(self) -> list[str]:
         return [r.requirement.id for s in self.standards.values() for r in s.requirements]
+
+
+def unavailable_pin(
+    standard_id: str, spec: str | int, current: str, known: list[str], missing: str | None = None
+) -> str:
+    """Why a pin names no version there is (E305), with the versions there are."""
+    versions = ", ".join(sorted({*known, current}, key=version_key))
+    return (
+        f"{standard_id} version {spec} is not available: the standard is at {current}, and neither Git history "
+        f"nor the tool's releases have that version (versions: {versions})" + (f"; {missing}" if missing else "")
+    )
 
 
 def document_locator(doc: Document) -> Locate:

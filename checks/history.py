@@ -37,6 +37,7 @@ class StandardVersion:
     date: dt.datetime
     author: str
     standard: Standard | None  # None when the file at that commit did not validate
+    packaged: bool = False  # read from the releases packaged with the tool, not from this repository's Git
 
 
 def version_key(version: str) -> semver.Version:

@@ -112,12 +112,17 @@ def pin_warnings(service: Service, catalogue: Catalogue, as_of: dt.date, doc: Do
             continue  # nothing to say: skip locating it, which walks the file
         where = locate(("conforms_to", i, "version"))
         if pinned is not current:
+            # In a shallow clone the older version came from the releases packaged with the tool, not Git.
+            missing = catalogue.version_source.history_missing() if catalogue.version_source else None
+            packaged = (
+                f" ({missing}; until then it is read from the releases packaged with the tool)" if missing else ""
+            )
             warnings.append(
                 Problem(
                     "W001",
                     f"checked against {pinned.id} {pinned.standard.version} as pinned; the current version is {newest}",
                     f"see what changed with `standards diff {pinned.id} {pinned.standard.version} {newest}`, "
-                    f"then move to `version: {current.major}`",
+                    f"then move to `version: {current.major}`" + packaged,
                     *where,
                 )
             )

@@ -19,8 +19,11 @@ from checks.history import History
 from checks.loading import Document, load_file, position
 from checks.models import Council, Pattern, Standard
 from checks.problems import Problem
+from checks.releases import VersionSource, packaged
 from checks.results import FileResult
 from checks.rules import compile_standard, rule_errors
+from checks.settings import FILE as SETTINGS_FILE
+from checks.settings import choose_release
 from checks.validation import validate
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -42,17 +45,30 @@ class Target:
 
 
 class Repository:
-    def __init__(self, root: Path) -> None:
+    """A repository of manifests: this registry (with its own standards/) or a council's (without).
+
+    `release` names a release of the standards packaged with the tool (`--standards-release`); it
+    wins over the repository's standards.toml.
+    """
+
+    def __init__(self, root: Path, release: str | None = None) -> None:
         self.root = root.resolve()
+        self.release = release
 
     @classmethod
-    def find(cls, start: Path) -> Repository:
-        """The nearest folder at or above `start` holding `standards/`; else `start` itself."""
+    def find(cls, start: Path, release: str | None = None) -> Repository:
+        """The nearest folder at or above `start` holding `standards/`, `standards.toml` or `manifests/`;
+        else `start` itself."""
         start = start.resolve()
         for folder in (start, *start.parents):
-            if (folder / "standards").is_dir():
-                return cls(folder)
-        return cls(start)
+            if (folder / "standards").is_dir() or (folder / SETTINGS_FILE).is_file() or (folder / "manifests").is_dir():
+                return cls(folder, release)
+        return cls(start, release)
+
+    @property
+    def own_standards(self) -> bool:
+        """Whether the repository keeps its own standards (this registry does; a council's usually not)."""
+        return (self.root / "standards").is_dir()
 
     # ------------------------------------------------------------------ paths
 
@@ -169,11 +185,33 @@ class Repository:
     # ------------------------------------------------------------------ catalogue
 
     def load_catalogue(self) -> tuple[Catalogue, list[FileResult]]:
-        """Every standard, pattern and council, plus a result for each file that is broken."""
+        """Every standard, pattern and council, plus a result for each file that is broken.
+
+        The standards are the repository's own standards/ where it has them, else a release packaged
+        with the tool; raises SettingsError when standards.toml or the release named is wrong.
+        """
+        releases = packaged()
+        release = choose_release(self.root, releases, self.own_standards, self.release)
         broken: list[FileResult] = []
+        if release is None:
+            standards, patterns = self._own_standards(broken)
+        else:
+            standards, patterns = releases.standards_of(release), releases.patterns_of(release)
+        councils: list[Council] = []
+        for path in self.council_files():
+            loaded, _ = self._load_typed(path, "Council", broken)
+            if isinstance(loaded, Council):
+                councils.append(loaded)
+        catalogue = Catalogue.build(standards, patterns, councils)
+        # Git history is where older versions of the repository's own standards are; a council's
+        # repository keeps none, so its pins resolve from the releases alone.
+        history = History(self.root) if release is None and (self.root / ".git").exists() else None
+        catalogue.version_source = VersionSource(history, releases)
+        return catalogue, broken
+
+    def _own_standards(self, broken: list[FileResult]) -> tuple[list[Standard], list[Pattern]]:
         standards: list[Standard] = []
         patterns: list[Pattern] = []
-        councils: list[Council] = []
         for path in self.standard_files():
             loaded, doc = self._load_typed(path, "Standard", broken)
             if isinstance(loaded, Standard) and doc is not None:
@@ -200,14 +238,7 @@ class Repository:
             loaded, _ = self._load_typed(path, "Pattern", broken)
             if isinstance(loaded, Pattern):
                 patterns.append(loaded)
-        for path in self.council_files():
-            loaded, _ = self._load_typed(path, "Council", broken)
-            if isinstance(loaded, Council):
-                councils.append(loaded)
-        catalogue = Catalogue.build(standards, patterns, councils)
-        if (self.root / ".git").exists():
-            catalogue.history = History(self.root)
-        return catalogue, broken
+        return standards, patterns
 
     def _load_typed(self, path: Path, kind: str, broken: list[FileResult]) -> tuple[object, Document | None]:
         target = self.target(path)

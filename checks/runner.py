@@ -31,6 +31,7 @@ from checks.problems import Problem, capped
 from checks.references import pin_warnings, reference_problems
 from checks.repository import Repository, Target
 from checks.results import FileResult
+from checks.settings import SettingsError
 from checks.validation import validate
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -121,6 +122,9 @@ class Plan:
     # Renders a file's output (report text, index rows) where it was checked, so the parent only writes; the
     # per-requirement results are then dropped rather than sent back (summaries are kept).
     prerender: Callable[[FileResult], Any] | None = None
+    # Why the run cannot go ahead (standards.toml names no release, no manifests/ to check): reported
+    # like broken files, and the run checks nothing.
+    blocking: list[FileResult] = field(default_factory=list)
 
 
 def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
@@ -267,13 +271,28 @@ def check_targets(
     return run_plan(Plan(Repository(Path.cwd()), catalogue, [], targets, lambda: len(targets)), as_of, jobs)
 
 
+def no_manifests(repo: Repository) -> FileResult:
+    problem = Problem(
+        "E116",
+        "there is no manifests/ folder to check",
+        f"run from the root of the repository (this is {repo.root}), which keeps each council's council.yaml and "
+        "services in manifests/<council>/ (`standards new council CODE` starts one)",
+    )
+    return FileResult("manifests/", "unknown", problems=[problem])
+
+
 def plan(repo: Repository, paths: Sequence[Path] | None, changed_since: str | None = None) -> Plan:
     """The catalogue, its broken files, and the manifests to check (default: all of them).
 
     With `changed_since`, only the manifests a change since that ref touches; raises
     HistoryError when the ref cannot be used.
     """
-    catalogue, broken = repo.load_catalogue()
+    try:
+        catalogue, broken = repo.load_catalogue()
+    except SettingsError as exc:
+        return Plan(repo, Catalogue(), [], [], lambda: 0, blocking=[exc.result])
+    if not paths and not (repo.root / "manifests").is_dir():
+        return Plan(repo, catalogue, broken, [], lambda: 0, blocking=[no_manifests(repo)])
     skip = frozenset(r.path for r in broken)
     if changed_since is not None:
         affected = affected_manifests(

@@ -95,8 +95,8 @@ def test_exact_pin_and_missing_version(repo: Path, cli) -> None:
     run = cli("check", "--as-of", AS_OF, "manifests/leeds/good.yaml", cwd=repo)
     assert run.exit_code == 1
     assert (
-        "E305 [error] demo version 1 is not available: the standard is at 3.0.0 and Git history has no such version"
-        in run.stdout
+        "E305 [error] demo version 1 is not available: the standard is at 3.0.0, and neither Git history nor "
+        "the tool's releases have that version (versions: 2.1.0, 3.0.0)" in run.stdout
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,8 @@ def _make(root: Path, example: Example) -> None:
         path.write_bytes(example.text.encode("latin-1"))
     elif example.make == "large":
         path.write_text(example.text + "#" * (MAX_BYTES // 2 * 3) + "\n", encoding="utf-8")
+    elif example.make == "remove":
+        shutil.rmtree(path)
     elif example.make == "file":
         path.write_text(example.text, encoding="utf-8")
     else:
@@ -99,7 +102,8 @@ def run_example(tmp_path: Path, example: Example, monkeypatch: pytest.MonkeyPatc
     for edit in example.also:
         _apply(root, edit)
     args = shlex.split(example.command)
-    args += [example.path, "--as-of", AS_OF] if args == ["check"] else ["--as-of", AS_OF]
+    # A removed folder is not a path to check: the example checks the whole repository.
+    args += [example.path, "--as-of", AS_OF] if args == ["check"] and example.make != "remove" else ["--as-of", AS_OF]
     monkeypatch.chdir(root)
     result = CliRunner().invoke(app, args)
     return result.stdout

@@ -164,7 +164,7 @@ def unnoticed_rules(catalogue: Catalogue, examples: Iterable[Example]) -> list[s
                 standards={**catalogue.standards, compiled.id: compile_standard(mutant.standard)},
                 patterns=catalogue.patterns,
                 councils=catalogue.councils,
-                history=catalogue.history,
+                version_source=catalogue.version_source,
             )
             if all(mutant.requirement in e.failing(altered) for e in witnesses):
                 missed.append(str(mutant))

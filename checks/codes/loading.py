@@ -186,4 +186,33 @@ LOADING: tuple[Code, ...] = (
             shown=SERVICE + f"field_1: x\n# ... and so on, to field_{MAX_PROBLEMS_PER_FILE + 10}: x\n",
         ),
     ),
+    Code(
+        "E115",
+        "standards.toml could not be read",
+        "The repository's `standards.toml` (which release of the standards to check against) is not valid "
+        "TOML, or holds a setting other than `release`, or a `release` that is not a name in quotes. "
+        "Nothing is checked until it is fixed.",
+        'Write it as one line, `release = "0.1.0"` (a release the tool carries), or delete the file to use '
+        "the tool's own release.",
+        Example(
+            "standards.toml",
+            "release = 0.1.0\n",
+            "standards.toml:1:14: E115 [error] not valid TOML: Expected newline or end of document after a statement",
+        ),
+    ),
+    Code(
+        "E116",
+        "no manifests folder",
+        "`standards check` was asked to check every manifest, but the repository has no `manifests/` "
+        "folder, so there is nothing to check: usually the command ran in the wrong folder. Nothing is "
+        "checked.",
+        "Run it from the root of the repository, which keeps each council's `council.yaml` and services in "
+        "`manifests/<council>/` (`standards new council CODE` starts one).",
+        Example(
+            "manifests",
+            "",
+            "manifests/:1:1: E116 [error] there is no manifests/ folder to check",
+            make="remove",
+        ),
+    ),
 )

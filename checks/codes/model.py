@@ -28,7 +28,9 @@ class Example:
     command: str = "check"  # check (given the path) | lint | lint --base HEAD (the commit before the example)
     before: tuple[Edit, ...] = ()  # made and committed to Git before the example
     also: tuple[Edit, ...] = ()  # further changes made with the example's
-    make: str = "file"  # file | none (no such path) | link (a symlink to `text`) | large | latin-1
+    # file | none (no such path) | link (a symlink to `text`) | large | latin-1 | remove (the folder is
+    # deleted, and `check` runs on the whole repository)
+    make: str = "file"
     shown: str = ""  # what the page shows when `text` cannot be shown as it is (too long, invisible)
 
 

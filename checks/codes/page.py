@@ -22,7 +22,10 @@ def _setup(edit: Edit, committed: bool) -> str:
 
 def _example_markdown(example: Example) -> list[str]:
     command = f"standards check {example.path}" if example.command == "check" else f"standards {example.command}"
-    if example.make == "none":
+    if example.make == "remove":
+        command = "standards check"
+        shown = [f"The repository has no `{example.path}/` folder."]
+    elif example.make == "none":
         shown = [f"`{example.path}` does not exist."]
     elif example.make == "link":
         shown = [f"`{example.path}` is a symbolic link to `{example.text}`."]

@@ -67,13 +67,14 @@ REFERENCES: tuple[Code, ...] = (
     Code(
         "E305",
         "version not available",
-        "`conforms_to` pins a version of the standard that never existed in the repository's Git history.",
+        "`conforms_to` pins a version of the standard that is neither in the repository's Git history nor "
+        "in the releases of the standards the tool carries.",
         "Pin a major version that exists (`version: 2`), or check the history with `standards versions ID`.",
         Example(
             AT,
             CONFORMS.replace("version: 2", "version: 7"),
             "manifests/leeds/example.yaml:14:14: E305 [error] demo version 7 is not available: the standard is "
-            "at 2.1.0 and Git history has no such version",
+            "at 2.1.0, and neither Git history nor the tool's releases have that version (versions: 2.1.0)",
         ),
     ),
     Code(
@@ -202,6 +203,34 @@ REFERENCES: tuple[Code, ...] = (
             service_with("lgsl: 524", "lgsl: 99999"),
             "manifests/leeds/example.yaml:5:7: E314 [error] lgsl 99999 is not a service in the Local Government "
             "Service List",
+        ),
+    ),
+    Code(
+        "E315",
+        "unknown standards release",
+        "`standards.toml` names a release of the standards that this version of the tool does not carry "
+        "(`--standards-release` with such a name is a usage error instead). The tool carries the standards "
+        "every earlier version of it shipped with, named by that version. Nothing is checked.",
+        "Name a release the message lists, or delete `release` to use the tool's own; a newer release needs "
+        "a newer version of the tool (the action's `@ref`, the hook's `rev`).",
+        Example(
+            "standards",
+            "",
+            "standards.toml:1:11: E315 [error] no standards release '9.9.9'",
+            make="remove",
+            also=(Edit("standards.toml", "", 'release = "9.9.9"\n'),),
+        ),
+    ),
+    Code(
+        "E316",
+        "a release named beside standards/",
+        "`standards.toml` names a release, but the repository keeps its own `standards/`, which it is "
+        "always checked against: the two disagree about which standards apply. Nothing is checked.",
+        "Delete `release` to check against `standards/`, or delete `standards/` to check against the release.",
+        Example(
+            "standards.toml",
+            'release = "0.1.0"\n',
+            "standards.toml:1:11: E316 [error] release '0.1.0' is named, but this repository keeps its own standards/",
         ),
     ),
 )

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from checks.settings import SettingsError
 from registry.cli import check, codeowners, history, index, insights, lint, new, notices, ownership, schema, serve, site
 from registry.cli.errors import ExitCode, UsageError
 from registry.cli.help_format import CONTEXT_SETTINGS, show_version, without_bool_placeholders
@@ -29,6 +30,9 @@ class _Standards(TyperGroup):
             return super().invoke(ctx)
         except UsageError as exc:
             exc.show()
+            raise typer.Exit(int(ExitCode.USAGE)) from None
+        except SettingsError as exc:  # standards.toml, read by any command that loads the standards
+            UsageError.from_settings(exc).show()
             raise typer.Exit(int(ExitCode.USAGE)) from None
         except OSError as exc:
             if exc.errno == errno.EPIPE:  # the reader went away (`| head`): click's own handling

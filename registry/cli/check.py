@@ -23,6 +23,7 @@ from checks.reporters.text import TextReporter
 from checks.repository import Repository, Target
 from checks.results import RunSummary
 from checks.runner import check_target, plan, run_plan
+from checks.settings import ReleaseOptionError
 from registry import __version__
 from registry.cli.errors import ExitCode, UsageError, for_check
 from registry.cli.options import parse_date
@@ -57,6 +58,14 @@ def check(
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use (default: all cores).")
     ] = None,
+    standards_release: Annotated[
+        str | None,
+        typer.Option(
+            "--standards-release",
+            help="Check against this release of the standards the tool carries (default: standards.toml's, "
+            "else the tool's own); only where the repository has no standards/ of its own.",
+        ),
+    ] = None,
 ) -> None:
     """Check manifests against the standards that apply to them."""
     if changed_since is not None and paths:
@@ -70,6 +79,7 @@ def check(
         jobs=jobs,
         root=Path.cwd(),
         changed_since=changed_since,
+        standards_release=standards_release,
     )
     raise typer.Exit(int(run_check(options)))
 
@@ -84,6 +94,7 @@ class CheckOptions:
     jobs: int | None
     root: Path
     changed_since: str | None = None
+    standards_release: str | None = None
 
 
 @contextlib.contextmanager
@@ -101,9 +112,11 @@ def _show_progress() -> bool:
 
 def run_check(options: CheckOptions) -> ExitCode:
     try:
-        work = plan(Repository.find(options.root), options.paths, options.changed_since)
+        work = plan(Repository.find(options.root, options.standards_release), options.paths, options.changed_since)
     except HistoryError as exc:
         raise UsageError(f"--changed-since: {exc}") from None
+    except ReleaseOptionError as exc:
+        raise UsageError(str(exc), exc.help) from None
     # Only paths typed on the command line can be missing, and those come as a short list.
     missing = (
         [t for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100"]
@@ -126,7 +139,7 @@ def run_check(options: CheckOptions) -> ExitCode:
     show_progress = _show_progress()
     with _destination(options.output) as stream:
         reporter = REPORTER_BY_NAME[options.format](stream, context)
-        for result in work.broken:
+        for result in [*work.blocking, *work.broken]:
             summary.add(result)
             reporter.file(result)
         progress = Progress(
@@ -148,4 +161,4 @@ def run_check(options: CheckOptions) -> ExitCode:
                     reporter.file(result)
                     progress.advance(task)
         reporter.finish(summary)
-    return for_check(summary, options.fail_on, len(missing))
+    return for_check(summary, options.fail_on, len(missing) + len(work.blocking))

@@ -13,6 +13,7 @@ from enum import IntEnum
 import typer
 
 from checks.results import RunSummary
+from checks.settings import SettingsError
 
 
 class ExitCode(IntEnum):
@@ -38,6 +39,13 @@ class UsageError(Exception):
         else:
             hint = "check that the folder exists and that you may write to it"
         return cls(f"could not use{where}: {exc.strerror or exc}", hint)
+
+    @classmethod
+    def from_settings(cls, exc: SettingsError) -> UsageError:
+        """standards.toml cannot be used: its problem, placed in it (`check` reports it as a finding instead)."""
+        (problem, *_) = exc.result.problems
+        where = f"{exc.result.path}:{problem.line}:{problem.column}"
+        return cls(f"{where}: {problem.code} {problem.message}", problem.help)
 
     def show(self) -> None:
         typer.echo(f"error: {self.message}", err=True)

@@ -1,4 +1,4 @@
-"""`standards versions` and `standards diff`: a standard's life in Git history."""
+"""`standards versions` and `standards diff`: a standard's life in Git history and the tool's releases."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from checks.history import History, HistoryError, StandardVersion
+from checks.engine import Catalogue
+from checks.history import StandardVersion
 from checks.models import Standard
+from checks.releases import VersionSource
 from checks.repository import Repository
 from checks.standard_diff import StandardDiff, diff_standards
 from registry.cli.errors import ExitCode, UsageError
@@ -37,32 +39,45 @@ def _fail(message: str) -> NoReturn:
     raise UsageError(message)
 
 
-def _current(repo: Repository, standard_id: str) -> Standard | None:
-    catalogue, _ = repo.load_catalogue()
-    compiled = catalogue.standards.get(standard_id)
-    return compiled.standard if compiled else None
+def _catalogue(repo: Repository) -> tuple[Catalogue, VersionSource]:
+    catalogue, _ = repo.load_catalogue()  # a wrong standards.toml is the app's usage error
+    assert catalogue.version_source is not None
+    return catalogue, catalogue.version_source
 
 
-def _known_ids(repo: Repository) -> list[str]:
-    return sorted(p.stem for p in repo.standard_files())
+def _known_ids(catalogue: Catalogue, source: VersionSource) -> list[str]:
+    return sorted({*catalogue.standards, *source.releases.raw_versions})
+
+
+def _no_history(repo: Repository, source: VersionSource) -> str:
+    """Why Git could not help, for a repository keeping its own standards outside Git."""
+    if repo.own_standards and source.history is None:
+        return f"; {repo.root} is not a Git repository, so its own standards have no history"
+    return ""
 
 
 def run_versions(root: Path, standard_id: str, as_json: bool) -> ExitCode:
     repo = Repository.find(root)
-    try:
-        found = History(repo.root).versions(standard_id)
-    except HistoryError as exc:
-        _fail(str(exc))
+    catalogue, source = _catalogue(repo)
+    found = source.versions(standard_id)
     if not found:
-        known = ", ".join(_known_ids(repo))
-        _fail(f"no standard '{standard_id}' in this repository's history (known: {known})")
+        known = ", ".join(_known_ids(catalogue, source))
+        _fail(
+            f"no standard '{standard_id}' in this repository's history or the tool's releases "
+            f"(known: {known}){_no_history(repo, source)}"
+        )
+    missing = source.history_missing()
+    if missing:
+        # Said on stderr, so the list (or the JSON) on stdout stays as it is.
+        typer.echo(f"note: {missing}; the versions marked 'packaged' are read from the tool's releases", err=True)
     if as_json:
         typer.echo(json.dumps([_version_record(v) for v in found], indent=2))
         return ExitCode.OK
     typer.echo(f"{standard_id}: {len(found)} version{'s' if len(found) != 1 else ''}")
     for v in found:
         status = v.standard.status if v.standard else "invalid at this commit"
-        typer.echo(f"  {v.version:<10} {v.date.date().isoformat()}  {v.commit[:10]}  {status:<11} {v.author}")
+        line = f"  {v.version:<10} {v.date.date().isoformat()}  {v.commit[:10]}  {status:<11} {v.author}"
+        typer.echo(line + ("  (packaged)" if v.packaged and repo.own_standards else ""))
     return ExitCode.OK
 
 
@@ -74,30 +89,31 @@ def _version_record(v: StandardVersion) -> dict[str, object]:
         "author": v.author,
         "status": v.standard.status if v.standard else None,
         "requirements": len(v.standard.requirements) if v.standard else None,
+        "packaged": v.packaged,
     }
 
 
-def _resolve(repo: Repository, history: History, standard_id: str, version: str) -> Standard | str:
-    current = _current(repo, standard_id)
-    if current is not None and current.version == version:
-        return current  # the working tree's version, committed or not
-    for v in history.versions(standard_id):
+def _resolve(catalogue: Catalogue, source: VersionSource, standard_id: str, version: str) -> Standard | str:
+    compiled = catalogue.standards.get(standard_id)
+    if compiled is not None and compiled.standard.version == version:
+        return compiled.standard  # the working tree's version, committed or not
+    found = source.versions(standard_id)
+    for v in found:
         if v.version == version:
             if v.standard is None:
                 return f"{standard_id} {version} does not validate at commit {v.commit[:10]}"
             return v.standard
-    listed = ", ".join(v.version for v in history.versions(standard_id)) or "none"
-    return f"{standard_id} has no version {version} (versions in history: {listed})"
+    listed = ", ".join(v.version for v in found) or "none"
+    missing = source.history_missing()
+    return f"{standard_id} has no version {version} (versions in history: {listed})" + (
+        f"; {missing}" if missing else ""
+    )
 
 
 def run_diff(root: Path, standard_id: str, old: str, new: str, as_json: bool) -> ExitCode:
-    repo = Repository.find(root)
-    history = History(repo.root)
-    try:
-        before = _resolve(repo, history, standard_id, old)
-        after = _resolve(repo, history, standard_id, new)
-    except HistoryError as exc:
-        _fail(str(exc))
+    catalogue, source = _catalogue(Repository.find(root))
+    before = _resolve(catalogue, source, standard_id, old)
+    after = _resolve(catalogue, source, standard_id, new)
     for side in (before, after):
         if isinstance(side, str):
             _fail(side)

@@ -95,15 +95,15 @@ def _build(
         patterns = pattern_types(work.catalogue.patterns)
         rows_of = functools.partial(index_rows, as_of=as_of, patterns=patterns)
         work.prerender = rows_of
-        if (history_root / ".git").exists():
-            work.catalogue.history = History(history_root)
+        if (history_root / ".git").exists() and work.catalogue.version_source is not None:
+            work.catalogue.version_source.history = History(history_root)
         conn = sqlite3.connect(temp)
         try:
             # A private file until the rename: durability comes from one fsync at the end.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
             conn.executescript(schema_sql())
-            write_catalogue(conn, work.catalogue, history_root if (history_root / ".git").exists() else None)
+            write_catalogue(conn, work.catalogue)
             conn.executemany(
                 "INSERT INTO lgsl VALUES (?, ?, ?)", [(e.id, e.label, e.function) for e in lgsl_services().values()]
             )

@@ -1,28 +1,24 @@
 """The catalogue's rows in the index: standards and their versions, requirements, patterns, search.
 
-Written once per build, before the manifests, from the compiled catalogue and (when the
-repository has its Git history) every committed version of each standard.
+Written once per build, before the manifests, from the compiled catalogue and every version of
+each standard its version source knows (Git history, then the releases packaged with the tool).
 """
 
 from __future__ import annotations
 
-import logging
 import sqlite3
-from pathlib import Path
 
 from checks.engine import Catalogue
-from checks.history import History, HistoryError
 from checks.models import Pattern, Requirement, Standard
+from checks.releases import VersionSource
 from registry.index.rows import iso_date, json_text
-
-log = logging.getLogger("registry.index")
 
 SearchRow = tuple[str, str, str, str]
 VersionRow = tuple[str | None, str | None, str | None, str, str]
 
 
-def write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, history_root: Path | None) -> None:
-    history = History(history_root) if history_root else None
+def write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> None:
+    history = catalogue.version_source
     search: list[SearchRow] = []
     for compiled in catalogue.standards.values():
         s = compiled.standard
@@ -62,24 +58,20 @@ def _standard_row(s: Standard) -> tuple[object, ...]:
     )
 
 
-def _write_versions(conn: sqlite3.Connection, s: Standard, history: History | None) -> None:
-    """Every version of `s`: the committed ones from history, and the working tree's own."""
+def _write_versions(conn: sqlite3.Connection, s: Standard, history: VersionSource | None) -> None:
+    """Every version of `s`: the committed or released ones, and the working tree's own."""
     versions: dict[str, VersionRow] = {}
     documents: dict[str, Standard] = {}
-    if history is not None:
-        try:
-            for v in history.versions(s.id):
-                if v.standard is not None:
-                    documents[v.version] = v.standard
-                    versions[v.version] = (
-                        v.commit,
-                        v.date.isoformat(),
-                        v.author,
-                        v.standard.status,
-                        json_text(v.standard.model_dump(mode="json")),
-                    )
-        except HistoryError as exc:
-            log.warning("versions of %s unavailable: %s", s.id, exc)
+    for v in history.versions(s.id) if history is not None else []:
+        if v.standard is not None:
+            documents[v.version] = v.standard
+            versions[v.version] = (
+                v.commit,
+                v.date.isoformat(),
+                v.author,
+                v.standard.status,
+                json_text(v.standard.model_dump(mode="json")),
+            )
     versions.setdefault(s.version, (None, None, None, s.status, json_text(s.model_dump(mode="json"))))
     documents[s.version] = s  # the working tree wins over a committed copy of the same version
     conn.executemany(

@@ -25,7 +25,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from checks.engine import Catalogue
+from checks.engine import Catalogue, unavailable_pin
 from checks.history import matches_spec, version_key
 from checks.loading import MAX_BYTES, Document, decode, parse, position
 from checks.models import Council, Pattern, Service, Standard
@@ -94,8 +94,7 @@ class IndexCatalogue(Catalogue):
     def _from_history(self, standard_id: str, spec: str | int, current: str) -> CompiledStandard | str:
         found = [s for s in self.older.get(standard_id, []) if matches_spec(s.version, spec)]
         if not found:
-            base = f"{standard_id} version {spec} is not available: the standard is at {current}"
-            return f"{base} and Git history has no such version"
+            return unavailable_pin(standard_id, spec, current, [s.version for s in self.older.get(standard_id, [])])
         return compile_standard(max(found, key=lambda s: version_key(s.version)))
 
 
