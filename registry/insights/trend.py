@@ -1,10 +1,13 @@
-"""Compliance by standard at each month end, from the index of the snapshot Git held then.
+"""Compliance by standard (and by council and standard) at each month end, and each pattern's
+adopters at each month end, from the index of the snapshot Git held then.
 
 For every month in the period, the last commit on the ref's first-parent history
 on or before the month's end is indexed as it stood (`build_index(ref=...)`) and
 judged at that month-end date; its compliance by standard is the same figure as
-`/api/v1/compliance/by-standard`. Figures are cached per (commit, as-of date,
-tool and index schema version), so only new month ends cost an index build.
+`/api/v1/compliance/by-standard`. One snapshot gives every figure here (the trend,
+each council's trend, and which councils name each pattern), and its figures are
+cached per (commit, as-of date, tool and index schema version), so only new month
+ends cost an index build.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from registry.insights.declaration import Column, Figure
 log = logging.getLogger("registry.insights.trend")
 
 # Bump when what a cache file holds changes; the tool and index schema versions are in the key too.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: standard titles, per-council figures and pattern adopters
 DEFAULT_CACHE_DIR = Path("build") / "trend-cache"
 
 
@@ -41,9 +44,26 @@ class TrendPoint:
     date: str  # the month-end date the snapshot is judged at, ISO
     commit: str  # full sha of the last commit on or before that month end
     standard_id: str
+    standard: str  # its title at that commit
     services: int  # services the standard applies to at that commit
     compliant: int
     rate: float  # compliant / services, 0.0 when services == 0
+
+
+@dataclass(frozen=True)
+class CouncilTrendPoint:
+    """One council's figure for one standard at one month end (its services only)."""
+
+    month: str
+    date: str
+    commit: str
+    council_id: str
+    council: str  # its name at that commit
+    standard_id: str
+    standard: str
+    services: int
+    compliant: int
+    rate: float
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,7 @@ class TrendResult:
     since: str
     until: str
     points: list[TrendPoint]  # ordered by month, then standard_id
+    councils: list[CouncilTrendPoint]  # ordered by month, council_id, then standard_id
 
 
 class TrendError(Exception):
@@ -61,9 +82,42 @@ class _Figure(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     standard_id: str
+    title: str
     services: int
     compliant: int
     rate: float
+
+
+class _CouncilFigure(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    council_id: str
+    council: str
+    standard_id: str
+    services: int
+    compliant: int
+    rate: float
+
+
+class PatternCouncils(BaseModel):
+    """The councils with at least one service naming a pattern."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern_id: str
+    name: str
+    council_ids: list[str]  # sorted
+
+
+class Snapshot(BaseModel):
+    """Everything the figures here read from one commit judged at one date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    standards: list[_Figure]
+    councils: list[_CouncilFigure]
+    patterns: list[PatternCouncils]
+    council_names: dict[str, str]
 
 
 class _CacheEntry(BaseModel):
@@ -76,13 +130,22 @@ class _CacheEntry(BaseModel):
     schema_version: int
     commit: str
     as_of: dt.date
-    figures: list[_Figure]
+    snapshot: Snapshot
 
 
 @dataclass(frozen=True)
 class _Month:
     label: str  # "2026-03"
     cutoff: dt.date  # judged at, and the last day a commit can be from
+
+
+@dataclass(frozen=True)
+class Snapped:
+    """One planned month, with the commit it reads and what that commit held then."""
+
+    month: _Month
+    commit: str
+    snapshot: Snapshot
 
 
 def compliance_trend(
@@ -94,20 +157,63 @@ def compliance_trend(
     cache_dir: Path | None = None,
     current_index: Path | None = None,
 ) -> TrendResult:
-    """Compliance by standard at each month end from `since` to `until`, from `ref`'s first-parent history.
+    """Compliance by standard, and by council and standard, at each month end from `since` to `until`.
 
     A month's point comes from the last commit on `ref`'s first-parent history whose committer
     date is on or before the month's last day (UTC), indexed as it stood and judged at that date;
     months before the first commit are left out. A month's figures are those of
-    /api/v1/compliance/by-standard for that snapshot: per standard, the services it applies to,
-    those with no failing must in it, and compliant / services rounded to 4 places; a standard
-    that applies to no service at that commit has no point that month. The last month is judged
-    at `until` when that falls before its end. `until` defaults to today (or the date of `ref`'s
-    last commit, if later), and never reaches past that: there is no history of the future.
+    /api/v1/compliance/by-standard for that snapshot: per standard (named by its title at that
+    commit), the services it applies to, those with no failing must in it, and compliant /
+    services rounded to 4 places; a standard that applies to no service at that commit has no
+    point that month. Each council's points are the same figures over that council's services
+    only. The last month is judged at `until` when that falls before its end. `until` defaults
+    to today (or the date of `ref`'s last commit, if later), and never reaches past that: there
+    is no history of the future.
 
     `current_index` is an index already built from a clean commit: a month whose commit and
     as-of date are that index's reads its figures from it instead of building the snapshot again
     (the site passes its own index, which at 100,000 services saves a full build).
+    """
+    start, end, snapped = month_snapshots(root, since, until, ref, cache_dir, current_index)
+    points = [
+        TrendPoint(
+            s.month.label, s.month.cutoff.isoformat(), s.commit, f.standard_id, f.title, f.services, f.compliant, f.rate
+        )
+        for s in snapped
+        for f in s.snapshot.standards
+    ]
+    councils = [
+        CouncilTrendPoint(
+            s.month.label,
+            s.month.cutoff.isoformat(),
+            s.commit,
+            c.council_id,
+            c.council,
+            c.standard_id,
+            titles.get(c.standard_id, c.standard_id),
+            c.services,
+            c.compliant,
+            c.rate,
+        )
+        for s in snapped
+        for titles in [{f.standard_id: f.title for f in s.snapshot.standards}]
+        for c in s.snapshot.councils
+    ]
+    return TrendResult(start, end, points, councils)
+
+
+def month_snapshots(
+    root: Path,
+    since: dt.date,
+    until: dt.date | None,
+    ref: str,
+    cache_dir: Path | None,
+    current_index: Path | None,
+) -> tuple[str, str, list[Snapped]]:
+    """The period (ISO since, until) and each month's snapshot in it, oldest first (see `compliance_trend`).
+
+    Every figure read from Git history (the trend here, pattern adoption in pattern_reuse.py)
+    reads these, so one index build per month end (then the cache) serves them all.
     """
     repo_root = Repository.find(root).root
     history = History(repo_root)
@@ -154,17 +260,13 @@ def compliance_trend(
     cache = cache_dir if cache_dir is not None else repo_root / DEFAULT_CACHE_DIR
     # Each month is judged at its own end, so month ends sharing a commit still differ in as-of date
     # (waivers expire, evidence ages) and each needs its own build; equal keys are computed once.
-    figures: dict[tuple[str, dt.date], list[_Figure]] = {}
+    found: dict[tuple[str, dt.date], Snapshot] = {}
     for month, sha in planned:
         key = (sha, month.cutoff)
-        if key not in figures:
-            figures[key] = _figures(repo_root, sha, month.cutoff, cache, current_index)
-    points = [
-        TrendPoint(month.label, month.cutoff.isoformat(), sha, f.standard_id, f.services, f.compliant, f.rate)
-        for month, sha in planned
-        for f in figures[(sha, month.cutoff)]
-    ]
-    return TrendResult(since.isoformat(), end.isoformat(), points)
+        if key not in found:
+            found[key] = _snapshot(repo_root, sha, month.cutoff, cache, current_index)
+    snapped = [Snapped(month, sha, found[(sha, month.cutoff)]) for month, sha in planned]
+    return since.isoformat(), end.isoformat(), snapped
 
 
 def _today() -> dt.date:
@@ -188,16 +290,16 @@ def _cache_path(cache_dir: Path, commit: str, as_of: dt.date) -> Path:
     return cache_dir / f"{commit}-{as_of.isoformat()}-{version}.json"
 
 
-def _figures(
+def _snapshot(
     repo_root: Path, commit: str, as_of: dt.date, cache_dir: Path, current_index: Path | None = None
-) -> list[_Figure]:
-    """The commit's compliance by standard judged at `as_of`: from the cache, else from a fresh index."""
+) -> Snapshot:
+    """What the commit held judged at `as_of`: from the cache, else from a fresh index."""
     path = _cache_path(cache_dir, commit, as_of)
     cached = _read_cache(path, commit, as_of)
     if cached is not None:
         return cached
     if current_index is not None and is_snapshot(current_index, commit, as_of):
-        found = _read_figures(current_index)
+        found = _read_snapshot(current_index)
     else:
         found = _compute(repo_root, commit, as_of)
     entry = _CacheEntry(
@@ -206,7 +308,7 @@ def _figures(
         schema_version=SCHEMA_VERSION,
         commit=commit,
         as_of=as_of,
-        figures=found,
+        snapshot=found,
     )
     try:
         write_text_atomic(path, entry.model_dump_json(indent=1) + "\n")
@@ -216,7 +318,7 @@ def _figures(
     return found
 
 
-def _read_cache(path: Path, commit: str, as_of: dt.date) -> list[_Figure] | None:
+def _read_cache(path: Path, commit: str, as_of: dt.date) -> Snapshot | None:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -233,10 +335,10 @@ def _read_cache(path: Path, commit: str, as_of: dt.date) -> list[_Figure] | None
     if (entry.format, entry.tool_version, entry.schema_version, entry.commit, entry.as_of) != expected:
         log.warning("trend cache %s does not match its name; recomputing it", path)
         return None
-    return entry.figures
+    return entry.snapshot
 
 
-def _compute(repo_root: Path, commit: str, as_of: dt.date) -> list[_Figure]:
+def _compute(repo_root: Path, commit: str, as_of: dt.date) -> Snapshot:
     # The snapshot is judged at the month end, not today: a waiver that had not yet expired, or
     # evidence that was still fresh, counted then, and the trend shows compliance as it stood.
     log.info("indexing %s as of %s for the compliance trend", commit[:10], as_of.isoformat())
@@ -246,27 +348,83 @@ def _compute(repo_root: Path, commit: str, as_of: dt.date) -> list[_Figure]:
             index_build.build_index(repo_root, path, as_of, ref=commit)
         except HistoryError as exc:
             raise TrendError(f"cannot index {commit[:10]}: {exc}") from None
-        return _read_figures(path)
+        return _read_snapshot(path)
 
 
-def _read_figures(index: Path) -> list[_Figure]:
+# Per council and standard: service_standards over the council's services (its keys are "<council>/...").
+_BY_COUNCIL_SQL = """
+    SELECT s.council_id, c.name AS council, ss.standard_id, count(*) AS services, sum(ss.compliant) AS compliant
+    FROM service_standards ss JOIN services s ON s.key = ss.service_key JOIN councils c ON c.id = s.council_id
+    GROUP BY s.council_id, ss.standard_id ORDER BY s.council_id, ss.standard_id"""
+# Which councils name each pattern: a council adopts it when any of its services names it.
+_PATTERN_COUNCILS_SQL = """
+    SELECT DISTINCT sp.pattern_id, coalesce(p.name, sp.pattern_id) AS name, s.council_id
+    FROM service_patterns sp JOIN services s ON s.key = sp.service_key LEFT JOIN patterns p ON p.id = sp.pattern_id
+    ORDER BY sp.pattern_id, s.council_id"""
+
+
+def _read_snapshot(index: Path) -> Snapshot:
     conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
     try:
         conn.row_factory = sqlite3.Row
         sql, params = by_standard_sql(None)
         groups = [group_row(row) for row in conn.execute(f"{sql} ORDER BY grp", params)]
+        by_council = conn.execute(_BY_COUNCIL_SQL).fetchall()
+        named = conn.execute(_PATTERN_COUNCILS_SQL).fetchall()
+        council_names = {r["id"]: r["name"] for r in conn.execute("SELECT id, name FROM councils ORDER BY id")}
     finally:
         conn.close()
-    return [
-        _Figure(
-            standard_id=g["group"],
-            services=g["services"],
-            compliant=g["compliant"],
-            rate=g["compliance_rate"],
-        )
-        for g in groups
-    ]
+    pattern_names: dict[str, str] = {}
+    adopters: dict[str, list[str]] = {}
+    for r in named:
+        pattern_names[r["pattern_id"]] = r["name"]
+        adopters.setdefault(r["pattern_id"], []).append(r["council_id"])
+    return Snapshot(
+        standards=[
+            _Figure(
+                standard_id=g["group"],
+                title=g["name"],
+                services=g["services"],
+                compliant=g["compliant"],
+                rate=g["compliance_rate"],
+            )
+            for g in groups
+        ],
+        councils=[
+            _CouncilFigure(
+                council_id=r["council_id"],
+                council=r["council"],
+                standard_id=r["standard_id"],
+                services=r["services"],
+                compliant=r["compliant"],
+                rate=round(r["compliant"] / r["services"], 4),
+            )
+            for r in by_council
+        ],
+        patterns=[PatternCouncils(pattern_id=k, name=pattern_names[k], council_ids=v) for k, v in adopters.items()],
+        council_names=council_names,
+    )
 
+
+_TREND_DEFINITION = (
+    "For each month, the last commit on or before the month's last day is indexed as it stood then and "
+    "judged at that date (the last month at the as-of date). A standard's figure is the share of the "
+    "services it applies to at that commit with no failing must requirement, the same figure as the "
+    "compliance dashboard's; a council's is the same share over that council's services. Months before "
+    "the first commit have no point. Figures are cached by commit.",
+)
+_MONTH_COLUMNS = (
+    Column("month", str, "month", heading="Month"),
+    Column("date", str, heading="Judged at", description="The month-end date the snapshot is judged at."),
+    Column("commit", str, "commit", heading="Commit", description="The last commit on or before that date."),
+)
+_FIGURE_COLUMNS = (
+    Column("standard_id", str, heading="Standard id"),
+    Column("standard", str, "standard", heading="Standard", description="The standard's title at that commit."),
+    Column("services", int, "services", "int", "Services", "Services the standard applied to at that commit."),
+    Column("compliant", int, "compliant", "int", "Compliant", "Of those, the ones with no failing must in it."),
+    Column("rate", float, "rate", "pct", "Rate", "compliant / services, 0-1."),
+)
 
 TREND = Figure(
     name="trend",
@@ -275,23 +433,30 @@ TREND = Figure(
         "For each month end, the last commit on or before it is checked as it stood then; a standard's rate is "
         "the share of the services it applied to at that commit that have no failing must."
     ),
-    definition=(
-        "For each month, the last commit on or before the month's last day is indexed as it stood then and "
-        "judged at that date (the last month at the as-of date). A standard's figure is the share of the "
-        "services it applies to at that commit with no failing must requirement, the same figure as the "
-        "compliance dashboard's. Months before the first commit have no point. Figures are cached by commit.",
-    ),
+    definition=_TREND_DEFINITION,
     compute=compliance_trend,
     row=TrendPoint,
     model="TrendPoint",
-    columns=(
-        Column("month", str, "month", heading="Month"),
-        Column("date", str, heading="Judged at", description="The month-end date the snapshot is judged at."),
-        Column("commit", str, "commit", heading="Commit"),
-        Column("standard_id", str, "standard", heading="Standard"),
-        Column("services", int, "services", "int", "Services"),
-        Column("compliant", int, "compliant", "int", "Compliant"),
-        Column("rate", float, "rate", "pct", "Rate"),
+    columns=(*_MONTH_COLUMNS, *_FIGURE_COLUMNS),
+    table=("month", "standard", "services", "compliant", "rate", "commit"),
+)
+
+COUNCIL_TREND = Figure(
+    name="trend",
+    title="Compliance trend by council",
+    summary=(
+        "For each month end, each council's services as they stood then; a standard's rate is the share of the "
+        "council's services it applied to that have no failing must."
     ),
-    table=("month", "standard_id", "services", "compliant", "rate", "commit"),
+    definition=_TREND_DEFINITION,
+    compute=compliance_trend,
+    row=CouncilTrendPoint,
+    model="CouncilTrendPoint",
+    columns=(
+        *_MONTH_COLUMNS,
+        Column("council_id", str, "council", heading="Council id"),
+        Column("council", str, heading="Council", description="The council's name at that commit."),
+        *_FIGURE_COLUMNS,
+    ),
+    table=("month", "council_id", "standard", "services", "compliant", "rate", "commit"),
 )

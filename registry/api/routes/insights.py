@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path as FsPath
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -26,11 +26,12 @@ from registry.api.shared import SLUG
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.pattern_reuse import ADOPTERS, ADOPTION, CANDIDATES, PATTERN_REUSE, known_pattern
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
 from registry.insights.shared import rounded
 from registry.insights.suggestion import SUGGESTION, UnknownService
 from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
-from registry.insights.trend import TREND
+from registry.insights.trend import COUNCIL_TREND, TREND
 from registry.insights.windows import WINDOWS
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
@@ -87,6 +88,18 @@ InteropPage = page_model(INTEROP, InteropOut)
 
 TrendPointOut = row_model(TREND)
 TrendPage = page_model(TREND, TrendPointOut, "TrendPage")
+CouncilTrendPointOut = row_model(COUNCIL_TREND)
+CouncilTrendPage = page_model(COUNCIL_TREND, CouncilTrendPointOut)
+
+
+AdoptionPointOut = row_model(ADOPTION)
+AdoptionPage = page_model(ADOPTION, AdoptionPointOut)
+AdopterOut = row_model(ADOPTERS)
+AdopterPage = page_model(ADOPTERS, AdopterOut)
+PatternReuseOut = row_model(PATTERN_REUSE)
+PatternReusePage = page_model(PATTERN_REUSE, PatternReuseOut)
+PatternCandidateOut = row_model(CANDIDATES)
+PatternCandidatePage = page_model(CANDIDATES, PatternCandidateOut)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -317,26 +330,16 @@ TREND_RETRY_SECONDS = 30
 _TREND_LOCK = threading.Lock()
 
 
-@router.get(
-    "/trend",
-    summary="Compliance by standard at each month end, from Git history",
-    description=(
-        "For each month end from `since` to `until`, the last commit on or before it is indexed as it stood "
-        "and judged at that date; each point is a standard's services and compliant services at that commit "
-        "(the figures of /compliance/by-standard). Snapshots are cached by commit. Needs the server to run "
-        "from a clone of the registry with its history (`standards serve`)."
-    ),
-    response_model=None,
-    responses=TREND_RESPONSES,
-)
-def trend(
-    request: Request,
-    page: Paging,
-    since: Annotated[str, _date_param("First day of the period, YYYY-MM-DD.")],
-    until: Annotated[str | None, _date_param("Last day of the period (default: today).")] = None,
-    format: FormatParam = None,
-) -> Response | dict[str, Any]:
-    from registry.insights import trend as insight_trend
+SinceParam = Annotated[str, _date_param("First day of the period, YYYY-MM-DD.")]
+UntilParam = Annotated[str | None, _date_param("Last day of the period (default: today).")]
+T_ = TypeVar("T_")
+
+
+def _from_history(
+    request: Request, since: str, until: str | None, compute: Callable[[FsPath, dt.date, dt.date | None, FsPath], T_]
+) -> T_:
+    """`compute(root, since, until, served index)` over Git history: one at a time, and a period of bounded length."""
+    from registry.insights.trend import TrendError
 
     root = request.app.state.settings.get("repo_root")
     if not root:
@@ -357,10 +360,143 @@ def trend(
         )
     try:
         # The served index is the current month's snapshot when it was built from a clean commit.
-        current = request.app.state.index.path
-        result = insight_trend.compliance_trend(FsPath(root), start, end, current_index=FsPath(current))
-    except insight_trend.TrendError as exc:
+        return compute(FsPath(root), start, end, FsPath(request.app.state.index.path))
+    except TrendError as exc:
         raise ApiError(400, "invalid_parameter", str(exc)) from None
     finally:
         _TREND_LOCK.release()
+
+
+@router.get(
+    "/trend",
+    summary="Compliance by standard at each month end, from Git history",
+    description=(
+        "For each month end from `since` to `until`, the last commit on or before it is indexed as it stood "
+        "and judged at that date; each point is a standard's services and compliant services at that commit "
+        "(the figures of /compliance/by-standard), with the standard's title. Snapshots are cached by commit. "
+        "Needs the server to run from a clone of the registry with its history (`standards serve`)."
+    ),
+    response_model=None,
+    responses=TREND_RESPONSES,
+)
+def trend(
+    request: Request, page: Paging, since: SinceParam, until: UntilParam = None, format: FormatParam = None
+) -> Response | dict[str, Any]:
+    result = _from_history(
+        request, since, until, lambda root, start, end, index: TREND.compute(root, start, end, current_index=index)
+    )
     return _page(request, page, format, result.points, TREND_COLUMNS)
+
+
+COUNCIL_TREND_COLUMNS = COUNCIL_TREND.keys
+
+
+@router.get(
+    "/trend/councils",
+    summary="Compliance by council and standard at each month end, from Git history",
+    description=COUNCIL_TREND.described,
+    response_model=None,
+    responses={**TREND_RESPONSES, **csv_responses(COUNCIL_TREND_COLUMNS, CouncilTrendPage)},
+)
+def trend_councils(
+    request: Request,
+    page: Paging,
+    since: SinceParam,
+    until: UntilParam = None,
+    council: Annotated[str | None, Query(pattern=SLUG, max_length=80, description="Only this council.")] = None,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    result = _from_history(
+        request, since, until, lambda root, start, end, index: TREND.compute(root, start, end, current_index=index)
+    )
+    points = [p for p in result.councils if council in (None, p.council_id)]
+    return _page(request, page, format, points, COUNCIL_TREND_COLUMNS)
+
+
+# --------------------------------------------------------------------------- reuse per pattern
+
+PatternParam = Annotated[str | None, Query(pattern=SLUG, max_length=80, description="Only this pattern (its id).")]
+ADOPTION_COLUMNS = ADOPTION.keys
+ADOPTER_COLUMNS = ADOPTERS.keys
+
+
+@router.get(
+    "/adoption",
+    summary="Each pattern's adopters at each month end, from Git history",
+    description=ADOPTION.described,
+    response_model=None,
+    responses={**TREND_RESPONSES, **csv_responses(ADOPTION_COLUMNS, AdoptionPage)},
+)
+def adoption(
+    request: Request,
+    page: Paging,
+    since: SinceParam,
+    until: UntilParam = None,
+    pattern: PatternParam = None,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    result = _from_history(
+        request,
+        since,
+        until,
+        lambda root, start, end, index: ADOPTION.compute(root, start, end, pattern=pattern, current_index=index),
+    )
+    return _page(request, page, format, result.points, ADOPTION_COLUMNS)
+
+
+@router.get(
+    "/adoption/adopters",
+    summary="When each council first named each pattern, from Git history",
+    description=ADOPTERS.described,
+    response_model=None,
+    responses={**TREND_RESPONSES, **csv_responses(ADOPTER_COLUMNS, AdopterPage)},
+)
+def adopters(
+    request: Request,
+    page: Paging,
+    since: SinceParam,
+    until: UntilParam = None,
+    pattern: PatternParam = None,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    result = _from_history(
+        request,
+        since,
+        until,
+        lambda root, start, end, index: ADOPTERS.compute(root, start, end, pattern=pattern, current_index=index),
+    )
+    return _page(request, page, format, result.adopters, ADOPTER_COLUMNS)
+
+
+PATTERN_REUSE_COLUMNS = PATTERN_REUSE.keys
+CANDIDATE_COLUMNS = CANDIDATES.keys
+
+
+@router.get(
+    "/pattern-reuse",
+    summary="Reuse per pattern: its councils, its service types and the candidates to reuse it",
+    description=PATTERN_REUSE.described,
+    response_model=None,
+    responses=csv_responses(PATTERN_REUSE_COLUMNS, PatternReusePage),
+)
+def pattern_reuse(request: Request, db: Db, page: Paging, format: FormatParam = None) -> Response | dict[str, Any]:
+    return _page(request, page, format, PATTERN_REUSE.compute(db), PATTERN_REUSE_COLUMNS)
+
+
+@router.get(
+    "/pattern-reuse/{pattern}",
+    summary="The councils delivering a pattern's service types without it",
+    description=CANDIDATES.described,
+    response_model=None,
+    responses={**csv_responses(CANDIDATE_COLUMNS, PatternCandidatePage), **ERROR_RESPONSES},
+)
+def pattern_candidates(
+    request: Request,
+    db: Db,
+    page: Paging,
+    pattern: Annotated[str, Path(pattern=SLUG, max_length=80, description="Pattern id, e.g. gov-uk-pay")],
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    if not known_pattern(db, pattern):
+        raise not_found("pattern", pattern)
+    return _page(request, page, format, CANDIDATES.compute(db, pattern), CANDIDATE_COLUMNS)
