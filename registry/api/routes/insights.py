@@ -484,7 +484,7 @@ def pattern_reuse(request: Request, db: Db, page: Paging, format: FormatParam = 
 
 
 @router.get(
-    "/pattern-reuse/{pattern}",
+    "/pattern-reuse/{pattern_id}",
     summary="The councils delivering a pattern's service types without it",
     description=CANDIDATES.described,
     response_model=None,
@@ -494,9 +494,9 @@ def pattern_candidates(
     request: Request,
     db: Db,
     page: Paging,
-    pattern: Annotated[str, Path(pattern=SLUG, max_length=80, description="Pattern id, e.g. gov-uk-pay")],
+    pattern_id: Annotated[str, Path(pattern=SLUG, max_length=80, description="Pattern id, e.g. gov-uk-pay")],
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    if not known_pattern(db, pattern):
-        raise not_found("pattern", pattern)
-    return _page(request, page, format, CANDIDATES.compute(db, pattern), CANDIDATE_COLUMNS)
+    if not known_pattern(db, pattern_id):
+        raise not_found("pattern", pattern_id)
+    return _page(request, page, format, CANDIDATES.compute(db, pattern_id), CANDIDATE_COLUMNS)
