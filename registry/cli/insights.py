@@ -302,3 +302,11 @@ def pattern_reuse_cmd(
     from registry.insights import tables as cmd
 
     _exit(run(lambda conn: cmd.pattern_reuse(conn, pattern), format.value, index))
+
+
+@insights_app.command("headlines")
+def headlines_cmd(format: FormatOpt = InsightFormat.TEXT, index: IndexOpt = None) -> None:
+    """The headline figures of the insights home page, each with what it counts."""
+    from registry.insights import tables as cmd
+
+    _exit(run(cmd.headlines, format.value, index))

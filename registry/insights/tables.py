@@ -356,6 +356,12 @@ def pattern_reuse(conn: sqlite3.Connection, pattern: str | None) -> Output:
     )
 
 
+def headlines(conn: sqlite3.Connection) -> Output:
+    from registry.insights.headlines import HEADLINES
+
+    return figure_listing(HEADLINES, HEADLINES.title, HEADLINES.compute(conn), "No services are indexed.")
+
+
 def _checked(compute: Callable[[], T]) -> T:
     try:
         return compute()

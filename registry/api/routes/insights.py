@@ -23,6 +23,7 @@ from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging,
 from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
 from registry.api.figures import page_model, row_model
 from registry.api.shared import SLUG
+from registry.insights.headlines import HEADLINES
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
@@ -92,6 +93,10 @@ CouncilTrendPointOut = row_model(COUNCIL_TREND)
 CouncilTrendPage = page_model(COUNCIL_TREND, CouncilTrendPointOut)
 
 
+HeadlineOut = row_model(HEADLINES)
+HeadlinePage = page_model(HEADLINES, HeadlineOut)
+
+
 AdoptionPointOut = row_model(ADOPTION)
 AdoptionPage = page_model(ADOPTION, AdoptionPointOut)
 AdopterOut = row_model(ADOPTERS)
@@ -118,6 +123,22 @@ def _page(
     csv = wants_csv(request, fmt)
     rows = [rounded({**(csv_row(i) if csv and csv_row else asdict(i)), **(extra or {})}) for i in chosen]
     return listing(request, page, len(items), rows, columns, fmt)
+
+
+# --------------------------------------------------------------------------- headlines
+
+HEADLINE_COLUMNS = HEADLINES.keys
+
+
+@router.get(
+    "/headlines",
+    summary="The headline figures of the insights home page, each with what it counts",
+    description=HEADLINES.described,
+    response_model=None,
+    responses=csv_responses(HEADLINE_COLUMNS, HeadlinePage),
+)
+def headlines(request: Request, db: Db, page: Paging, format: FormatParam = None) -> Response | dict[str, Any]:
+    return _page(request, page, format, HEADLINES.compute(db), HEADLINE_COLUMNS)
 
 
 # --------------------------------------------------------------------------- reuse
