@@ -587,7 +587,7 @@ def test_trend_page_matches_registry_insight_trend(trend_repo: tuple[Path, Path]
     assert {p.month for p in trend.points} == {"2026-01", "2026-02", "2026-03"}
     parsed = _Parsed(_render(page))
     assert parsed.body("table-trend-points") == [
-        [p.month, p.standard_id, p.date, p.commit[:10], str(p.services), str(p.compliant), f"{100 * p.rate:.1f}%"]
+        [p.month, p.standard, p.date, p.commit[:10], str(p.services), str(p.compliant), f"{100 * p.rate:.1f}%"]
         for p in trend.points
     ]
     months = sorted({p.month for p in trend.points})

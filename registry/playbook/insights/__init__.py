@@ -2,7 +2,8 @@
 
 insights/index.md introduces the figures; insights/reuse.md, hotspots.md, suppliers.md,
 windows.md, interop.md and trend.md each show one, as static SVG charts beside tables of the
-same numbers; insights/service-types/<lgsl>.md gathers every figure for one service type and
+same numbers (trend-councils/<council>.md: each council's trend); insights/service-types/<lgsl>.md
+gathers every figure for one service type and
 is what council and pattern pages link to for a service's LGSL code. One module per page:
 
     data.py          the figures over the whole index, loaded once (`Insights`), and the
@@ -36,7 +37,7 @@ from registry.playbook.insights.interop import interop_page
 from registry.playbook.insights.reuse import reuse_page
 from registry.playbook.insights.service_type import by_type, service_type_page
 from registry.playbook.insights.suppliers import suppliers_page
-from registry.playbook.insights.trend import read_trend, trend_page, trend_period
+from registry.playbook.insights.trend import council_trend_pages, read_trend, trend_page, trend_period
 from registry.playbook.insights.windows import windows_page
 
 __all__ = ["pages", "trend_period", "type_path"]
@@ -46,6 +47,7 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
     # The stylesheet these pages link is an asset of registry.playbook.councils.pages.
     data = load(ctx)
     by = by_type(data)
+    trend = read_trend(ctx)
     out: list[Page | Asset] = [
         index_page(data),
         reuse_page(data),
@@ -53,7 +55,8 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
         suppliers_page(data),
         windows_page(data),
         interop_page(data),
-        trend_page(ctx, data, read_trend(ctx)),
+        trend_page(ctx, data, trend),
     ]
+    out += council_trend_pages(data, trend)
     out += [service_type_page(data, by, r) for r in data.reuse]
     return out
