@@ -195,13 +195,14 @@ def pattern_reuse(conn: sqlite3.Connection) -> list[PatternReuse]:
     return rows
 
 
-def pattern_candidates(conn: sqlite3.Connection, pattern: str) -> list[PatternCandidate]:
+def pattern_candidates(conn: sqlite3.Connection, pattern: str | None = None) -> list[PatternCandidate]:
     """The councils delivering a service type the pattern is used for, without using it for that type.
 
-    For each service type (LGSL code) at least one service naming `pattern` has, every council
+    For each service type (LGSL code) at least one service naming the pattern has, every council
     with a service of that type none of whose services of that type name the pattern: its
-    services of the type, and the councils using the pattern for it. Ordered by the type's
-    adopters (most first), then LGSL code, then most services, then council id.
+    services of the type, and the councils using the pattern for it. Every pattern's candidates
+    when `pattern` is None. Ordered by pattern id, then the type's adopters (most first), then
+    LGSL code, then most services, then council id.
     """
     uses = _uses(conn, pattern)
     labels = type_labels(conn)
@@ -212,7 +213,7 @@ def pattern_candidates(conn: sqlite3.Connection, pattern: str) -> list[PatternCa
         for council, n in uses.delivering[lgsl].items()
         if council not in users
     ]
-    rows.sort(key=lambda r: (-r.adopters, r.lgsl, -r.services, r.council_id))
+    rows.sort(key=lambda r: (r.pattern_id, -r.adopters, r.lgsl, -r.services, r.council_id))
     return rows
 
 

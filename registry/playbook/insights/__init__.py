@@ -2,14 +2,15 @@
 
 insights/index.md introduces the figures; insights/reuse.md, hotspots.md, suppliers.md,
 windows.md, interop.md and trend.md each show one, as static SVG charts beside tables of the
-same numbers (trend-councils/<council>.md: each council's trend); insights/service-types/<lgsl>.md
-gathers every figure for one service type and
-is what council and pattern pages link to for a service's LGSL code. One module per page:
+same numbers (trend-councils/<council>.md: each council's trend);
+insights/service-types/<lgsl>.md gathers every figure for one service type and is what council
+and pattern pages link to for a service's LGSL code. One module per page:
 
     data.py          the figures over the whole index, loaded once (`Insights`), and the
                      cells, formats and page frame every page shares
     home.py          insights/index.md
-    reuse.py, hotspots.py, suppliers.py (with lock-in), windows.py, interop.py, trend.py
+    reuse.py, hotspots.py, suppliers.py (with lock-in), windows.py, interop.py, trend.py,
+    pattern_reuse.py (with a page per pattern)
                      one figure's page each
     service_type.py  insights/service-types/<lgsl>.md
 
@@ -34,6 +35,7 @@ from registry.playbook.insights.data import load, type_path
 from registry.playbook.insights.home import index_page
 from registry.playbook.insights.hotspots import hotspots_page
 from registry.playbook.insights.interop import interop_page
+from registry.playbook.insights.pattern_reuse import load_patterns, pattern_adoption_pages, pattern_reuse_page
 from registry.playbook.insights.reuse import reuse_page
 from registry.playbook.insights.service_type import by_type, service_type_page
 from registry.playbook.insights.suppliers import suppliers_page
@@ -48,6 +50,7 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
     data = load(ctx)
     by = by_type(data)
     trend = read_trend(ctx)
+    patterns = load_patterns(ctx, *trend_period(ctx.as_of))
     out: list[Page | Asset] = [
         index_page(data),
         reuse_page(data),
@@ -58,5 +61,7 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
         trend_page(ctx, data, trend),
     ]
     out += council_trend_pages(data, trend)
+    out.append(pattern_reuse_page(data, patterns))
+    out += pattern_adoption_pages(data, patterns)
     out += [service_type_page(data, by, r) for r in data.reuse]
     return out
