@@ -8,13 +8,14 @@ market is too small to judge) changes its headline with it; nothing is counted t
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from registry.insights.declaration import Column, Figure
-from registry.insights.hotspots import HOTSPOTS
-from registry.insights.reuse import REUSE
-from registry.insights.suppliers import HIGHLY_CONCENTRATED, MARKET
-from registry.insights.windows import WINDOWS
+from registry.insights.hotspots import HOTSPOTS, Hotspot
+from registry.insights.reuse import REUSE, ServiceTypeReuse
+from registry.insights.suppliers import HIGHLY_CONCENTRATED, MARKET, Market
+from registry.insights.windows import WINDOWS, WindowResult
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Headline:
 
     figure: str  # the figure it is counted from: its command and page (insights/<figure>.md)
     count: int
-    of: int  # the whole `count` is part of
+    of: int  # the whole `count` is part of (for windows: the councils those products' contracts are in)
     text: str  # the statement, numbers included
     counts: str  # what `count` and `of` count, in words
 
@@ -38,19 +39,25 @@ def headlines(conn: sqlite3.Connection) -> list[Headline]:
     * suppliers: of the service-type supplier markets large enough to judge (those with an
       HHI from `supplier_concentration` with its defaults), the highly concentrated ones
       (HHI above 2,500); markets too few to judge are counted apart, never as concentrated;
-    * windows: of the supplier products with a contract ending within the default horizon
-      (`procurement_windows` with its defaults), those whose contracts span two or more
-      councils, who could buy together.
+    * windows: the supplier products whose contracts ending within the default horizon
+      (`procurement_windows` with its defaults) span two or more councils, who could buy
+      together, and how many councils those contracts are in.
     """
-    types = REUSE.compute(conn)
+    return headlines_of(
+        REUSE.compute(conn), HOTSPOTS.compute(conn), MARKET.compute(conn, "service-type"), WINDOWS.compute(conn)
+    )
+
+
+def headlines_of(
+    types: Sequence[ServiceTypeReuse], hotspots: Sequence[Hotspot], markets: Sequence[Market], windows: WindowResult
+) -> list[Headline]:
+    """The headlines from the figures' results (see `headlines`): the site passes the ones it has computed."""
     shared = sum(1 for t in types if t.councils >= 2)
-    hotspots = HOTSPOTS.compute(conn)
-    markets = MARKET.compute(conn, "service-type")
     judged = [m for m in markets if m.hhi is not None]
     high = sum(1 for m in judged if m.highly_concentrated)
-    windows = WINDOWS.compute(conn)
-    joint = sum(1 for w in windows.windows if w.councils >= 2)
     too_few = len(markets) - len(judged)
+    joint = [w for w in windows.windows if w.councils >= 2]
+    councils = len({c for w in joint for c in w.council_ids})
     return [
         Headline(
             "reuse",
@@ -78,12 +85,12 @@ def headlines(conn: sqlite3.Connection) -> list[Headline]:
         ),
         Headline(
             "windows",
-            joint,
-            len(windows.windows),
-            f"{joint} of the {len(windows.windows)} supplier products with contracts ending by "
-            f"{windows.horizon_end} have them in two or more councils.",
-            f"Supplier products with a contract ending from {windows.as_of} to {windows.horizon_end} "
-            f"({windows.horizon_months} months), and those whose contracts span two or more councils.",
+            len(joint),
+            councils,
+            f"{len(joint)} supplier product{' has' if len(joint) == 1 else 's have'} contracts in two or more "
+            f"councils ending by {windows.horizon_end}, in {councils} councils in all.",
+            f"Supplier products with contracts ending from {windows.as_of} to {windows.horizon_end} "
+            f"({windows.horizon_months} months) in two or more councils, and the councils holding those contracts.",
         ),
     ]
 
@@ -104,7 +111,13 @@ HEADLINES = Figure(
     columns=(
         Column("figure", str, "figure", description="The figure it is counted from (its command and page)."),
         Column("count", int, "count", "int"),
-        Column("of", int, "of", "int", description="The whole `count` is part of."),
+        Column(
+            "of",
+            int,
+            "of",
+            "int",
+            description="The whole `count` is part of; for windows, the councils holding those contracts.",
+        ),
         Column("text", str, "headline"),
         Column("counts", str, description="What `count` and `of` count, in words."),
     ),

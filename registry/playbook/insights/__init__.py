@@ -30,6 +30,7 @@ Escaping: supplier, product, service and council names come from manifests: they
 
 from __future__ import annotations
 
+from registry.insights.headlines import headlines_of
 from registry.playbook.common import Asset, Page, SiteContext
 from registry.playbook.insights.data import load, type_path
 from registry.playbook.insights.home import index_page
@@ -52,7 +53,7 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
     trend = read_trend(ctx)
     patterns = load_patterns(ctx, *trend_period(ctx.as_of))
     out: list[Page | Asset] = [
-        index_page(data),
+        index_page(data, headlines_of(data.reuse, data.hotspot_list, data.markets, data.windows_product)),
         reuse_page(data),
         hotspots_page(data),
         suppliers_page(data),
