@@ -338,3 +338,72 @@ def test_api_gives_the_worked_figures(history, index: Path) -> None:
         csv_text = c.get("/api/v1/insights/pattern-reuse/gov-uk-pay", params={"format": "csv"}).text
         assert csv_text.splitlines()[1].startswith("gov-uk-pay,york,")
         assert c.get("/api/v1/insights/pattern-reuse/no-such").status_code == 404
+
+
+# --------------------------------------------------------------------------- the site's pages
+
+
+@pytest.fixture(scope="module")
+def site(history, index: Path) -> dict[str, object]:
+    import registry.playbook.insights
+    from sitegen import site_context
+
+    path, _ = history
+    ctx = site_context(index, path)
+    try:
+        return {p.path: p for p in registry.playbook.insights.pages(ctx) if hasattr(p, "markdown")}
+    finally:
+        ctx.conn.close()
+
+
+def _tables(site: dict[str, object], path: str) -> dict[str, list[list[str]]]:
+    from test_site_insights import _Parsed, _render
+
+    return _Parsed(_render(site[path])).tables
+
+
+def test_site_council_trend_pages_give_the_worked_figures(site) -> None:
+    # Judged at 2026-04-30, the site's twelve months start in May 2025: January to April have history.
+    york = _tables(site, "insights/trend-councils/york.md")["table-council-trend"]
+    assert york == [
+        ["Standard", "2026-01", "2026-02", "2026-03", "2026-04"],
+        [BASICS_TITLE, "0.0% (0 of 1)", "100.0% (1 of 1)", "100.0% (1 of 1)", "100.0% (1 of 1)"],
+    ]
+    leeds = _tables(site, "insights/trend-councils/leeds.md")["table-council-trend"]
+    assert leeds[1:] == [
+        [BASICS_TITLE, "0.0% (0 of 2)", "0.0% (0 of 2)", "0.0% (0 of 2)", "50.0% (1 of 2)"],
+        [DEMO_TITLE, "100.0% (1 of 1)", "100.0% (1 of 1)", "100.0% (1 of 1)", "100.0% (1 of 1)"],
+    ]
+    assert "insights/trend-councils/bath.md" in site
+    councils = _tables(site, "insights/trend.md")["table-trend-councils"]
+    assert councils[1:] == [
+        [
+            "Bath and North East Somerset Council",
+            BASICS_TITLE,
+            "2026-04: 100.0% (1 of 1)",
+            "2026-04: 100.0% (1 of 1)",
+            "+0.0 points",
+        ],
+        ["City of York Council", BASICS_TITLE, "2026-01: 0.0% (0 of 1)", "2026-04: 100.0% (1 of 1)", "+100.0 points"],
+        [LEEDS, BASICS_TITLE, "2026-01: 0.0% (0 of 2)", "2026-04: 50.0% (1 of 2)", "+50.0 points"],
+        [LEEDS, DEMO_TITLE, "2026-01: 100.0% (1 of 1)", "2026-04: 100.0% (1 of 1)", "+0.0 points"],
+    ]
+    trend = site["insights/trend.md"]
+    assert "chart-trend-lines" in "".join(trend.html_blocks.values())
+
+
+def test_site_pattern_pages_give_the_worked_adopters_and_candidates(site) -> None:
+    months = _tables(site, "insights/pattern-reuse.md")["table-adoption-months"]
+    assert months == [
+        ["Pattern", "2026-01", "2026-02", "2026-03", "2026-04"],
+        ["GOV.UK Notify", "1", "2", "2", "2"],
+        ["GOV.UK Pay", "0", "0", "0", "2"],
+    ]
+    reuse = _tables(site, "insights/pattern-reuse.md")["table-pattern-reuse"]
+    assert reuse[1:] == [["GOV.UK Notify", "2", "1", "1", "1"], ["GOV.UK Pay", "2", "1", "1", "1"]]
+    pay = _tables(site, "insights/pattern-adoption/gov-uk-pay.md")
+    assert pay["table-adopters"][1:] == [[BATH, "2026-04", "No"], [LEEDS, "2026-04", "No"]]
+    assert pay["table-candidates"][1:] == [[YORK, "Household waste collection (LGSL 524)", "1", "2"]]
+    notify = _tables(site, "insights/pattern-adoption/gov-uk-notify.md")
+    assert notify["table-adopters"][1:] == [[LEEDS, "2026-01", "Yes"], [YORK, "2026-02", "No"]]
+    assert notify["table-candidates"][1:] == [[BATH, "Household waste collection (LGSL 524)", "1", "2"]]
