@@ -443,6 +443,8 @@ def test_council_page_shows_its_services_and_badge(tab: Tab, site_repo: Path) ->
         "/insights/suppliers/",
         "/insights/windows/",
         "/insights/reuse/",
+        "/insights/trend/",
+        f"/insights/trend-councils/{HOSTILE_COUNCIL}/",
     ],
     ids=[
         "council-page",
@@ -453,6 +455,8 @@ def test_council_page_shows_its_services_and_badge(tab: Tab, site_repo: Path) ->
         "suppliers",
         "windows",
         "reuse",
+        "trend",
+        "council-trend",
     ],
 )
 def test_hostile_values_render_as_text_and_never_run(tab: Tab, path: str) -> None:
@@ -524,8 +528,25 @@ def test_no_javascript_link_anywhere_in_the_built_site(site_repo: Path) -> None:
         "/dashboard/",
         "/insights/suppliers/",
         "/insights/service-types/474/",
+        "/insights/",
+        "/insights/trend/",
+        "/insights/trend-councils/camden/",
+        "/insights/pattern-reuse/",
+        "/insights/pattern-adoption/gov-uk-notify/",
     ],
-    ids=["home", "standard", "council", "dashboard", "insights-suppliers", "service-type"],
+    ids=[
+        "home",
+        "standard",
+        "council",
+        "dashboard",
+        "insights-suppliers",
+        "service-type",
+        "insights-home",
+        "insights-trend",
+        "council-trend",
+        "pattern-reuse",
+        "pattern-adoption",
+    ],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
     # Material picks its palette from prefers-color-scheme when the page loads.
