@@ -321,7 +321,7 @@ def adoption(root: Path, since: dt.date, until: dt.date | None, pattern: str | N
         result = ADOPTION.compute(root, since, until, pattern=pattern)
     except TrendError as exc:
         raise InsightUsageError(str(exc)) from None
-    if pattern is not None and not result.points and result.until:
+    if pattern is not None and not result.points:
         raise InsightUsageError(
             f"no service names pattern '{pattern}' at any month end from {result.since} to {result.until}"
         )
