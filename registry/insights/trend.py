@@ -418,7 +418,7 @@ _MONTH_COLUMNS = (
     Column("commit", str, "commit", heading="Commit", description="The last commit on or before that date."),
 )
 _FIGURE_COLUMNS = (
-    Column("standard_id", str, heading="Standard id"),
+    Column("standard_id", str, "standard id", heading="Standard id"),
     Column("standard", str, "standard", heading="Standard", description="The standard's title at that commit."),
     Column("services", int, "services", "int", "Services", "Services the standard applied to at that commit."),
     Column("compliant", int, "compliant", "int", "Compliant", "Of those, the ones with no failing must in it."),
@@ -437,7 +437,7 @@ TREND = Figure(
     row=TrendPoint,
     model="TrendPoint",
     columns=(*_MONTH_COLUMNS, *_FIGURE_COLUMNS),
-    table=("month", "standard", "services", "compliant", "rate", "commit"),
+    table=("month", "standard_id", "standard", "services", "compliant", "rate", "commit"),
 )
 
 COUNCIL_TREND = Figure(
@@ -457,5 +457,5 @@ COUNCIL_TREND = Figure(
         Column("council", str, heading="Council", description="The council's name at that commit."),
         *_FIGURE_COLUMNS,
     ),
-    table=("month", "council_id", "standard", "services", "compliant", "rate", "commit"),
+    table=("month", "council_id", "standard_id", "standard", "services", "compliant", "rate", "commit"),
 )
