@@ -226,7 +226,7 @@ MARKERS = ("circle", "square", "triangle", "diamond")
 PLOT_HEIGHT = 240
 LINE_LEFT = 56
 LINE_LABEL_CHARS = 30
-LINE_LABEL_WIDTH = LINE_LABEL_CHARS * CHAR_WIDTH + 16
+LINE_LABEL_WIDTH = LINE_LABEL_CHARS * CHAR_WIDTH + 40
 MIN_LABEL_GAP = 16
 
 
@@ -285,13 +285,16 @@ def line_chart(
         if last is not None:
             ends.append((y_at(line.values[last] or 0.0), n))
     for y, n in _spread(sorted(ends), top, top + PLOT_HEIGHT):
-        colour = LINE_COLOURS[n % len(LINE_COLOURS)]
+        # The key beside each name repeats the line's dash and marker, so it is matched without colour.
+        colour, dash, shape = _style(n)
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
-            f'<line x1="{_num(plot_right + 4)}" y1="{_num(y)}" x2="{_num(plot_right + 16)}" y2="{_num(y)}" '
-            f'stroke="{colour}" stroke-width="2"/>'
+            f'<line x1="{_num(plot_right + 4)}" y1="{_num(y)}" x2="{_num(plot_right + 28)}" y2="{_num(y)}" '
+            f'stroke="{colour}" stroke-width="2.5"{dashed}/>'
         )
+        out.append(_marker(shape, plot_right + 16, y, colour, series[n].label))
         out.append(
-            f'<text x="{_num(plot_right + 20)}" y="{_num(y + FONT_SIZE * 0.35)}" fill="{TEXT}">'
+            f'<text x="{_num(plot_right + 34)}" y="{_num(y + FONT_SIZE * 0.35)}" fill="{TEXT}">'
             f"{esc(_short_to(series[n].label, LINE_LABEL_CHARS))}</text>"
         )
     out.append("</svg>")
@@ -340,10 +343,11 @@ def _line_axes(
             f'<text x="{LINE_LEFT - 6}" y="{_num(y + FONT_SIZE * 0.35)}" text-anchor="end" fill="{TEXT}">'
             f"{esc(value)}</text>"
         )
-    # Every label when they fit (about 64 px each), else every second, third, ...; the last is always shown.
+    # Every label when they fit (about 64 px each), else every second, third, ... counted back from the
+    # last, which is always shown.
     every = max(1, -(-64 * len(x_labels) // max(int(plot_right - LINE_LEFT), 1)))
     for i, label in enumerate(x_labels):
-        if i % every and i != len(x_labels) - 1:
+        if (len(x_labels) - 1 - i) % every:
             continue
         x = x_at(i)
         out.append(f'<line x1="{_num(x)}" y1="{_num(bottom)}" x2="{_num(x)}" y2="{_num(bottom + 4)}" stroke="{AXIS}"/>')
@@ -353,9 +357,13 @@ def _line_axes(
     return out
 
 
+def _style(n: int) -> tuple[str, str, str]:
+    """Line `n`'s colour, dash pattern and marker: no two of the first 16 lines share both dash and marker."""
+    return LINE_COLOURS[n % len(LINE_COLOURS)], LINE_DASHES[n % 4], MARKERS[(n + n // 4) % 4]
+
+
 def _line(n: int, line: Series, x_at: Callable[[int], float], y_at: Callable[[float], float], y_unit: str) -> list[str]:
-    colour = LINE_COLOURS[n % len(LINE_COLOURS)]
-    dash = LINE_DASHES[n // len(LINE_COLOURS) % len(LINE_DASHES)] or LINE_DASHES[n % len(LINE_DASHES)]
+    colour, dash, shape = _style(n)
     dashed = f' stroke-dasharray="{dash}"' if dash else ""
     out: list[str] = []
     run: list[str] = []
@@ -368,7 +376,6 @@ def _line(n: int, line: Series, x_at: Callable[[int], float], y_at: Callable[[fl
             run = []
             continue
         run.append(f"{_num(x_at(i))},{_num(y_at(v))}")
-    shape = MARKERS[n % len(MARKERS)]
     for i, v in enumerate(line.values):
         if v is not None:
             value = f"{v:,.1f}".removesuffix(".0") + y_unit
