@@ -213,7 +213,7 @@ def test_api_trend_needs_a_repository(client: TestClient, index: Path, registry:
         assert long.status_code == 400 and "more than 60 months" in long.json()["error"]["message"]
         assert c.get("/api/v1/insights/trend", params={"since": "2021-02-01", "until": "2026-01-31"}).status_code == 200
         # One trend computes at a time; another request is told when to come back, not queued.
-        from registry.api.routes import insights as insight_routes
+        from registry.api.routes import history as insight_routes
 
         with insight_routes._TREND_LOCK:
             busy = c.get("/api/v1/insights/trend", params={"since": "2026-02-01", "until": "2026-02-28"})

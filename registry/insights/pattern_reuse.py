@@ -15,7 +15,7 @@ from pathlib import Path
 
 from registry.insights.declaration import Column, Figure
 from registry.insights.shared import type_label, type_labels
-from registry.insights.trend import month_snapshots
+from registry.insights.snapshots import month_snapshots
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from registry.insights.pattern_reuse import (
     pattern_candidates,
     pattern_reuse,
 )
-from registry.insights.trend import TrendError
+from registry.insights.snapshots import TrendError
 from registry.playbook.charts import Html, Series, data_table, line_chart
 from registry.playbook.common import Page, SiteContext, esc, md_cell, placeholder
 from registry.playbook.insights.data import SECTION, Insights, make_page, page_head, quote, type_name
