@@ -14,7 +14,8 @@ each of the --trend-months months before the as-of date (backdated; one manifest
 changes each month). The first trend run builds one index per month end and
 caches the figures, as `standards insights trend` does: its time is printed on
 its own, like the index build. The timed trend is a later run, which is what a
-reader of the site or the API waits for.
+reader of the site or the API waits for; pattern adoption reads the same cached
+snapshots (each council's trend and every pattern's councils are in them).
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def best_of(fn: Callable[[], Any], repeat: int) -> float:
 
 def insights(conn: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
     from registry.insights import figures as ins
+    from registry.insights.headlines import headlines
+    from registry.insights.pattern_reuse import pattern_candidates, pattern_reuse
 
     # A service of the most widely delivered type, for the suggestion.
     row = conn.execute(
@@ -60,6 +63,10 @@ def insights(conn: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
     ).fetchone()
     council, service = row[0].split("/", 1)
     lgsl = int(conn.execute("SELECT lgsl FROM service_facts WHERE service_key = ?", (row[0],)).fetchone()[0])
+    # The pattern the most services name, for one pattern's candidates.
+    pattern = conn.execute(
+        "SELECT pattern_id FROM service_patterns GROUP BY pattern_id ORDER BY count(*) DESC, pattern_id LIMIT 1"
+    ).fetchone()[0]
     return {
         "reuse by service type": lambda: ins.reuse_by_service_type(conn),
         "reuse, one type": lambda: ins.reuse_by_service_type(conn, lgsl),
@@ -76,6 +83,10 @@ def insights(conn: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
         "interop, all": lambda: ins.interoperability(conn, "all"),
         "interop by type": lambda: ins.interoperability(conn, "type"),
         "interop by region": lambda: ins.interoperability(conn, "region"),
+        "reuse per pattern": lambda: pattern_reuse(conn),
+        "candidates, one pattern": lambda: pattern_candidates(conn, pattern),
+        "candidates, all patterns": lambda: pattern_candidates(conn),
+        "headlines": lambda: headlines(conn),
     }
 
 
@@ -152,6 +163,12 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
             results[f"trend ({args.trend_months} months)"] = best_of(trend, args.repeat)
+            from registry.insights.pattern_reuse import pattern_adoption
+
+            # The same month-end snapshots as the trend, so read from the cache the trend filled.
+            results[f"adoption ({args.trend_months} months)"] = best_of(
+                lambda: pattern_adoption(tree, since, until, cache_dir=Path(tmp) / "trend-cache"), args.repeat
+            )
     print(describe_checkout())
     print(f"{services:,} services indexed; best of {args.repeat} runs after a warm-up, one connection")
     if args.trend_months > 0:

@@ -14,16 +14,33 @@ import pytest
 from fastapi.testclient import TestClient
 
 from registry.insights.declaration import Column, Figure
+from registry.insights.headlines import HEADLINES
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.pattern_reuse import ADOPTERS, ADOPTION, CANDIDATES, PATTERN_REUSE
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS
 from registry.insights.suggestion import SUGGESTION, ReuseSuggestion
 from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
-from registry.insights.trend import TREND
+from registry.insights.trend import COUNCIL_TREND, TREND
 from registry.insights.windows import WINDOWS
 
-DECLARED = [REUSE, SOLUTIONS, HOTSPOTS, INTEROP, LOCK_IN, MARKET, TREND, WINDOWS]
+DECLARED = [
+    REUSE,
+    SOLUTIONS,
+    HOTSPOTS,
+    INTEROP,
+    LOCK_IN,
+    MARKET,
+    TREND,
+    COUNCIL_TREND,
+    WINDOWS,
+    ADOPTION,
+    ADOPTERS,
+    PATTERN_REUSE,
+    CANDIDATES,
+    HEADLINES,
+]
 NESTED = [SHARES, PATTERN_USES, SUGGESTION]  # rows another row holds, or one record: no page of their own
 ROWS = [*DECLARED, *NESTED]
 

@@ -62,6 +62,9 @@ requirements:
 """
 
 
+TITLES = {"basics": "Basics every service meets", "demo": "Demonstration standard for the test suite"}
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     # Not init_repo: its first commit has a fixed date, and A's date matters here.
@@ -98,7 +101,7 @@ def _expected(shas: dict[str, str]) -> list[TrendPoint]:
         ("2026-04", "2026-04-30", "B", "basics", 4, 2, 0.5),
         ("2026-04", "2026-04-30", "B", "demo", 3, 3, 1.0),
     ]
-    return [TrendPoint(m, d, shas[c], s, n, ok, rate) for m, d, c, s, n, ok, rate in rows]
+    return [TrendPoint(m, d, shas[c], s, TITLES[s], n, ok, rate) for m, d, c, s, n, ok, rate in rows]
 
 
 @pytest.fixture
@@ -295,8 +298,8 @@ def test_init_repo_helper_commits_are_usable(tmp_path: Path) -> None:
     sha = git(path, "rev-parse", "HEAD")
     # MINI as shipped: failing's DEMO-04 evidence is only planned, so it fails in both months.
     assert result.points == [
-        TrendPoint("2026-01", "2026-01-31", sha, "demo", 3, 2, 0.6667),
-        TrendPoint("2026-02", "2026-02-28", sha, "demo", 3, 2, 0.6667),
+        TrendPoint("2026-01", "2026-01-31", sha, "demo", TITLES["demo"], 3, 2, 0.6667),
+        TrendPoint("2026-02", "2026-02-28", sha, "demo", TITLES["demo"], 3, 2, 0.6667),
     ]
 
 

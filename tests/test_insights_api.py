@@ -232,10 +232,74 @@ def test_api_trend_needs_a_repository(client: TestClient, index: Path, registry:
         assert long.status_code == 400 and "more than 60 months" in long.json()["error"]["message"]
         assert c.get("/api/v1/insights/trend", params={"since": "2021-02-01", "until": "2026-01-31"}).status_code == 200
         # One trend computes at a time; another request is told when to come back, not queued.
-        from registry.api.routes import insights as insight_routes
+        from registry.api.routes import history as insight_routes
 
         with insight_routes._TREND_LOCK:
             busy = c.get("/api/v1/insights/trend", params={"since": "2026-02-01", "until": "2026-02-28"})
         assert busy.status_code == 503 and busy.json()["error"]["code"] == "busy"
         assert busy.headers["retry-after"] == "30"
         assert c.get("/api/v1/insights/trend", params={"since": "2026-02-01", "until": "2026-02-28"}).status_code == 200
+
+
+# --------------------------------------------------------------------------- headline figures
+
+# Worked by hand from the registry in test_insights.py: LGSL 524, 431 and 487 have services, 524
+# and 487 in all four councils; both are hotspots (test_hotspots_rank_types_by_councils_working_separately);
+# supplier markets 524 (Acme 2 of 4, Bolt 2 of 4: HHI 5,000) and 431 (Acme alone: 10,000) are
+# highly concentrated, 487 (Plan Co 2, Quill 2, Rota, Sigma, Tally 1 each of 7: HHI 2,245) is not;
+# within 18 months of 2026-11-01 (to 2028-05-01) only Plan Co: Portal has contracts in two
+# councils (a 2027-03-15 and c 2027-09-30): Acme: Collect and Bolt: Bins have one each in it.
+HEADLINES = [
+    ("reuse", 2, 3, "2 of the 3 service types are delivered by two or more councils."),
+    ("hotspots", 2, 2, "2 of those 2 service types are duplication hotspots."),
+    (
+        "suppliers",
+        2,
+        3,
+        "2 of the 3 service-type supplier markets large enough to judge are highly concentrated (HHI above 2,500).",
+    ),
+    (
+        "windows",
+        1,
+        2,
+        "1 supplier product has contracts in two or more councils ending by 2028-05-01, in 2 councils in all.",
+    ),
+]
+
+
+def test_headlines_in_the_cli_json_and_the_api_are_worked_by_hand(cli, registry: Path, index: Path, client) -> None:
+    run = cli("insights", "headlines", "--format", "json", "--index", str(index), cwd=registry)
+    assert run.exit_code == 0, run.stderr
+    assert [(h["figure"], h["count"], h["of"], h["text"]) for h in json.loads(run.stdout)] == HEADLINES
+    r = client.get("/api/v1/insights/headlines")
+    assert r.status_code == 200, r.text
+    assert [(h["figure"], h["count"], h["of"], h["text"]) for h in r.json()["items"]] == HEADLINES
+    assert all(h["counts"] for h in r.json()["items"])
+
+
+def test_a_market_too_few_to_judge_is_never_counted_as_concentrated(index: Path) -> None:
+    """The suppliers headline reads the figure's result: a market without an HHI is too few to judge."""
+    import dataclasses
+    import sqlite3
+
+    from registry.insights.headlines import headlines_of
+    from registry.insights.hotspots import HOTSPOTS
+    from registry.insights.reuse import REUSE
+    from registry.insights.suppliers import MARKET
+    from registry.insights.windows import WINDOWS
+
+    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        markets = MARKET.compute(conn, "service-type")
+        # As the figure reports a market below its minimum size: no HHI, no verdict.
+        small = [dataclasses.replace(m, hhi=None, highly_concentrated=None) if m.key == "431" else m for m in markets]
+        found = headlines_of(REUSE.compute(conn), HOTSPOTS.compute(conn), small, WINDOWS.compute(conn))
+    finally:
+        conn.close()
+    suppliers = next(h for h in found if h.figure == "suppliers")
+    assert (suppliers.count, suppliers.of) == (1, 2)
+    assert suppliers.text == (
+        "1 of the 2 service-type supplier markets large enough to judge are highly concentrated (HHI above 2,500); "
+        "1 more are too few to judge."
+    )

@@ -34,8 +34,9 @@ GOLDEN = FIXTURES / "openapi.json"
 # The operations that may refuse schema-valid input, and why:
 #   search: `q` of only punctuation is a valid string with no words to look for (400 empty_query);
 #   validate: the body's schema is "a string", and most strings are not valid manifests (422), or too big (413);
-#   insights/trend: `since` after `until` is two valid dates in the wrong order (400); an app not started
-#   from a clone of the registry would have no history to read (503).
+#   insights/trend (and trend/councils, adoption, adoption/adopters, which read the same history): `since`
+#   after `until` is two valid dates in the wrong order (400); an app not started from a clone of the
+#   registry would have no history to read (503).
 SCHEMATHESIS_CONFIG = """
 [[operations]]
 include-path = "/api/v1/search"
@@ -47,6 +48,18 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 413, 422]
 
 [[operations]]
 include-path = "/api/v1/insights/trend"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 503]
+
+[[operations]]
+include-path = "/api/v1/insights/trend/councils"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 503]
+
+[[operations]]
+include-path = "/api/v1/insights/adoption"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 503]
+
+[[operations]]
+include-path = "/api/v1/insights/adoption/adopters"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 503]
 """
 

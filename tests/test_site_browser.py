@@ -464,6 +464,8 @@ def test_council_page_shows_its_services_and_badge(tab: Tab, site_repo: Path) ->
         "/insights/suppliers/",
         "/insights/windows/",
         "/insights/reuse/",
+        "/insights/trend/",
+        f"/insights/trend-councils/{HOSTILE_COUNCIL}/",
     ],
     ids=[
         "council-page",
@@ -474,6 +476,8 @@ def test_council_page_shows_its_services_and_badge(tab: Tab, site_repo: Path) ->
         "suppliers",
         "windows",
         "reuse",
+        "trend",
+        "council-trend",
     ],
 )
 def test_hostile_values_render_as_text_and_never_run(tab: Tab, path: str) -> None:
@@ -608,6 +612,11 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "/insights/hotspots/",
         "/insights/windows/",
         "/patterns/bops/",
+        "/insights/",
+        "/insights/trend/",
+        "/insights/trend-councils/camden/",
+        "/insights/pattern-reuse/",
+        "/insights/pattern-adoption/gov-uk-notify/",
     ],
     ids=[
         "home",
@@ -619,6 +628,11 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "insights-hotspots",
         "insights-windows",
         "pattern",
+        "insights-home",
+        "insights-trend",
+        "council-trend",
+        "pattern-reuse",
+        "pattern-adoption",
     ],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:

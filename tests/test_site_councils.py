@@ -26,6 +26,7 @@ import registry.playbook.charts
 import registry.playbook.common
 import registry.playbook.councils
 import registry.playbook.dashboard
+import registry.playbook.line_chart
 from checks.results import Outcome, RequirementResult, WaiverNote
 from conftest import AS_OF, ROOT, chromium
 from sitegen import site_context
@@ -169,8 +170,9 @@ def test_badge_colour_follows_the_share_and_keeps_contrast() -> None:
 
 def test_chart_colours_meet_wcag_contrast() -> None:
     charts = registry.playbook.charts
+    line_chart = registry.playbook.line_chart
     assert _contrast(charts.TEXT, charts.BACKGROUND) >= 4.5
-    for graphic in (charts.BAR, charts.PASS, charts.FAIL_LINE, charts.AXIS):
+    for graphic in (charts.BAR, charts.PASS, charts.FAIL_LINE, charts.AXIS, *line_chart.LINE_COLOURS):
         assert _contrast(graphic, charts.BACKGROUND) >= 3.0, graphic
 
 
@@ -431,6 +433,35 @@ def test_chart_is_accessible_escaped_and_deterministic() -> None:
     table = charts.data_table("Cap <i>", ["Label", "N"], [[b.label, b.part] for b in bars], numeric=(1,))
     assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in table and "<script>" not in table
     assert "Cap &lt;i&gt;" in table
+
+
+def test_line_chart_names_each_line_and_gives_every_value() -> None:
+    line_chart = registry.playbook.line_chart
+    lines = [
+        line_chart.Series("<b>Basics</b> & co", (0.0, None, 50.0, 100.0)),
+        line_chart.Series("Demo", (100.0, 100.0, 75.0, 60.0)),
+    ]
+    svg = line_chart.line_chart(
+        "t1", "Rates <title>", "Desc & more", ["2026-01", "2026-02", "2026-03", "2026-04"], lines, y_max=100, y_unit="%"
+    )
+    assert svg == line_chart.line_chart(
+        "t1", "Rates <title>", "Desc & more", ["2026-01", "2026-02", "2026-03", "2026-04"], lines, y_max=100, y_unit="%"
+    )
+    root = ET.fromstring(svg)
+    assert root.get("role") == "img"
+    ids = {e.get("id"): e for e in root.iter() if e.get("id")}
+    first, second = (root.get("aria-labelledby") or "").split()
+    assert ids[first].text == "Rates <title>" and ids[second].text == "Desc & more"
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert {"<b>Basics</b> & co", "Demo", "2026-01", "2026-04", "0%", "50%", "100%"} <= set(texts)
+    # Every point says its value; the month without a value breaks the line in two.
+    tips = [t.text for t in root.iter(f"{SVG}title")][1:]
+    assert "<b>Basics</b> & co: 50%" in tips and "Demo: 75%" in tips and "<b>Basics</b> & co: 0%" in tips
+    basics = [p for p in root.iter(f"{SVG}polyline") if p.get("stroke") == line_chart.LINE_COLOURS[0]]
+    assert len(basics) == 1 and len((basics[0].get("points") or "").split()) == 2  # March and April only
+    # Told apart without colour: no two of the first 16 lines share both their dash and their marker.
+    styles = {(dash, marker) for _, dash, marker in (line_chart._style(n) for n in range(16))}
+    assert len(styles) == 16
 
 
 # --------------------------------------------------------------------------- the filter, in a real browser

@@ -617,9 +617,20 @@ def test_trend_page_matches_registry_insight_trend(trend_repo: tuple[Path, Path]
     assert {p.month for p in trend.points} == {"2026-01", "2026-02", "2026-03"}
     parsed = _Parsed(_render(page))
     assert parsed.body("table-trend-points") == [
-        [p.month, p.standard_id, p.date, p.commit[:10], str(p.services), str(p.compliant), f"{100 * p.rate:.1f}%"]
+        [p.month, p.standard, p.date, p.commit[:10], str(p.services), str(p.compliant), f"{100 * p.rate:.1f}%"]
         for p in trend.points
     ]
     months = sorted({p.month for p in trend.points})
     assert parsed.tables["table-trend-months"][0] == ["Standard", *months]
     assert "3 months with history, from 2026-01 to 2026-03" in parsed.all_text
+
+
+def test_home_page_quotes_each_headline_with_what_it_counts(site: dict[str, Any], db: sqlite3.Connection) -> None:
+    """The home page's headlines are HEADLINES' own (as the command line and the API give them)."""
+    from registry.insights.headlines import HEADLINES
+
+    text = _Parsed(_render(site["insights/index.md"])).all_text
+    found = HEADLINES.compute(db)
+    assert [h.figure for h in found] == ["reuse", "hotspots", "suppliers", "windows"]
+    for h in found:
+        assert f"{h.text} {h.counts}" in text, h.figure

@@ -10,12 +10,17 @@ import functools
 import operator
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
 
+from registry.api.dependencies import Page, listing, wants_csv
 from registry.insights.declaration import Figure
+from registry.insights.shared import rounded
 
 
 def row_model(figure: Figure, nested: Mapping[type, type[BaseModel]] | None = None) -> type[BaseModel]:
@@ -46,3 +51,19 @@ def page_model(figure: Figure, row: type[BaseModel], name: str = "") -> type[Bas
     items: Any = list[row]  # type: ignore[valid-type]  # a model made at run time, so not a static type
     page = name or f"{figure.model}Page"
     return create_model(page, items=(items, ...), total=(int, ...), limit=(int, ...), offset=(int, ...))
+
+
+def figure_page(
+    request: Request,
+    page: Page,
+    fmt: str | None,
+    items: Sequence[Any],
+    columns: Sequence[str],
+    csv_row: Callable[[Any], dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response | dict[str, Any]:
+    """A page of a figure's rows (computed whole), as JSON or as CSV (a nested row by `csv_row`)."""
+    chosen = items[page.offset : page.offset + page.limit]
+    csv = wants_csv(request, fmt)
+    rows = [rounded({**(csv_row(i) if csv and csv_row else asdict(i)), **(extra or {})}) for i in chosen]
+    return listing(request, page, len(items), rows, columns, fmt)

@@ -246,10 +246,30 @@ def interop_cmd(
     _exit(run(lambda conn: cmd.interop(conn, by.value), format.value, index))
 
 
+class TrendBy(StrEnum):
+    STANDARD = "standard"
+    COUNCIL = "council"
+
+
+class AdoptionBy(StrEnum):
+    MONTH = "month"
+    COUNCIL = "council"
+
+
+SinceOpt = Annotated[str, typer.Option("--since", help="First month to show, YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day to show (default: today).")]
+
+
 @insights_app.command("trend")
 def trend_cmd(
-    since: Annotated[str, typer.Option("--since", help="First month to show, YYYY-MM-DD.")],
-    until: Annotated[str | None, typer.Option("--until", help="Last day to show (default: today).")] = None,
+    since: SinceOpt,
+    until: UntilOpt = None,
+    by: Annotated[
+        TrendBy, typer.Option("--by", help="A line per standard, or per council and standard.")
+    ] = TrendBy.STANDARD,
+    council: Annotated[
+        str | None, typer.Option("--council", help="Only this council's lines (council id, e.g. leeds).")
+    ] = None,
     format: FormatOpt = InsightFormat.TEXT,
 ) -> None:
     """Compliance by standard at each month-end commit over a period, from Git history."""
@@ -257,4 +277,45 @@ def trend_cmd(
 
     start = _date(since, "--since")
     end = _date(until, "--until") if until is not None else None
-    _exit(run_plain(lambda: cmd.trend(Path.cwd(), start, end), format.value))
+    _exit(run_plain(lambda: cmd.trend(Path.cwd(), start, end, by.value, council), format.value))
+
+
+@insights_app.command("adoption")
+def adoption_cmd(
+    since: SinceOpt,
+    until: UntilOpt = None,
+    pattern: Annotated[str | None, typer.Option("--pattern", help="Only this pattern (its id).")] = None,
+    by: Annotated[
+        AdoptionBy,
+        typer.Option("--by", help="Councils naming each pattern at each month end, or when each council first did."),
+    ] = AdoptionBy.MONTH,
+    format: FormatOpt = InsightFormat.TEXT,
+) -> None:
+    """Each pattern's adopters at each month-end commit over a period, from Git history."""
+    from registry.insights import tables as cmd
+
+    start = _date(since, "--since")
+    end = _date(until, "--until") if until is not None else None
+    _exit(run_plain(lambda: cmd.adoption(Path.cwd(), start, end, pattern, by.value), format.value))
+
+
+@insights_app.command("pattern-reuse")
+def pattern_reuse_cmd(
+    pattern: Annotated[
+        str | None, typer.Option("--pattern", help="List the candidate councils for this pattern (its id).")
+    ] = None,
+    format: FormatOpt = InsightFormat.TEXT,
+    index: IndexOpt = None,
+) -> None:
+    """Each pattern's councils and the councils delivering the same service types without it."""
+    from registry.insights import tables as cmd
+
+    _exit(run(lambda conn: cmd.pattern_reuse(conn, pattern), format.value, index))
+
+
+@insights_app.command("headlines")
+def headlines_cmd(format: FormatOpt = InsightFormat.TEXT, index: IndexOpt = None) -> None:
+    """The headline figures of the insights home page, each with what it counts."""
+    from registry.insights import tables as cmd
+
+    _exit(run(cmd.headlines, format.value, index))

@@ -281,24 +281,87 @@ def interop(conn: sqlite3.Connection, by: str) -> Output:
     return figure_listing(INTEROP, f"{INTEROP.title}{title}", groups, empty="No services are indexed.")
 
 
-def trend(root: Path, since: dt.date, until: dt.date | None) -> Output:
+def trend(
+    root: Path, since: dt.date, until: dt.date | None, by: str = "standard", council: str | None = None
+) -> Output:
+    from registry.insights.trend import COUNCIL_TREND, TREND, TrendError
+
     try:
-        from registry.insights import trend as insight_trend
-    except ImportError:
-        raise InsightUsageError("the trend insight is not available in this version of the registry") from None
-    try:
-        result = insight_trend.TREND.compute(root, since, until)
-    except insight_trend.TrendError as exc:
+        result = TREND.compute(root, since, until)
+    except TrendError as exc:
         raise InsightUsageError(str(exc)) from None
-    rows = [{**asdict(p), "commit": p.commit[:10]} for p in result.points]
+    period = f"{result.since} to {result.until}"
+    if council is None and by == "standard":
+        rows = [{**asdict(p), "commit": p.commit[:10]} for p in result.points]
+        return Output(
+            f"Compliance by standard at each month end, {period}",
+            TREND.summary,
+            TREND.table_columns,
+            rows,
+            asdict(result),
+            empty="No commit falls in that period.",
+        )
+    points = [p for p in result.councils if council in (None, p.council_id)]
+    if council is not None and result.councils and not points:
+        raise InsightUsageError(f"no service of council '{council}' is in the registry in {period}")
+    whose = "each council" if council is None else (points[0].council if points else council)
     return Output(
-        f"Compliance by standard at each month end, {result.since} to {result.until}",
-        insight_trend.TREND.summary,
-        insight_trend.TREND.table_columns,
-        rows,
-        asdict(result),
+        f"Compliance by standard for {whose} at each month end, {period}",
+        COUNCIL_TREND.summary,
+        COUNCIL_TREND.table_columns,
+        [{**asdict(p), "commit": p.commit[:10]} for p in points],
+        {"since": result.since, "until": result.until, "councils": [asdict(p) for p in points]},
         empty="No commit falls in that period.",
     )
+
+
+def adoption(root: Path, since: dt.date, until: dt.date | None, pattern: str | None, by: str = "month") -> Output:
+    from registry.insights.pattern_reuse import ADOPTERS, ADOPTION
+    from registry.insights.trend import TrendError
+
+    try:
+        result = ADOPTION.compute(root, since, until, pattern=pattern)
+    except TrendError as exc:
+        raise InsightUsageError(str(exc)) from None
+    if pattern is not None and not result.points:
+        raise InsightUsageError(
+            f"no service names pattern '{pattern}' at any month end from {result.since} to {result.until}"
+        )
+    figure, items = (ADOPTION, result.points) if by == "month" else (ADOPTERS, result.adopters)
+    return Output(
+        f"{figure.title}, {result.since} to {result.until}",
+        figure.summary,
+        figure.table_columns,
+        [{**asdict(i), "commit": i.commit[:10]} for i in items],
+        asdict(result),
+        empty="No service names a pattern at any month end in that period.",
+    )
+
+
+def pattern_reuse(conn: sqlite3.Connection, pattern: str | None) -> Output:
+    from registry.insights.pattern_reuse import CANDIDATES, PATTERN_REUSE, known_pattern
+
+    if pattern is None:
+        return figure_listing(
+            PATTERN_REUSE, PATTERN_REUSE.title, PATTERN_REUSE.compute(conn), "No service names a pattern."
+        )
+    if not known_pattern(conn, pattern):
+        raise InsightUsageError(
+            f"no pattern '{pattern}' in the library or any manifest; list them with `standards insights pattern-reuse`"
+        )
+    rows = CANDIDATES.compute(conn, pattern)
+    return figure_listing(
+        CANDIDATES,
+        f"{CANDIDATES.title} {pattern}",
+        rows,
+        empty=f"Every council delivering a service type that uses {pattern} already uses it for that type.",
+    )
+
+
+def headlines(conn: sqlite3.Connection) -> Output:
+    from registry.insights.headlines import HEADLINES
+
+    return figure_listing(HEADLINES, HEADLINES.title, HEADLINES.compute(conn), "No services are indexed.")
 
 
 def _checked(compute: Callable[[], T]) -> T:

@@ -1,5 +1,6 @@
-"""Sector insights: reuse, duplication hotspots, supplier concentration, lock-in, procurement
-windows, interoperability and the compliance trend.
+"""Sector insights from the index: reuse, duplication hotspots, supplier concentration, lock-in,
+procurement windows, interoperability, reuse per pattern and the headline figures (the figures read
+from Git history are in history.py).
 
 Each figure is declared once in registry/insights/<figure>.py: the row models, the CSV columns
 and each operation's description (the docstring of the function computing it) come from there,
@@ -9,20 +10,17 @@ every other listing; each insight is computed whole and then paged.
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
-from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging, csv_responses, listing, wants_csv
-from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
-from registry.api.figures import page_model, row_model
-from registry.api.shared import SLUG
+from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.errors import ERROR_RESPONSES, not_found
+from registry.api.figures import figure_page, page_model, row_model
+from registry.api.shared import SLUG, date_query, parse_date
+from registry.insights.headlines import HEADLINES
 from registry.insights.hotspots import (
     DEFAULT_MIN_COUNCILS,
     DEFAULT_MIN_SOLUTIONS,
@@ -33,31 +31,17 @@ from registry.insights.hotspots import (
 )
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.pattern_reuse import CANDIDATES, PATTERN_REUSE, known_pattern
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
 from registry.insights.shared import rounded
 from registry.insights.suggestion import SUGGESTION, UnknownService
 from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
-from registry.insights.trend import TREND
 from registry.insights.windows import DEFAULT_MIN_COUNCILS as DEFAULT_WINDOW_COUNCILS
 from registry.insights.windows import WINDOW_CONTRACTS, WINDOWS, Window, WindowContract
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
 LgslParam = Annotated[int | None, Query(ge=1, le=99999, description="Only this service type (LGSL code).")]
-DATE = r"^\d{4}-\d{2}-\d{2}$"
-
-
-def _date_param(description: str) -> Any:
-    # A plain string with the date format rather than `dt.date`: pydantic would also take numbers
-    # (as Unix times), which the document does not allow.
-    return Query(pattern=DATE, description=description, json_schema_extra={"format": "date"})
-
-
-def _parse_date(value: str, name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ApiError(422, "invalid_parameter", f"{name}: '{value}' is not a date (YYYY-MM-DD)") from None
 
 
 # --------------------------------------------------------------------------- models
@@ -95,26 +79,30 @@ InteropOut = row_model(INTEROP)
 InteropPage = page_model(INTEROP, InteropOut)
 
 
-TrendPointOut = row_model(TREND)
-TrendPage = page_model(TREND, TrendPointOut, "TrendPage")
+HeadlineOut = row_model(HEADLINES)
+HeadlinePage = page_model(HEADLINES, HeadlineOut)
 
 
-# --------------------------------------------------------------------------- helpers
+PatternReuseOut = row_model(PATTERN_REUSE)
+PatternReusePage = page_model(PATTERN_REUSE, PatternReuseOut)
+PatternCandidateOut = row_model(CANDIDATES)
+PatternCandidatePage = page_model(CANDIDATES, PatternCandidateOut)
 
 
-def _page(
-    request: Request,
-    page: Page,
-    fmt: str | None,
-    items: Sequence[Any],
-    columns: Sequence[str],
-    csv_row: Callable[[Any], dict[str, Any]] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> Response | dict[str, Any]:
-    chosen = items[page.offset : page.offset + page.limit]
-    csv = wants_csv(request, fmt)
-    rows = [rounded({**(csv_row(i) if csv and csv_row else asdict(i)), **(extra or {})}) for i in chosen]
-    return listing(request, page, len(items), rows, columns, fmt)
+# --------------------------------------------------------------------------- headlines
+
+HEADLINE_COLUMNS = HEADLINES.keys
+
+
+@router.get(
+    "/headlines",
+    summary="The headline figures of the insights home page, each with what it counts",
+    description=HEADLINES.described,
+    response_model=None,
+    responses=csv_responses(HEADLINE_COLUMNS, HeadlinePage),
+)
+def headlines(request: Request, db: Db, page: Paging, format: FormatParam = None) -> Response | dict[str, Any]:
+    return figure_page(request, page, format, HEADLINES.compute(db), HEADLINE_COLUMNS)
 
 
 # --------------------------------------------------------------------------- reuse
@@ -133,7 +121,7 @@ SOLUTION_COLUMNS = SOLUTIONS.keys
 def reuse(
     request: Request, db: Db, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, REUSE.compute(db, lgsl), REUSE_COLUMNS, ServiceTypeReuse.flat)
+    return figure_page(request, page, format, REUSE.compute(db, lgsl), REUSE_COLUMNS, ServiceTypeReuse.flat)
 
 
 @router.get(
@@ -146,7 +134,7 @@ def reuse(
 def reuse_solutions(
     request: Request, db: Db, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, SOLUTIONS.compute(db, lgsl), SOLUTION_COLUMNS)
+    return figure_page(request, page, format, SOLUTIONS.compute(db, lgsl), SOLUTION_COLUMNS)
 
 
 @router.get(
@@ -192,7 +180,7 @@ def hotspots(
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
     items = HOTSPOTS.compute(db, min_councils, min_solutions)
-    return _page(request, page, format, items, HOTSPOT_COLUMNS, Hotspot.flat)
+    return figure_page(request, page, format, items, HOTSPOT_COLUMNS, Hotspot.flat)
 
 
 # --------------------------------------------------------------------------- suppliers
@@ -227,7 +215,7 @@ def suppliers(
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
     markets = MARKET.compute(db, by, key, min_services)
-    return _page(request, page, format, markets, MARKET_COLUMNS, Market.flat)
+    return figure_page(request, page, format, markets, MARKET_COLUMNS, Market.flat)
 
 
 LOCK_IN_COLUMNS = LOCK_IN.keys
@@ -277,13 +265,13 @@ def windows(
     min_councils: Annotated[
         int, Query(ge=1, le=100_000, description="Only groups with at least this many councils (1 lists every one).")
     ] = DEFAULT_WINDOW_COUNCILS,
-    as_of: Annotated[str | None, _date_param("The window's first day (default: the index's as-of date).")] = None,
+    as_of: Annotated[str | None, date_query("The window's first day (default: the index's as-of date).")] = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    start = _parse_date(as_of, "as_of") if as_of is not None else None
+    start = parse_date(as_of, "as_of") if as_of is not None else None
     result = WINDOWS.compute(db, horizon_months, by, start, min_councils)
     extra = {"window_start": result.as_of, "window_end": result.horizon_end}
-    return _page(request, page, format, result.windows, WINDOW_COLUMNS, Window.flat, extra=extra)
+    return figure_page(request, page, format, result.windows, WINDOW_COLUMNS, Window.flat, extra=extra)
 
 
 # --------------------------------------------------------------------------- interoperability
@@ -307,74 +295,40 @@ def interop(
     ] = "all",
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, INTEROP.compute(db, by), INTEROP_COLUMNS)
+    return figure_page(request, page, format, INTEROP.compute(db, by), INTEROP_COLUMNS)
 
 
-# --------------------------------------------------------------------------- trend
+# --------------------------------------------------------------------------- reuse per pattern
 
-TREND_COLUMNS = TREND.keys
-TREND_RESPONSES = {
-    **csv_responses(TREND_COLUMNS, TrendPage),
-    503: {
-        "model": ErrorResponse,
-        "description": (
-            "The API was not started from a repository with its Git history, or another trend is being "
-            "computed (retry after the `Retry-After` seconds)"
-        ),
-    },
-}
-# A month not yet in the cache is a whole index build (minutes at sector scale), so a request can
-# start at most this many, and only one request computes at a time: a burst of trend requests
-# cannot take every core from the rest of the API.
-MAX_TREND_MONTHS = 60
-TREND_RETRY_SECONDS = 30
-_TREND_LOCK = threading.Lock()
+PATTERN_REUSE_COLUMNS = PATTERN_REUSE.keys
+CANDIDATE_COLUMNS = CANDIDATES.keys
 
 
 @router.get(
-    "/trend",
-    summary="Compliance by standard at each month end, from Git history",
-    description=(
-        "For each month end from `since` to `until`, the last commit on or before it is indexed as it stood "
-        "and judged at that date; each point is a standard's services and compliant services at that commit "
-        "(the figures of /compliance/by-standard). Snapshots are cached by commit. Needs the server to run "
-        "from a clone of the registry with its history (`standards serve`)."
-    ),
+    "/pattern-reuse",
+    summary="Reuse per pattern: its councils, its service types and the candidates to reuse it",
+    description=PATTERN_REUSE.described,
     response_model=None,
-    responses=TREND_RESPONSES,
+    responses=csv_responses(PATTERN_REUSE_COLUMNS, PatternReusePage),
 )
-def trend(
+def pattern_reuse(request: Request, db: Db, page: Paging, format: FormatParam = None) -> Response | dict[str, Any]:
+    return figure_page(request, page, format, PATTERN_REUSE.compute(db), PATTERN_REUSE_COLUMNS)
+
+
+@router.get(
+    "/pattern-reuse/{pattern_id}",
+    summary="The councils delivering a pattern's service types without it",
+    description=CANDIDATES.described,
+    response_model=None,
+    responses={**csv_responses(CANDIDATE_COLUMNS, PatternCandidatePage), **ERROR_RESPONSES},
+)
+def pattern_candidates(
     request: Request,
+    db: Db,
     page: Paging,
-    since: Annotated[str, _date_param("First day of the period, YYYY-MM-DD.")],
-    until: Annotated[str | None, _date_param("Last day of the period (default: today).")] = None,
+    pattern_id: Annotated[str, Path(pattern=SLUG, max_length=80, description="Pattern id, e.g. gov-uk-pay")],
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    from registry.insights import trend as insight_trend
-
-    root = request.app.state.settings.get("repo_root")
-    if not root:
-        raise ApiError(503, "not_available", "the trend needs the API to run from a clone of the registry")
-    start = _parse_date(since, "since")
-    end = _parse_date(until, "until") if until is not None else None
-    last = end or dt.date.today()
-    if (last.year - start.year) * 12 + last.month - start.month + 1 > MAX_TREND_MONTHS:
-        raise ApiError(
-            400, "invalid_parameter", f"the period covers more than {MAX_TREND_MONTHS} months: give a later `since`"
-        )
-    if not _TREND_LOCK.acquire(blocking=False):
-        raise ApiError(
-            503,
-            "busy",
-            "another compliance trend is being computed; try again shortly",
-            headers={"Retry-After": str(TREND_RETRY_SECONDS)},
-        )
-    try:
-        # The served index is the current month's snapshot when it was built from a clean commit.
-        current = request.app.state.index.path
-        result = insight_trend.compliance_trend(FsPath(root), start, end, current_index=FsPath(current))
-    except insight_trend.TrendError as exc:
-        raise ApiError(400, "invalid_parameter", str(exc)) from None
-    finally:
-        _TREND_LOCK.release()
-    return _page(request, page, format, result.points, TREND_COLUMNS)
+    if not known_pattern(db, pattern_id):
+        raise not_found("pattern", pattern_id)
+    return figure_page(request, page, format, CANDIDATES.compute(db, pattern_id), CANDIDATE_COLUMNS)

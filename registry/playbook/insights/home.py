@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from registry.insights.headlines import HEADLINES, Headline
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
+from registry.insights.pattern_reuse import PATTERN_REUSE
 from registry.insights.reuse import REUSE
 from registry.insights.suppliers import MARKET
 from registry.insights.trend import TREND
 from registry.insights.windows import WINDOWS
-from registry.playbook.common import Page, esc
+from registry.playbook.common import Page, esc, md_cell
 from registry.playbook.insights.data import HORIZON_MONTHS, SECTION, TREND_MONTHS, Insights, make_page, page_head
 from registry.playbook.insights.suppliers import TITLE as SUPPLIERS_TITLE
 
@@ -40,14 +42,19 @@ FIGURES = (
     (
         f"{TREND.name}.md",
         TREND.title,
-        f"compliance by standard at each month end over the last {TREND_MONTHS} months of the registry's Git history",
+        f"compliance by standard at each month end over the last {TREND_MONTHS} months of the registry's Git "
+        "history, for the sector and for each council",
+    ),
+    (
+        f"{PATTERN_REUSE.name}.md",
+        PATTERN_REUSE.title,
+        "when councils adopted each pattern, and the councils delivering the same service types without it",
     ),
 )
 
 
-def index_page(data: Insights) -> Page:
-    delivered = [r for r in data.reuse if r.councils >= 2]
-    concentrated = [m for m in data.markets if m.highly_concentrated]
+def index_page(data: Insights, headlines: list[Headline]) -> Page:
+    """The section's front page; `headlines` are HEADLINES.compute's, each quoted with what it counts."""
     lines = [
         *page_head("Sector insights", data.sample),
         "A single council sees its own services. The registry holds every council's, so it can show "
@@ -55,13 +62,15 @@ def index_page(data: Insights) -> Page:
         "which shared solutions already work well, where a few suppliers dominate a market, and "
         "which contracts end at the same time so councils could buy together.",
         "",
-        f"The figures below are computed from the registry's index as of {esc(data.as_of)}: "
-        f"{sum(r.services for r in data.reuse)} services with an LGSL code, in {len(data.reuse)} service "
-        f"types. {len(delivered)} service types are delivered by two or more councils; "
-        f"{len(data.hotspot_list)} are duplication hotspots; {len(concentrated)} of the {len(data.markets)} "
-        f"service-type supplier markets are highly concentrated; "
-        f"{len(data.windows_product.windows)} supplier products have contracts ending by "
-        f"{esc(data.windows_product.horizon_end)}.",
+        "## Headline figures",
+        "",
+        f"From the registry's index as of {esc(data.as_of)}: "
+        f"{sum(r.services for r in data.reuse)} services with an LGSL code, in {len(data.reuse)} service types. "
+        "Each figure is counted from the page it links to, as that page defines it.",
+        "",
+        *(f"- **{md_cell(h.text)}** {md_cell(h.counts)} [{_title(h.figure)}]({h.figure}.md)" for h in headlines),
+        "",
+        f"`standards insights {HEADLINES.name}` and `/api/v1/insights/{HEADLINES.name}` give the same figures.",
         "",
         "## The figures",
         "",
@@ -72,7 +81,7 @@ def index_page(data: Insights) -> Page:
         "",
         "Each page says how its figures are computed, quoting the code that computes them. The same "
         "figures come from the command line (`standards insights reuse|hotspots|suppliers|lock-in|windows|"
-        "interop|trend`) and the API (`/api/v1/insights/...`), in JSON or CSV.",
+        "interop|trend|adoption|pattern-reuse|headlines`) and the API (`/api/v1/insights/...`), in JSON or CSV.",
         "",
         "## Terms",
         "",
@@ -86,3 +95,7 @@ def index_page(data: Insights) -> Page:
         "",
     ]
     return make_page(f"{SECTION}/index.md", "Sector insights", lines, {}, "../", in_nav=False)
+
+
+def _title(figure: str) -> str:
+    return next((title for path, title, _ in FIGURES if path == f"{figure}.md"), figure)

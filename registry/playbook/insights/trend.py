@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from registry.insights import figures as ins
-from registry.insights.trend import TREND, TrendError, TrendResult, compliance_trend
+from registry.insights.trend import (
+    COUNCIL_TREND,
+    TREND,
+    CouncilTrendPoint,
+    TrendError,
+    TrendPoint,
+    TrendResult,
+    compliance_trend,
+)
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import Page, SiteContext, esc, md_cell, placeholder
 from registry.playbook.insights.data import SECTION, TREND_MONTHS, Insights, make_page, page_head, quote, rate
+from registry.playbook.line_chart import Series, line_chart
 
 
 def trend_period(as_of: str) -> tuple[dt.date, dt.date]:
@@ -33,13 +44,16 @@ def read_trend(ctx: SiteContext) -> TrendResult | str:
         return str(exc)
 
 
+COUNCIL_DIR = f"{SECTION}/trend-councils"
+
+
 def trend_page(ctx: SiteContext, data: Insights, trend: TrendResult | str) -> Page:
     since, until = trend_period(ctx.as_of)
     lines = [
         *page_head(TREND.title, data.sample),
         f"Compliance with each standard at every month end from {since.isoformat()} to {until.isoformat()} "
         "(the index's as-of date), read from the registry's Git history: how the sector's services have "
-        "moved towards the standards.",
+        "moved towards the standards, and how each council's have.",
         "",
         "## How it is computed",
         "",
@@ -71,17 +85,28 @@ def trend_page(ctx: SiteContext, data: Insights, trend: TrendResult | str) -> Pa
         blocks.update(_trend_blocks(trend))
         months = sorted({p.month for p in trend.points})
         lines += [
+            "## Every month",
+            "",
+            f"{len(months)} month{'s' if len(months) != 1 else ''} with history, from {months[0]} to {months[-1]}: "
+            "a line per standard, and a table of the same figures (each cell is the share of services "
+            "compliant, compliant of services).",
+            "",
+            placeholder("trend-lines"),
+            "",
+            placeholder("trend-months"),
+            "",
             "## The latest month",
             "",
             placeholder("trend-latest"),
             "",
-            "## Every month",
+            "## By council",
             "",
-            f"{len(months)} month{'s' if len(months) != 1 else ''} with history, from {months[0]} to {months[-1]}. "
-            "Each cell is the share of "
-            "services compliant (compliant of services).",
+            "Each council's services only, for each standard that applied to them: the first and the latest "
+            "month with history. Each council's page draws its lines month by month.",
             "",
-            placeholder("trend-months"),
+            placeholder("trend-councils"),
+            "",
+            "## Every point",
             "",
             placeholder("trend-points"),
             "",
@@ -89,12 +114,51 @@ def trend_page(ctx: SiteContext, data: Insights, trend: TrendResult | str) -> Pa
     return make_page(f"{SECTION}/{TREND.name}.md", TREND.title, lines, blocks, "../../", in_nav=True)
 
 
+def _lines(chart_id: str, title: str, months: list[str], points: Sequence[TrendPoint | CouncilTrendPoint]) -> str:
+    """A line per standard (by title) over `months`: its rate at each, as a percentage."""
+    by_key = {(p.month, p.standard_id): p for p in points}
+    standards = sorted({(p.standard, p.standard_id) for p in points})
+    series = [
+        Series(name, tuple(100 * by_key[(m, sid)].rate if (m, sid) in by_key else None for m in months))
+        for name, sid in standards
+    ]
+    return line_chart(
+        chart_id,
+        title,
+        f"Line chart: for each of {len(standards)} standards, the share of the services it applied to that "
+        f"were compliant at each month end from {months[0]} to {months[-1]}, from 0 to 100%. Each line is "
+        "named at its right-hand end; the table after the chart gives every value with its counts.",
+        months,
+        series,
+        y_max=100,
+        y_unit="%",
+    )
+
+
+def _pivot(
+    caption: str, table_id: str, months: list[str], points: Sequence[TrendPoint | CouncilTrendPoint], prefix: str
+) -> str:
+    by_key = {(p.month, p.standard_id): p for p in points}
+    rows = []
+    for name, sid in sorted({(p.standard, p.standard_id) for p in points}):
+        row: list[object] = [Html(f'<a href="{prefix}standards/{esc(sid)}/">{esc(name)}</a>')]
+        for m in months:
+            p = by_key.get((m, sid))
+            row.append(f"{pct(p.compliant, p.services)} ({p.compliant} of {p.services})" if p else "–")
+        rows.append(row)
+    return data_table(
+        caption,
+        [TREND.column("standard").heading, *months],
+        rows,
+        numeric=range(1, len(months) + 1),
+        table_id=table_id,
+    )
+
+
 def _trend_blocks(trend: TrendResult) -> dict[str, str]:
     months = sorted({p.month for p in trend.points})
-    standards = sorted({p.standard_id for p in trend.points})
-    by_key = {(p.month, p.standard_id): p for p in trend.points}
-    latest = [by_key[(months[-1], s)] for s in standards if (months[-1], s) in by_key]
-    bars = [Bar(p.standard_id, p.compliant, p.services) for p in latest]
+    latest = sorted((p for p in trend.points if p.month == months[-1]), key=lambda p: (p.standard, p.standard_id))
+    bars = [Bar(p.standard, p.compliant, p.services) for p in latest]
     chart = bar_chart(
         "chart-trend-latest",
         f"Compliance by standard, {months[-1]}",
@@ -105,35 +169,92 @@ def _trend_blocks(trend: TrendResult) -> dict[str, str]:
     )
     table = data_table(
         f"Compliance by standard, {months[-1]}",
-        [*TREND.headings_of("standard_id", "compliant", "services"), "Compliance"],
+        [*TREND.headings_of("standard", "compliant", "services"), "Compliance"],
         [[b.label, b.part, b.whole, pct(b.part, b.whole)] for b in bars],
         numeric=(1, 2, 3),
         table_id="table-trend-latest",
     )
-    pivot = []
-    for s in standards:
-        row: list[object] = [Html(f'<a href="../../standards/{esc(s)}/">{esc(s)}</a>')]
-        for m in months:
-            p = by_key.get((m, s))
-            row.append(f"{pct(p.compliant, p.services)} ({p.compliant} of {p.services})" if p else "–")
-        pivot.append(row)
-    points = [
-        [p.month, p.standard_id, p.date, p.commit[:10], p.services, p.compliant, rate(p.rate)] for p in trend.points
-    ]
+    points = [[p.month, p.standard, p.date, p.commit[:10], p.services, p.compliant, rate(p.rate)] for p in trend.points]
     return {
-        "trend-latest": figure(chart, table),
-        "trend-months": data_table(
-            "Compliance by standard and month",
-            [TREND.column("standard_id").heading, *months],
-            pivot,
-            numeric=range(1, len(months) + 1),
-            table_id="table-trend-months",
+        "trend-lines": _lines("chart-trend-lines", "Compliance by standard at each month end", months, trend.points),
+        "trend-months": _pivot(
+            "Compliance by standard and month", "table-trend-months", months, trend.points, "../../"
         ),
+        "trend-latest": figure(chart, table),
+        "trend-councils": _council_table(trend),
         "trend-points": data_table(
             "Every point: the commit each month is read from",
-            TREND.headings_of("month", "standard_id", "date", "commit", "services", "compliant", "rate"),
+            TREND.headings_of("month", "standard", "date", "commit", "services", "compliant", "rate"),
             points,
             numeric=(4, 5, 6),
             table_id="table-trend-points",
         ),
     }
+
+
+def _council_table(trend: TrendResult) -> str:
+    """Per council and standard: the first and latest month's figures, and the change in points."""
+    runs: dict[tuple[str, str], list[CouncilTrendPoint]] = defaultdict(list)
+    for p in trend.councils:
+        runs[(p.council_id, p.standard_id)].append(p)
+    rows = []
+    for (cid, _), run in sorted(runs.items(), key=lambda kv: (kv[1][-1].council, kv[0][0], kv[1][-1].standard)):
+        first, last = run[0], run[-1]
+        rows.append(
+            [
+                Html(f'<a href="../trend-councils/{esc(cid)}/">{esc(last.council)}</a>'),
+                last.standard,
+                f"{first.month}: {pct(first.compliant, first.services)} ({first.compliant} of {first.services})",
+                f"{last.month}: {pct(last.compliant, last.services)} ({last.compliant} of {last.services})",
+                f"{100 * (last.rate - first.rate):+.1f} points",
+            ]
+        )
+    return data_table(
+        "Compliance by council and standard: first and latest month",
+        [
+            COUNCIL_TREND.column("council").heading,
+            TREND.column("standard").heading,
+            "First month",
+            "Latest month",
+            "Change",
+        ],
+        rows,
+        numeric=(2, 3, 4),
+        table_id="table-trend-councils",
+    )
+
+
+def council_trend_pages(data: Insights, trend: TrendResult | str) -> list[Page]:
+    """insights/trend-councils/<council>.md: each council's line per standard, and its table."""
+    if isinstance(trend, str) or not trend.councils:
+        return []
+    months = sorted({p.month for p in trend.points})
+    by_council: dict[str, list[CouncilTrendPoint]] = defaultdict(list)
+    for p in trend.councils:
+        by_council[p.council_id].append(p)
+    return [_council_page(data, cid, months, points) for cid, points in sorted(by_council.items())]
+
+
+def _council_page(data: Insights, cid: str, months: list[str], points: list[CouncilTrendPoint]) -> Page:
+    name = points[-1].council
+    title = f"{COUNCIL_TREND.title}: {name}"
+    blocks = {
+        "council-lines": _lines(
+            "chart-council-trend", f"{name}: compliance by standard at each month end", months, points
+        ),
+        "council-months": _pivot(
+            f"{name}: compliance by standard and month", "table-council-trend", months, points, "../../../"
+        ),
+    }
+    lines = [
+        *page_head(title, data.sample),
+        f"Compliance with each standard over {md_cell(name)}'s services at every month end, read from the "
+        f"registry's Git history. [The sector's trend](../trend.md) explains how it is computed; "
+        f"[the council's page](../../councils/{cid}.md) lists its services.",
+        "",
+        placeholder("council-lines"),
+        "",
+        placeholder("council-months"),
+        "",
+    ]
+    return make_page(f"{COUNCIL_DIR}/{cid}.md", title, lines, blocks, "../../../", in_nav=False)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from registry.insights import figures as ins
 from registry.insights.windows import WINDOWS
-from registry.playbook.charts import Html, Lane, Span, data_table, timeline_chart
+from registry.playbook.charts import Html, data_table
 from registry.playbook.common import Page, esc, md_cell, placeholder
 from registry.playbook.insights.data import (
     HORIZON_MONTHS,
@@ -20,6 +20,7 @@ from registry.playbook.insights.data import (
     quote,
     type_link,
 )
+from registry.playbook.timeline import Lane, Span, timeline_chart
 
 
 def councils_cell(data: Insights, ids: Iterable[str], prefix: str) -> Html:

@@ -1,0 +1,410 @@
+"""Each council's compliance trend and each pattern's adopters at month ends, and the candidates to
+reuse a pattern, from a real temporary Git repository with dated commits, worked by hand and checked
+in the functions, the command line (JSON) and the API.
+
+The repository: MINI without leeds's `failing` and `waived`, plus a `basics` standard (a must:
+name a service owner; applies to every service) and a second pattern, GOV.UK Pay.
+
+- 2026-01-10 A: leeds/good (web, LGSL 524, names Notify; meets demo in every month of 2026, see
+  test_insight_trend.py) and leeds/phone-only (no LGSL); York's york/bins (phone, LGSL 524, no
+  pattern). Nobody names a service owner.
+- 2026-02-12 B: york/bins names Notify and a service owner.
+- 2026-04-03 C: Bath joins with bath/bins (phone, LGSL 524, names Pay, has an owner); leeds's
+  phone-only names an owner; leeds/good names Pay too.
+
+Worked by hand at each month end (March has no commit, so it reads B again):
+
+| month | commit | leeds basics | leeds demo | york basics | bath basics | Notify        | Pay          |
+|-------|--------|--------------|------------|-------------|-------------|---------------|--------------|
+| Jan   | A      | 0/2          | 1/1        | 0/1         | -           | leeds         | -            |
+| Feb   | B      | 0/2          | 1/1        | 1/1         | -           | leeds, york   | -            |
+| Mar   | B      | 0/2          | 1/1        | 1/1         | -           | leeds, york   | -            |
+| Apr   | C      | 1/2          | 1/1        | 1/1         | 1/1         | leeds, york   | bath, leeds  |
+
+Sector basics: 0/3, 1/3, 1/3, 3/4. Pay is named in the period, so it has a point (0 councils)
+from January on. First named: Notify leeds January (already at the start), york February; Pay
+bath and leeds April. Candidates at C: LGSL 524 is delivered by leeds, york and bath; Notify is
+used for it by leeds and york, so bath is its candidate (1 service); Pay by bath and leeds, so
+york is its candidate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from test_insight_trend import BASICS
+
+from conftest import MINI
+from gitrepo import commit_all, edit, git
+from registry.api.app import create_app
+from registry.index.build import build_index
+from registry.insights.pattern_reuse import (
+    Adopter,
+    AdoptionPoint,
+    PatternCandidate,
+    PatternReuse,
+    pattern_adoption,
+    pattern_candidates,
+    pattern_reuse,
+)
+from registry.insights.trend import CouncilTrendPoint, compliance_trend
+
+PAY = """kind: Pattern
+schema_version: 1
+id: gov-uk-pay
+name: GOV.UK Pay
+category: common_platform
+summary: Takes payments.
+solves: Every council integrating its own payment provider.
+when_to_use: When a service takes money.
+maintainer: Government Digital Service
+open_source: true
+licence: MIT
+url: https://www.payments.service.gov.uk
+helps_meet: [DEMO-01]
+type: solution
+"""
+
+BINS = """kind: Service
+schema_version: 1
+sample: true
+id: bins
+name: Report a missed bin
+lgsl: 524
+phase: live
+channels: [phone]
+owner:
+  team: Waste
+privacy:
+  handles_personal_data: false
+"""
+
+LEEDS, YORK, BATH = "Leeds City Council", "City of York Council", "Bath and North East Somerset Council"
+BASICS_TITLE, DEMO_TITLE = "Basics every service meets", "Demonstration standard for the test suite"
+SINCE, UNTIL = dt.date(2026, 1, 1), dt.date(2026, 4, 30)
+
+
+def _council(path: Path, ident: str, name: str, gss: str, code: str, region: str) -> None:
+    text = (MINI / "manifests/leeds/council.yaml").read_text(encoding="utf-8")
+    swaps = (
+        ("leeds", ident),
+        ("Leeds City Council", name),
+        ("E08000035", gss),
+        ("LDS", code),
+        ("type: MD", "type: UA"),
+    )
+    for old, new in (*swaps, ("Yorkshire and The Humber", region)):
+        text = text.replace(old, new)
+    (path / "manifests" / ident).mkdir(parents=True)
+    (path / "manifests" / ident / "council.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    path = tmp_path_factory.mktemp("adoption") / "repo"
+    shutil.copytree(MINI, path)
+    for gone in ("failing", "waived"):
+        (path / f"manifests/leeds/{gone}.yaml").unlink()
+    (path / "standards/basics.yaml").write_text(BASICS, encoding="utf-8")
+    (path / "standards/patterns/gov-uk-pay.yaml").write_text(PAY, encoding="utf-8")
+    _council(path, "york", YORK, "E06000014", "YOR", "Yorkshire and The Humber")
+    (path / "manifests/york/bins.yaml").write_text(BINS, encoding="utf-8")
+    git(path, "init", "-q", "-b", "main")
+    shas = {"A": commit_all(path, "A", "2026-01-10T10:00:00+00:00")}
+    edit(path / "manifests/york/bins.yaml", "  team: Waste", "  team: Waste\n  service_owner: Yan Owner")
+    (path / "manifests/york/bins.yaml").write_text(
+        (path / "manifests/york/bins.yaml").read_text(encoding="utf-8") + "patterns: [gov-uk-notify]\n",
+        encoding="utf-8",
+    )
+    shas["B"] = commit_all(path, "B: york names Notify and an owner", "2026-02-12T10:00:00+00:00")
+    _council(path, "bath", BATH, "E06000022", "BAS", "South West")
+    bath = BINS.replace("  team: Waste", "  team: Waste\n  service_owner: Bea Owner") + "patterns: [gov-uk-pay]\n"
+    (path / "manifests/bath/bins.yaml").write_text(bath, encoding="utf-8")
+    edit(path / "manifests/leeds/phone-only.yaml", "  team: Waste", "  team: Waste\n  service_owner: Pat Owner")
+    edit(path / "manifests/leeds/good.yaml", "patterns: [gov-uk-notify]", "patterns: [gov-uk-notify, gov-uk-pay]")
+    shas["C"] = commit_all(path, "C: bath joins with Pay; leeds adds Pay", "2026-04-03T10:00:00+00:00")
+    return path, shas
+
+
+def _council_points(shas: dict[str, str]) -> list[CouncilTrendPoint]:
+    months = [("2026-01", "2026-01-31", "A"), ("2026-02", "2026-02-28", "B"), ("2026-03", "2026-03-31", "B")]
+    rows: list[CouncilTrendPoint] = []
+    for month, day, sha in months:
+        owned = 0 if sha == "A" else 1
+        rows += [
+            CouncilTrendPoint(month, day, shas[sha], "leeds", LEEDS, "basics", BASICS_TITLE, 2, 0, 0.0),
+            CouncilTrendPoint(month, day, shas[sha], "leeds", LEEDS, "demo", DEMO_TITLE, 1, 1, 1.0),
+            CouncilTrendPoint(month, day, shas[sha], "york", YORK, "basics", BASICS_TITLE, 1, owned, float(owned)),
+        ]
+    c = shas["C"]
+    rows += [
+        CouncilTrendPoint("2026-04", "2026-04-30", c, "bath", BATH, "basics", BASICS_TITLE, 1, 1, 1.0),
+        CouncilTrendPoint("2026-04", "2026-04-30", c, "leeds", LEEDS, "basics", BASICS_TITLE, 2, 1, 0.5),
+        CouncilTrendPoint("2026-04", "2026-04-30", c, "leeds", LEEDS, "demo", DEMO_TITLE, 1, 1, 1.0),
+        CouncilTrendPoint("2026-04", "2026-04-30", c, "york", YORK, "basics", BASICS_TITLE, 1, 1, 1.0),
+    ]
+    return rows
+
+
+def _adoption(shas: dict[str, str]) -> list[AdoptionPoint]:
+    def point(month: str, day: str, sha: str, pid: str, now: list[str], new: list[str]) -> AdoptionPoint:
+        name = {"gov-uk-notify": "GOV.UK Notify", "gov-uk-pay": "GOV.UK Pay"}[pid]
+        return AdoptionPoint(month, day, shas[sha], pid, name, len(now), now, new)
+
+    return [
+        point("2026-01", "2026-01-31", "A", "gov-uk-notify", ["leeds"], ["leeds"]),
+        point("2026-01", "2026-01-31", "A", "gov-uk-pay", [], []),
+        point("2026-02", "2026-02-28", "B", "gov-uk-notify", ["leeds", "york"], ["york"]),
+        point("2026-02", "2026-02-28", "B", "gov-uk-pay", [], []),
+        point("2026-03", "2026-03-31", "B", "gov-uk-notify", ["leeds", "york"], []),
+        point("2026-03", "2026-03-31", "B", "gov-uk-pay", [], []),
+        point("2026-04", "2026-04-30", "C", "gov-uk-notify", ["leeds", "york"], []),
+        point("2026-04", "2026-04-30", "C", "gov-uk-pay", ["bath", "leeds"], ["bath", "leeds"]),
+    ]
+
+
+def _adopters(shas: dict[str, str]) -> list[Adopter]:
+    return [
+        Adopter("gov-uk-notify", "GOV.UK Notify", "leeds", LEEDS, "2026-01", "2026-01-31", shas["A"], True),
+        Adopter("gov-uk-notify", "GOV.UK Notify", "york", YORK, "2026-02", "2026-02-28", shas["B"], False),
+        Adopter("gov-uk-pay", "GOV.UK Pay", "bath", BATH, "2026-04", "2026-04-30", shas["C"], False),
+        Adopter("gov-uk-pay", "GOV.UK Pay", "leeds", LEEDS, "2026-04", "2026-04-30", shas["C"], False),
+    ]
+
+
+def test_each_councils_trend_worked_by_hand(history, tmp_path: Path) -> None:
+    path, shas = history
+    result = compliance_trend(path, SINCE, UNTIL, cache_dir=tmp_path / "cache")
+    assert result.councils == _council_points(shas)
+    # The sector's line is the councils' pooled: basics 0/3, 1/3, 1/3, 3/4.
+    basics = [(p.month, p.standard, p.services, p.compliant) for p in result.points if p.standard_id == "basics"]
+    assert basics == [
+        ("2026-01", BASICS_TITLE, 3, 0),
+        ("2026-02", BASICS_TITLE, 3, 1),
+        ("2026-03", BASICS_TITLE, 3, 1),
+        ("2026-04", BASICS_TITLE, 4, 3),
+    ]
+
+
+def test_adopters_at_each_month_end_worked_by_hand(history, tmp_path: Path) -> None:
+    path, shas = history
+    result = pattern_adoption(path, SINCE, UNTIL, cache_dir=tmp_path / "cache")
+    assert (result.since, result.until) == ("2026-01-01", "2026-04-30")
+    assert result.points == _adoption(shas)
+    assert result.adopters == _adopters(shas)
+
+
+def test_adoption_from_a_later_start_marks_who_was_there_already(history, tmp_path: Path) -> None:
+    path, _ = history
+    result = pattern_adoption(path, dt.date(2026, 3, 1), UNTIL, pattern="gov-uk-notify", cache_dir=tmp_path / "c")
+    # From March, leeds and york both already name Notify: neither's first month is known, both at start.
+    assert [(a.council_id, a.first_month, a.at_start) for a in result.adopters] == [
+        ("leeds", "2026-03", True),
+        ("york", "2026-03", True),
+    ]
+    assert [(p.month, p.new_council_ids) for p in result.points] == [
+        ("2026-03", ["leeds", "york"]),
+        ("2026-04", []),
+    ]
+
+
+def test_the_trend_and_adoption_share_one_build_per_month(history, tmp_path: Path, monkeypatch) -> None:
+    import registry.index.build
+
+    path, _ = history
+    cache = tmp_path / "cache"
+    compliance_trend(path, SINCE, UNTIL, cache_dir=cache)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("adoption must read the trend's cached snapshots")
+
+    monkeypatch.setattr(registry.index.build, "build_index", refuse)
+    assert len(pattern_adoption(path, SINCE, UNTIL, cache_dir=cache).points) == 8
+
+
+@pytest.fixture(scope="module")
+def index(history) -> Path:
+    path, _ = history
+    out = path.parent / "index.sqlite"
+    build_index(path, out, UNTIL, jobs=1)
+    return out
+
+
+def _connect(index: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def test_candidates_to_reuse_each_pattern_worked_by_hand(index: Path) -> None:
+    conn = _connect(index)
+    try:
+        assert pattern_reuse(conn) == [
+            PatternReuse("gov-uk-notify", "GOV.UK Notify", 2, 1, 1, 1),
+            PatternReuse("gov-uk-pay", "GOV.UK Pay", 2, 1, 1, 1),
+        ]
+        # York delivers household waste collection (LGSL 524) without Pay, which bath and leeds use for it.
+        assert pattern_candidates(conn, "gov-uk-pay") == [
+            PatternCandidate("gov-uk-pay", "york", YORK, 524, "Household waste collection", 1, 2)
+        ]
+        assert [(c.council_id, c.services, c.adopters) for c in pattern_candidates(conn, "gov-uk-notify")] == [
+            ("bath", 1, 2)
+        ]
+    finally:
+        conn.close()
+
+
+# --------------------------------------------------------------------------- the command line (JSON)
+
+
+def _json(cli, path: Path, *args: str) -> object:
+    run = cli("insights", *args, "--format", "json", cwd=path)
+    assert run.exit_code == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_cli_json_gives_the_worked_figures(cli, history) -> None:
+    path, shas = history
+    period = ("--since", "2026-01-01", "--until", "2026-04-30")
+    york = _json(cli, path, "trend", *period, "--council", "york")
+    assert [(p["month"], p["council"], p["standard"], p["services"], p["compliant"]) for p in york["councils"]] == [
+        (p.month, p.council, p.standard, p.services, p.compliant)
+        for p in _council_points(shas)
+        if p.council_id == "york"
+    ]
+    adoption = _json(cli, path, "adoption", *period)
+    assert [(p["month"], p["pattern_id"], p["council_ids"], p["new_council_ids"]) for p in adoption["points"]] == [
+        (p.month, p.pattern_id, p.council_ids, p.new_council_ids) for p in _adoption(shas)
+    ]
+    assert [(a["council_id"], a["first_month"], a["at_start"]) for a in adoption["adopters"]] == [
+        (a.council_id, a.first_month, a.at_start) for a in _adopters(shas)
+    ]
+    reuse = _json(cli, path, "pattern-reuse")
+    assert [(r["pattern_id"], r["adopters"], r["candidate_councils"]) for r in reuse] == [
+        ("gov-uk-notify", 2, 1),
+        ("gov-uk-pay", 2, 1),
+    ]
+    pay = _json(cli, path, "pattern-reuse", "--pattern", "gov-uk-pay")
+    assert [(c["council_id"], c["lgsl"], c["services"], c["adopters"]) for c in pay] == [("york", 524, 1, 2)]
+
+
+def test_cli_text_names_standards_by_title_and_refuses_unknown_names(cli, history) -> None:
+    path, _ = history
+    run = cli("insights", "trend", "--since", "2026-04-01", "--until", "2026-04-30", "--by", "council", cwd=path)
+    assert run.exit_code == 0, run.stderr
+    assert BASICS_TITLE in run.stdout and DEMO_TITLE in run.stdout
+    unknown = cli(
+        "insights", "trend", "--since", "2026-04-01", "--until", "2026-04-30", "--council", "nowhere", cwd=path
+    )
+    assert unknown.exit_code == 2 and "no service of council 'nowhere'" in unknown.stderr
+    missing = cli("insights", "pattern-reuse", "--pattern", "no-such-pattern", cwd=path)
+    assert missing.exit_code == 2 and "no pattern 'no-such-pattern'" in missing.stderr
+
+
+# --------------------------------------------------------------------------- the API
+
+
+def test_api_gives_the_worked_figures(history, index: Path) -> None:
+    path, shas = history
+    period = {"since": "2026-01-01", "until": "2026-04-30"}
+    with TestClient(create_app(index, settings={"repo_root": str(path)})) as c:
+        r = c.get("/api/v1/insights/trend/councils", params={**period, "council": "leeds"})
+        assert r.status_code == 200, r.text
+        assert r.json()["items"] == [{**p.__dict__} for p in _council_points(shas) if p.council_id == "leeds"]
+        r = c.get("/api/v1/insights/trend", params=period)
+        assert [(p["month"], p["standard"]) for p in r.json()["items"]][:2] == [
+            ("2026-01", BASICS_TITLE),
+            ("2026-01", DEMO_TITLE),
+        ]
+        r = c.get("/api/v1/insights/adoption", params=period)
+        assert r.status_code == 200, r.text
+        assert r.json()["items"] == [{**p.__dict__} for p in _adoption(shas)]
+        r = c.get("/api/v1/insights/adoption/adopters", params={**period, "pattern": "gov-uk-pay"})
+        assert r.json()["items"] == [{**a.__dict__} for a in _adopters(shas) if a.pattern_id == "gov-uk-pay"]
+        r = c.get("/api/v1/insights/pattern-reuse")
+        assert [(i["pattern_id"], i["candidate_councils"], i["candidate_services"]) for i in r.json()["items"]] == [
+            ("gov-uk-notify", 1, 1),
+            ("gov-uk-pay", 1, 1),
+        ]
+        r = c.get("/api/v1/insights/pattern-reuse/gov-uk-notify")
+        assert [(i["council_id"], i["council"], i["lgsl"], i["adopters"]) for i in r.json()["items"]] == [
+            ("bath", BATH, 524, 2)
+        ]
+        csv_text = c.get("/api/v1/insights/pattern-reuse/gov-uk-pay", params={"format": "csv"}).text
+        assert csv_text.splitlines()[1].startswith("gov-uk-pay,york,")
+        assert c.get("/api/v1/insights/pattern-reuse/no-such").status_code == 404
+
+
+# --------------------------------------------------------------------------- the site's pages
+
+
+@pytest.fixture(scope="module")
+def site(history, index: Path) -> dict[str, object]:
+    import registry.playbook.insights
+    from sitegen import site_context
+
+    path, _ = history
+    ctx = site_context(index, path)
+    try:
+        return {p.path: p for p in registry.playbook.insights.pages(ctx) if hasattr(p, "markdown")}
+    finally:
+        ctx.conn.close()
+
+
+def _tables(site: dict[str, object], path: str) -> dict[str, list[list[str]]]:
+    from test_site_insights import _Parsed, _render
+
+    return _Parsed(_render(site[path])).tables
+
+
+def test_site_council_trend_pages_give_the_worked_figures(site) -> None:
+    # Judged at 2026-04-30, the site's twelve months start in May 2025: January to April have history.
+    york = _tables(site, "insights/trend-councils/york.md")["table-council-trend"]
+    assert york == [
+        ["Standard", "2026-01", "2026-02", "2026-03", "2026-04"],
+        [BASICS_TITLE, "0.0% (0 of 1)", "100.0% (1 of 1)", "100.0% (1 of 1)", "100.0% (1 of 1)"],
+    ]
+    leeds = _tables(site, "insights/trend-councils/leeds.md")["table-council-trend"]
+    assert leeds[1:] == [
+        [BASICS_TITLE, "0.0% (0 of 2)", "0.0% (0 of 2)", "0.0% (0 of 2)", "50.0% (1 of 2)"],
+        [DEMO_TITLE, "100.0% (1 of 1)", "100.0% (1 of 1)", "100.0% (1 of 1)", "100.0% (1 of 1)"],
+    ]
+    assert "insights/trend-councils/bath.md" in site
+    councils = _tables(site, "insights/trend.md")["table-trend-councils"]
+    assert councils[1:] == [
+        [
+            "Bath and North East Somerset Council",
+            BASICS_TITLE,
+            "2026-04: 100.0% (1 of 1)",
+            "2026-04: 100.0% (1 of 1)",
+            "+0.0 points",
+        ],
+        ["City of York Council", BASICS_TITLE, "2026-01: 0.0% (0 of 1)", "2026-04: 100.0% (1 of 1)", "+100.0 points"],
+        [LEEDS, BASICS_TITLE, "2026-01: 0.0% (0 of 2)", "2026-04: 50.0% (1 of 2)", "+50.0 points"],
+        [LEEDS, DEMO_TITLE, "2026-01: 100.0% (1 of 1)", "2026-04: 100.0% (1 of 1)", "+0.0 points"],
+    ]
+    trend = site["insights/trend.md"]
+    assert "chart-trend-lines" in "".join(trend.html_blocks.values())
+
+
+def test_site_pattern_pages_give_the_worked_adopters_and_candidates(site) -> None:
+    months = _tables(site, "insights/pattern-reuse.md")["table-adoption-months"]
+    assert months == [
+        ["Pattern", "2026-01", "2026-02", "2026-03", "2026-04"],
+        ["GOV.UK Notify", "1", "2", "2", "2"],
+        ["GOV.UK Pay", "0", "0", "0", "2"],
+    ]
+    reuse = _tables(site, "insights/pattern-reuse.md")["table-pattern-reuse"]
+    assert reuse[1:] == [["GOV.UK Notify", "2", "1", "1", "1"], ["GOV.UK Pay", "2", "1", "1", "1"]]
+    pay = _tables(site, "insights/pattern-adoption/gov-uk-pay.md")
+    assert pay["table-adopters"][1:] == [[BATH, "2026-04", "No"], [LEEDS, "2026-04", "No"]]
+    assert pay["table-candidates"][1:] == [[YORK, "Household waste collection (LGSL 524)", "1", "2"]]
+    notify = _tables(site, "insights/pattern-adoption/gov-uk-notify.md")
+    assert notify["table-adopters"][1:] == [[LEEDS, "2026-01", "Yes"], [YORK, "2026-02", "No"]]
+    assert notify["table-candidates"][1:] == [[BATH, "Household waste collection (LGSL 524)", "1", "2"]]
