@@ -66,7 +66,11 @@ SERVICE_NOTES: dict[str, str] = {
         "even where it would not apply on its own."
     ),
     "patterns": "Shared components and patterns the service reuses, by id (see standards/patterns/).",
-    "suppliers": "Each supplier the service depends on, with what they provide and the contract dates.",
+    "suppliers": (
+        "Each supplier the service depends on: its role from the list (line-of-business system, case "
+        "management, CRM, payments, web platform, forms, hosting, integration, data/analytics, consultancy, "
+        "other; the supplier markets are counted by role), what it provides in your words, and the contract dates."
+    ),
     "hosting": "Where the service runs. Leave blank until you know.",
     "hosting.model": "How it is hosted.",
     "hosting.provider": "Who hosts it, e.g. the cloud provider or the software supplier.",
@@ -166,6 +170,7 @@ SERVICE_EXAMPLES: dict[str, str] = {
 - name: Example Software Ltd
   product: Case Manager
   role: case management
+  provides: licensing case management and online applications
   contract_start: 2024-04-01
   contract_end: 2027-03-31""",
     "hosting": """\
