@@ -10,6 +10,7 @@ every other listing; each insight is computed whole and then paged.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
@@ -26,15 +27,17 @@ from registry.api.shared import SLUG
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.ranking import RANKING, STANDARD_MUSTS, StandardMusts, SupplierRank
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
 from registry.insights.shared import rounded
 from registry.insights.suggestion import SUGGESTION, UnknownService
-from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
+from registry.insights.suppliers import MARKET, MIN_COUNCILS, MIN_SERVICES, ROLES, SHARES, Market, SupplierShare
 from registry.insights.trend import TREND
 from registry.insights.windows import WINDOWS
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
+ROLE_PATTERN = "^(" + "|".join(re.escape(r) for r in ROLES) + ")$"
 LgslParam = Annotated[int | None, Query(ge=1, le=99999, description="Only this service type (LGSL code).")]
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 
@@ -71,6 +74,11 @@ HotspotPage = page_model(HOTSPOTS, HotspotOut)
 SupplierShareOut = row_model(SHARES)
 MarketOut = row_model(MARKET, {SupplierShare: SupplierShareOut})
 MarketPage = page_model(MARKET, MarketOut)
+
+
+StandardMustsOut = row_model(STANDARD_MUSTS)
+SupplierRankOut = row_model(RANKING, {StandardMusts: StandardMustsOut})
+SupplierRankPage = page_model(RANKING, SupplierRankOut)
 
 
 LockInOut = row_model(LOCK_IN)
@@ -188,7 +196,7 @@ MARKET_COLUMNS = MARKET.csv_keys
 
 @router.get(
     "/suppliers",
-    summary="Supplier concentration (shares, top-3, HHI) per service type or ESD function",
+    summary="Supplier concentration (shares, top-3, HHI) per market: service type or ESD function, and role",
     description=MARKET.described,
     response_model=None,
     responses=csv_responses(MARKET_COLUMNS, MarketPage),
@@ -207,13 +215,52 @@ def suppliers(
             description="Only this market: an LGSL code with by=service-type, a function's label with by=function.",
         ),
     ] = None,
+    role: Annotated[
+        str | None,
+        Query(pattern=ROLE_PATTERN, description="Only this supplier role: " + ", ".join(ROLES) + "."),
+    ] = None,
     min_services: Annotated[
-        int, Query(ge=1, le=100_000, description="Only markets where at least this many services name a supplier.")
-    ] = 1,
+        int,
+        Query(ge=1, le=100_000, description="Judge markets with at least this many services; the rest are too few."),
+    ] = MIN_SERVICES,
+    min_councils: Annotated[
+        int,
+        Query(ge=1, le=100_000, description="Judge markets with at least this many councils; the rest are too few."),
+    ] = MIN_COUNCILS,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    markets = MARKET.compute(db, by, key, min_services)
+    markets = MARKET.compute(db, by, key, min_services, role, min_councils)
     return _page(request, page, format, markets, MARKET_COLUMNS, Market.flat)
+
+
+RANKING_COLUMNS = RANKING.csv_keys
+
+
+@router.get(
+    "/ranking",
+    summary="Sector supplier ranking: reach, markets led, contracts ending, musts met",
+    description=RANKING.described,
+    response_model=None,
+    responses=csv_responses(RANKING_COLUMNS, SupplierRankPage),
+)
+def ranking(
+    request: Request,
+    db: Db,
+    page: Paging,
+    as_of: Annotated[
+        str | None, _date_param("Count contracts ending from this day (default: the index's as-of date).")
+    ] = None,
+    min_services: Annotated[
+        int, Query(ge=1, le=100_000, description="Markets are judged (and led) from this many services.")
+    ] = MIN_SERVICES,
+    min_councils: Annotated[
+        int, Query(ge=1, le=100_000, description="Markets are judged (and led) from this many councils.")
+    ] = MIN_COUNCILS,
+    format: FormatParam = None,
+) -> Response | dict[str, Any]:
+    start = _parse_date(as_of, "as_of") if as_of is not None else None
+    ranks = RANKING.compute(db, start, min_services, min_councils)
+    return _page(request, page, format, ranks, RANKING_COLUMNS, SupplierRank.flat)
 
 
 LOCK_IN_COLUMNS = LOCK_IN.keys
