@@ -1,6 +1,7 @@
 """`standards insights ...` and /api/v1/insights/...: the same figures as registry/insights/figures.py, in every format.
 
-The registry is the hand-built one in test_insights.py; its figures are worked out there.
+The registry is the hand-built one in test_insights.py; its figures are worked out there (supplier
+markets and the ranking, on a registry of their own: test_insight_markets.py).
 """
 
 from __future__ import annotations
@@ -42,15 +43,6 @@ def client(index: Path) -> Iterator[TestClient]:
 
 
 # --------------------------------------------------------------------------- CLI
-
-
-def test_suppliers_json_has_the_shares_and_hhi(cli, registry: Path, index: Path) -> None:
-    run = cli("insights", "suppliers", "--lgsl", "524", "--format", "json", "--index", str(index), cwd=registry)
-    assert run.exit_code == 0, run.stderr
-    market = json.loads(run.stdout)
-    # Acme 2/4, Bolt 2/4: HHI 5,000, top-3 1 (worked out in test_insights.py).
-    assert (market["key"], market["pairs"], market["hhi"], market["top3_share"]) == ("524", 4, 5000.0, 1.0)
-    assert [(s["name"], s["share"]) for s in market["suppliers"]] == [("Acme", 0.5), ("Bolt", 0.5)]
 
 
 def test_windows_csv_lists_each_group_with_its_councils(cli, registry: Path, index: Path) -> None:
@@ -135,30 +127,6 @@ def test_trend_is_wired_to_the_history(cli, tmp_path: Path, registry: Path) -> N
 
 
 # --------------------------------------------------------------------------- API
-
-
-def test_api_suppliers_for_one_market_and_as_csv(client: TestClient) -> None:
-    r = client.get("/api/v1/insights/suppliers", params={"key": "487"})
-    assert r.status_code == 200
-    body = r.json()
-    assert body["total"] == 1
-    market = body["items"][0]
-    # 10,000 x 11 / 49 = 2,244.90; top-3 5/7 = 0.7143 (rounded to 4 places in JSON).
-    assert (market["hhi"], market["top3_share"], market["highly_concentrated"]) == (2244.898, 0.7143, False)
-    # Markets where fewer than 2 services name a supplier (pest control: 1) are left out.
-    r = client.get("/api/v1/insights/suppliers", params={"min_services": 2})
-    assert [m["key"] for m in r.json()["items"]] == ["524", "487"]
-    assert client.get("/api/v1/insights/suppliers", params={"min_services": 0}).status_code == 422
-    r = client.get("/api/v1/insights/suppliers", params={"format": "csv", "by": "function"})
-    rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert r.headers["content-type"].startswith("text/csv")
-    env = next(row for row in rows if row["key"] == "Environmental protection")
-    assert (env["leader"], env["leader_share"], env["hhi"], env["highly_concentrated"]) == (
-        "Acme",
-        "0.6",
-        "5200.0",
-        "true",
-    )
 
 
 def test_api_reuse_pages_and_suggestion(client: TestClient) -> None:

@@ -217,9 +217,10 @@ def suppliers(
     else:
         key = None
     markets = _checked(lambda: MARKET.compute(conn, by, key, min_services, role, min_councils))
+    if key is not None and not markets:
+        in_role = f" in the role '{role}'" if role is not None else " with a role"
+        raise InsightUsageError(f"no service in {by} '{key}' names a supplier{in_role} (or there is no such {by})")
     if key is not None and role is not None:
-        if not markets:
-            raise InsightUsageError(f"no service in {by} '{key}' names a supplier in the role '{role}'")
         m = markets[0]
         measured = (
             f"HHI {m.hhi:,.0f}, top-3 share {(m.top3_share or 0) * 100:.0f}%: {m.verdict}"
@@ -250,7 +251,7 @@ def suppliers(
         [m.flat() for m in markets],
         [asdict(m) for m in markets],
         lead=lead if markets else [],
-        empty="No service names a supplier with a role" + ("" if key is None else f" in {by} '{key}'") + ".",
+        empty="No service names a supplier with a role.",
     )
 
 
