@@ -314,6 +314,24 @@ def test_api_is_served_beside_the_site(tab: Tab, site_repo: Path) -> None:
     assert meta["counts"]["councils"] == len(list((site_repo / "manifests").glob("*/council.yaml"))), meta
 
 
+def test_api_docs_work_offline(tab: Tab) -> None:
+    """The interactive docs draw every operation with nothing fetched from beyond the server."""
+    outside: list[str] = []
+    tab.page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(tab.base)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    tab.open("/api/v1/docs")
+    spec = json.loads(urllib.request.urlopen(f"{tab.base}/api/v1/openapi.json", timeout=10).read())
+    operations = sum(len(ops) for ops in spec["paths"].values())
+    tab.page.wait_for_function(f"document.querySelectorAll('.opblock').length >= {operations}", timeout=20_000)
+    assert outside == [] and tab.problems() == []
+
+
 # --------------------------------------------------------------------------- search
 
 

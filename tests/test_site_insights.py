@@ -1,4 +1,4 @@
-"""The site's Insights section (registry/playbook/insights.py) and its links from pattern
+"""The site's Insights section (registry/playbook/insights/) and its links from pattern
 and council pages.
 
 Every figure on the pages is checked against registry.insights.figures over
@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import markdown
 import pytest
 
+import registry.playbook.councils
 import registry.playbook.insights
 import registry.playbook.patterns
 from conftest import AS_OF, MINI, ROOT

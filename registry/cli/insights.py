@@ -81,6 +81,7 @@ def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
     another tree), so it must exist and be readable by this version.
     """
     from registry.index.build import prepare_index
+    from registry.index.connection import connect_readonly
     from registry.index.health import is_healthy
 
     if index is None:
@@ -94,9 +95,7 @@ def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
     elif not is_healthy(index):
         state = "does not exist" if not index.exists() else "is damaged or from another version"
         raise UsageError(f"the index {index} {state}; build it with `standards index build --output {index}`")
-    conn = sqlite3.connect(f"file:{index.absolute()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
+    return connect_readonly(index)
 
 
 def run(make: Callable[[sqlite3.Connection], Output], fmt: str, index: Path | None) -> ExitCode:

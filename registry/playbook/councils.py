@@ -23,11 +23,9 @@ from typing import Any
 from checks.results import Outcome
 from registry.index.compliance import type_name
 from registry.index.service_results import FINDING_COLUMNS, decode
-from registry.playbook.assets import FILTER_SCRIPT, filter_script_asset, stylesheet_asset
+from registry.playbook.assets import FILTER_SCRIPT, block_tokens, filter_script_asset, stylesheet_asset, stylesheet_link
 
-# Still imported from here by the insight pages (registry/playbook/insights.py), until its rewrite.
-from registry.playbook.assets import block_tokens as block_tokens
-from registry.playbook.assets import stylesheet_link as stylesheet_link
+# The badge's colours and label are re-exported: tests/test_site_councils.py reads them from here.
 from registry.playbook.badge import BADGE_COLOURS as BADGE_COLOURS
 from registry.playbook.badge import BADGE_LABEL as BADGE_LABEL
 from registry.playbook.badge import badge_alt, badge_text, badge_widths
