@@ -25,7 +25,8 @@ from registry.insights.trend import TREND
 from registry.insights.windows import WINDOWS
 
 DECLARED = [REUSE, SOLUTIONS, HOTSPOTS, INTEROP, LOCK_IN, MARKET, RANKING, TREND, WINDOWS]
-NESTED = [SHARES, STANDARD_MUSTS, PATTERN_USES, SUGGESTION]  # rows another row holds, or one record: no page of their own
+# Rows another row holds, or one record: no page of their own.
+NESTED = [SHARES, STANDARD_MUSTS, PATTERN_USES, SUGGESTION]
 ROWS = [*DECLARED, *NESTED]
 
 

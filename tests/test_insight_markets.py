@@ -1,6 +1,7 @@
 """Supplier markets (service type x role), shares, HHI, "too few to judge" and the sector supplier ranking,
 on a hand-built registry of 12 services in 5 councils, every answer worked out by hand below; checked
-in the computation, the command line (JSON), the API (the real app) and the built site pages.
+in the computation, the command line (JSON), the API (the real app) and the site's pages as MkDocs
+renders them.
 
 The registry is judged at 2026-11-01 against the `demo` standard of the mini fixture (it applies to
 web services; two musts: DEMO-01 a statement URL, DEMO-04 usability evidence). Every service is
@@ -75,11 +76,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from test_site_insights import _Parsed, _render
 
 from conftest import MINI
 from registry.api.app import create_app
 from registry.index.build import build_index
 from registry.insights import figures as ins
+from registry.playbook.insights import pages as registry_pages
+from sitegen import site_context
 
 AS_OF = dt.date(2026, 11, 1)
 LOB, CRM = "line-of-business system", "CRM"
@@ -339,3 +343,49 @@ def test_the_api_gives_the_same_answers(client: TestClient) -> None:
         "name,councils,services,markets,markets_led,contracts_ending,compliant,musts_met",
         "Acme,2,3,1,1,2,2,demo 2/3",
     ]
+
+
+# --------------------------------------------------------------------------- the site's pages
+
+
+@pytest.fixture(scope="module")
+def pages(registry: Path, index: Path) -> dict[str, Any]:
+    """The insights pages built from the registry's index, rendered as MkDocs renders them, and parsed."""
+    ctx = site_context(index, registry)
+    try:
+        built = [p for p in registry_pages(ctx) if hasattr(p, "markdown")]
+    finally:
+        ctx.conn.close()
+    return {p.path: _Parsed(_render(p)) for p in built}
+
+
+def test_the_site_gives_the_same_answers(pages: dict[str, Any]) -> None:
+    suppliers = pages["insights/suppliers.md"]
+    judged = suppliers.body("table-types")
+    assert [(r[0], r[1], r[2], r[3], r[6], r[7]) for r in judged] == [
+        ("Household waste collection (LGSL 524)", LOB, "7", "5", "3,163", "highly concentrated"),
+        ("Full planning applications (LGSL 487)", LOB, "5", "5", "2,000", "not highly concentrated"),
+    ]
+    assert judged[0][5] == "92.9%"  # top-3
+    assert judged[0][8] == "Acme 42.9% (3); Dart 28.6% (2); Bolt 21.4% (2); Cog 7.1% (1)"
+    assert [r[:4] for r in suppliers.body("table-types-too-few")] == [
+        ["Household waste collection (LGSL 524)", CRM, "3", "3"],
+        ["Full planning applications (LGSL 487)", "forms", "1", "1"],
+        ["Household waste collection (LGSL 524)", "web platform", "1", "1"],
+    ]
+    # The chart's table: the top three's share of 524 LOB is 6.5 of its 7 services.
+    assert suppliers.body("table-types-top")[0][:3] == ["Household waste collection (LGSL 524): " + LOB, "6.5", "7"]
+    assert not any("10,000" in cell for table in suppliers.tables.values() for row in table for cell in row)
+    ranking = pages["insights/ranking.md"].body("table-ranking")
+    assert [[r[0], *map(int, r[1:6])] for r in ranking] == [
+        [name, councils, services, led, ending, compliant]
+        for name, councils, services, _markets, led, ending, compliant, _musts in RANKING
+    ]
+    assert (
+        ranking[0][6] == "Demonstration standard for the test suite 2 of 3" and ranking[12][6] == "–"
+    )  # Gull: demo does not apply
+    bins = pages["insights/service-types/524.md"]
+    assert "line-of-business system: 7 of its services in 5 councils name a supplier in this role; HHI 3,163" in (
+        bins.all_text
+    )
+    assert "CRM: 3 of its services in 3 councils name a supplier in this role; too few to judge." in bins.all_text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
+from registry.insights.ranking import RANKING
 from registry.insights.reuse import REUSE
 from registry.insights.suppliers import MARKET
 from registry.insights.trend import TREND
@@ -26,6 +27,7 @@ FIGURES = (
         "each supplier's share of each service type and ESD "
         "function, the Herfindahl–Hirschman index, and services showing signs of lock-in",
     ),
+    (f"{RANKING.name}.md", RANKING.title, RANKING.summary[:1].lower() + RANKING.summary[1:].rstrip(".")),
     (
         f"{WINDOWS.name}.md",
         WINDOWS.title,
@@ -47,7 +49,8 @@ FIGURES = (
 
 def index_page(data: Insights) -> Page:
     delivered = [r for r in data.reuse if r.councils >= 2]
-    concentrated = [m for m in data.markets if m.highly_concentrated]
+    judged = [m for m in data.markets if m.judged]  # markets too few to judge are no evidence either way
+    concentrated = [m for m in judged if m.highly_concentrated]
     lines = [
         *page_head("Sector insights", data.sample),
         "A single council sees its own services. The registry holds every council's, so it can show "
@@ -58,8 +61,8 @@ def index_page(data: Insights) -> Page:
         f"The figures below are computed from the registry's index as of {esc(data.as_of)}: "
         f"{sum(r.services for r in data.reuse)} services with an LGSL code, in {len(data.reuse)} service "
         f"types. {len(delivered)} service types are delivered by two or more councils; "
-        f"{len(data.hotspot_list)} are duplication hotspots; {len(concentrated)} of the {len(data.markets)} "
-        f"service-type supplier markets are highly concentrated; "
+        f"{len(data.hotspot_list)} are duplication hotspots; {len(concentrated)} of the {len(judged)} supplier "
+        f"markets (a service type and a supplier role) with enough services to judge are highly concentrated; "
         f"{len(data.windows_product.windows)} supplier products have contracts ending by "
         f"{esc(data.windows_product.horizon_end)}.",
         "",
