@@ -102,7 +102,8 @@ HOSTILE_SERVICE_YAML = {
         {
             "name": "![x](https://example.org/x.png){: onerror=alert(15) }",
             "product": "&lt;script&gt;alert(16)&lt;/script&gt;",
-            "role": "[role](javascript:alert(17))",
+            "role": "other",
+            "provides": "[role](javascript:alert(17))",
             "contract_start": "2025-01-01",
         }
     ],
