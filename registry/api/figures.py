@@ -1,4 +1,5 @@
-"""A declared insight (registry.insights.declaration.Figure) as the API shows it: a row's model and a page's.
+"""A declared insight (registry.insights.declaration.Figure) as the API shows it: a row's model and a page's,
+a page of its rows, and the date parameters the insights take (every insights route module shares these).
 
 The models' names, fields, types and descriptions all come from the figure's columns, so the
 API document says what the command line and the site say.
@@ -6,16 +7,25 @@ API document says what the command line and the site say.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import operator
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
+from fastapi import Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, create_model
 
+from registry.api.dependencies import Page, listing, wants_csv
+from registry.api.errors import ApiError
 from registry.insights.declaration import Figure
+from registry.insights.shared import rounded
+
+DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def row_model(figure: Figure, nested: Mapping[type, type[BaseModel]] | None = None) -> type[BaseModel]:
@@ -46,3 +56,32 @@ def page_model(figure: Figure, row: type[BaseModel], name: str = "") -> type[Bas
     items: Any = list[row]  # type: ignore[valid-type]  # a model made at run time, so not a static type
     page = name or f"{figure.model}Page"
     return create_model(page, items=(items, ...), total=(int, ...), limit=(int, ...), offset=(int, ...))
+
+
+def figure_page(
+    request: Request,
+    page: Page,
+    fmt: str | None,
+    items: Sequence[Any],
+    columns: Sequence[str],
+    csv_row: Callable[[Any], dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response | dict[str, Any]:
+    """One page of a figure's rows (computed whole), as JSON or, flattened by `csv_row`, as CSV."""
+    chosen = items[page.offset : page.offset + page.limit]
+    csv = wants_csv(request, fmt)
+    rows = [rounded({**(csv_row(i) if csv and csv_row else asdict(i)), **(extra or {})}) for i in chosen]
+    return listing(request, page, len(items), rows, columns, fmt)
+
+
+def date_param(description: str) -> Any:
+    # A plain string with the date format rather than `dt.date`: pydantic would also take numbers
+    # (as Unix times), which the document does not allow.
+    return Query(pattern=DATE, description=description, json_schema_extra={"format": "date"})
+
+
+def parse_date(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(422, "invalid_parameter", f"{name}: '{value}' is not a date (YYYY-MM-DD)") from None

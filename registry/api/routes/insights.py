@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path as FsPath
 from typing import Annotated, Any
@@ -20,14 +19,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging, csv_responses, listing, wants_csv
+from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
 from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
+from registry.api.figures import date_param as _date_param
+from registry.api.figures import figure_page as _page
 from registry.api.figures import page_model, row_model
+from registry.api.figures import parse_date as _parse_date
 from registry.api.shared import SLUG
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
-from registry.insights.ranking import RANKING, STANDARD_MUSTS, StandardMusts, SupplierRank
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
 from registry.insights.shared import rounded
 from registry.insights.suggestion import SUGGESTION, UnknownService
@@ -39,22 +40,6 @@ router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
 ROLE_PATTERN = "^(" + "|".join(re.escape(r) for r in ROLES) + ")$"
 LgslParam = Annotated[int | None, Query(ge=1, le=99999, description="Only this service type (LGSL code).")]
-DATE = r"^\d{4}-\d{2}-\d{2}$"
-
-
-def _date_param(description: str) -> Any:
-    # A plain string with the date format rather than `dt.date`: pydantic would also take numbers
-    # (as Unix times), which the document does not allow.
-    return Query(pattern=DATE, description=description, json_schema_extra={"format": "date"})
-
-
-def _parse_date(value: str, name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ApiError(422, "invalid_parameter", f"{name}: '{value}' is not a date (YYYY-MM-DD)") from None
-
-
 # --------------------------------------------------------------------------- models
 
 
@@ -76,11 +61,6 @@ MarketOut = row_model(MARKET, {SupplierShare: SupplierShareOut})
 MarketPage = page_model(MARKET, MarketOut)
 
 
-StandardMustsOut = row_model(STANDARD_MUSTS)
-SupplierRankOut = row_model(RANKING, {StandardMusts: StandardMustsOut})
-SupplierRankPage = page_model(RANKING, SupplierRankOut)
-
-
 LockInOut = row_model(LOCK_IN)
 LockInPage = page_model(LOCK_IN, LockInOut)
 
@@ -98,21 +78,6 @@ TrendPage = page_model(TREND, TrendPointOut, "TrendPage")
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _page(
-    request: Request,
-    page: Page,
-    fmt: str | None,
-    items: Sequence[Any],
-    columns: Sequence[str],
-    csv_row: Callable[[Any], dict[str, Any]] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> Response | dict[str, Any]:
-    chosen = items[page.offset : page.offset + page.limit]
-    csv = wants_csv(request, fmt)
-    rows = [rounded({**(csv_row(i) if csv and csv_row else asdict(i)), **(extra or {})}) for i in chosen]
-    return listing(request, page, len(items), rows, columns, fmt)
 
 
 # --------------------------------------------------------------------------- reuse
@@ -231,36 +196,6 @@ def suppliers(
 ) -> Response | dict[str, Any]:
     markets = MARKET.compute(db, by, key, min_services, role, min_councils)
     return _page(request, page, format, markets, MARKET_COLUMNS, Market.flat)
-
-
-RANKING_COLUMNS = RANKING.csv_keys
-
-
-@router.get(
-    "/ranking",
-    summary="Sector supplier ranking: reach, markets led, contracts ending, musts met",
-    description=RANKING.described,
-    response_model=None,
-    responses=csv_responses(RANKING_COLUMNS, SupplierRankPage),
-)
-def ranking(
-    request: Request,
-    db: Db,
-    page: Paging,
-    as_of: Annotated[
-        str | None, _date_param("Count contracts ending from this day (default: the index's as-of date).")
-    ] = None,
-    min_services: Annotated[
-        int, Query(ge=1, le=100_000, description="Markets are judged (and led) from this many services.")
-    ] = MIN_SERVICES,
-    min_councils: Annotated[
-        int, Query(ge=1, le=100_000, description="Markets are judged (and led) from this many councils.")
-    ] = MIN_COUNCILS,
-    format: FormatParam = None,
-) -> Response | dict[str, Any]:
-    start = _parse_date(as_of, "as_of") if as_of is not None else None
-    ranks = RANKING.compute(db, start, min_services, min_councils)
-    return _page(request, page, format, ranks, RANKING_COLUMNS, SupplierRank.flat)
 
 
 LOCK_IN_COLUMNS = LOCK_IN.keys
