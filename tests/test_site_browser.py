@@ -442,6 +442,7 @@ def test_council_page_shows_its_services_and_badge(tab: Tab, site_repo: Path) ->
         "/patterns/gov-uk-notify/",
         "/standards/accessibility/",
         "/insights/suppliers/",
+        "/insights/ranking/",
         "/insights/windows/",
         "/insights/reuse/",
     ],
@@ -452,6 +453,7 @@ def test_council_page_shows_its_services_and_badge(tab: Tab, site_repo: Path) ->
         "pattern-page",
         "standard-page",
         "suppliers",
+        "ranking",
         "windows",
         "reuse",
     ],
@@ -524,9 +526,10 @@ def test_no_javascript_link_anywhere_in_the_built_site(site_repo: Path) -> None:
         "/councils/camden/",
         "/dashboard/",
         "/insights/suppliers/",
+        "/insights/ranking/",
         "/insights/service-types/474/",
     ],
-    ids=["home", "standard", "council", "dashboard", "insights-suppliers", "service-type"],
+    ids=["home", "standard", "council", "dashboard", "insights-suppliers", "insights-ranking", "service-type"],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
     # Material picks its palette from prefers-color-scheme when the page loads.
