@@ -397,6 +397,27 @@ def test_search_finds(tab: Tab, query: str, expected_path: str, expected_text: s
     assert tab.problems() == []
 
 
+@pytest.mark.parametrize(
+    ("query", "lgsl", "within"),
+    [
+        ("missed bin", 524, 1),
+        ("blue badge", 279, 1),
+        ("rats", 431, 1),
+        # A whole service name: Material's search ORs the words and makes each a prefix, so the "a"
+        # matches "annual", "alarms" ... in other pages' titles; the service's type still comes near the top.
+        ("Report a missed bin collection", 524, 5),
+    ],
+)
+def test_search_finds_a_service_type_by_what_people_type(tab: Tab, query: str, lgsl: int, within: int) -> None:
+    """Service names and everyday words (checks/data/lgsl_terms.csv) lead to the service type's page."""
+    tab.open("/")
+    expected = f"/insights/service-types/{lgsl}/"
+    results = _search(tab, query, expected)
+    pages = list(dict.fromkeys(r["path"].split("#")[0] for r in results))
+    assert expected in pages[:within], json.dumps(results[:8], indent=1)
+    assert tab.problems() == []
+
+
 # --------------------------------------------------------------------------- a council's page
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from checks.registers import lgsl_label, lgsl_terms
 from checks.results import FileResult, Outcome, RequirementResult, StandardSummary
 from registry.index.service_results import LETTER_BY_OUTCOME
 
@@ -225,6 +226,8 @@ def _facts_row(
 
 
 def _search_body(s: dict[str, Any]) -> str:
+    """What a service is found by besides its name: its service type in the words people use for it too."""
+    code = s.get("lgsl")
     return " ".join(
         filter(
             None,
@@ -233,6 +236,9 @@ def _search_body(s: dict[str, Any]) -> str:
                 s["owner"]["team"],
                 " ".join(s["patterns"]),
                 " ".join(x["name"] for x in s["suppliers"]),
+                " ".join(x.get("product") or "" for x in s["suppliers"]),
+                lgsl_label(code) if code else None,
+                " ".join(lgsl_terms().get(code, ())) if code else None,
             ],
         )
     )

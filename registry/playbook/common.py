@@ -41,6 +41,9 @@ class Page:
     # Listed in the site's navigation beside its section's index page (standards, patterns,
     # schema pages); council pages are not, so every page does not carry 400 nav links.
     in_nav: bool = False
+    # Material's per-page search boost: the pages people land on from everyday words (a service
+    # type's page) rank above pages that merely mention one of the words (a council's badge).
+    search_boost: float | None = None
 
 
 @dataclass

@@ -223,7 +223,8 @@ def council_page(
         f"| Mean score | {f'{100 * s.score_sum / s.services:.1f}%' if s.services else '–'} |",
         "| Sample data | " + ("Yes: the services and their statuses are invented |" if sample else "No |"),
         "",
-        "## Badge",
+        # Out of site search: every council has one, so "blue badge" would find 400 badges first.
+        "## Badge { data-search-exclude }",
         "",
         placeholder("badge"),
         "",

@@ -92,7 +92,8 @@ def _with_title(page: Page) -> str:
     # MkDocs' templates print page.title without escaping (in <title>, the header, the nav and the
     # footer links), so a title holding a manifest's value must be escaped here. JSON strings are
     # YAML strings, so any title is then safe in the front matter too.
-    return f"---\ntitle: {json.dumps(html.escape(page.title, quote=False))}\n---\n\n{page.markdown}"
+    boost = f"search:\n  boost: {page.search_boost}\n" if page.search_boost else ""
+    return f"---\ntitle: {json.dumps(html.escape(page.title, quote=False))}\n{boost}---\n\n{page.markdown}"
 
 
 def _expand_nav(nav: list[Any], extra: dict[str, list[str]]) -> list[Any]:

@@ -132,9 +132,18 @@ def load(ctx: SiteContext) -> Insights:
     )
 
 
-def make_page(path: str, title: str, lines: list[str], blocks: dict[str, str], prefix: str, in_nav: bool) -> Page:
+def make_page(
+    path: str,
+    title: str,
+    lines: list[str],
+    blocks: dict[str, str],
+    prefix: str,
+    in_nav: bool,
+    boost: float | None = None,
+) -> Page:
     blocks = {"style": stylesheet_link(prefix), **blocks}
-    return Page(path, "\n".join(lines) + "\n", html_blocks=block_tokens(blocks), title=title, in_nav=in_nav)
+    text = "\n".join(lines) + "\n"
+    return Page(path, text, html_blocks=block_tokens(blocks), title=title, in_nav=in_nav, search_boost=boost)
 
 
 def page_head(title: str, sample: bool) -> list[str]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 
+from checks.registers import lgsl_terms
 from registry.insights import figures as ins
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import Page, esc, md_cell, placeholder
@@ -80,6 +82,7 @@ def service_type_page(data: Insights, by: ByType, r: ins.ServiceTypeReuse) -> Pa
     lines = _facts(r, title, sample=r.lgsl in data.sample_types)
     blocks: dict[str, str] = {}
     for section_lines, section_blocks in (
+        (_names_section(r, data.delivery.get(r.lgsl, [])), {}),
         _reuse_section(data, r, title, solutions),
         (["## Duplication", "", hotspot_text(r, by.hotspots.get(r.lgsl)), ""], {}),
         _suppliers_section(by.markets.get(r.lgsl, []), title),
@@ -88,7 +91,7 @@ def service_type_page(data: Insights, by: ByType, r: ins.ServiceTypeReuse) -> Pa
     ):
         lines += section_lines
         blocks.update(section_blocks)
-    return make_page(type_path(r.lgsl), title, lines, blocks, "../../../", in_nav=False)
+    return make_page(type_path(r.lgsl), title, lines, blocks, "../../../", in_nav=False, boost=SEARCH_BOOST)
 
 
 def _facts(r: ins.ServiceTypeReuse, title: str, sample: bool) -> list[str]:
@@ -110,6 +113,35 @@ def _facts(r: ins.ServiceTypeReuse, title: str, sample: bool) -> list[str]:
         "Part of the [sector insights](../index.md): how this service type is delivered across councils.",
         "",
     ]
+
+
+SEARCH_BOOST = 4  # a service type's page first when people search by what they call the service
+NAMES_SHOWN = 40  # the most common service names, enough for search without a long page at 400 councils
+
+
+def _names_section(r: ins.ServiceTypeReuse, services: list[sqlite3.Row]) -> list[str]:
+    """The words people and councils use for this service, in the page text so site search finds it by them."""
+    terms = lgsl_terms().get(r.lgsl, ())
+    councils_by_name: dict[str, set[str]] = {}
+    for s in services:
+        councils_by_name.setdefault(s["name"], set()).add(s["council_id"])
+    names = Counter({name: len(ids) for name, ids in councils_by_name.items()})
+    if not terms and not names:
+        return []
+    lines = ["## What it is called", ""]
+    if terms:
+        lines += [f"Also known as: {'; '.join(md_cell(t) for t in terms)}.", ""]
+    if names:
+        common = sorted(names.items(), key=lambda item: (-item[1], item[0].lower()))
+        shown = [f"{md_cell(name)} ({count} {'council' if count == 1 else 'councils'})" for name, count in common]
+        more = len(shown) - NAMES_SHOWN
+        lines += [
+            "What councils call their services of this type: "
+            + "; ".join(shown[:NAMES_SHOWN])
+            + (f"; and {more} other names." if more > 0 else "."),
+            "",
+        ]
+    return lines
 
 
 def _reuse_section(data: Insights, r: ins.ServiceTypeReuse, title: str, solutions: list[ins.SolutionStats]) -> Section:
