@@ -10,7 +10,6 @@ every other listing; each insight is computed whole and then paged.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 from dataclasses import asdict
 from pathlib import Path as FsPath
@@ -19,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from checks.supplier_roles import SupplierRole
 from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
 from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
 from registry.api.figures import date_param as _date_param
@@ -32,13 +32,12 @@ from registry.insights.lock_in import LOCK_IN
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
 from registry.insights.shared import rounded
 from registry.insights.suggestion import SUGGESTION, UnknownService
-from registry.insights.suppliers import MARKET, MIN_COUNCILS, MIN_SERVICES, ROLES, SHARES, Market, SupplierShare
+from registry.insights.suppliers import MARKET, MIN_COUNCILS, MIN_SERVICES, SHARES, Market, SupplierShare
 from registry.insights.trend import TREND
 from registry.insights.windows import WINDOWS
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
-ROLE_PATTERN = "^(" + "|".join(re.escape(r) for r in ROLES) + ")$"
 LgslParam = Annotated[int | None, Query(ge=1, le=99999, description="Only this service type (LGSL code).")]
 # --------------------------------------------------------------------------- models
 
@@ -180,10 +179,7 @@ def suppliers(
             description="Only this market: an LGSL code with by=service-type, a function's label with by=function.",
         ),
     ] = None,
-    role: Annotated[
-        str | None,
-        Query(pattern=ROLE_PATTERN, description="Only this supplier role: " + ", ".join(ROLES) + "."),
-    ] = None,
+    role: Annotated[SupplierRole | None, Query(description="Only this supplier role.")] = None,
     min_services: Annotated[
         int,
         Query(ge=1, le=100_000, description="Judge markets with at least this many services; the rest are too few."),
@@ -194,7 +190,7 @@ def suppliers(
     ] = MIN_COUNCILS,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    markets = MARKET.compute(db, by, key, min_services, role, min_councils)
+    markets = MARKET.compute(db, by, key, min_services, role.value if role is not None else None, min_councils)
     return _page(request, page, format, markets, MARKET_COLUMNS, Market.flat)
 
 
