@@ -225,7 +225,7 @@ def suppliers(
         measured = (
             f"HHI {m.hhi:,.0f}, top-3 share {(m.top3_share or 0) * 100:.0f}%: {m.verdict}"
             if m.judged
-            else f"{m.verdict} (fewer than {min_services} services or {min_councils} councils)"
+            else f"{m.verdict.capitalize()}: fewer than {min_services} services or {min_councils} councils"
         )
         lead = [
             f"{m.label}, {m.role}: {m.services} of the type's {m.type_services} services in {m.councils} councils "
