@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from registry.insights.declaration import Column, Figure
 from registry.insights.shared import add_months, index_as_of
-from registry.insights.suppliers import MIN_COUNCILS, MIN_SERVICES, supplier_concentration
+from registry.insights.suppliers import MIN_COUNCILS, MIN_SERVICES, supplier_concentration, supplier_names
 
 RENEWAL_MONTHS = 18  # contracts ending within this many months are coming up for renewal
 
@@ -67,56 +67,53 @@ def supplier_ranking(
     """
     start = as_of or index_as_of(conn)
     end = add_months(start, RENEWAL_MONTHS)
-    named = """named AS (SELECT DISTINCT lower(trim(name)) AS supplier, service_key FROM suppliers),
-               names AS (SELECT lower(trim(name)) AS supplier, min(trim(name)) AS name FROM suppliers GROUP BY 1)"""
-    reach = conn.execute(
+    cur = conn.cursor()
+    cur.row_factory = None
+    # A supplier's services, each once however often it is named there.
+    named = "named AS (SELECT DISTINCT lower(trim(name)) AS supplier, service_key FROM suppliers)"
+    reach = cur.execute(
         f"""WITH {named}
-            SELECT s.supplier, n.name, count(*) AS services, count(DISTINCT f.council_id) AS councils,
-                   sum(f.compliant) AS compliant
-            FROM named s JOIN service_facts f ON f.service_key = s.service_key
-            JOIN names n ON n.supplier = s.supplier GROUP BY s.supplier"""
+            SELECT s.supplier, count(*), count(DISTINCT f.council_id), sum(f.compliant)
+            FROM named s JOIN service_facts f ON f.service_key = s.service_key GROUP BY s.supplier"""
     ).fetchall()
     ending = dict(
-        conn.execute(
+        cur.execute(
             """SELECT lower(trim(name)), count(*) FROM suppliers WHERE contract_end >= ? AND contract_end <= ?
                GROUP BY 1""",
             (start.isoformat(), end.isoformat()),
         ).fetchall()
     )
-    standards = _standards(conn, named)
+    names = supplier_names(conn)
+    musts = _standards(cur, named)
     markets, led = _markets(conn, min_services, min_councils)
     out = [
         SupplierRank(
-            name=r["name"],
-            councils=r["councils"],
-            services=r["services"],
-            markets=markets[r["name"]],
-            markets_led=led[r["name"]],
-            contracts_ending=ending.get(r["supplier"], 0),
-            compliant=r["compliant"],
-            standards=tuple(standards.get(r["supplier"], ())),
+            name=names[supplier],
+            councils=councils,
+            services=services,
+            markets=markets[names[supplier]],
+            markets_led=led[names[supplier]],
+            contracts_ending=ending.get(supplier, 0),
+            compliant=compliant,
+            standards=tuple(musts.get(supplier, ())),
         )
-        for r in reach
+        for supplier, services, councils, compliant in reach
     ]
     out.sort(key=lambda s: (-s.councils, -s.services, -s.markets_led, s.name))
     return out
 
 
-def _standards(conn: sqlite3.Connection, named: str) -> dict[str, list[StandardMusts]]:
-    """Per supplier, each standard applying to its services and how many of them meet its musts."""
-    rows = conn.execute(
+def _standards(cur: sqlite3.Cursor, named: str) -> dict[str, list[StandardMusts]]:
+    """Per supplier, each standard applying to its services (by id) and how many of them meet its musts."""
+    titles = dict(cur.execute("SELECT id, title FROM standards").fetchall())
+    out: dict[str, list[StandardMusts]] = defaultdict(list)
+    for supplier, standard, services, meeting in cur.execute(
         f"""WITH {named}
-            SELECT s.supplier, ss.standard_id, coalesce(st.title, ss.standard_id) AS title,
-                   count(*) AS services, sum(ss.compliant) AS meeting
+            SELECT s.supplier, ss.standard_id, count(*), sum(ss.compliant)
             FROM named s JOIN service_standards ss ON ss.service_key = s.service_key
-            LEFT JOIN standards st ON st.id = ss.standard_id
             GROUP BY s.supplier, ss.standard_id ORDER BY s.supplier, ss.standard_id"""
-    ).fetchall()
-    out: dict[str, list[StandardMusts]] = {}
-    for r in rows:
-        out.setdefault(r["supplier"], []).append(
-            StandardMusts(r["standard_id"], r["title"], r["services"], r["meeting"])
-        )
+    ):
+        out[supplier].append(StandardMusts(standard, titles.get(standard, standard), services, meeting))
     return out
 
 

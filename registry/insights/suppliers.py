@@ -118,41 +118,45 @@ def supplier_concentration(
     if role is not None:
         where += " AND x.role = ?"
         params = [*params, role]
-    entries = f"""entries AS (
-        SELECT DISTINCT {market} AS mkey, x.role, f.service_key, f.council_id, lower(trim(x.name)) AS supplier
-        FROM {source} JOIN suppliers x ON x.service_key = f.service_key
-        WHERE {where} AND x.role IS NOT NULL)"""
-    totals = {
-        (r[0], r[1]): (r[2], r[3])
-        for r in conn.execute(
-            f"""WITH {entries} SELECT mkey, role, count(DISTINCT service_key), count(DISTINCT council_id)
-                FROM entries GROUP BY mkey, role""",
-            params,
-        )
-    }
-    rows = conn.execute(
-        f"""WITH {entries},
-            -- How many suppliers each service names in each role: each counts 1/k of the service.
-            per AS (SELECT service_key, role, count(*) AS k FROM entries GROUP BY service_key, role),
-            -- One display name per supplier, the same in every market: the first spelling in sort order.
-            names AS (SELECT lower(trim(name)) AS supplier, min(trim(name)) AS name FROM suppliers GROUP BY 1)
-            SELECT e.mkey, e.role, n.name, count(*) AS services, sum(1.0 / p.k) AS weight
-            FROM entries e JOIN per p ON p.service_key = e.service_key AND p.role = e.role
-            JOIN names n ON n.supplier = e.supplier
-            GROUP BY e.mkey, e.role, e.supplier""",
+    # One narrow read of every (market, role, service, supplier) row, grouped here: at 100,000 services
+    # this is several times quicker than SQLite's DISTINCTs and GROUP BYs over the same join.
+    cur = conn.cursor()
+    cur.row_factory = None
+    members: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    councils: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for mkey, mrole, service, council, supplier in cur.execute(
+        f"""SELECT {market}, x.role, f.service_key, f.council_id, lower(trim(x.name))
+            FROM {source} JOIN suppliers x ON x.service_key = f.service_key WHERE {where} AND x.role IS NOT NULL""",
         params,
-    ).fetchall()
+    ):
+        members[(mkey, mrole)][service].add(supplier)
+        councils[(mkey, mrole)].add(council)
+    names = supplier_names(conn)
     labels = type_labels(conn) if by == "service-type" else {}
-    grouped: dict[tuple[str, str], list[sqlite3.Row]] = defaultdict(list)
-    for r in rows:
-        grouped[(r["mkey"], r["role"])].append(r)
     out = []
-    for (mkey, mrole), named in grouped.items():
+    for (mkey, mrole), services in members.items():
         label = type_label(labels, int(mkey))[0] if by == "service-type" else mkey
-        size = (*totals[(mkey, mrole)], sizes[mkey])
-        out.append(_market(by, mkey, label, mrole, size, named, min_services, min_councils))
+        size = (len(services), len(councils[(mkey, mrole)]), sizes[mkey])
+        out.append(_market(by, mkey, label, mrole, size, _weights(services, names), min_services, min_councils))
     out.sort(key=_order)
     return out
+
+
+def supplier_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each supplier's display name by its key (its name trimmed and lower-cased): the first spelling in sort
+    order, so a supplier has one name in every market and figure."""
+    return dict(conn.execute("SELECT lower(trim(name)), min(trim(name)) FROM suppliers GROUP BY 1").fetchall())
+
+
+def _weights(services: dict[str, set[str]], names: dict[str, str]) -> list[tuple[str, int, float]]:
+    """Each supplier's (name, services naming it, weight): a service naming k suppliers gives each 1/k."""
+    count: dict[str, int] = defaultdict(int)
+    weight: dict[str, float] = defaultdict(float)
+    for suppliers in services.values():
+        for supplier in suppliers:
+            count[supplier] += 1
+            weight[supplier] += 1 / len(suppliers)
+    return [(names[s], count[s], weight[s]) for s in count]
 
 
 def _market_sql(by: str, key: str | None) -> tuple[str, str, str, list[Any]]:
@@ -178,7 +182,7 @@ def _market(
     label: str,
     role: str,
     size: tuple[int, int, int],
-    named: list[sqlite3.Row],
+    named: list[tuple[str, int, float]],
     min_services: int,
     min_councils: int,
 ) -> Market:
@@ -186,8 +190,8 @@ def _market(
     shares, largest first, and the HHI when there are enough services and councils to judge."""
     services, councils, type_services = size
     shares = tuple(
-        SupplierShare(r["name"], r["services"], r["weight"] / services)
-        for r in sorted(named, key=lambda r: (-round(r["weight"], 9), r["name"]))
+        SupplierShare(name, n, weight / services)
+        for name, n, weight in sorted(named, key=lambda r: (-round(r[2], 9), r[0]))
     )
     judged = services >= min_services and councils >= min_councils
     hhi = sum((s.share * 100) ** 2 for s in shares) if judged else None
