@@ -238,14 +238,14 @@ MEASURES = (
     "avoidable contact",
     "applications received",
 )
-SUPPLIERS = (
-    ("Example Case Management Ltd", "Case management platform", "case management"),
-    ("Example Revenues Systems Ltd", "Revenues and benefits", "revenues and benefits system"),
-    ("Example Forms Ltd", "Online forms builder", "online forms"),
-    ("Example Payments plc", "Payment gateway", "card payments"),
-    ("Example Housing Software Ltd", "Housing management", "housing management system"),
-    ("Example Digital Agency Ltd", None, "design and build"),
-    ("Example Hosting Partnership", None, "managed hosting"),
+SUPPLIERS = (  # name, product, role (from the fixed list), what it provides
+    ("Example Case Management Ltd", "Case management platform", "case management", "case management"),
+    ("Example Revenues Systems Ltd", "Revenues and benefits", "line-of-business system", "revenues and benefits"),
+    ("Example Forms Ltd", "Online forms builder", "forms", "online forms"),
+    ("Example Payments plc", "Payment gateway", "payments", "card payments"),
+    ("Example Housing Software Ltd", "Housing management", "line-of-business system", "housing management"),
+    ("Example Digital Agency Ltd", None, "consultancy", "design and build"),
+    ("Example Hosting Partnership", None, "hosting", "managed hosting"),
 )
 SERVICE_OWNERS = (
     "Head of Service",
@@ -386,18 +386,18 @@ def service_yaml(index: int, seed: int, council: CouncilRow, lgsl: LgslService, 
     saas = False
     if rand() < 0.7:
         out.append("suppliers:")
-        for name, product, role in sample(SUPPLIERS, randint(1, 2)):
+        for name, product, role, provides in sample(SUPPLIERS, randint(1, 2)):
             start = AS_OF - dt.timedelta(days=randint(100, 2000))
             end = start + dt.timedelta(days=randint(365, 1800) if ok() else randint(1900, 3000))
             out.append(f"  - name: {q(name)}")
             if product:
                 out.append(f"    product: {q(product)}")
-            out += [f"    role: {q(role)}", f"    contract_start: {start.isoformat()}"]
+            out += [f"    role: {q(role)}", f"    provides: {q(provides)}", f"    contract_start: {start.isoformat()}"]
             if ok():
                 out.append(f"    contract_end: {end.isoformat()}")
                 if index % 3 == 0:  # from the index, not the random stream, so the rest is generated as before
                     out.append(f"    notice_period_months: {(3, 6, 9, 12)[index % 4]}")
-            saas = saas or role != "design and build"
+            saas = saas or role != "consultancy"
     if ok():
         model = "saas" if saas and rand() < 0.7 else choice(("public_cloud", "private_cloud", "on_premises", "hybrid"))
         provider = "the supplier" if model == "saas" else choice(CLOUDS) if model == "public_cloud" else council.name

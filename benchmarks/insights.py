@@ -76,6 +76,7 @@ def insights(conn: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
         "hotspots, every type (the site)": lambda: ins.duplication_hotspots(conn, 1, 1),
         "suppliers by type": lambda: ins.supplier_concentration(conn, "service-type"),
         "suppliers by function": lambda: ins.supplier_concentration(conn, "function"),
+        "supplier ranking": lambda: ins.supplier_ranking(conn),
         "lock-in (first 50)": lambda: ins.lock_in_signals(conn, limit=50),
         "windows by product": lambda: ins.procurement_windows(conn, 18, "product"),
         "windows by type": lambda: ins.procurement_windows(conn, 18, "service-type"),

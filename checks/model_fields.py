@@ -7,6 +7,7 @@ a misspelt key, whether a YAML 1.1 surprise matters, and the range a number must
 
 from __future__ import annotations
 
+import enum
 import types
 import typing
 from typing import Any
@@ -65,6 +66,17 @@ def _item_type(annotation: Any) -> Any:
     if origin in (list, dict):
         return typing.get_args(annotation)[-1]
     return None
+
+
+def enum_at(model: type[BaseModel], path: NodePath) -> type[enum.Enum] | None:
+    """The enumeration the model expects at `path` (through `X | None`), or None."""
+    found = _field_type(model, path)
+    if found is None:
+        return None
+    annotation = found[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, enum.Enum) else None
 
 
 def wants_text(model: type[BaseModel], path: NodePath) -> bool:

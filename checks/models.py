@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic import Strict as StrictType
 
+from checks.supplier_roles import SupplierRole
+
 SCHEMA_VERSION = 1
 
 Slug = Annotated[
@@ -354,7 +356,14 @@ class Conformance(Strict):
 class Supplier(Strict):
     name: ShortText
     product: ShortText | None = None
-    role: ShortText | None = Field(default=None, description="What the supplier provides, e.g. `case management`.")
+    role: SupplierRole | None = Field(
+        default=None,
+        description="The supplier's role for the service, from a fixed list; its markets are counted by role.",
+    )
+    provides: ShortText | None = Field(
+        default=None,
+        description="What the supplier provides, in your own words, e.g. `in-cab system`.",
+    )
     contract_start: Date | None = None
     contract_end: Date | None = None
     notice_period_months: NoticeMonths | None = Field(

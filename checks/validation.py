@@ -16,9 +16,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from checks.loading import Document, NodePath, position
-from checks.model_fields import bounds_at, fields_at, wants_text
+from checks.model_fields import bounds_at, enum_at, fields_at, wants_text
 from checks.models import DOCUMENT_MODELS, Council, Pattern, Service, Standard
 from checks.problems import MAX_PROBLEMS_PER_FILE, Problem, capped
+from checks.supplier_roles import SupplierRole, suggest_role
 from checks.yaml11 import number_reading, show_number, yaml11_hint, yaml11_reading
 
 AnyDocument = Standard | Pattern | Council | Service
@@ -235,6 +236,8 @@ def _describe(doc: Document, model: type[BaseModel], found: _Found) -> Problem:
         reading = yaml11_reading(node, plain_numbers=False)
         return _number_problem(out_of_range, where, got, bounds, reading, line, column)
     advise = _adviser(node, wants_text(model, path))
+    if etype == "enum" and enum_at(model, path) is SupplierRole:
+        return _role_problem(where, value, got, line, column)
     if etype in ("enum", "literal_error"):
         expected = _choices(error)
         said = value if isinstance(value, str) else got
@@ -271,6 +274,21 @@ def _describe(doc: Document, model: type[BaseModel], found: _Found) -> Problem:
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
     return Problem("E205", f"'{where}': {message}; got {got}", advise("correct the value"), line, column)
+
+
+def _role_problem(where: str, value: object, got: str, line: int, column: int) -> Problem:
+    """A supplier role outside the list: the role its words most likely mean, and where the words can go."""
+    said = value.strip() if isinstance(value, str) else ""
+    guess = suggest_role(said) if said else None
+    # Words that say more than a role (not just "crm" for CRM) are worth keeping beside it.
+    keep = (
+        f" (keep your words as `provides: {said}`)" if said and (guess is None or guess.lower() != said.lower()) else ""
+    )
+    if guess is None:
+        hint = "use one of: " + ", ".join(r.value for r in SupplierRole) + keep
+    else:
+        hint = f"did you mean '{guess.value}'?{keep}"
+    return Problem("E206", f"'{where}' is not a supplier role in the list; got {got}", hint, line, column)
 
 
 def _adviser(node: yaml.Node, text_wanted: bool) -> typing.Callable[[str], str]:

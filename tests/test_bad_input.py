@@ -36,6 +36,18 @@ CASES = {
     "unknown-field": (VALID_HEAD + "phase: live\nchanels: [web]\n", "E201", "11:1", "did you mean `channels`?"),
     "wrong-type": (VALID_HEAD + "phase: live\nlgsl: lots\n", "E204", "11:7", "'lgsl' should be a whole number"),
     "enum-misspelt": (VALID_HEAD + "phase: liev\n", "E203", "10:8", "did you mean 'live'?"),
+    "supplier-role-free-text": (
+        VALID_HEAD + "phase: live\nsuppliers:\n  - name: Acme\n    role: online forms and booking\n",
+        "E206",
+        "13:11",
+        "did you mean 'forms'? (keep your words as `provides: online forms and booking`)",
+    ),
+    "supplier-role-case": (
+        VALID_HEAD + "phase: live\nsuppliers:\n  - name: Acme\n    role: crm\n",
+        "E206",
+        "13:11",
+        "did you mean 'CRM'?",
+    ),
     "yaml11-boolean": (
         VALID_HEAD + "phase: NO\n",
         "E203",

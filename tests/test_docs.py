@@ -82,11 +82,16 @@ def test_readme_quotes_the_limits_the_code_uses() -> None:
     from checks import problems
     from registry.index import reindex
     from registry.insights import figures as insights
+    from registry.insights import suppliers
 
     readme = _read("README.md")
     assert _number(readme, r"a contract over (\d+) years") == insights.LONG_CONTRACT_YEARS
     assert _number(readme, r"`windows \[--horizon-months (\d+)\]") == insights.DEFAULT_HORIZON_MONTHS
     assert _number(readme, r"above ([\d,]+) highly concentrated") == insights.HIGHLY_CONCENTRATED
+    flat = " ".join(readme.split())
+    assert suppliers.SHARED_SERVICE in flat  # how a service with two suppliers in one role counts, said once
+    assert _number(flat, r"fewer than (\d+) services or fewer than") == insights.MIN_SERVICES
+    assert _number(flat, r"or fewer than (\d+) councils is reported") == insights.MIN_COUNCILS
     assert _number(readme, r"`STANDARDS_REBUILDS_PER_MINUTE` \(default (\d+)\)") == reindex.REBUILDS_PER_MINUTE
     assert _number(readme, r"`STANDARDS_RECHECK_SECONDS`, default (\d+)\)") == reindex.RECHECK_SECONDS
     assert _number(readme, r"listed \(the first (\d+), then `E114`") == problems.MAX_PROBLEMS_PER_FILE

@@ -19,6 +19,7 @@ from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
 from registry.insights.pattern_reuse import ADOPTERS, ADOPTION, CANDIDATES, PATTERN_REUSE
+from registry.insights.ranking import RANKING, STANDARD_MUSTS, StandardMusts, SupplierRank
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS
 from registry.insights.suggestion import SUGGESTION, ReuseSuggestion
 from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
@@ -32,6 +33,7 @@ DECLARED = [
     INTEROP,
     LOCK_IN,
     MARKET,
+    RANKING,
     TREND,
     COUNCIL_TREND,
     WINDOWS,
@@ -41,7 +43,8 @@ DECLARED = [
     CANDIDATES,
     HEADLINES,
 ]
-NESTED = [SHARES, PATTERN_USES, SUGGESTION]  # rows another row holds, or one record: no page of their own
+# Rows another row holds, or one record: no page of their own.
+NESTED = [SHARES, STANDARD_MUSTS, PATTERN_USES, SUGGESTION]
 ROWS = [*DECLARED, *NESTED]
 
 
@@ -81,9 +84,11 @@ def test_a_table_naming_an_unknown_column_is_refused() -> None:
 
 def test_a_flat_row_has_the_declared_flat_columns() -> None:
     share = SupplierShare("Acme", 2, 1.0)
-    market = Market("function", "Waste", "Waste", 3, 2, 1, 2, (share,), 10_000.0, 1.0, True)
+    market = Market("function", "Waste", "Waste", "CRM", 5, 3, 6, (share,), True, 10_000.0, 1.0, True, "highly")
     assert list(market.flat()) == MARKET.csv_keys
     assert [c.key for c in MARKET.table_columns] == list(MARKET.table)
+    rank = SupplierRank("Acme", 1, 2, 1, 0, 0, 1, (StandardMusts("demo", "Demo", 2, 1),))
+    assert list(rank.flat()) == RANKING.csv_keys and rank.flat()["musts_met"] == "demo 1/2"
     suggestion = ReuseSuggestion("a", "b", "B", 4, "Meals", 1, None, 0, 0, None, False, "text")
     assert list(suggestion.flat()) == SUGGESTION.csv_keys
 

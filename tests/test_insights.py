@@ -49,7 +49,7 @@ COUNCILS = {
 
 
 def _supplier(name: str, product: str | None = None, start: str | None = None, end: str | None = None) -> str:
-    lines = [f"  - name: {json.dumps(name)}"]
+    lines = [f"  - name: {json.dumps(name)}", "    role: line-of-business system"]
     if product:
         lines.append(f"    product: {json.dumps(product)}")
     if start:
@@ -329,55 +329,9 @@ def test_reuse_suggestion_without_peers_or_code_says_so(db: sqlite3.Connection) 
 # --------------------------------------------------------------------------- hotspots
 
 
-def test_supplier_shares_hhi_and_top3_per_service_type(db: sqlite3.Connection) -> None:
-    markets = {m.key: m for m in ins.supplier_concentration(db)}
-    bins = markets["524"]
-    # Services naming suppliers: a, b, c (d names none). Acme is named twice on a/bins (Collect and
-    # Routes) but that is one (service, supplier) pair. Pairs: (a, Acme), (b, Acme), (b, Bolt), (c, Bolt) = 4.
-    assert (bins.services, bins.services_with_suppliers, bins.services_without_suppliers, bins.pairs) == (4, 3, 1, 4)
-    # Acme 2/4 = 0.5, Bolt 2/4 = 0.5 - a tie, listed by name.
-    assert [(s.name, s.services, s.share) for s in bins.suppliers] == [("Acme", 2, 0.5), ("Bolt", 2, 0.5)]
-    # HHI = 50^2 + 50^2 = 5,000 > 2,500; top-3 = 0.5 + 0.5 = 1.
-    assert bins.hhi == pytest.approx(5000) and bins.top3_share == pytest.approx(1.0) and bins.highly_concentrated
-    planning = markets["487"]
-    # Pairs: (a, Plan Co), (a, Quill), (b, Rota), (b, Sigma), (c, PLAN CO = Plan Co), (c, Tally), (d, Quill) = 7.
-    # Plan Co 2/7, Quill 2/7, Rota, Sigma, Tally 1/7 each.
-    assert planning.pairs == 7
-    assert [(s.name, s.services) for s in planning.suppliers] == [
-        ("PLAN CO", 2),
-        ("Quill Ltd", 2),
-        ("Rota Ltd", 1),
-        ("Sigma Ltd", 1),
-        ("Tally Ltd", 1),
-    ]
-    # HHI = (100/7)^2 x (2^2 + 2^2 + 1 + 1 + 1) = 10,000 x 11 / 49 = 2,244.90: not highly concentrated.
-    assert planning.hhi == pytest.approx(10_000 * 11 / 49) and not planning.highly_concentrated
-    # Top-3: 2/7 + 2/7 + 1/7 = 5/7 whichever of the three tied suppliers is third.
-    assert planning.top3_share == pytest.approx(5 / 7)
-    assert sum(s.share for s in planning.suppliers) == pytest.approx(1.0)
-    # 431: a/pest names Acme alone: share 1, HHI 10,000. Markets ordered by HHI, highest first.
-    assert [m.key for m in ins.supplier_concentration(db)] == ["431", "524", "487"]
-    assert markets["431"].hhi == pytest.approx(10_000)
-    # With --min-services 2, pest control (one service naming a supplier) drops out; bins (3) and
-    # planning (4 services naming suppliers) stay. 4 is the edge: kept at 4, gone at 5.
-    assert [m.key for m in ins.supplier_concentration(db, min_services=2)] == ["524", "487"]
-    assert [m.key for m in ins.supplier_concentration(db, min_services=4)] == ["487"]
-    assert ins.supplier_concentration(db, min_services=5) == []
-
-
-def test_supplier_concentration_per_esd_function(db: sqlite3.Connection) -> None:
-    markets = {m.key: m for m in ins.supplier_concentration(db, "function")}
-    env = markets["Environmental protection"]  # LGSL 524 and 431
-    # Pairs: (a/bins, Acme), (b/bins, Acme), (b/bins, Bolt), (c/bins, Bolt), (a/pest, Acme) = 5;
-    # Acme 3/5, Bolt 2/5: HHI = 60^2 + 40^2 = 5,200.
-    assert (env.services, env.services_with_suppliers, env.pairs) == (5, 4, 5)
-    assert [(s.name, s.share) for s in env.suppliers] == [("Acme", 0.6), ("Bolt", 0.4)]
-    assert env.hhi == pytest.approx(5200)
-    assert markets["Planning and building control"].pairs == 7
-    only = ins.supplier_concentration(db, "function", "Planning and building control")
-    assert [m.key for m in only] == ["Planning and building control"]
-    with pytest.raises(ValueError):
-        ins.supplier_concentration(db, "council")
+# --------------------------------------------------------------------------- suppliers
+# Supplier markets (service type x role), shares and the ranking: tests/test_insight_markets.py, on a
+# registry whose suppliers name their roles.
 
 
 def test_lock_in_signals(db: sqlite3.Connection) -> None:

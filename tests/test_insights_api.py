@@ -1,6 +1,7 @@
 """`standards insights ...` and /api/v1/insights/...: the same figures as registry/insights/figures.py, in every format.
 
-The registry is the hand-built one in test_insights.py; its figures are worked out there.
+The registry is the hand-built one in test_insights.py; its figures are worked out there (supplier
+markets and the ranking, on a registry of their own: test_insight_markets.py).
 """
 
 from __future__ import annotations
@@ -42,15 +43,6 @@ def client(index: Path) -> Iterator[TestClient]:
 
 
 # --------------------------------------------------------------------------- CLI
-
-
-def test_suppliers_json_has_the_shares_and_hhi(cli, registry: Path, index: Path) -> None:
-    run = cli("insights", "suppliers", "--lgsl", "524", "--format", "json", "--index", str(index), cwd=registry)
-    assert run.exit_code == 0, run.stderr
-    market = json.loads(run.stdout)
-    # Acme 2/4, Bolt 2/4: HHI 5,000, top-3 1 (worked out in test_insights.py).
-    assert (market["key"], market["pairs"], market["hhi"], market["top3_share"]) == ("524", 4, 5000.0, 1.0)
-    assert [(s["name"], s["share"]) for s in market["suppliers"]] == [("Acme", 0.5), ("Bolt", 0.5)]
 
 
 def test_windows_csv_lists_each_group_with_its_councils(cli, registry: Path, index: Path) -> None:
@@ -154,30 +146,6 @@ def test_trend_is_wired_to_the_history(cli, tmp_path: Path, registry: Path) -> N
 # --------------------------------------------------------------------------- API
 
 
-def test_api_suppliers_for_one_market_and_as_csv(client: TestClient) -> None:
-    r = client.get("/api/v1/insights/suppliers", params={"key": "487"})
-    assert r.status_code == 200
-    body = r.json()
-    assert body["total"] == 1
-    market = body["items"][0]
-    # 10,000 x 11 / 49 = 2,244.90; top-3 5/7 = 0.7143 (rounded to 4 places in JSON).
-    assert (market["hhi"], market["top3_share"], market["highly_concentrated"]) == (2244.898, 0.7143, False)
-    # Markets where fewer than 2 services name a supplier (pest control: 1) are left out.
-    r = client.get("/api/v1/insights/suppliers", params={"min_services": 2})
-    assert [m["key"] for m in r.json()["items"]] == ["524", "487"]
-    assert client.get("/api/v1/insights/suppliers", params={"min_services": 0}).status_code == 422
-    r = client.get("/api/v1/insights/suppliers", params={"format": "csv", "by": "function"})
-    rows = list(csv.DictReader(io.StringIO(r.text)))
-    assert r.headers["content-type"].startswith("text/csv")
-    env = next(row for row in rows if row["key"] == "Environmental protection")
-    assert (env["leader"], env["leader_share"], env["hhi"], env["highly_concentrated"]) == (
-        "Acme",
-        "0.6",
-        "5200.0",
-        "true",
-    )
-
-
 def test_api_reuse_pages_and_suggestion(client: TestClient) -> None:
     r = client.get("/api/v1/insights/reuse", params={"limit": 1, "offset": 1})
     assert r.status_code == 200 and r.json()["total"] == 3 and r.headers["X-Total-Count"] == "3"
@@ -245,8 +213,8 @@ def test_api_trend_needs_a_repository(client: TestClient, index: Path, registry:
 
 # Worked by hand from the registry in test_insights.py: LGSL 524, 431 and 487 have services, 524
 # and 487 in all four councils; both are hotspots (test_hotspots_rank_types_by_councils_working_separately);
-# supplier markets 524 (Acme 2 of 4, Bolt 2 of 4: HHI 5,000) and 431 (Acme alone: 10,000) are
-# highly concentrated, 487 (Plan Co 2, Quill 2, Rota, Sigma, Tally 1 each of 7: HHI 2,245) is not;
+# every supplier is a line-of-business system, so the markets are 524 (3 services), 487 (4) and 431 (1):
+# each below the default 5 services in 3 councils, so none is judged and all 3 are too few to judge;
 # within 18 months of 2026-11-01 (to 2028-05-01) only Plan Co: Portal has contracts in two
 # councils (a 2027-03-15 and c 2027-09-30): Acme: Collect and Bolt: Bins have one each in it.
 HEADLINES = [
@@ -254,9 +222,10 @@ HEADLINES = [
     ("hotspots", 2, 2, "2 of those 2 service types are duplication hotspots."),
     (
         "suppliers",
-        2,
-        3,
-        "2 of the 3 service-type supplier markets large enough to judge are highly concentrated (HHI above 2,500).",
+        0,
+        0,
+        "0 of the 0 service-type supplier markets large enough to judge are highly concentrated (HHI above 2,500); "
+        "3 more are too few to judge.",
     ),
     (
         "windows",
@@ -291,7 +260,9 @@ def test_a_market_too_few_to_judge_is_never_counted_as_concentrated(index: Path)
     conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        markets = MARKET.compute(conn, "service-type")
+        # Every market judged (no minimum size): 524 (Acme 1.5 of 3 services, Bolt 1.5: HHI 5,000) is highly
+        # concentrated, 487 (Plan Co 1, Quill 1.5, Rota, Sigma, Tally 0.5 each of 4: HHI 2,500) is not.
+        markets = MARKET.compute(conn, "service-type", None, 1, None, 1)
         # As the figure reports a market below its minimum size: no HHI, no verdict.
         small = [dataclasses.replace(m, hhi=None, highly_concentrated=None) if m.key == "431" else m for m in markets]
         found = headlines_of(REUSE.compute(conn), HOTSPOTS.compute(conn), small, WINDOWS.compute(conn))

@@ -15,7 +15,7 @@ from conftest import ROOT
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden" / "insights"
 # The trend is left out: it reads Git history month by month, which the shipped index does not pin.
-FIGURES = ("reuse", "hotspots", "suppliers", "lock-in", "windows", "interop")
+FIGURES = ("reuse", "hotspots", "suppliers", "ranking", "lock-in", "windows", "interop")
 
 
 @pytest.mark.parametrize("fmt", ["text", "csv"])

@@ -31,10 +31,11 @@ import registry.playbook.patterns
 from conftest import AS_OF, MINI, ROOT
 from gitrepo import ENV, commit_all, init_repo
 from registry.insights import figures as ins
+from registry.insights import suppliers
 from registry.insights.trend import compliance_trend
 from sitegen import connect, site_context
 
-FIGURE_PAGES = ("index", "reuse", "hotspots", "suppliers", "windows", "interop", "trend")
+FIGURE_PAGES = ("index", "reuse", "hotspots", "suppliers", "ranking", "windows", "interop", "trend")
 # The extensions site/mkdocs.yml turns on, so escaping is checked on Markdown as MkDocs renders it.
 EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details", "pymdownx.superfences"]
 
@@ -207,21 +208,24 @@ def test_hotspots_table_matches_registry_insights(parsed: dict[str, _Parsed], db
         ]
 
 
-def _hhi_by_hand(db: sqlite3.Connection) -> dict[str, tuple[float, float]]:
-    """HHI and top-3 share per service type, from the raw supplier rows, as the page defines them."""
-    pairs: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    for key, lgsl, name in db.execute(
-        "SELECT s.key, s.lgsl, x.name FROM suppliers x JOIN services s ON s.key = x.service_key "
-        "WHERE s.lgsl IS NOT NULL"
+def _markets_by_hand(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[int, int, float, float]]:
+    """Per (service type, role): services, councils, HHI and top-3 share from the raw supplier rows, as the
+    page defines them (a service with k suppliers in one role counts 1/k to each)."""
+    named: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for key, lgsl, name, role in db.execute(
+        "SELECT s.key, s.lgsl, x.name, x.role FROM suppliers x JOIN services s ON s.key = x.service_key "
+        "WHERE s.lgsl IS NOT NULL AND x.role IS NOT NULL"
     ):
-        pairs[lgsl].add((key, name.strip().lower()))
+        named[(str(lgsl), role)][key].add(name.strip().lower())
     out = {}
-    for lgsl, found in pairs.items():
-        counts: dict[str, int] = defaultdict(int)
-        for _service, supplier in found:
-            counts[supplier] += 1
-        shares = sorted((n / len(found) for n in counts.values()), reverse=True)
-        out[str(lgsl)] = (sum((s * 100) ** 2 for s in shares), sum(shares[:3]))
+    for market, services in named.items():
+        weights: dict[str, float] = defaultdict(float)
+        for names in services.values():
+            for supplier in names:
+                weights[supplier] += 1 / len(names)
+        shares = sorted((w / len(services) for w in weights.values()), reverse=True)
+        councils = len({key.split("/")[0] for key in services})
+        out[market] = (len(services), councils, sum((x * 100) ** 2 for x in shares), sum(shares[:3]))
     return out
 
 
@@ -229,46 +233,53 @@ def test_supplier_tables_match_registry_insights_and_the_stated_definition(
     site: dict[str, Any], parsed: dict[str, _Parsed], db: sqlite3.Connection
 ) -> None:
     page = parsed["insights/suppliers.md"]
-    text = site["insights/suppliers.md"].markdown
-    # The definition, as issue 6 words it, is on the page.
+    text = " ".join(site["insights/suppliers.md"].markdown.split())
+    # The definition, as issue 13 words it, is on the page: markets by role, the share, how a service
+    # with two suppliers in one role counts, and too few to judge.
     for phrase in (
-        "number of those services naming it divided by the number of (service, supplier) pairs",
+        "together with a supplier **role**",
+        "the share of the market's services that use it: a supplier on 3 of 7 services has 43%",
+        suppliers.SHARED_SERVICE,
         "Σ (share × 100)²",
-        "10,000",
         "above 2,500",
-        "highly concentrated",
-        "top-3 share",
+        "**too few to judge**",
     ):
         assert phrase in text, phrase
     markets = ins.supplier_concentration(db, "service-type")
-    by_hand = _hhi_by_hand(db)
+    by_hand = _markets_by_hand(db)
+    assert len(markets) == len(by_hand)
+    judged = [m for m in markets if m.judged]
     rows = page.body("table-types")
-    assert len(rows) == len(markets) == len(by_hand)
-    for row, m in zip(rows, markets, strict=True):
-        hhi, top3 = by_hand[m.key]
+    assert len(rows) == len(judged) > 0
+    for row, m in zip(rows, judged, strict=True):
+        services, councils, hhi, top3 = by_hand[(m.key, m.role)]
+        assert (services, councils) == (m.services, m.councils) and services >= 5 and councils >= 3
         assert m.hhi == pytest.approx(hhi) and m.top3_share == pytest.approx(top3)
-        shares = "; ".join(f"{s.name} {100 * s.services / m.pairs:.1f}% ({s.services})" for s in m.suppliers)
+        shares = "; ".join(f"{s.name} {_rate(s.share)} ({s.services})" for s in m.suppliers)
+        verdict = "highly concentrated" if hhi > 2500 else "not highly concentrated"
         assert row == [
             _type(m.label, int(m.key)),
-            str(m.services),
-            str(m.services_with_suppliers),
-            str(m.pairs),
+            m.role,
+            str(services),
+            str(councils),
             str(len(m.suppliers)),
-            _rate(m.top3_share),
+            _rate(top3),
             f"{hhi:,.0f}",
-            "Yes" if hhi > 2500 else "No",
+            verdict,
             shares,
         ]
-    assert any(row[7] == "Yes" for row in rows) and any(row[7] == "No" for row in rows)
-    # The chart takes the largest markets (most services naming suppliers), not the trivially
-    # concentrated one-service ones, and keeps them most concentrated first.
+    # Markets with fewer than 5 services or 3 councils are listed apart, with no HHI, never as 10,000.
+    too_few = page.body("table-types-too-few")
+    assert [(r[0], r[1]) for r in too_few] == [(_type(m.label, int(m.key)), m.role) for m in markets if not m.judged]
+    assert all(by_hand[(m.key, m.role)][0] < 5 or by_hand[(m.key, m.role)][1] < 3 for m in markets if not m.judged)
+    assert "10,000" not in " ".join(" ".join(r) for r in rows + too_few)
+    # The chart takes the largest judged markets, most concentrated first.
     charted = [r[0] for r in page.body("table-types-top")]
-    largest = sorted(markets, key=lambda m: (-m.services_with_suppliers, m.key))[:20]
-    assert charted == [_type(m.label, int(m.key)) for m in markets if m in largest]
+    assert charted == [f"{_type(m.label, int(m.key))}: {m.role}" for m in judged][: len(charted)]
     assert any("Parking permits" in c for c in charted)
     functions = ins.supplier_concentration(db, "function")
-    assert [r[0] for r in page.body("table-functions")] == [m.label for m in functions]
-    assert [r[6] for r in page.body("table-functions")] == [f"{m.hhi:,.0f}" for m in functions]
+    assert [r[0] for r in page.body("table-functions")] == [m.label for m in functions if m.judged]
+    assert [r[6] for r in page.body("table-functions")] == [f"{m.hhi:,.0f}" for m in functions if m.judged]
     lock = ins.lock_in_signals(db)
     assert page.body("table-lock-in") == [
         [name, str(n), str(lock.services), f"{100 * n / lock.services:.1f}%"]
@@ -281,6 +292,24 @@ def test_supplier_tables_match_registry_insights_and_the_stated_definition(
     ]
     listed = page.body("table-lock-in-services")
     assert [int(r[3]) for r in listed] == [item.signals for item in lock.items[: len(listed)]]
+
+
+def test_ranking_table_matches_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
+    ranks = ins.supplier_ranking(db)
+    rows = parsed["insights/ranking.md"].body("table-ranking")
+    assert rows == [
+        [
+            r.name,
+            str(r.councils),
+            str(r.services),
+            str(r.markets_led),
+            str(r.contracts_ending),
+            str(r.compliant),
+            "; ".join(f"{s.title} {s.meeting} of {s.services}" for s in r.standards),
+        ]
+        for r in ranks
+    ]
+    assert sum(r.markets_led for r in ranks) >= sum(m.judged for m in ins.supplier_concentration(db))
 
 
 def test_windows_tables_match_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
@@ -360,7 +389,7 @@ def test_interop_tables_match_registry_insights(parsed: dict[str, _Parsed], db: 
 
 
 def test_service_type_pages_match_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
-    markets = {m.key: m for m in ins.supplier_concentration(db, "service-type")}
+    markets = ins.supplier_concentration(db, "service-type")
     windows = {w.key: w for w in ins.procurement_windows(db, 18, "service-type").windows}
     spots = {h.lgsl: h for h in ins.duplication_hotspots(db)}
     checked_solutions = checked_market = checked_window = checked_hotspot = 0
@@ -376,13 +405,13 @@ def test_service_type_pages_match_registry_insights(parsed: dict[str, _Parsed], 
                 [f"{_rate(s.compliance_rate)} ({s.compliant} of {s.services})", _rate(s.musts_met_rate)]
                 for s in solutions
             ]
-        market = markets.get(str(r.lgsl))
-        if market is not None:
+        mine = [m for m in markets if m.key == str(r.lgsl)]
+        if mine:
             checked_market += 1
-            assert f"HHI {market.hhi:,.0f}" in page.all_text
+            for m in mine:
+                assert (f"HHI {m.hhi:,.0f}: {m.verdict}" if m.judged else f"; {m.verdict}.") in page.all_text
             assert page.body("table-suppliers") == [
-                [s.name, str(s.services), str(market.pairs), f"{100 * s.services / market.pairs:.1f}%"]
-                for s in market.suppliers
+                [m.role, s.name, str(s.services), str(m.services), _rate(s.share)] for m in mine for s in m.suppliers
             ]
         else:
             assert "table-suppliers" not in page.tables
@@ -504,6 +533,8 @@ def _statements(index: Path, root: Path) -> tuple[int, int]:
 HOSTILE_SUPPLIER = """suppliers:
   - name: "<script>alert(1)</script> Ltd"
     product: "<img src=x onerror=alert(2)> *bold* | pipe"
+    role: payments
+    provides: "<b>Hostile</b> payments"
     contract_start: 2019-01-01
     contract_end: 2027-06-30
 """
@@ -548,6 +579,7 @@ def test_hostile_supplier_and_product_names_are_escaped(hostile_index: tuple[Pat
             assert not any("onerror" in (k or "") for k in attrs), path
     suppliers = _render(pages["insights/suppliers.md"])
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in suppliers
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Ltd" in _render(pages["insights/ranking.md"])
     windows = _render(pages["insights/windows.md"])
     # Both councils' contracts end in the window: the product's sentence is in the Markdown list too.
     assert "&lt;img src=x onerror=alert(2)&gt;" in windows
@@ -564,7 +596,7 @@ def test_queries_do_not_grow_with_the_number_of_service_types(
     small, small_types = _statements(hostile_index[1], hostile_index[0])
     assert big_types > small_types + 5
     assert big == small, "one query per figure, whatever the number of service types"
-    assert big < 40
+    assert big < 60  # about three queries per figure; it grows with figures, never with service types
 
 
 # --------------------------------------------------------------------------- the trend

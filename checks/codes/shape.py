@@ -79,4 +79,19 @@ SHAPE: tuple[Code, ...] = (
             "address starting with https://; got 'leeds.gov.uk/accessibility'",
         ),
     ),
+    Code(
+        "E206",
+        "supplier role not in the list",
+        "A supplier's `role` is one of a fixed list (line-of-business system, case management, CRM, "
+        "payments, web platform, forms, hosting, integration, data/analytics, consultancy, other), because "
+        "the supplier markets are counted by role; this one is free text.",
+        "Use the role the `help:` line suggests (or the nearest in the list) and move your description "
+        "into `provides:`.",
+        Example(
+            AT,
+            SERVICE + "suppliers:\n  - name: Example Software Ltd\n    role: waste collection and in-cab system\n",
+            "manifests/leeds/example.yaml:14:11: E206 [error] 'suppliers[0].role' is not a supplier role in the "
+            "list; got 'waste collection and in-cab system'",
+        ),
+    ),
 )

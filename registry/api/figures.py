@@ -1,4 +1,5 @@
-"""A declared insight (registry.insights.declaration.Figure) as the API shows it: a row's model and a page's.
+"""A declared insight (registry.insights.declaration.Figure) as the API shows it: a row's model and a page's,
+a page of its rows, and the date parameters the insights take (every insights route module shares these).
 
 The models' names, fields, types and descriptions all come from the figure's columns, so the
 API document says what the command line and the site say.

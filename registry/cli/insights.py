@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from checks.supplier_roles import SupplierRole
 from registry.cli.errors import ExitCode, UsageError
 from registry.index.settings import DEFAULT_INDEX
 from registry.insights.figures import (
@@ -20,6 +21,7 @@ from registry.insights.figures import (
     DEFAULT_WINDOW_COUNCILS,
     LONG_CONTRACT_YEARS,
 )
+from registry.insights.suppliers import MIN_COUNCILS, MIN_SERVICES
 
 if TYPE_CHECKING:
     from registry.insights.tables import Output
@@ -164,17 +166,60 @@ def suppliers_cmd(
     ),
     lgsl: LgslOpt = None,
     function: Annotated[str | None, typer.Option("--function", help="Only this ESD function (its label).")] = None,
+    role: Annotated[
+        SupplierRole | None,
+        typer.Option(
+            "--role", case_sensitive=False, help="Only this supplier role (with --lgsl or --function: its shares)."
+        ),
+    ] = None,
     min_services: Annotated[
         int,
-        typer.Option("--min-services", min=1, help="Only markets where at least this many services name a supplier."),
-    ] = 1,
+        typer.Option(
+            "--min-services", min=1, help="Judge markets with at least this many services; the rest are too few."
+        ),
+    ] = MIN_SERVICES,
+    min_councils: Annotated[
+        int,
+        typer.Option(
+            "--min-councils", min=1, help="Judge markets with at least this many councils; the rest are too few."
+        ),
+    ] = MIN_COUNCILS,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
-    """Supplier shares, top-3 share and the HHI per service type or ESD function."""
+    """Supplier shares, top-3 share and HHI per market (service type or ESD function, and supplier role)."""
     from registry.insights import tables as cmd
 
-    _exit(run(lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services), format.value, index))
+    chosen = role.value if role is not None else None
+    _exit(
+        run(
+            lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services, chosen, min_councils),
+            format.value,
+            index,
+        )
+    )
+
+
+@insights_app.command("ranking")
+def ranking_cmd(
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Count contracts ending from this date, YYYY-MM-DD (default: the index's date)."),
+    ] = None,
+    min_services: Annotated[
+        int, typer.Option("--min-services", min=1, help="Markets are judged (and led) from this many services.")
+    ] = MIN_SERVICES,
+    min_councils: Annotated[
+        int, typer.Option("--min-councils", min=1, help="Markets are judged (and led) from this many councils.")
+    ] = MIN_COUNCILS,
+    format: FormatOpt = InsightFormat.TEXT,
+    index: IndexOpt = None,
+) -> None:
+    """Every supplier: its councils, services, markets led, contracts ending soon and musts met per standard."""
+    from registry.insights import tables as cmd
+
+    start = _date(as_of, "--as-of") if as_of is not None else None
+    _exit(run(lambda conn: cmd.ranking(conn, start, min_services, min_councils), format.value, index))
 
 
 @insights_app.command(

@@ -1,7 +1,7 @@
 """Every sector insight by name: reuse, duplication, supplier concentration, lock-in, procurement
-windows and data interoperability (issue 6), each computed and declared in a module of its own
-(registry/insights/reuse.py, suggestion.py, hotspots.py, suppliers.py, lock_in.py, windows.py,
-interop.py; see declaration.py).
+windows, data interoperability (issue 6) and the sector supplier ranking, each computed and declared
+in a module of its own (registry/insights/reuse.py, suggestion.py, hotspots.py, suppliers.py,
+ranking.py, lock_in.py, windows.py, interop.py; see declaration.py).
 
 Every function takes a read connection to the index (`row_factory = sqlite3.Row`) and plain
 parameters, and returns frozen dataclasses the CLI, the API and the site all render. Each
@@ -41,6 +41,7 @@ from registry.insights.hotspots import (
 )
 from registry.insights.interop import INTEROP_GROUPS, InteropGroup, interoperability
 from registry.insights.lock_in import LONG_CONTRACT_YEARS, LockIn, LockInPage, lock_in_signals
+from registry.insights.ranking import RENEWAL_MONTHS, StandardMusts, SupplierRank, supplier_ranking
 from registry.insights.reuse import (
     PatternUse,
     ServiceTypeReuse,
@@ -50,7 +51,16 @@ from registry.insights.reuse import (
 )
 from registry.insights.shared import add_months, index_as_of, rounded
 from registry.insights.suggestion import ReuseSuggestion, UnknownService, reuse_suggestion
-from registry.insights.suppliers import HIGHLY_CONCENTRATED, MARKETS, Market, SupplierShare, supplier_concentration
+from registry.insights.suppliers import (
+    HIGHLY_CONCENTRATED,
+    MARKETS,
+    MIN_COUNCILS,
+    MIN_SERVICES,
+    ROLES,
+    Market,
+    SupplierShare,
+    supplier_concentration,
+)
 from registry.insights.windows import (
     DEFAULT_HORIZON_MONTHS,
     WINDOW_GROUPS,
@@ -72,6 +82,10 @@ __all__ = [
     "INTEROP_GROUPS",
     "LONG_CONTRACT_YEARS",
     "MARKETS",
+    "MIN_COUNCILS",
+    "MIN_SERVICES",
+    "RENEWAL_MONTHS",
+    "ROLES",
     "WINDOW_GROUPS",
     "Hotspot",
     "InteropGroup",
@@ -83,6 +97,8 @@ __all__ = [
     "ServiceTypeReuse",
     "SolutionCouncils",
     "SolutionStats",
+    "StandardMusts",
+    "SupplierRank",
     "SupplierShare",
     "UnknownService",
     "Window",
@@ -99,4 +115,5 @@ __all__ = [
     "rounded",
     "solutions",
     "supplier_concentration",
+    "supplier_ranking",
 ]

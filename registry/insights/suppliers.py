@@ -1,4 +1,5 @@
-"""Supplier concentration: each supplier's share of a market (a service type or an ESD function), top-3 and HHI."""
+"""Supplier markets: a service type (or an ESD function) and a supplier role; each supplier's share of the
+market's services, top-3 and HHI, and "too few to judge" where a market is too small for those to mean much."""
 
 from __future__ import annotations
 
@@ -7,35 +8,49 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from checks.supplier_roles import SupplierRole
 from registry.insights.declaration import Column, Figure
 from registry.insights.shared import type_label, type_labels
 
 HIGHLY_CONCENTRATED = 2500.0  # HHI above this is a highly concentrated market (as competition authorities use it)
 MARKETS = ("service-type", "function")
+ROLES = tuple(r.value for r in SupplierRole)
+# A market is judged from 5 services in 3 councils. Below 5 services the verdict is forced by the count,
+# not the market: n services can do no better than an HHI of 10,000 / n, which is above 2,500 for n < 4
+# and exactly 2,500 for n = 4; at 5 an unconcentrated market (2,000 at best) can show. Below 3 councils
+# the figure shows one or two councils' buying decisions (a council often buys one product for many
+# services), not a market's.
+MIN_SERVICES = 5
+MIN_COUNCILS = 3
+TOO_FEW = "too few to judge"
+HIGH = "highly concentrated"
+NOT_HIGH = "not highly concentrated"
 
 
 @dataclass(frozen=True)
 class SupplierShare:
     name: str
-    services: int  # services in the market naming this supplier
-    share: float  # services / the market's (service, supplier) pairs, 0-1
+    services: int  # the market's services naming this supplier in the market's role
+    share: float  # its share of the market's services, 0-1 (a service shared with k suppliers counts 1/k)
 
 
 @dataclass(frozen=True)
 class Market:
-    """Supplier concentration in one market: a service type, or an ESD function."""
+    """Supplier concentration in one market: a service type or an ESD function, and a supplier role."""
 
     by: str  # "service-type" or "function"
     key: str  # the LGSL code as text, or the function's label
     label: str
-    services: int  # services in the market
-    services_with_suppliers: int
-    services_without_suppliers: int
-    pairs: int  # distinct (service, supplier) pairs
+    role: str  # one of ROLES
+    services: int  # services of the type (or function) naming a supplier in this role
+    councils: int  # councils those services belong to
+    type_services: int  # every indexed service of the type (or function), for scale
     suppliers: tuple[SupplierShare, ...]  # largest share first, then name
-    hhi: float  # sum of (share x 100)^2, 0-10,000
-    top3_share: float  # the three largest shares added up, 0-1
-    highly_concentrated: bool  # hhi > 2,500
+    judged: bool  # services >= min_services and councils >= min_councils
+    hhi: float | None  # sum of (share x 100)^2, 0-10,000; None when too few to judge
+    top3_share: float | None  # the three largest shares added up, 0-1; None when too few to judge
+    highly_concentrated: bool | None  # hhi > 2,500; None when too few to judge
+    verdict: str  # "highly concentrated", "not highly concentrated" or "too few to judge"
 
     def flat(self) -> dict[str, Any]:
         """One row for CSV: the largest supplier in place of the full list."""
@@ -44,106 +59,166 @@ class Market:
             "by": self.by,
             "key": self.key,
             "label": self.label,
+            "role": self.role,
             "services": self.services,
-            "services_with_suppliers": self.services_with_suppliers,
-            "services_without_suppliers": self.services_without_suppliers,
-            "pairs": self.pairs,
+            "councils": self.councils,
+            "type_services": self.type_services,
             "supplier_count": len(self.suppliers),
             "leader": leader.name if leader else None,
             "leader_share": leader.share if leader else None,
             "top3_share": self.top3_share,
             "hhi": self.hhi,
-            "highly_concentrated": self.highly_concentrated,
+            "verdict": self.verdict,
         }
+
+    @property
+    def leaders(self) -> tuple[str, ...]:
+        """The suppliers with the largest share (several when tied)."""
+        top = self.suppliers[0].share if self.suppliers else None
+        return tuple(s.name for s in self.suppliers if top is not None and abs(s.share - top) < 1e-9)
 
 
 def supplier_concentration(
-    conn: sqlite3.Connection, by: str = "service-type", key: str | None = None, min_services: int = 1
+    conn: sqlite3.Connection,
+    by: str = "service-type",
+    key: str | None = None,
+    min_services: int = MIN_SERVICES,
+    role: str | None = None,
+    min_councils: int = MIN_COUNCILS,
 ) -> list[Market]:
-    """Each supplier's share of a market and the market's Herfindahl-Hirschman index (HHI).
+    """Each supplier's share of a market's services and the market's Herfindahl-Hirschman index (HHI).
 
     A market is a service type (LGSL code) or an ESD function (the top-level function of the
-    service's LGSL code; codes with no function are left out). Over the market's services that
-    name at least one supplier, a supplier's share is the number of those services naming it
-    divided by the number of (service, supplier) pairs. Suppliers are matched on their name
-    after trimming spaces and ignoring case (ASCII), and a supplier named twice on one service
-    (say for two products) makes one pair: it is one service naming it, so the shares add up
-    to 1. HHI = the sum over suppliers of (share x 100)^2, from near 0 (many small suppliers)
-    to 10,000 (one supplier); markets above 2,500 are flagged highly concentrated. The top-3
-    share adds up the three largest shares (ties do not change the sum). Services naming no
-    supplier are counted but take no part in the shares; markets where no service names a
-    supplier are left out, and so are markets with fewer than `min_services` services naming a
-    supplier (one service naming one supplier is trivially an HHI of 10,000). Suppliers are listed
-    by share, then name; markets by HHI (highest first), then services naming suppliers (most
-    first), then key.
+    service's LGSL code; codes with no function are left out), together with a supplier role
+    (`suppliers[].role`, one of ROLES; a supplier named without a role is in no market). The
+    market's services are the services of that type naming at least one supplier in that role.
+    A supplier's share is the share of those services that use it: a supplier on 3 of 7 services
+    has 3/7 = 43%. A service naming two (or k) different suppliers in one role counts half (1/k)
+    to each, so the shares add up to 100% and the HHI stays within 0-10,000; a supplier named
+    twice on one service in one role (say for two products) is one supplier there. Suppliers are
+    matched on their name after trimming spaces and ignoring case (ASCII). HHI = the sum over
+    suppliers of (share x 100)^2, from near 0 (many small suppliers) to 10,000 (one supplier);
+    above 2,500 is highly concentrated; the top-3 share adds up the three largest shares.
+    A market with fewer than `min_services` services or fewer than `min_councils` councils is
+    "too few to judge": its suppliers and shares are listed, but it has no HHI, top-3 share or
+    verdict. Markets are listed judged first, by HHI (highest first), then services (most
+    first), key and role; then the markets too few to judge, by services, key and role.
+    Suppliers are listed by share, then name.
     """
     if by not in MARKETS:
         raise ValueError(f"unknown market '{by}'; use one of: {', '.join(MARKETS)}")
-    labels = type_labels(conn)
-    if by == "service-type":
-        market = "CAST(f.lgsl AS TEXT)"
-        source = "service_facts f"
-        where = "f.lgsl IS NOT NULL"
-    else:
-        market = "l.function"
-        source = "service_facts f JOIN lgsl l ON l.id = f.lgsl"
-        where = "l.function != ''"
-    params: list[Any] = []
-    if key is not None:
-        where += f" AND {market} = ?"
-        params.append(key)
-    totals = {
-        r["mkey"]: (r["services"], r["named"])
-        for r in conn.execute(
-            f"""SELECT {market} AS mkey, count(*) AS services,
-                       sum(EXISTS (SELECT 1 FROM suppliers x WHERE x.service_key = f.service_key)) AS named
-                FROM {source} WHERE {where} GROUP BY mkey""",
-            params,
-        )
+    if role is not None and role not in ROLES:
+        raise ValueError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
+    if min_services < 1 or min_councils < 1:
+        raise ValueError("min_services and min_councils must be at least 1")
+    market, source, where, params = _market_sql(by, key)
+    sizes = {
+        r[0]: r[1] for r in conn.execute(f"SELECT {market}, count(*) FROM {source} WHERE {where} GROUP BY 1", params)
     }
-    counts = conn.execute(
-        f"""WITH pairs AS (
-                SELECT DISTINCT {market} AS mkey, f.service_key, lower(trim(x.name)) AS supplier
-                FROM {source} JOIN suppliers x ON x.service_key = f.service_key WHERE {where}),
-            -- One display name per supplier, the same in every market: the first spelling in sort order.
-            names AS (SELECT lower(trim(name)) AS supplier, min(trim(name)) AS name FROM suppliers GROUP BY 1)
-            SELECT p.mkey, p.supplier, count(*) AS services, n.name
-            FROM pairs p JOIN names n ON n.supplier = p.supplier GROUP BY p.mkey, p.supplier""",
+    if role is not None:
+        where += " AND x.role = ?"
+        params = [*params, role]
+    # One narrow read of every (market, role, service, supplier) row, grouped here: at 100,000 services
+    # this is several times quicker than SQLite's DISTINCTs and GROUP BYs over the same join.
+    cur = conn.cursor()
+    cur.row_factory = None
+    members: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    councils: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for mkey, mrole, service, council, supplier in cur.execute(
+        f"""SELECT {market}, x.role, f.service_key, f.council_id, lower(trim(x.name))
+            FROM {source} JOIN suppliers x ON x.service_key = f.service_key WHERE {where} AND x.role IS NOT NULL""",
         params,
-    ).fetchall()
-    by_market: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for r in counts:
-        by_market[r["mkey"]].append((r["name"], r["services"]))
+    ):
+        members[(mkey, mrole)][service].add(supplier)
+        councils[(mkey, mrole)].add(council)
+    names = supplier_names(conn)
+    labels = type_labels(conn) if by == "service-type" else {}
     out = []
-    for mkey, named in by_market.items():
-        services, with_suppliers = totals[mkey]
-        if with_suppliers < min_services:
-            continue
+    for (mkey, mrole), services in members.items():
         label = type_label(labels, int(mkey))[0] if by == "service-type" else mkey
-        out.append(_market(by, mkey, label, services, with_suppliers, named))
-    out.sort(key=lambda m: (-round(m.hhi, 6), -m.services_with_suppliers, m.key))
+        size = (len(services), len(councils[(mkey, mrole)]), sizes[mkey])
+        out.append(_market(by, mkey, label, mrole, size, _weights(services, names), min_services, min_councils))
+    out.sort(key=_order)
     return out
 
 
-def _market(by: str, key: str, label: str, services: int, with_suppliers: int, named: list[tuple[str, int]]) -> Market:
-    """One market from its suppliers' service counts: the shares, largest first, and the HHI."""
-    pairs = sum(n for _, n in named)
-    shares = tuple(SupplierShare(name, n, n / pairs) for name, n in sorted(named, key=lambda item: (-item[1], item[0])))
-    hhi = sum((s.share * 100) ** 2 for s in shares)
+def supplier_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each supplier's display name by its key (its name trimmed and lower-cased): the first spelling in sort
+    order, so a supplier has one name in every market and figure."""
+    return dict(conn.execute("SELECT lower(trim(name)), min(trim(name)) FROM suppliers GROUP BY 1").fetchall())
+
+
+def _weights(services: dict[str, set[str]], names: dict[str, str]) -> list[tuple[str, int, float]]:
+    """Each supplier's (name, services naming it, weight): a service naming k suppliers gives each 1/k."""
+    count: dict[str, int] = defaultdict(int)
+    weight: dict[str, float] = defaultdict(float)
+    for suppliers in services.values():
+        for supplier in suppliers:
+            count[supplier] += 1
+            weight[supplier] += 1 / len(suppliers)
+    return [(names[s], count[s], weight[s]) for s in count]
+
+
+def _market_sql(by: str, key: str | None) -> tuple[str, str, str, list[Any]]:
+    """The market key's expression, the tables, the filter and its parameters for `by` (and one `key`)."""
+    if by == "service-type":
+        market, source, where = "CAST(f.lgsl AS TEXT)", "service_facts f", "f.lgsl IS NOT NULL"
+    else:
+        market, source, where = "l.function", "service_facts f JOIN lgsl l ON l.id = f.lgsl", "l.function != ''"
+    if key is None:
+        return market, source, where, []
+    return market, source, f"{where} AND {market} = ?", [key]
+
+
+def _order(m: Market) -> tuple[Any, ...]:
+    if m.judged:
+        return (0, -round(m.hhi or 0.0, 6), -m.services, m.key, m.role)
+    return (1, 0.0, -m.services, m.key, m.role)
+
+
+def _market(
+    by: str,
+    key: str,
+    label: str,
+    role: str,
+    size: tuple[int, int, int],
+    named: list[tuple[str, int, float]],
+    min_services: int,
+    min_councils: int,
+) -> Market:
+    """One market from its size (services, councils, the type's services) and its suppliers' rows: the
+    shares, largest first, and the HHI when there are enough services and councils to judge."""
+    services, councils, type_services = size
+    shares = tuple(
+        SupplierShare(name, n, weight / services)
+        for name, n, weight in sorted(named, key=lambda r: (-round(r[2], 9), r[0]))
+    )
+    judged = services >= min_services and councils >= min_councils
+    hhi = sum((s.share * 100) ** 2 for s in shares) if judged else None
+    concentrated = hhi > HIGHLY_CONCENTRATED if hhi is not None else None
     return Market(
         by=by,
         key=key,
         label=label,
+        role=role,
         services=services,
-        services_with_suppliers=with_suppliers,
-        services_without_suppliers=services - with_suppliers,
-        pairs=pairs,
+        councils=councils,
+        type_services=type_services,
         suppliers=shares,
+        judged=judged,
         hhi=hhi,
-        top3_share=sum(s.share for s in shares[:3]),
-        highly_concentrated=hhi > HIGHLY_CONCENTRATED,
+        top3_share=sum(s.share for s in shares[:3]) if judged else None,
+        highly_concentrated=concentrated,
+        verdict=TOO_FEW if not judged else (HIGH if concentrated else NOT_HIGH),
     )
 
+
+# How a service naming two suppliers in one role counts, said once: the definition below, the README
+# and the site quote it (tests/test_docs.py holds the README to it).
+SHARED_SERVICE = (
+    "A service naming two different suppliers in one role counts half to each (three, a third each), so a "
+    "market's shares add up to 100%."
+)
 
 SHARES = Figure(
     name="suppliers",
@@ -155,8 +230,14 @@ SHARES = Figure(
     model="SupplierShare",
     columns=(
         Column("name", str, "supplier"),
-        Column("services", int, "services naming it", "int", description="Services in the market naming the supplier."),
-        Column("share", float, "share", "pct", description="services / the market's (service, supplier) pairs, 0-1."),
+        Column("services", int, "services", "int", description="The market's services naming the supplier."),
+        Column(
+            "share",
+            float,
+            "share of the services",
+            "pct",
+            description="Its share of the market's services, 0-1 (a service naming k suppliers in a role: 1/k each).",
+        ),
     ),
     table=("name", "services", "share"),
 )
@@ -165,23 +246,31 @@ MARKET = Figure(
     name="suppliers",
     title="Supplier concentration",
     summary=(
-        "Each supplier's share of the services (naming suppliers) in a market, the top-3 share and the "
-        "Herfindahl-Hirschman index (HHI: the sum of squared percentage shares, 0-10,000); above 2,500 is "
-        "highly concentrated. A supplier named twice on one service counts once."
+        "Per market (a service type and a supplier role): each supplier's share of the market's services, the "
+        "top-3 share and the Herfindahl-Hirschman index (HHI: the sum of squared percentage shares, 0-10,000); "
+        f"above 2,500 is highly concentrated. Markets with fewer than {MIN_SERVICES} services or "
+        f"{MIN_COUNCILS} councils are too few to judge. " + SHARED_SERVICE
     ),
     definition=(
-        "Over the services of a market (a service type, or an ESD function) that name at least one supplier, "
-        "a supplier's **share** is the number of those services naming it divided by the number of "
-        "(service, supplier) pairs, so the shares add up to 100%. The **Herfindahl–Hirschman index (HHI)** is "
-        "Σ (share × 100)², the sum of the squared percentage shares: from near 0 (many small suppliers) to "
-        "10,000 (a single supplier). A market with an HHI above 2,500 is flagged **highly concentrated**. "
-        "The **top-3 share** adds up the three largest shares.",
+        "A **market** is a service type (LGSL code) or a council function (the service type's top-level ESD "
+        "function) together with a supplier **role** (line-of-business system, case management, CRM, payments, "
+        "web platform, forms, hosting, integration, data/analytics, consultancy or other), so a waste service's "
+        "CRM, its web front end and its round-planning system are three markets. The market's services are the "
+        "services of that type naming a supplier in that role.",
         "",
-        "A supplier is matched on its name ignoring case and surrounding spaces, and a supplier named twice on "
-        "one service (say for two products) is one pair. Services naming no supplier are counted in a "
-        "market's services but take no part in the shares; markets where no service names a supplier are "
-        "left out. A market is a service type (LGSL code) or an ESD function (the top-level function of the "
-        "service type).",
+        "A supplier's **share** is the share of the market's services that use it: a supplier on 3 of 7 services "
+        f"has 43%. {SHARED_SERVICE} The **Herfindahl–Hirschman index (HHI)** is Σ (share × 100)², the sum of the "
+        "squared percentage shares: from near 0 (many small suppliers) to 10,000 (a single supplier). A market "
+        "with an HHI above 2,500 is **highly concentrated**. The **top-3 share** adds up the three largest shares.",
+        "",
+        f"A market with fewer than {MIN_SERVICES} services or fewer than {MIN_COUNCILS} councils is **too few to "
+        "judge**: its suppliers are listed, but it gets no HHI and no verdict. With n services the HHI can be no "
+        "lower than 10,000 / n, so below 5 services a market could only ever look concentrated; and one or two "
+        "councils' services show those councils' buying decisions, not a market.",
+        "",
+        "A supplier is matched on its name ignoring case and surrounding spaces; a supplier named twice in one "
+        "role on one service (say for two products) counts once there. A supplier named without a role is in "
+        "no market.",
     ),
     compute=supplier_concentration,
     row=Market,
@@ -190,20 +279,29 @@ MARKET = Figure(
         Column("by", str),
         Column("key", str, description="The LGSL code as text, or the ESD function's label."),
         Column("label", str),
-        Column("services", int, kind="int", heading="Services"),
-        Column("services_with_suppliers", int, kind="int", heading="Naming suppliers"),
-        Column("services_without_suppliers", int, kind="int"),
-        Column("pairs", int, kind="int", heading="Pairs", description="Distinct (service, supplier) pairs."),
-        Column("suppliers", list[SupplierShare], heading="Each supplier's share (services)"),
+        Column("role", str, heading="Role", description="The supplier role: one of " + ", ".join(ROLES) + "."),
+        Column("services", int, kind="int", heading="Services", description="Services naming a supplier in the role."),
+        Column("councils", int, kind="int", heading="Councils"),
+        Column("type_services", int, kind="int", description="Every indexed service of the type (or function)."),
+        Column("suppliers", list[SupplierShare], heading="Each supplier's share of the services"),
+        Column(
+            "judged", bool, description=f"At least {MIN_SERVICES} services in {MIN_COUNCILS} councils (or as given)."
+        ),
         Column(
             "hhi",
-            float,
+            float | None,
             kind="num",
             heading="HHI",
-            description="Herfindahl-Hirschman index: sum of (share x 100)^2, 0-10,000.",
+            description="Herfindahl-Hirschman index: sum of (share x 100)^2, 0-10,000; null when too few to judge.",
         ),
-        Column("top3_share", float, kind="pct", heading="Top-3 share"),
-        Column("highly_concentrated", bool, heading="Highly concentrated", description="hhi > 2,500."),
+        Column("top3_share", float | None, kind="pct", heading="Top-3 share"),
+        Column("highly_concentrated", bool | None, description="hhi > 2,500; null when too few to judge."),
+        Column(
+            "verdict",
+            str,
+            heading="Verdict",
+            description="highly concentrated, not highly concentrated, or too few to judge.",
+        ),
     ),
     # A market's row as CSV and the command line's table have it (Market.flat): the largest
     # supplier in place of the list.
@@ -211,27 +309,28 @@ MARKET = Figure(
         Column("by", str),
         Column("key", str, "market"),
         Column("label", str, "name"),
-        Column("services", int, kind="int"),
-        Column("services_with_suppliers", int, "services naming suppliers", "int"),
-        Column("services_without_suppliers", int, "naming none", "int"),
-        Column("pairs", int, kind="int"),
+        Column("role", str, "role"),
+        Column("services", int, "services", "int"),
+        Column("councils", int, "councils", "int"),
+        Column("type_services", int, kind="int"),
         Column("supplier_count", int, "suppliers", "int", "Suppliers"),
         Column("leader", str | None, "largest supplier"),
         Column("leader_share", float | None, "its share", "pct"),
-        Column("top3_share", float, "top-3 share", "pct"),
-        Column("hhi", float, "HHI", "num"),
-        Column("highly_concentrated", bool, "highly concentrated"),
+        Column("top3_share", float | None, "top-3 share", "pct"),
+        Column("hhi", float | None, "HHI", "num"),
+        Column("verdict", str, "verdict"),
     ),
     table=(
         "key",
         "label",
-        "services_with_suppliers",
-        "services_without_suppliers",
+        "role",
+        "services",
+        "councils",
         "supplier_count",
         "leader",
         "leader_share",
         "top3_share",
         "hhi",
-        "highly_concentrated",
+        "verdict",
     ),
 )

@@ -22,9 +22,10 @@ from registry.insights.declaration import Column, Figure
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
+from registry.insights.ranking import RANKING
 from registry.insights.reuse import REUSE, SOLUTIONS
 from registry.insights.suggestion import SUGGESTION
-from registry.insights.suppliers import MARKET, SHARES
+from registry.insights.suppliers import MARKET, MIN_COUNCILS, MIN_SERVICES, SHARES
 from registry.insights.windows import WINDOWS
 
 T = TypeVar("T")
@@ -202,7 +203,13 @@ def hotspots(conn: sqlite3.Connection, min_councils: int, min_solutions: int) ->
 
 
 def suppliers(
-    conn: sqlite3.Connection, by: str, lgsl: int | None, function: str | None, min_services: int = 1
+    conn: sqlite3.Connection,
+    by: str,
+    lgsl: int | None,
+    function: str | None,
+    min_services: int = MIN_SERVICES,
+    role: str | None = None,
+    min_councils: int = MIN_COUNCILS,
 ) -> Output:
     if lgsl is not None and function is not None:
         raise InsightUsageError("give --lgsl or --function, not both")
@@ -212,31 +219,53 @@ def suppliers(
         by, key = "function", function
     else:
         key = None
-    markets = _checked(lambda: MARKET.compute(conn, by, key, min_services))
-    explain = MARKET.summary
-    if key is not None:
-        if not markets:
-            raise InsightUsageError(f"no service in {by} '{key}' names a supplier (or there is no such {by})")
+    markets = _checked(lambda: MARKET.compute(conn, by, key, min_services, role, min_councils))
+    if key is not None and not markets:
+        in_role = f" in the role '{role}'" if role is not None else " with a role"
+        raise InsightUsageError(f"no service in {by} '{key}' names a supplier{in_role} (or there is no such {by})")
+    if key is not None and role is not None:
         m = markets[0]
-        flag = "highly concentrated (HHI above 2,500)" if m.highly_concentrated else "not highly concentrated"
+        measured = (
+            f"HHI {m.hhi:,.0f}, top-3 share {(m.top3_share or 0) * 100:.0f}%: {m.verdict}"
+            if m.judged
+            else f"{m.verdict.capitalize()}: fewer than {min_services} services or {min_councils} councils"
+        )
         lead = [
-            f"{m.label}: {m.services_with_suppliers} of {m.services} services name suppliers "
-            f"({m.pairs} service-supplier pairs). HHI {m.hhi:,.0f}, top-3 share {m.top3_share * 100:.0f}%: {flag}."
+            f"{m.label}, {m.role}: {m.services} of the type's {m.type_services} services in {m.councils} councils "
+            f"name a supplier in this role. {measured}."
         ]
         return Output(
-            f"Supplier shares in {m.label}",
-            explain,
+            f"Supplier shares in {m.label} ({m.role})",
+            MARKET.summary,
             SHARES.table_columns,
             [asdict(s) for s in m.suppliers],
             asdict(m),
             lead=lead,
         )
+    judged = sum(m.judged for m in markets)
+    lead = [
+        f"{len(markets)} markets; {judged} with at least {min_services} services in {min_councils} councils are "
+        f"judged, {len(markets) - judged} are too few to judge."
+    ]
     return Output(
-        f"Supplier concentration by {'service type' if by == 'service-type' else 'ESD function'}",
-        explain,
+        f"Supplier concentration by {'service type' if by == 'service-type' else 'ESD function'} and role",
+        MARKET.summary,
         MARKET.table_columns,
         [m.flat() for m in markets],
         [asdict(m) for m in markets],
+        lead=lead if markets else [],
+        empty="No service names a supplier with a role.",
+    )
+
+
+def ranking(conn: sqlite3.Connection, as_of: dt.date | None, min_services: int, min_councils: int) -> Output:
+    ranks = _checked(lambda: RANKING.compute(conn, as_of, min_services, min_councils))
+    return Output(
+        RANKING.title,
+        RANKING.summary,
+        RANKING.table_columns,
+        [r.flat() for r in ranks],
+        [asdict(r) for r in ranks],
         empty="No service names a supplier.",
     )
 

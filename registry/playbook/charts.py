@@ -44,7 +44,7 @@ class Bar:
     """One bar: `part` of `whole` (e.g. compliant services of all services checked)."""
 
     label: str
-    part: int
+    part: float  # a count; fractional where a count shares things (a service split between suppliers)
     whole: int
 
     @property
@@ -58,7 +58,12 @@ class Html(str):
     __slots__ = ()
 
 
-def pct(part: int, whole: int) -> str:
+def count(value: float) -> str:
+    """A count as printed: whole numbers as they are, a shared (fractional) count to one decimal place."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def pct(part: float, whole: int) -> str:
     """A share as the site prints it everywhere (chart and table alike): one decimal place."""
     if not whole:
         return "–"
@@ -145,7 +150,7 @@ def _bar(ident: str, y: float, bar: Bar, label: str, track_x: float, track_width
         out.append(
             f'<rect x="{num(track_x)}" y="{num(bar_y)}" width="{num(filled)}" height="{BAR_HEIGHT}" fill="{colour}"/>'
         )
-    value = f"{pct(bar.part, bar.whole)} ({bar.part} of {bar.whole})"
+    value = f"{pct(bar.part, bar.whole)} ({count(bar.part)} of {bar.whole})"
     out.append(f'<text x="{num(track_x + track_width + 8)}" y="{num(text_y)}" fill="{TEXT}">{esc(value)}</text>')
     return out
 

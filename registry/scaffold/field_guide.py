@@ -67,8 +67,10 @@ SERVICE_NOTES: dict[str, str] = {
     ),
     "patterns": "Shared components and patterns the service reuses, by id (see standards/patterns/).",
     "suppliers": (
-        "Each supplier the service depends on, with what they provide, the contract dates and the months "
-        "of notice the contract needs (notice_period_months), so councils can plan a joint purchase."
+        "Each supplier the service depends on: its role from the list (line-of-business system, case "
+        "management, CRM, payments, web platform, forms, hosting, integration, data/analytics, consultancy, "
+        "other; the supplier markets are counted by role), what it provides in your words, the contract dates "
+        "and the months of notice the contract needs (notice_period_months), so councils can plan a joint purchase."
     ),
     "hosting": "Where the service runs. Leave blank until you know.",
     "hosting.model": "How it is hosted.",
@@ -169,6 +171,7 @@ SERVICE_EXAMPLES: dict[str, str] = {
 - name: Example Software Ltd
   product: Case Manager
   role: case management
+  provides: licensing case management and online applications
   contract_start: 2024-04-01
   contract_end: 2027-03-31
   notice_period_months: 6""",

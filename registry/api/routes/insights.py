@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
+from checks.supplier_roles import SupplierRole
 from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
 from registry.api.errors import ERROR_RESPONSES, not_found
 from registry.api.figures import figure_page, page_model, row_model
@@ -35,7 +36,7 @@ from registry.insights.pattern_reuse import CANDIDATES, PATTERN_REUSE, known_pat
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
 from registry.insights.shared import rounded
 from registry.insights.suggestion import SUGGESTION, UnknownService
-from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
+from registry.insights.suppliers import MARKET, MIN_COUNCILS, MIN_SERVICES, SHARES, Market, SupplierShare
 from registry.insights.windows import DEFAULT_MIN_COUNCILS as DEFAULT_WINDOW_COUNCILS
 from registry.insights.windows import WINDOW_CONTRACTS, WINDOWS, Window, WindowContract
 
@@ -190,7 +191,7 @@ MARKET_COLUMNS = MARKET.csv_keys
 
 @router.get(
     "/suppliers",
-    summary="Supplier concentration (shares, top-3, HHI) per service type or ESD function",
+    summary="Supplier concentration (shares, top-3, HHI) per market: service type or ESD function, and role",
     description=MARKET.described,
     response_model=None,
     responses=csv_responses(MARKET_COLUMNS, MarketPage),
@@ -209,12 +210,18 @@ def suppliers(
             description="Only this market: an LGSL code with by=service-type, a function's label with by=function.",
         ),
     ] = None,
+    role: Annotated[SupplierRole | None, Query(description="Only this supplier role.")] = None,
     min_services: Annotated[
-        int, Query(ge=1, le=100_000, description="Only markets where at least this many services name a supplier.")
-    ] = 1,
+        int,
+        Query(ge=1, le=100_000, description="Judge markets with at least this many services; the rest are too few."),
+    ] = MIN_SERVICES,
+    min_councils: Annotated[
+        int,
+        Query(ge=1, le=100_000, description="Judge markets with at least this many councils; the rest are too few."),
+    ] = MIN_COUNCILS,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    markets = MARKET.compute(db, by, key, min_services)
+    markets = MARKET.compute(db, by, key, min_services, role.value if role is not None else None, min_councils)
     return figure_page(request, page, format, markets, MARKET_COLUMNS, Market.flat)
 
 

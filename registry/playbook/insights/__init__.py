@@ -1,6 +1,6 @@
 """The Insights section (issue 6): what the registry shows that no single council can see.
 
-insights/index.md introduces the figures; insights/reuse.md, hotspots.md, suppliers.md,
+insights/index.md introduces the figures; insights/reuse.md, hotspots.md, suppliers.md, ranking.md,
 windows.md, interop.md and trend.md each show one, as static SVG charts beside tables of the
 same numbers (trend-councils/<council>.md: each council's trend);
 insights/service-types/<lgsl>.md gathers every figure for one service type and is what council
@@ -9,7 +9,7 @@ and pattern pages link to for a service's LGSL code. One module per page:
     data.py          the figures over the whole index, loaded once (`Insights`), and the
                      cells, formats and page frame every page shares
     home.py          insights/index.md
-    reuse.py, hotspots.py, suppliers.py (with lock-in), windows.py, interop.py, trend.py,
+    reuse.py, hotspots.py, suppliers.py (with lock-in), ranking.py, windows.py, interop.py, trend.py,
     pattern_reuse.py (with a page per pattern)
                      one figure's page each
     service_type.py  insights/service-types/<lgsl>.md
@@ -37,6 +37,7 @@ from registry.playbook.insights.home import index_page
 from registry.playbook.insights.hotspots import hotspots_page
 from registry.playbook.insights.interop import interop_page
 from registry.playbook.insights.pattern_reuse import load_patterns, pattern_adoption_pages, pattern_reuse_page
+from registry.playbook.insights.ranking import ranking_page
 from registry.playbook.insights.reuse import reuse_page
 from registry.playbook.insights.service_type import by_type, service_type_page
 from registry.playbook.insights.suppliers import suppliers_page
@@ -57,6 +58,7 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
         reuse_page(data),
         hotspots_page(data),
         suppliers_page(data),
+        ranking_page(data),
         windows_page(data),
         interop_page(data),
         trend_page(ctx, data, trend),

@@ -32,8 +32,9 @@ def rate(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def hhi_text(value: float) -> str:
-    return f"{value:,.0f}"
+def hhi_text(value: float | None) -> str:
+    """An HHI as the site prints it; – for a market too few to judge."""
+    return "–" if value is None else f"{value:,.0f}"
 
 
 def type_path(lgsl: int) -> str:
@@ -76,6 +77,7 @@ class Insights:
     hotspots: list[ins.Hotspot]  # every type with a core solution named, whatever its counts
     markets: list[ins.Market]
     functions: list[ins.Market]
+    ranking: list[ins.SupplierRank]
     lock_in: ins.LockInPage
     windows_product: ins.WindowResult
     windows_type: ins.WindowResult
@@ -125,6 +127,7 @@ def load(ctx: SiteContext) -> Insights:
         hotspots=ins.duplication_hotspots(conn, min_councils=1, min_solutions=1),
         markets=ins.supplier_concentration(conn, "service-type"),
         functions=ins.supplier_concentration(conn, "function"),
+        ranking=ins.supplier_ranking(conn),
         lock_in=ins.lock_in_signals(conn, limit=LOCK_IN_LISTED),
         windows_product=ins.procurement_windows(conn, HORIZON_MONTHS, "product"),
         windows_type=ins.procurement_windows(conn, HORIZON_MONTHS, "service-type"),

@@ -6,6 +6,7 @@ from registry.insights.headlines import HEADLINES, Headline
 from registry.insights.hotspots import HOTSPOTS
 from registry.insights.interop import INTEROP
 from registry.insights.pattern_reuse import PATTERN_REUSE
+from registry.insights.ranking import RANKING
 from registry.insights.reuse import REUSE
 from registry.insights.suppliers import MARKET
 from registry.insights.trend import TREND
@@ -28,6 +29,7 @@ FIGURES = (
         "each supplier's share of each service type and ESD "
         "function, the Herfindahl–Hirschman index, and services showing signs of lock-in",
     ),
+    (f"{RANKING.name}.md", RANKING.title, RANKING.summary[:1].lower() + RANKING.summary[1:].rstrip(".")),
     (
         f"{WINDOWS.name}.md",
         WINDOWS.title,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from checks.registers import lgsl_terms
 from registry.insights import figures as ins
-from registry.insights.suppliers import MARKET
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import Page, esc, md_cell, placeholder
 from registry.playbook.insights.data import (
@@ -30,7 +29,7 @@ from registry.playbook.insights.windows import WINDOW_COUNT_HEADERS, councils_ce
 class ByType:
     """The whole-index results, keyed by service type, built once for every type page."""
 
-    markets: dict[int, ins.Market]
+    markets: dict[int, list[ins.Market]]  # per type, its markets (one per role), as the suppliers page orders them
     hotspots: dict[int, ins.Hotspot]
     windows: dict[int, ins.Window]
     products: dict[str, ins.Window]
@@ -38,11 +37,18 @@ class ByType:
 
 def by_type(data: Insights) -> ByType:
     return ByType(
-        markets={int(m.key): m for m in data.markets},
+        markets=_grouped(data.markets),
         hotspots={h.lgsl: h for h in data.hotspots},
         windows={int(w.key): w for w in data.windows_type.windows},
         products={w.key: w for w in data.windows_product.windows},
     )
+
+
+def _grouped(markets: list[ins.Market]) -> dict[int, list[ins.Market]]:
+    out: dict[int, list[ins.Market]] = {}
+    for m in markets:
+        out.setdefault(int(m.key), []).append(m)
+    return out
 
 
 def hotspot_text(r: ins.ServiceTypeReuse, h: ins.Hotspot | None) -> str:
@@ -74,7 +80,7 @@ def service_type_page(data: Insights, by: ByType, r: ins.ServiceTypeReuse) -> Pa
         (_names_section(r, data.delivery.get(r.lgsl, [])), {}),
         _reuse_section(data, r, title, solutions),
         (["## Duplication", "", hotspot_text(r, by.hotspots.get(r.lgsl)), ""], {}),
-        _suppliers_section(by.markets.get(r.lgsl), title),
+        _suppliers_section(by.markets.get(r.lgsl, []), title),
         _windows_section(data, by, solutions, by.windows.get(r.lgsl)),
         _councils_section(data, data.delivery.get(r.lgsl, []), title),
     ):
@@ -174,38 +180,45 @@ def _reuse_section(data: Insights, r: ins.ServiceTypeReuse, title: str, solution
     return lines, {"solutions": table}
 
 
-def _suppliers_section(market: ins.Market | None, title: str) -> Section:
-    if market is None:
-        return ["## Suppliers", "", "No service of this type names a supplier.", ""], {}
-    flag = "highly concentrated (above 2,500)" if market.highly_concentrated else "not highly concentrated"
+def _suppliers_section(markets: list[ins.Market], title: str) -> Section:
+    if not markets:
+        return ["## Suppliers", "", "No service of this type names a supplier with a role.", ""], {}
     lines = [
         "## Suppliers",
         "",
-        f"{market.services_with_suppliers} of its {market.services} services name suppliers, making "
-        f"{market.pairs} (service, supplier) pairs. HHI **{hhi_text(market.hhi)}**: {flag}; the top-3 "
-        f"suppliers hold {rate(market.top3_share)}. "
-        "([How shares and the HHI are computed](../suppliers.md#how-it-is-computed).)",
+        "Each supplier role is a market of its own "
+        "([how shares and the HHI are computed](../suppliers.md#how-it-is-computed)):",
+        "",
+        *(f"- {_market_text(m)}" for m in markets),  # a role from the fixed list and numbers: nothing to escape
         "",
         placeholder("suppliers"),
         "",
     ]
-    bars = [Bar(s.name, s.services, market.pairs) for s in market.suppliers]
+    largest = max(markets, key=lambda m: (m.services, m.judged))
+    bars = [Bar(s.name, round(s.share * largest.services, 6), largest.services) for s in largest.suppliers]
     chart = bar_chart(
         "chart-suppliers",
-        f"Supplier shares for {title}",
-        "Horizontal bar chart: each supplier's share of the service type's (service, supplier) pairs, "
-        "with the count of services naming it and of all pairs. The table beside the chart gives the "
-        "same figures.",
+        f"Supplier shares for {title}: {largest.role}",
+        f"Horizontal bar chart: each supplier's share of the services naming a {largest.role} supplier (the "
+        "type's largest market), with the services it accounts for and the market's services. The table "
+        "beside the chart gives every role's shares.",
         bars[:TOP_BARS],
     )
     table = data_table(
-        f"Supplier shares for {title}",
-        ["Supplier", "Services naming it", MARKET.column("pairs").heading, "Share"],
-        [[b.label, b.part, b.whole, pct(b.part, b.whole)] for b in bars],
-        numeric=(1, 2, 3),
+        f"Supplier shares for {title}, by role",
+        ["Role", "Supplier", "Services naming it", "Market's services", "Share"],
+        [[m.role, s.name, s.services, m.services, rate(s.share)] for m in markets for s in m.suppliers],
+        numeric=(2, 3, 4),
         table_id="table-suppliers",
     )
     return lines, {"suppliers": figure(chart, table)}
+
+
+def _market_text(m: ins.Market) -> str:
+    size = f"**{m.role}**: {m.services} of its services in {m.councils} councils name a supplier in this role"
+    if not m.judged:
+        return f"{size}; {m.verdict}."
+    return f"{size}; HHI **{hhi_text(m.hhi)}**: {m.verdict}; the top-3 suppliers hold {rate(m.top3_share)}."
 
 
 def _windows_section(

@@ -1,13 +1,13 @@
-"""insights/suppliers.md: supplier concentration by ESD function and service type, and lock-in signals."""
+"""insights/suppliers.md: supplier concentration per market (ESD function or service type, and role), and lock-in."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from registry.insights import figures as ins
 from registry.insights.lock_in import LOCK_IN
-from registry.insights.suppliers import MARKET
-from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
+from registry.insights.suppliers import MARKET, MIN_COUNCILS, MIN_SERVICES
+from registry.playbook.charts import Bar, Html, bar_chart, count, data_table, figure, pct
 from registry.playbook.common import Page, esc, placeholder
 from registry.playbook.insights.data import (
     SECTION,
@@ -26,65 +26,108 @@ TITLE = f"{MARKET.title} and lock-in"  # the page shows two figures: MARKET and 
 
 
 def shares_text(market: ins.Market) -> str:
-    """Every supplier's share of a market, largest first: "Name 50.0% (2); ..."."""
-    return "; ".join(f"{s.name} {pct(s.services, market.pairs)} ({s.services})" for s in market.suppliers)
+    """Every supplier's share of a market's services, largest first: "Name 42.9% (3); ..."."""
+    return "; ".join(f"{s.name} {rate(s.share)} ({s.services})" for s in market.suppliers)
 
 
-MARKET_HEADERS = MARKET.headings_of(
-    "services",
-    "services_with_suppliers",
-    "pairs",
-    "supplier_count",
-    "top3_share",
-    "hhi",
-    "highly_concentrated",
-    "suppliers",
+JUDGED_HEADERS = MARKET.headings_of(
+    "role", "services", "councils", "supplier_count", "top3_share", "hhi", "verdict", "suppliers"
 )
+TOO_FEW_HEADERS = MARKET.headings_of("role", "services", "councils", "supplier_count", "suppliers")
 
 
-def market_cells(m: ins.Market) -> list[object]:
+def judged_cells(m: ins.Market) -> list[object]:
     return [
+        m.role,
         m.services,
-        m.services_with_suppliers,
-        m.pairs,
+        m.councils,
         len(m.suppliers),
         rate(m.top3_share),
         hhi_text(m.hhi),
-        "Yes" if m.highly_concentrated else "No",
+        m.verdict,
         shares_text(m),
     ]
 
 
-def _top3_bar(m: ins.Market, label: str) -> Bar:
-    # share = services / pairs exactly, so the top three's services over the pairs is the top-3 share.
-    return Bar(label, sum(s.services for s in m.suppliers[:3]), m.pairs)
+def too_few_cells(m: ins.Market) -> list[object]:
+    return [m.role, m.services, m.councils, len(m.suppliers), shares_text(m)]
+
+
+def top3_bar(m: ins.Market, label: str) -> Bar:
+    # The top three's share of the market's services, counted as the shares are (a shared service split).
+    return Bar(label, round((m.top3_share or 0.0) * m.services, 6), m.services)
 
 
 def _market_figure(ident: str, what: str, markets: Sequence[ins.Market], labels: Sequence[str]) -> str:
-    bars = [_top3_bar(m, label) for m, label in zip(markets, labels, strict=True)]
+    bars = [top3_bar(m, label) for m, label in zip(markets, labels, strict=True)]
     chart = bar_chart(
         f"chart-{ident}",
         f"Top-3 suppliers' share by {what}",
-        f"Horizontal bar chart: for each {what} (most concentrated first), the three largest suppliers' "
-        "share of its (service, supplier) pairs, with the count of their pairs and of all pairs. The table "
-        "beside the chart gives the same figures with each market's HHI.",
+        f"Horizontal bar chart: for each judged market by {what} and role (most concentrated first), the three "
+        "largest suppliers' share of the market's services, with the services they account for and the "
+        "market's services. The table beside the chart gives the same figures with each market's HHI.",
         bars,
     )
     table = data_table(
         f"Top-3 share and HHI by {what}",
         [
-            what[:1].upper() + what[1:],
-            "Top-3 pairs",
-            *MARKET.headings_of("pairs", "top3_share", "hhi", "highly_concentrated"),
+            f"{what[:1].upper() + what[1:]} and role",
+            "Top-3 services",
+            *MARKET.headings_of("services", "top3_share", "hhi", "verdict"),
         ],
         [
-            [b.label, b.part, b.whole, pct(b.part, b.whole), hhi_text(m.hhi), "Yes" if m.highly_concentrated else "No"]
+            [b.label, count(b.part), b.whole, rate(m.top3_share), hhi_text(m.hhi), m.verdict]
             for b, m in zip(bars, markets, strict=True)
         ],
         numeric=(1, 2, 3, 4),
         table_id=f"table-{ident}-top",
     )
     return figure(chart, table)
+
+
+def _charted(judged: list[ins.Market]) -> list[ins.Market]:
+    # The chart shows the largest judged markets (most services), most concentrated first; the table
+    # below it has every judged market.
+    largest = {(m.key, m.role) for m in sorted(judged, key=lambda m: (-m.services, m.key, m.role))[:TOP_BARS]}
+    return [m for m in judged if (m.key, m.role) in largest]
+
+
+def _markets_blocks(
+    ident: str,
+    what: str,
+    markets: list[ins.Market],
+    plain: Callable[[ins.Market], str],
+    cell: Callable[[ins.Market], object],
+) -> dict[str, str]:
+    """The chart, the judged markets' table and the too-few table for one kind of market (`plain` names a
+    market in the chart, `cell` in the tables)."""
+    judged = [m for m in markets if m.judged]
+    too_few = [m for m in markets if not m.judged]
+    charted = _charted(judged)
+    label = what[:1].upper() + what[1:]
+    return {
+        f"{ident}-chart": _market_figure(ident, what, charted, [f"{plain(m)}: {m.role}" for m in charted])
+        if judged
+        else "<p>No market has enough services and councils to judge yet.</p>",
+        f"{ident}-all": data_table(
+            f"{MARKET.title} by {what} and role, highest HHI first",
+            [label, *JUDGED_HEADERS],
+            [[cell(m), *judged_cells(m)] for m in judged],
+            numeric=(2, 3, 4, 5, 6),
+            table_id=f"table-{ident}",
+        )
+        if judged
+        else "",
+        f"{ident}-too-few": data_table(
+            f"Markets by {what} and role too few to judge, most services first",
+            [label, *TOO_FEW_HEADERS],
+            [[cell(m), *too_few_cells(m)] for m in too_few],
+            numeric=(2, 3, 4),
+            table_id=f"table-{ident}-too-few",
+        )
+        if too_few
+        else "",
+    }
 
 
 LOCK_IN_SIGNALS = tuple((c.key, c.heading) for c in LOCK_IN.columns if c.type is bool)
@@ -137,53 +180,21 @@ def _lock_in_blocks(data: Insights) -> dict[str, str]:
     }
 
 
-def _largest_markets(types: list[ins.Market]) -> list[ins.Market]:
-    # A type with one service naming one supplier is trivially "concentrated" (HHI 10,000); the chart
-    # shows the largest markets (most services naming suppliers), most concentrated first, where a
-    # dominant supplier matters. The table below it still has every market.
-    largest = sorted(types, key=lambda m: (-m.services_with_suppliers, m.key))[:TOP_BARS]
-    chosen = {m.key for m in largest}
-    return [m for m in types if m.key in chosen]
-
-
-def _market_blocks(functions: list[ins.Market], types: list[ins.Market], top_types: list[ins.Market]) -> dict[str, str]:
-    return {
-        "functions-chart": _market_figure("functions", "ESD function", functions, [m.label for m in functions])
-        if functions
-        else "<p>No service names a supplier yet.</p>",
-        "functions-all": data_table(
-            f"{MARKET.title} by ESD function, highest HHI first",
-            ["ESD function", *MARKET_HEADERS],
-            [[m.label, *market_cells(m)] for m in functions],
-            numeric=(1, 2, 3, 4, 5, 6),
-            table_id="table-functions",
-        )
-        if functions
-        else "",
-        "types-chart": _market_figure(
-            "types", "service type", top_types, [type_name(m.label, int(m.key)) for m in top_types]
-        )
-        if types
-        else "<p>No service names a supplier yet.</p>",
-        "types-all": data_table(
-            f"{MARKET.title} by service type, highest HHI first",
-            ["Service type", *MARKET_HEADERS],
-            [[type_link("../service-types/", int(m.key), m.label), *market_cells(m)] for m in types],
-            numeric=(1, 2, 3, 4, 5, 6),
-            table_id="table-types",
-        )
-        if types
-        else "",
-    }
-
-
 def suppliers_page(data: Insights) -> Page:
     functions = data.functions
     types = data.markets
-    top_types = _largest_markets(types)
-    blocks = {**_market_blocks(functions, types, top_types), **_lock_in_blocks(data)}
+    blocks = {
+        **_markets_blocks("functions", "ESD function", functions, lambda m: m.label, lambda m: m.label),
+        **_markets_blocks(
+            "types",
+            "service type",
+            types,
+            lambda m: type_name(m.label, int(m.key)),
+            lambda m: type_link("../service-types/", int(m.key), m.label),
+        ),
+        **_lock_in_blocks(data),
+    }
     lock = data.lock_in
-    concentrated = sum(m.highly_concentrated for m in types)
     lines = [
         *page_head(TITLE, data.sample),
         "How much of each market a few suppliers hold, and which services would be hard to move to another "
@@ -194,24 +205,8 @@ def suppliers_page(data: Insights) -> Page:
         *MARKET.definition,
         "",
         quote(MARKET.compute),
-        "## By ESD function",
-        "",
-        f"{len(functions)} functions, most concentrated first.",
-        "",
-        placeholder("functions-chart"),
-        "",
-        placeholder("functions-all"),
-        "",
-        "## By service type",
-        "",
-        f"{len(types)} service types name suppliers; {concentrated} are highly concentrated (HHI above 2,500). "
-        f"The chart shows the {len(top_types)} largest markets (most services naming suppliers), most "
-        "concentrated first; the table has every one.",
-        "",
-        placeholder("types-chart"),
-        "",
-        placeholder("types-all"),
-        "",
+        *_market_section("By ESD function and role", "functions", functions),
+        *_market_section("By service type and role", "types", types),
         "## Lock-in signals",
         "",
         f"Of {lock.services} services, {lock.total} show at least one of four signals: " + " ".join(LOCK_IN.definition),
@@ -223,3 +218,23 @@ def suppliers_page(data: Insights) -> Page:
         "",
     ]
     return make_page(f"{SECTION}/{MARKET.name}.md", TITLE, lines, blocks, "../../", in_nav=True)
+
+
+def _market_section(heading: str, ident: str, markets: list[ins.Market]) -> list[str]:
+    judged = [m for m in markets if m.judged]
+    concentrated = sum(bool(m.highly_concentrated) for m in judged)
+    return [
+        f"## {heading}",
+        "",
+        f"{len(markets)} markets; {len(judged)} have at least {MIN_SERVICES} services in {MIN_COUNCILS} councils "
+        f"and are judged, and {concentrated} of those are highly concentrated (HHI above 2,500). The chart shows "
+        f"the {min(len(judged), TOP_BARS)} largest judged markets, most concentrated first; the first table has "
+        "every judged market, the second the markets too few to judge.",
+        "",
+        placeholder(f"{ident}-chart"),
+        "",
+        placeholder(f"{ident}-all"),
+        "",
+        placeholder(f"{ident}-too-few"),
+        "",
+    ]
