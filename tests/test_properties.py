@@ -444,4 +444,5 @@ def test_the_data_mutations_reach_every_field_the_models_hold() -> None:
         "security.patching_days",
         "team.releases_per_quarter",
         "performance.uptime_target",
+        "suppliers.0.notice_period_months",
     }

@@ -556,6 +556,11 @@ LAYOUT_PAGES = {
     "insights-windows": "/insights/windows/",
     "insights-interop": "/insights/interop/",
     "insights-trend": "/insights/trend/",
+    "insights-ranking": "/insights/ranking/",
+    "insights-pattern-reuse": "/insights/pattern-reuse/",
+    "council-trend": "/insights/trend-councils/camden/",
+    "pattern-adoption": "/insights/pattern-adoption/gov-uk-notify/",
+    "describe": "/describe-a-service/",
     "service-type": "/insights/service-types/524/",
     "api-docs": "/api/v1/docs",
 }

@@ -17,6 +17,8 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+from checks.models import Service
+from checks.schemas import schema_for
 from registry.playbook.common import Asset, Page, SiteContext, esc, placeholder
 from registry.playbook.describe_fields import (
     PATTERN_WORDS,
@@ -336,7 +338,9 @@ def _intro(fields: list[Field]) -> str:
 
 
 def pages(ctx: SiteContext) -> list[Page | Asset]:
-    schema = json.loads((ctx.root / SCHEMA).read_text(encoding="utf-8"))
+    # From the models, as `standards schema` writes schemas/service.schema.json: a council's own
+    # repository (or a test's) need not hold the schemas folder.
+    schema = schema_for(SCHEMA.name, Service)
     assets = _validator_assets(ctx)
     try:
         fields = form_fields(schema, catalogue(ctx))
