@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 
+from checks.attestation import attestation_result
 from checks.celcontext import build_context
 from checks.history import SHALLOW_HELP, History, HistoryError, matches_spec
 from checks.loading import Document, NodePath, position
@@ -33,6 +34,7 @@ class Catalogue:
     _resolved: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _known: frozenset[str] | None = None
     _by_id: dict[tuple[str, str, str], CompiledRequirement] | None = None
+    _restricted: dict[str, str] | None = None
 
     def service_sections(self) -> frozenset[str] | None:
         """The top-level manifest fields any rule reads; None when some rule may read any field."""
@@ -56,8 +58,23 @@ class Catalogue:
             # An older version may read other fields and holds other requirements: work both out again.
             self._sections_known = False
             self._by_id = None
+            self._restricted = None
         self._resolved[key] = found
         return found
+
+    def restricted_fields(self) -> dict[str, str]:
+        """Every restricted field (dotted; `evidence.ID` for a restricted requirement's evidence) with a
+        restricted requirement that reads it, from the rules of every loaded version."""
+        if self._restricted is None:
+            found: dict[str, str] = {}
+            for compiled in self.loaded_versions():
+                for path, rid in (compiled.restricted_fields() or {}).items():
+                    found.setdefault(path, rid)
+            self._restricted = found
+        return self._restricted
+
+    def restricted_requirements(self) -> frozenset[str]:
+        return frozenset(r.requirement.id for c in self.loaded_versions() for r in c.requirements if r.restricted)
 
     def known_requirements(self) -> frozenset[str]:
         if self._known is None:
@@ -107,7 +124,7 @@ class Catalogue:
             self._by_id = {
                 (compiled.id, compiled.standard.version, r.requirement.id): r
                 for compiled in self.loaded_versions()
-                for r in compiled.requirements
+                for r in (*compiled.requirements, *([compiled.attestation] if compiled.attestation else []))
             }
         return self._by_id.get((standard_id, version, requirement_id))
 
@@ -180,7 +197,11 @@ def evaluate_service(
     catalogue: Catalogue,
     as_of: dt.date,
     locate: Locate,
+    restricted_facts: bool = False,
 ) -> tuple[list[RequirementResult], list[StandardSummary]]:
+    """Every applicable requirement's result. Without the restricted facts (a public manifest alone),
+    a standard's restricted requirements are judged from its attestation: one result in their place,
+    made here and only here, so no view of the results ever sees theirs."""
     # Pins resolve (and may load older versions) before the fields rules read are worked out.
     for conformance in service.conforms_to:
         if conformance.standard in catalogue.standards:
@@ -191,8 +212,12 @@ def evaluate_service(
     summaries: list[StandardSummary] = []
     for compiled, standard_error in applicable_standards(service, catalogue, context, as_of):
         start = len(results)
-        for req in compiled.requirements:
-            results.append(_evaluate(req, service, context, as_of, waivers, locate, standard_error))
+        public = compiled.attestation is not None and not restricted_facts
+        for req in compiled.public_view if public else compiled.requirements:
+            if req is compiled.attestation:
+                results.append(attestation_result(compiled, service, as_of, locate))
+            else:
+                results.append(_evaluate(req, service, context, as_of, waivers, locate, standard_error))
         summaries.append(summarise(compiled.standard, results[start:]))
     return results, summaries
 

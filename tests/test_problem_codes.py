@@ -99,7 +99,7 @@ def run_example(tmp_path: Path, example: Example, monkeypatch: pytest.MonkeyPatc
     for edit in example.also:
         _apply(root, edit)
     args = shlex.split(example.command)
-    args += [example.path, "--as-of", AS_OF] if args == ["check"] else ["--as-of", AS_OF]
+    args += [example.path, "--as-of", AS_OF] if args[0] == "check" else ["--as-of", AS_OF]
     monkeypatch.chdir(root)
     result = CliRunner().invoke(app, args)
     return result.stdout

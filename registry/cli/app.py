@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from registry.cli import check, codeowners, history, index, insights, lint, new, ownership, schema, serve, site
+from registry.cli import attest, check, codeowners, history, index, insights, lint, new, ownership, schema, serve, site
 from registry.cli.errors import ExitCode, UsageError
 from registry.cli.help_format import CONTEXT_SETTINGS, show_version, without_bool_placeholders
 
@@ -60,6 +60,7 @@ def _options(
 
 
 app.command()(check.check)
+app.command("attest")(attest.attest_command)
 app.command()(schema.schema)
 app.command("lint")(lint.lint_command)
 app.command()(history.versions)
