@@ -546,7 +546,13 @@ class RestrictedService(Strict):
     kind: Literal["RestrictedService"]
     schema_version: SchemaVersion
     id: Slug = Field(description="The id of the public manifest beside it.")
+    # Whichever fields of these a standard's restricted requirements read (the rest stay public).
+    accessibility: Accessibility = Accessibility()
+    data: Data = Data()
+    source_code: SourceCode = SourceCode()
     security: Security = Security()
+    team: Team = Team()
+    performance: Performance = Performance()
     evidence: dict[RequirementId, Evidence] = Field(default_factory=dict, max_length=MAX_REQUIREMENT_ENTRIES)
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_REQUIREMENT_ENTRIES)
 

@@ -18,12 +18,13 @@ from checks.attestation import digest
 from checks.engine import Catalogue
 from checks.history import HistoryError, matches_spec
 from checks.loading import Document, NodePath, load_file, position
-from checks.models import Service
+from checks.models import RestrictedService, Service
 from checks.problems import Problem
+from checks.validation import validate
 from checks.visibility import public_manifest, restricted_sibling
 
 # Sections a restricted file may hold, merged into the manifest's: mappings by key, lists appended.
-MERGED = ("security", "evidence", "waivers")
+MERGED = ("accessibility", "data", "source_code", "security", "team", "performance", "evidence", "waivers")
 
 
 class Mode(StrEnum):
@@ -133,7 +134,7 @@ def load_sibling(manifest: Path) -> tuple[Document, str] | None:
     if not sibling.is_file():
         return None
     doc = load_file(sibling)
-    if isinstance(doc, list) or doc.data.get("kind") != "RestrictedService":
+    if isinstance(doc, list) or not isinstance(validate(doc, "RestrictedService"), RestrictedService):
         return None
     return doc, digest(sibling.read_bytes())
 
