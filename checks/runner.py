@@ -111,15 +111,17 @@ def check_service(
     result: FileResult,
     stem: str | None,
     restricted: tuple[Document, str] | None = None,
+    inline: bool | None = None,
 ) -> FileResult:
     """A validated service manifest's references, warnings and results, filled into `result`.
 
     Shared by files on disk and by manifests posted to the API (which have no file name).
-    `restricted` is the restricted file beside it and that file's digest, when a private check read one.
+    `restricted` is the restricted file beside it and that file's digest, when a private check read one;
+    `inline` says the manifest holds its restricted facts itself (by default, the standards' examples).
     """
     result.service, result.name, result.sample = service.id, service.name, service.sample
     # The standards' examples teach every rule on one page, so they hold restricted facts themselves.
-    inline = result.council == "examples"
+    inline = result.council == "examples" if inline is None else inline
     # Capped like shape problems: thousands of bad references must not swamp a report.
     problems = [] if inline else restricted_field_problems(doc, catalogue, stem or service.id)
     file_digest = restricted[1] if restricted else None

@@ -58,3 +58,12 @@ def attestation_requirement(standard: Standard) -> Requirement:
         references=standard.references[:1],
         visibility=Visibility.PUBLIC,
     )
+
+
+def public_requirements(standard: Standard) -> list[Requirement]:
+    """A standard's requirements as judged in public: the public ones, then its attestation if it has any
+    restricted (the order of a service's outcome letters in the index)."""
+    public = [r for r in standard.requirements if not is_restricted(r, standard)]
+    if len(public) == len(standard.requirements):
+        return public
+    return [*public, attestation_requirement(standard)]

@@ -85,20 +85,13 @@ def _has_sample(conn: sqlite3.Connection) -> bool:
 
 
 def _requirement_order(conn: sqlite3.Connection) -> dict[tuple[str, str], list[str]]:
-    """Requirement ids in order for every (standard, version): outcome letters follow the
-    order of the version a service was checked against, which a pin can make an old one."""
+    """Requirement ids in order for every (standard, version): outcome letters follow the order of the
+    version a service was checked against (a pin can make it an old one), as the index lists it."""
     orders: dict[tuple[str, str], list[str]] = {}
-    for row in conn.execute("SELECT standard_id, version, document FROM standard_versions"):
-        try:
-            document = json.loads(row["document"] or "{}")
-        except ValueError:
-            continue
-        orders[(row["standard_id"], row["version"])] = [r["id"] for r in document.get("requirements", [])]
-    current: dict[str, list[str]] = {}
-    for row in conn.execute("SELECT standard_id, id FROM requirements ORDER BY standard_id, position"):
-        current.setdefault(row["standard_id"], []).append(row["id"])
-    for row in conn.execute("SELECT id, version FROM standards"):
-        orders[(row["id"], row["version"])] = current.get(row["id"], [])
+    for standard_id, version, requirement_id in conn.execute(
+        "SELECT standard_id, version, requirement_id FROM requirement_versions ORDER BY standard_id, version, position"
+    ):
+        orders.setdefault((standard_id, version), []).append(requirement_id)
     return orders
 
 
@@ -239,7 +232,14 @@ def _requirement(row: sqlite3.Row, patterns: list[sqlite3.Row], tally: Tally | N
         out += [f"- [{md_cell(p['name'])}](../patterns/{p['id']}.md): {md_cell(p['summary'])}" for p in patterns]
         out.append("")
     out += [f"### Services meeting it today {{#{anchor(row['id'])}-today}}", ""]
-    if tally is None or tally.applicable == 0:
+    if row["visibility"] == "restricted":
+        out += [
+            "Restricted: the facts it reads are kept in each service's `.restricted.yaml`, off the public "
+            "record. Councils check it on their own machines and publish an attestation instead, so no "
+            "service's result for it is shown here; see the attestation requirement of this standard.",
+            "",
+        ]
+    elif tally is None or tally.applicable == 0:
         out += [f"No {services_label} it applies to yet.", ""]
     else:
         waived = f", {tally.waived} more have it waived" if tally.waived else ""
