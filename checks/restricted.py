@@ -69,7 +69,7 @@ def found_restricted(data: Any, catalogue: Catalogue) -> list[tuple[NodePath, st
 def restricted_field_problems(doc: Document, catalogue: Catalogue, stem: str) -> list[Problem]:
     """E320 for each restricted fact written in a public manifest."""
     problems = []
-    for path, shown, rid in found_restricted(doc.data, catalogue):
+    for path, shown, _ in found_restricted(doc.data, catalogue):
         key = doc.key_node_at(path)
         line, column = position(key if key is not None else doc.node_at(path)[0])
         problems.append(
@@ -77,7 +77,8 @@ def restricted_field_problems(doc: Document, catalogue: Catalogue, stem: str) ->
                 "E320",
                 f"{shown} is restricted: move it to {stem}.restricted.yaml and keep that file out of public "
                 "repositories",
-                f"{rid} is a restricted requirement: `standards check` reads {stem}.restricted.yaml when it is "
+                # The requirement is not named: this answer may be published (a CI log, the API's /validate).
+                f"a restricted requirement reads it: `standards check` reads {stem}.restricted.yaml when it is "
                 "beside the manifest, and `standards attest` publishes the result without the facts",
                 line,
                 column,

@@ -94,7 +94,7 @@ def test_a_restricted_field_in_a_public_manifest_is_a_located_error(mini_repo: P
         "manifests/leeds/good.yaml:17:3: E320 [error] accessibility.last_audit is restricted: move it to "
         "good.restricted.yaml and keep that file out of public repositories"
     ) in run.stdout
-    assert "  help: DEMO-02 is a restricted requirement" in run.stdout
+    assert "  help: a restricted requirement reads it: `standards check` reads good.restricted.yaml" in run.stdout
 
 
 def test_a_waiver_for_a_restricted_requirement_is_restricted_too(mini_repo: Path, cli) -> None:
