@@ -290,3 +290,17 @@ def test_catalogue_attestation_requirement_is_found_for_reporters(mini_repo: Pat
     catalogue: Catalogue = Repository(mini_repo).load_catalogue()[0]
     found = catalogue.requirement("demo", "2.1.0", "DEMO-ATTESTED")
     assert found is not None and "standards attest" in found.requirement.fix
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "junit", "sarif", "github", "markdown"])
+def test_public_reports_carry_the_attestation_only(council: Path, cli, fmt: str) -> None:
+    # The restricted file is beside the manifest, with a stale (failing) audit date: no report made with
+    # --public may name the requirement or show the date.
+    (council / "manifests/leeds/good.restricted.yaml").write_text(
+        RESTRICTED + "  last_audit: 2019-05-17\n", encoding="utf-8"
+    )
+    private = cli("check", "manifests/leeds/", "--as-of", AS_OF, "--format", fmt, cwd=council)
+    assert "DEMO-02" in private.stdout  # the council's own run shows it (the test would mean nothing otherwise)
+    run = cli("check", "manifests/leeds/", "--public", "--as-of", AS_OF, "--format", fmt, cwd=council)
+    assert "DEMO-ATTESTED" in run.stdout
+    assert "DEMO-02" not in run.stdout and "2019-05-17" not in run.stdout

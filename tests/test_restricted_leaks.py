@@ -242,3 +242,16 @@ def test_no_restricted_value_or_per_service_requirement_id_in_any_api_response(b
             assert not _found(text, built["ids"]), where
     services = [w for w, _ in responses if w.startswith("/api/v1/services/")]
     assert len(services) >= built["services"]
+
+
+def test_the_cyber_security_page_says_what_is_public_and_how_to_attest(built: dict[str, Any]) -> None:
+    site = built["tree"] / "build" / "site"
+    html = (site / "standards" / "cyber-security" / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert 'id="what-is-public"' in html
+    assert "requirements are restricted" in text and "standards attest &lt;manifest&gt; --by &lt;role&gt;" in text
+    assert "Restricted: the facts it reads are kept in each service" in text  # under each restricted requirement
+    # The attestation requirement is counted like any other.
+    assert re.search(r"\d+ of \d+ applicable sample services meet it", text[text.index("CAF-ATTESTED") :])
+    # A standard without restricted requirements says nothing of the kind.
+    assert 'id="what-is-public"' not in (site / "standards" / "accessibility" / "index.html").read_text()

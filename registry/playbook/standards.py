@@ -253,6 +253,34 @@ def _requirement(row: sqlite3.Row, patterns: list[sqlite3.Row], tally: Tally | N
     return out
 
 
+def _what_is_public(standard: sqlite3.Row, requirements: list[sqlite3.Row]) -> list[str]:
+    """For a standard with restricted requirements: what is published, what is not, and how to attest."""
+    restricted = [r for r in requirements if r["visibility"] == "restricted"]
+    if not restricted:
+        return []
+    attested = next((r["id"] for r in requirements if r["id"].endswith("-ATTESTED")), "")
+    names = ", ".join(f"[{r['id']}](#{anchor(r['id'])})" for r in restricted)
+    return [
+        "## What is public, and what is not {#what-is-public}",
+        "",
+        f"{len(restricted)} of this standard's requirements are **restricted** ({names}): the facts they read "
+        "(security settings, test dates, gaps) would help an attacker, so no council publishes them.",
+        "",
+        "- The facts go in the service's `<service>.restricted.yaml`, beside its manifest but never in a public "
+        "repository: `.gitignore` keeps it out of Git and the pre-commit hook refuses to commit it. A restricted "
+        "field written in the manifest itself is an error (E320), and is never published.",
+        "- The council checks them on its own machine (`standards check` reads the restricted file when it is "
+        "there), and the senior information risk owner, or whoever the council names, signs off the result.",
+        "- `standards attest <manifest> --by <role>` then writes an attestation into the public manifest: "
+        "whether the service is compliant, how many musts and shoulds fail (never which), the date, the role, "
+        "an expiry and a digest of the restricted file, so an auditor given the file can confirm it.",
+        f"- Everyone else sees the attestation only, as one requirement, [{attested}](#{anchor(attested)}): a "
+        "service that is not attested, or whose attestation has expired, fails it. Figures by council type, "
+        "region or nation are given only for groups of at least 5 councils.",
+        "",
+    ]
+
+
 def standard_page(
     ctx: SiteContext,
     standard: sqlite3.Row,
@@ -303,6 +331,7 @@ def standard_page(
     references = _references(standard["references_json"])
     if references:
         lines += ["**References**", "", *references, ""]
+    lines += _what_is_public(standard, requirements)
     lines += _history(ctx.conn, standard["id"], {r["id"] for r in requirements})
     for row in requirements:
         lines += _requirement(row, helping.get(row["id"], []), counts.get(row["id"]), services_label)
