@@ -35,6 +35,7 @@ class Catalogue:
     _known: frozenset[str] | None = None
     _by_id: dict[tuple[str, str, str], CompiledRequirement] | None = None
     _restricted: dict[str, str] | None = None
+    _restricted_ids: frozenset[str] | None = None
 
     def service_sections(self) -> frozenset[str] | None:
         """The top-level manifest fields any rule reads; None when some rule may read any field."""
@@ -57,8 +58,7 @@ class Catalogue:
             found = self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
             # An older version may read other fields and holds other requirements: work both out again.
             self._sections_known = False
-            self._by_id = None
-            self._restricted = None
+            self._by_id = self._restricted = None
         self._resolved[key] = found
         return found
 
@@ -66,15 +66,15 @@ class Catalogue:
         """Every restricted field (dotted; `evidence.ID` for a restricted requirement's evidence) with a
         restricted requirement that reads it, from the rules of every loaded version."""
         if self._restricted is None:
-            found: dict[str, str] = {}
-            for compiled in self.loaded_versions():
-                for path, rid in (compiled.restricted_fields() or {}).items():
-                    found.setdefault(path, rid)
-            self._restricted = found
+            versions = self.loaded_versions()
+            self._restricted = {p: r for c in reversed(versions) for p, r in (c.restricted_fields() or {}).items()}
+            self._restricted_ids = frozenset(r.requirement.id for c in versions for r in c.requirements if r.restricted)
         return self._restricted
 
     def restricted_requirements(self) -> frozenset[str]:
-        return frozenset(r.requirement.id for c in self.loaded_versions() for r in c.requirements if r.restricted)
+        self.restricted_fields()
+        assert self._restricted_ids is not None
+        return self._restricted_ids
 
     def known_requirements(self) -> frozenset[str]:
         if self._known is None:
@@ -199,9 +199,8 @@ def evaluate_service(
     locate: Locate,
     restricted_facts: bool = False,
 ) -> tuple[list[RequirementResult], list[StandardSummary]]:
-    """Every applicable requirement's result. Without the restricted facts (a public manifest alone),
-    a standard's restricted requirements are judged from its attestation: one result in their place,
-    made here and only here, so no view of the results ever sees theirs."""
+    """Every applicable requirement's result. Without the restricted facts, a standard's restricted
+    requirements are one result, its attestation's, made here only: no view ever sees theirs."""
     # Pins resolve (and may load older versions) before the fields rules read are worked out.
     for conformance in service.conforms_to:
         if conformance.standard in catalogue.standards:
