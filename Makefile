@@ -28,14 +28,14 @@ install: $(BIN)/standards
 install-dev: $(VENV)/.dev-installed
 
 # Check every manifest, build the index and the playbook site, then serve the site at
-# http://127.0.0.1:8000/ with the API under /api/v1.
+# http://127.0.0.1:8000/ (or PORT=...) with the API under /api/v1.
 # The sample data deliberately includes failing services, so a failing report is
 # the expected result here, not a broken build: only exit code 2 (could not run) fails.
 run: $(BIN)/standards
 	@$(BIN)/standards check $(if $(AS_OF),--as-of $(AS_OF)) || [ $$? -eq 1 ]
 	@$(BIN)/standards index build $(if $(AS_OF),--as-of $(AS_OF))
 	@$(BIN)/standards site build
-	@$(BIN)/standards serve
+	@$(BIN)/standards serve $(if $(PORT),--port $(PORT))
 
 lint: install-dev
 	$(BIN)/ruff check checks registry tests benchmarks scripts site

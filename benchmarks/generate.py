@@ -413,6 +413,8 @@ def service_yaml(index: int, seed: int, council: CouncilRow, lgsl: LgslService, 
             out += [f"    role: {q(role)}", f"    contract_start: {start.isoformat()}"]
             if ok():
                 out.append(f"    contract_end: {end.isoformat()}")
+                if index % 3 == 0:  # from the index, not the random stream, so the rest is generated as before
+                    out.append(f"    notice_period_months: {(3, 6, 9, 12)[index % 4]}")
             saas = saas or role != "design and build"
     if ok():
         model = "saas" if saas and rand() < 0.7 else choice(("public_cloud", "private_cloud", "on_premises", "hybrid"))

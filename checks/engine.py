@@ -260,7 +260,7 @@ def _evaluate(
         if declared is not None:
             evidence = EvidenceUsed(declared.status, declared.date, declared.url)
         if failure is None:
-            failure = _evidence_failure(req.id, req.evidence.max_age_days, service, as_of)
+            failure = _evidence_failure(req.id, compiled.evidence_max_age, service, as_of)
     if failure is None:
         if evidence is None:
             return compiled.passed

@@ -16,8 +16,9 @@ from pathlib import Path
 from checks.engine import Catalogue
 from checks.history import History, export_tree, version_key
 from checks.loading import Document, load_file, position
-from checks.models import Standard
+from checks.models import Pattern, PatternStatus, Standard
 from checks.problems import Problem
+from checks.references import suggest
 from checks.repository import Repository
 from checks.results import FileResult
 from checks.rule_lint import lint_rules
@@ -145,6 +146,33 @@ def _cross_checks(repo: Repository, catalogue: Catalogue, docs: dict[str, Docume
                     *_locate(doc, ("helps_meet", index)),
                 ),
             )
+        _successor_check(repo, catalogue, pattern, report)
+
+
+def _successor_check(repo: Repository, catalogue: Catalogue, pattern: Pattern, report: LintReport) -> None:
+    """A deprecated or retired pattern names an existing pattern its adopters move to: their notices
+    (`standards notices`) and the pattern's page send them there."""
+    if pattern.status == PatternStatus.ACTIVE and pattern.successor is None:
+        return
+    path = f"standards/patterns/{pattern.id}.yaml"
+    successor = pattern.successor
+    if successor is None:
+        code, message, where = "E202", f"a {pattern.status} pattern must name its successor", ("status",)
+        hint = "add `successor: <pattern id>`: the pattern its adopters should move to"
+    elif successor == pattern.id or successor not in catalogue.patterns:
+        code, where = "E301", ("successor",)
+        message = (
+            f"successor '{successor}' is the pattern itself"
+            if successor == pattern.id
+            else (f"successor names unknown pattern '{successor}'")
+        )
+        others = [p for p in catalogue.patterns if p != pattern.id]
+        hint = suggest(successor, others) or "name a pattern in standards/patterns/ that replaces this one"
+    else:
+        return
+    loaded = load_file(repo.root / path)
+    doc = None if isinstance(loaded, list) else loaded
+    _add(report, path, Problem(code, message, hint, *_locate(doc, where)))
 
 
 def _visibility_checks(catalogue: Catalogue, docs: dict[str, Document], report: LintReport) -> None:

@@ -70,6 +70,7 @@ Count = Annotated[int, StrictType(), Field(ge=0, le=100_000)]
 MajorVersion = Annotated[int, StrictType(), Field(ge=0, le=9_999)]
 # An attestation lasts at most 12 months (a leap year's 366 days), however a standard sets it.
 AttestationDays = Annotated[int, StrictType(), Field(ge=1, le=366)]
+NoticeMonths = Annotated[int, StrictType(), Field(ge=0, le=60)]
 Percent = Annotated[float, StrictType(), Field(ge=0, le=100, allow_inf_nan=False)]
 
 
@@ -178,6 +179,11 @@ class AppliesTo(Strict):
     )
 
 
+# Evidence is a declaration made on a date: with no limit of its own it would count for ever, so a
+# standard gives every one a limit (12 months unless it says otherwise) and re-attestation is the rule.
+DEFAULT_EVIDENCE_MAX_AGE_DAYS = 365
+
+
 class Standard(Strict):
     kind: Literal["Standard"]
     schema_version: SchemaVersion
@@ -202,6 +208,17 @@ class Standard(Strict):
         default=365, description="The longest an attestation of this standard's restricted requirements lasts."
     )
     requirements: list[Requirement] = Field(min_length=1)
+    evidence_max_age_days: MaxAgeDays = Field(
+        default=DEFAULT_EVIDENCE_MAX_AGE_DAYS,
+        description="Evidence for a requirement that sets no `max_age_days` of its own stops counting this "
+        "many days after its date, so every declaration is re-confirmed in time.",
+    )
+
+    def evidence_age_limit(self, requirement: Requirement) -> int | None:
+        """How old evidence for `requirement` may be: its own limit, else this standard's default."""
+        if requirement.evidence is None:
+            return None
+        return requirement.evidence.max_age_days or self.evidence_max_age_days
 
 
 # --------------------------------------------------------------------------- patterns
@@ -215,12 +232,38 @@ class PatternCategory(StrEnum):
     DATA_SERVICE = "data_service"
 
 
+class PatternStatus(StrEnum):
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"  # still works, but new services should use its successor
+    RETIRED = "retired"  # no longer available: services using it must move
+
+
+class PatternType(StrEnum):
+    """What a pattern is to a service: what delivers it, or a part any service uses.
+
+    The duplication figure counts only solutions (registry/insights/hotspots.py): two councils
+    both using GOV.UK Notify still each run their own service, but two on BOPS share one.
+    """
+
+    SOLUTION = "solution"
+    BUILDING_BLOCK = "building_block"
+
+
 class Pattern(Strict):
     kind: Literal["Pattern"]
     schema_version: SchemaVersion
     id: Slug
     name: ShortText
     category: PatternCategory
+    # Required, with no default: a new pattern's author decides, since a wrong default would
+    # silently count a building block as a solution (or hide a shared platform) in the hotspots.
+    type: PatternType = Field(
+        description=(
+            "`solution`: a shared platform or product that delivers a service (PlanX, BOPS, FixMyStreet Pro, "
+            "GOV.UK Pay for payments); `building_block`: a part any service uses (the Design System, "
+            "GOV.UK Notify, an address lookup)."
+        )
+    )
     summary: Text
     solves: Text = Field(description="The problem councils keep solving alone that this solves once.")
     when_to_use: Text
@@ -233,6 +276,10 @@ class Pattern(Strict):
         default_factory=list, description="Requirement ids that using this pattern helps meet."
     )
     references: list[Reference] = Field(default_factory=list)
+    status: PatternStatus = PatternStatus.ACTIVE
+    successor: Slug | None = Field(
+        default=None, description="The pattern to move to, for a deprecated or retired pattern."
+    )
 
 
 # --------------------------------------------------------------------------- councils
@@ -331,6 +378,10 @@ class Supplier(Strict):
     role: ShortText | None = Field(default=None, description="What the supplier provides, e.g. `case management`.")
     contract_start: Date | None = None
     contract_end: Date | None = None
+    notice_period_months: NoticeMonths | None = Field(
+        default=None,
+        description="Months of notice the contract needs before `contract_end` to end or renew it, e.g. 6.",
+    )
 
 
 class HostingModel(StrEnum):

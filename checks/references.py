@@ -15,7 +15,7 @@ from checks.models import Service, Status
 from checks.problems import Problem
 
 
-def _suggest(name: str, choices: Iterable[str]) -> str:
+def suggest(name: str, choices: Iterable[str]) -> str:
     guess = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{guess[0]}'?" if guess else ""
 
@@ -49,7 +49,7 @@ def reference_problems(
     for i, conformance in enumerate(service.conforms_to):
         compiled = catalogue.standards.get(conformance.standard)
         if compiled is None:
-            hint = _suggest(conformance.standard, catalogue.standards) or (
+            hint = suggest(conformance.standard, catalogue.standards) or (
                 "known standards: " + ", ".join(sorted(catalogue.standards))
             )
             removed = catalogue.removed_standard(conformance.standard)
@@ -69,7 +69,7 @@ def reference_problems(
             )
     for i, pattern in enumerate(service.patterns):
         if pattern not in catalogue.patterns:
-            hint = _suggest(pattern, catalogue.patterns) or "see standards/patterns/ for the catalogue"
+            hint = suggest(pattern, catalogue.patterns) or "see standards/patterns/ for the catalogue"
             add("E301", f"unknown pattern '{pattern}'", hint, ("patterns", i))
     known = catalogue.requirements_for(service)
     for requirement_id in service.evidence:
@@ -77,7 +77,7 @@ def reference_problems(
             add(
                 "E303",
                 f"evidence for unknown requirement '{requirement_id}'",
-                _suggest(requirement_id, known) or "check the id against the standard",
+                suggest(requirement_id, known) or "check the id against the standard",
                 ("evidence", requirement_id),
                 at_key=True,
             )
@@ -86,7 +86,7 @@ def reference_problems(
             add(
                 "E303",
                 f"waiver for unknown requirement '{waiver.requirement}'",
-                _suggest(waiver.requirement, known) or "check the id against the standard",
+                suggest(waiver.requirement, known) or "check the id against the standard",
                 ("waivers", i, "requirement"),
             )
     return problems

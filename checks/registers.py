@@ -170,6 +170,15 @@ def lgsl_services() -> dict[int, LgslEntry]:
     }
 
 
+@functools.cache
+def lgsl_terms() -> dict[int, tuple[str, ...]]:
+    """Words people use for each service beyond its label: GOV.UK's phrasing and the registry's own."""
+    terms: dict[int, list[str]] = {}
+    for row in _rows("lgsl_terms.csv"):
+        terms.setdefault(int(row["id"]), []).append(row["term"])
+    return {code: tuple(found) for code, found in terms.items()}
+
+
 def lgsl_label(code: int) -> str | None:
     entry = lgsl_services().get(code)
     return entry.label if entry else None
@@ -182,10 +191,11 @@ def search_lgsl(query: str, limit: int = 10) -> list[LgslEntry]:
         return []
     entries = list(lgsl_services().values())
 
+    terms = lgsl_terms()
+    texts = {e.id: re.split(r"\W+", " ".join((e.label, *terms.get(e.id, ()))).lower()) for e in entries}
+
     def holds(entry: LgslEntry, word: str) -> bool:
-        return any(
-            part.startswith(word) or part.startswith(word.rstrip("s")) for part in re.split(r"\W+", entry.label.lower())
-        )
+        return any(part.startswith(word) or part.startswith(word.rstrip("s")) for part in texts[entry.id])
 
     scored = [(sum(holds(e, w) for w in words), e) for e in entries]
     best = max(score for score, _ in scored)

@@ -119,6 +119,8 @@ class CompiledRequirement:
     version: str
     applies_when: Rule | None
     check: Rule | None
+    # How old its evidence may be (the requirement's own limit or the standard's default); None: no evidence.
+    evidence_max_age: int | None
     # Most outcomes are passes and not-applicables, identical for every manifest: share one object each.
     passed: RequirementResult
     not_applicable: RequirementResult
@@ -187,6 +189,7 @@ def _compile_requirement(req: Requirement, standard: Standard) -> CompiledRequir
         standard_id=standard.id,
         applies_when=compile_rule(req.applies_when) if req.applies_when else None,
         check=compile_rule(req.check) if req.check else None,
+        evidence_max_age=standard.evidence_age_limit(req),
         version=standard.version,
         passed=RequirementResult(req.id, standard.id, standard.version, req.title, req.level, Outcome.PASS),
         not_applicable=RequirementResult(

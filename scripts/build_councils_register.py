@@ -11,7 +11,10 @@ abolished since 2019 (merged into new unitaries), with the current councils
 that now cover their area, so `check` can name the successor. lgsl.csv: the Local Government
 Service List's ids and labels (esd-toolkit, Open Government Licence), with the
 top-level ESD function each belongs to by the project's own keyword rules
-(scripts/lgsl_functions.py).
+(scripts/lgsl_functions.py). lgsl_terms.csv: words people use for a service, so search finds it by
+more than its LGSL label: GOV.UK's own phrasing (its local-services descriptions and service
+slugs, alphagov/publisher and local-links-manager, MIT, Crown copyright) and the registry's own
+everyday words (scripts/search_synonyms.py).
 See checks/data/README.md for the credits.
 
 The output is sorted and written the same way on every run, so `--check`
@@ -28,6 +31,7 @@ import sys
 from pathlib import Path
 
 from lgsl_functions import classify
+from search_synonyms import SYNONYMS
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -48,6 +52,7 @@ FORMER_COLUMNS = (
     "successors",
 )
 LGSL_COLUMNS = ("id", "label", "function")
+TERM_COLUMNS = ("id", "term", "source")
 
 
 def slugify(text: str) -> str:
@@ -156,6 +161,32 @@ def lgsl_rows(data: Path) -> list[dict[str, str]]:
     return rows
 
 
+def lgsl_term_rows(data: Path, lgsl: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each (service, term) once: GOV.UK's description and slugs for it, then the registry's own words."""
+    labels = {row["id"]: _words(row["label"]) for row in lgsl}
+    found: list[tuple[str, str, str]] = []
+    for row in _read(data / "govuk_local_services_tiers.csv"):
+        found.append((row["LGSL"].strip(), " ".join(row["Description"].split()), "govuk-local-services"))
+    with (data / "govuk_service_links.csv").open(encoding="utf-8", newline="") as stream:
+        for record in list(csv.reader(stream))[1:]:  # la, service slug, interaction slug, url, LGSL, LGIL
+            found.append((record[4].strip(), record[1].replace("-", " "), "govuk-local-links"))
+    for phrase, codes in SYNONYMS:
+        for code in codes:
+            if str(code) not in labels:
+                raise SystemExit(f"scripts/search_synonyms.py: {phrase!r} names LGSL {code}, which the list lacks")
+            found.append((str(code), phrase, "registry"))
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    for code, term, source in found:
+        key = (code, _words(term))
+        if code in labels and key[1] != labels[code] and key not in rows:
+            rows[key] = {"id": code, "term": term, "source": source}
+    return sorted(rows.values(), key=lambda row: (int(row["id"]), row["term"].lower()))
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
 def render(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
@@ -173,10 +204,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.data} is not a folder; pass --data PATH to the reference data", file=sys.stderr)
         return 2
     current = council_rows(args.data)
+    lgsl = lgsl_rows(args.data)
     outputs = {
         OUT / "councils.csv": render(COUNCIL_COLUMNS, current),
         OUT / "former_councils.csv": render(FORMER_COLUMNS, former_council_rows(args.data, current)),
-        OUT / "lgsl.csv": render(LGSL_COLUMNS, lgsl_rows(args.data)),
+        OUT / "lgsl.csv": render(LGSL_COLUMNS, lgsl),
+        OUT / "lgsl_terms.csv": render(TERM_COLUMNS, lgsl_term_rows(args.data, lgsl)),
     }
     stale = [path for path, text in outputs.items() if not path.is_file() or path.read_text("utf-8") != text]
     if args.check:

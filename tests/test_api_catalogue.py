@@ -241,6 +241,14 @@ def test_search_finds_and_highlights(api) -> None:
     assert ranks == sorted(ranks)  # best first
 
 
+@pytest.mark.parametrize(("q", "lgsl"), [("rats", 431), ("rubbish", 524), ("blue badge", 279)])
+def test_search_finds_services_by_the_words_people_use(api, q: str, lgsl: int) -> None:
+    """Words no manifest of the type need contain: the service type's terms (checks/data/lgsl_terms.csv)."""
+    of_type = {s["council"] + "/" + s["id"] for s in api.get("/api/v1/services", params={"lgsl": lgsl}).json()["items"]}
+    hits = [h["id"] for h in api.get("/api/v1/search", params={"q": q, "kind": "service"}).json()["items"]]
+    assert of_type and set(hits[: len(of_type)]) == of_type, (hits, of_type)
+
+
 def test_search_prefix_kind_filter_and_paging(api) -> None:
     notify = api.get("/api/v1/search", params={"q": "notif", "kind": "pattern"}).json()
     assert [h["id"] for h in notify["items"]][:1] == ["gov-uk-notify"]

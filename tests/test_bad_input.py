@@ -317,6 +317,7 @@ SERVICE_NUMBERS = {
     "performance.uptime_target": "performance:\n  uptime_target: {}\n",
     "attestations[0].failed_must": "attestations:\n  - standard: demo\n    failed_must: {}\n",
     "attestations[0].failed_should": "attestations:\n  - standard: demo\n    failed_should: {}\n",
+    "suppliers[0].notice_period_months": "suppliers:\n  - name: Acme\n    notice_period_months: {}\n",
 }
 
 
@@ -364,7 +365,11 @@ def test_every_numeric_field_is_covered_by_the_number_tests() -> None:
 
     # A new numeric field fails here until it has a bound and a place in SERVICE_NUMBERS.
     assert _numeric_fields(Service) == set(SERVICE_NUMBERS)
-    assert _numeric_fields(Standard) == {"attestation_days", "requirements[0].evidence.max_age_days"}
+    assert _numeric_fields(Standard) == {
+        "attestation_days",
+        "requirements[0].evidence.max_age_days",
+        "evidence_max_age_days",
+    }
     assert _numeric_fields(Council) == set() and _numeric_fields(Pattern) == set()
     # Evidence (the one free-form mapping) and council files hold no numbers at all.
 
@@ -456,7 +461,8 @@ requirements:
       (service.security.patching_days == null || service.security.patching_days >= 0) &&
       (service.team.releases_per_quarter == null || service.team.releases_per_quarter >= 0) &&
       (service.performance.uptime_target == null || service.performance.uptime_target >= 0.0) &&
-      service.conforms_to.all(c, c.version != null)
+      service.conforms_to.all(c, c.version != null) &&
+      service.suppliers.all(x, x.notice_period_months == null || x.notice_period_months >= 0)
     fix: Nothing to fix.
     references:
       - title: Example

@@ -18,11 +18,11 @@ from conftest import MINI
 AS_OF = dt.date(2026, 11, 1)
 
 
-def _standard(requirements: str, applies: str = "all_services: true") -> Standard:
+def _standard(requirements: str, applies: str = "all_services: true", top: str = "") -> Standard:
     doc = parse(
         "kind: Standard\nschema_version: 1\nid: t\nprefix: T\ntitle: T\nversion: 1.0.0\nstatus: active\n"
         "published: 2025-01-01\nowner: tests\nsummary: s\nreferences:\n  - {title: r, url: https://example.org}\n"
-        f"applies_to:\n  {applies}\nrequirements:\n{requirements}"
+        f"{top}applies_to:\n  {applies}\nrequirements:\n{requirements}"
     )
     assert not isinstance(doc, list), doc
     return Standard.model_validate(doc.data)
@@ -124,8 +124,29 @@ def test_check_and_evidence_must_both_hold() -> None:
     standard = _standard(_req("T-1", check="'true'", evidence="{description: d}"))
     results, _ = _outcomes(standard)
     assert results["T-1"].outcome is Outcome.FAIL
-    results, _ = _outcomes(standard, "evidence:\n  T-1: {status: met}\n")
+    results, _ = _outcomes(standard, "evidence:\n  T-1: {status: met, date: 2026-10-01}\n")
     assert results["T-1"].outcome is Outcome.PASS
+
+
+@pytest.mark.parametrize(
+    ("top", "own", "date", "words"),
+    [
+        # No limit of its own: the standard's default, 365 days unless it says otherwise.
+        ("", "", "2025-11-01", ""),  # 365 days before 2026-11-01: still counts
+        ("", "", "2025-10-31", "evidence dated 2025-10-31 is 366 days old (limit 365)"),
+        ("", "", None, "evidence has no date (it must be under 365 days old)"),
+        ("evidence_max_age_days: 730\n", "", "2025-10-31", ""),
+        ("evidence_max_age_days: 730\n", "", "2024-10-31", "is 731 days old (limit 730)"),
+        # The requirement's own limit wins over the standard's.
+        ("evidence_max_age_days: 730\n", ", max_age_days: 30", "2026-09-30", "is 32 days old (limit 30)"),
+    ],
+)
+def test_evidence_without_its_own_limit_takes_the_standards(top: str, own: str, date: str | None, words: str) -> None:
+    standard = _standard(_req("T-1", evidence=f"{{description: d{own}}}"), top=top)
+    dated = f", date: {date}" if date else ""
+    results, _ = _outcomes(standard, f"evidence:\n  T-1: {{status: met{dated}}}\n")
+    assert results["T-1"].outcome is (Outcome.FAIL if words else Outcome.PASS)
+    assert words in results["T-1"].message
 
 
 @pytest.mark.parametrize(

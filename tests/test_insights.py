@@ -293,7 +293,7 @@ def test_reuse_suggestion_compares_with_the_other_councils(db: sqlite3.Connectio
     assert same.solution is not None and same.solution.id == "plan co|portal"
     uses = ins.reuse_suggestion(db, "c", "planning")
     # Without c: Quill Ltd: Docs (a, d) has 2 councils, Plan Co: Portal only a; c names Tally and PLAN CO.
-    assert uses.solution is not None and uses.solution.id == "quill ltd|docs" and not uses.you_use_it
+    assert uses.solution is not None and uses.solution.id == "quill|docs" and not uses.you_use_it
     notify = ins.reuse_suggestion(db, "d", "planning")
     # Without d: Plan Co: Portal (a, c) leads; d names Quill Ltd: Docs only.
     assert notify.solution is not None and notify.solution.id == "plan co|portal"
@@ -327,25 +327,6 @@ def test_reuse_suggestion_without_peers_or_code_says_so(db: sqlite3.Connection) 
 
 
 # --------------------------------------------------------------------------- hotspots
-
-
-def test_hotspots_rank_types_by_councils_working_separately(db: sqlite3.Connection) -> None:
-    spots = ins.duplication_hotspots(db)
-    # 487: gov-uk-pay only at a, gov-uk-notify only at b (one-off each), c and d use none: 4 separate.
-    # 524: gov-uk-notify at a and b is shared; c and d use no pattern: 2 separate. 431: one council only.
-    assert [(h.lgsl, h.separate_councils, h.sharing_councils, h.councils) for h in spots] == [
-        (487, 4, 0, 4),
-        (524, 2, 2, 4),
-    ]
-    assert (spots[0].one_off_patterns, spots[0].services_without_pattern) == (2, 2)
-    assert (spots[1].one_off_patterns, spots[1].services_without_pattern) == (0, 2)
-    assert [h.lgsl for h in ins.duplication_hotspots(db, min_separate=3)] == [487]
-    assert [h.lgsl for h in ins.duplication_hotspots(db, min_separate=1)] == [487, 524, 431]
-    with pytest.raises(ValueError):
-        ins.duplication_hotspots(db, min_separate=0)
-
-
-# --------------------------------------------------------------------------- suppliers
 
 
 def test_supplier_shares_hhi_and_top3_per_service_type(db: sqlite3.Connection) -> None:
@@ -433,49 +414,6 @@ def test_horizon_end_is_the_same_day_or_the_months_last_day() -> None:
     assert ins.add_months(dt.date(2027, 8, 31), 6) == dt.date(2028, 2, 29)
     assert ins.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert ins.add_months(dt.date(9999, 12, 1), 1) == dt.date.max
-
-
-def test_windows_by_product_include_both_edges_and_leave_out_ended_contracts(db: sqlite3.Connection) -> None:
-    result = ins.procurement_windows(db)  # 18 months from the index's 2026-11-01: to 2028-05-01
-    assert (result.as_of, result.horizon_end) == ("2026-11-01", "2028-05-01")
-    got = [(w.key, w.councils, w.council_ids, w.contracts, w.earliest_end, w.latest_end) for w in result.windows]
-    # In: Acme Collect at a ending 2028-05-01 (the horizon's last day), Bolt Bins at b ending 2026-11-01
-    # (the as-of date itself), Plan Co Portal at a (2027-03-15) and c (2027-09-30, spelt PLAN CO: portal).
-    # Out: Acme Collect at b (ended 2026-10-31), Bolt Bins at c (2028-05-02, a day past the horizon),
-    # and the contracts with no end date.
-    assert got == [
-        ("plan co|portal", 2, ("a", "c"), 2, "2027-03-15", "2027-09-30"),
-        ("bolt|bins", 1, ("b",), 1, "2026-11-01", "2026-11-01"),
-        ("acme|collect", 1, ("a",), 1, "2028-05-01", "2028-05-01"),
-    ]
-    assert result.windows[0].text == "2 councils' contracts for PLAN CO: portal end between March and September 2027"
-    assert result.windows[1].text == "1 council's contract for Bolt: Bins ends in November 2026"
-    assert [w.key for w in ins.procurement_windows(db, min_councils=2).windows] == ["plan co|portal"]
-
-
-def test_windows_by_service_type_and_other_horizons(db: sqlite3.Connection) -> None:
-    result = ins.procurement_windows(db, by="service-type")
-    # 524: a (2028-05-01) and b (2026-11-01); 487: a and c. Tied on councils, earliest end first.
-    assert [(w.key, w.councils, w.earliest_end, w.latest_end) for w in result.windows] == [
-        ("524", 2, "2026-11-01", "2028-05-01"),
-        ("487", 2, "2027-03-15", "2027-09-30"),
-    ]
-    assert result.windows[0].text == (
-        "2 councils' contracts for Household waste collection services end between November 2026 and May 2028"
-    )
-    # Six months: to 2027-05-01: Bolt Bins (2026-11-01) and Plan Co at a (2027-03-15) only.
-    short = ins.procurement_windows(db, horizon_months=6)
-    assert [(w.key, w.council_ids) for w in short.windows] == [("bolt|bins", ("b",)), ("plan co|portal", ("a",))]
-    # From a day later, Bolt Bins (ending 2026-11-01) has ended.
-    later = ins.procurement_windows(db, horizon_months=6, as_of=dt.date(2026, 11, 2))
-    assert [w.key for w in later.windows] == ["plan co|portal"]
-    with pytest.raises(ValueError):
-        ins.procurement_windows(db, horizon_months=0)
-    with pytest.raises(ValueError):
-        ins.procurement_windows(db, by="council")
-
-
-# --------------------------------------------------------------------------- interoperability
 
 
 def test_interoperability_by_council_type(db: sqlite3.Connection) -> None:

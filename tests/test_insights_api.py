@@ -57,12 +57,29 @@ def test_windows_csv_lists_each_group_with_its_councils(cli, registry: Path, ind
     run = cli("insights", "windows", "--format", "csv", "--index", str(index), cwd=registry)
     assert run.exit_code == 0, run.stderr
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    # By default a window needs two councils: only Plan Co's portal (a and c).
     assert [(r["label"], r["councils"], r["council_ids"], r["earliest_end"], r["latest_end"]) for r in rows] == [
         ("PLAN CO: portal", "2", "a;c", "2027-03-15", "2027-09-30"),
-        ("Bolt: Bins", "1", "b", "2026-11-01", "2026-11-01"),
-        ("Acme: Collect", "1", "a", "2028-05-01", "2028-05-01"),
     ]
-    short = cli("insights", "windows", "--horizon-months", "6", "--format", "csv", "--index", str(index), cwd=registry)
+    every = cli("insights", "windows", "--min-councils", "1", "--format", "csv", "--index", str(index), cwd=registry)
+    assert [(r["label"], r["council_ids"]) for r in csv.DictReader(io.StringIO(every.stdout))] == [
+        ("PLAN CO: portal", "a;c"),
+        ("Bolt: Bins", "b"),
+        ("Acme: Collect", "a"),
+    ]
+    short = cli(
+        "insights",
+        "windows",
+        "--horizon-months",
+        "6",
+        "--min-councils",
+        "1",
+        "--format",
+        "csv",
+        "--index",
+        str(index),
+        cwd=registry,
+    )
     # To 2027-05-01: Bolt Bins and only a's Plan Co contract (spelt as a spells it; c's ends in September).
     assert [r["label"] for r in csv.DictReader(io.StringIO(short.stdout))] == ["Bolt: Bins", "Plan Co: Portal"]
 
@@ -191,8 +208,10 @@ def test_api_windows_lock_in_interop_and_hotspots(client: TestClient) -> None:
     r = client.get("/api/v1/insights/interop", params={"by": "type", "format": "csv"})
     rows = {row["group"]: row for row in csv.DictReader(io.StringIO(r.text))}
     assert (rows["MD"]["open_referral_uk_share"], rows["UA"]["open_referral_uk_share"]) == ("0.5", "")
-    r = client.get("/api/v1/insights/hotspots", params={"min_separate": 3})
-    assert [h["lgsl"] for h in r.json()["items"]] == [487]
+    # 487 runs five core solutions, 524 three (worked out in test_insights_solutions.py's terms: no pattern
+    # here is a solution and no supplier has a role, so every product counts).
+    r = client.get("/api/v1/insights/hotspots", params={"min_solutions": 4})
+    assert [(h["lgsl"], h["solutions"]) for h in r.json()["items"]] == [(487, 5)]
 
 
 def test_api_trend_needs_a_repository(client: TestClient, index: Path, registry: Path, tmp_path: Path) -> None:

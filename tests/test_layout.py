@@ -20,9 +20,6 @@ MEASURED = ("checks", "registry")
 
 # Modules allowed over MAX_MODULE_LINES, each with its reason.
 MODULE_ALLOW: dict[str, str] = {
-    # Every insight is declared once now (registry/insights/); the site's pages for them are still
-    # one module, to split one page per figure next.
-    "registry/playbook/insights.py": "the insights pages, to split one per figure",
     # The manifest and standard models are declarations (no function over 30 lines) and the schema
     # itself: help text and docs send people to checks/models.py for the fields (E308's help:, the
     # problem-codes page, CONTRIBUTING), so splitting it would change output and send them astray.
@@ -30,9 +27,7 @@ MODULE_ALLOW: dict[str, str] = {
 }
 
 # Functions ("path::name") allowed over MAX_FUNCTION_LINES, each with its reason.
-FUNCTION_ALLOW: dict[str, str] = {
-    "registry/playbook/insights.py::service_type_page": "the insights pages, to split one per figure",
-}
+FUNCTION_ALLOW: dict[str, str] = {}
 
 
 def _modules() -> list[Path]:
@@ -92,10 +87,7 @@ def test_the_allow_lists_are_still_needed() -> None:
 
 
 # Modules still opening an index with their own sqlite3.connect, each with its reason.
-OWN_INDEX_OPENERS = {
-    "registry/cli/insights.py": "insights rewrite on another branch; to use connect_readonly",
-    "registry/insights/trend.py": "insights rewrite on another branch; to use connect_readonly",
-}
+OWN_INDEX_OPENERS: dict[str, str] = {}
 
 
 def test_readers_open_the_index_through_one_function() -> None:

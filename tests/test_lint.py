@@ -298,3 +298,45 @@ def test_markdown_shows_repository_text_inertly(repo: Path, cli) -> None:
     assert "\x1b" not in run.stdout and "\\x1b[2J" in run.stdout
     text = lint(cli, repo).stdout
     assert "\x1b" not in text and "\\x1b[2J" in text
+
+
+# --- a pattern's status and successor ----------------------------------------------
+
+
+def _second_pattern(repo: Path) -> None:
+    notify = (repo / "standards/patterns/gov-uk-notify.yaml").read_text()
+    (repo / "standards/patterns/notify-two.yaml").write_text(
+        notify.replace("id: gov-uk-notify", "id: notify-two").replace("name: GOV.UK Notify", "name: Notify two")
+    )
+
+
+def test_deprecated_pattern_whose_successor_does_not_exist(repo: Path, cli) -> None:
+    _second_pattern(repo)
+    notify = repo / "standards/patterns/gov-uk-notify.yaml"
+    notify.write_text(notify.read_text() + "status: deprecated\nsuccessor: notify-tow\n")
+    run = lint(cli, repo)
+    assert run.exit_code == 1
+    assert "gov-uk-notify.yaml:16:12: E301 [error] successor names unknown pattern 'notify-tow'" in run.stdout
+    assert "help: did you mean 'notify-two'?" in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "printed"),
+    [
+        ("status: retired\n", "gov-uk-notify.yaml:15:9: E202 [error] a retired pattern must name its successor"),
+        ("successor: gov-uk-notify\n", "E301 [error] successor 'gov-uk-notify' is the pattern itself"),
+    ],
+)
+def test_a_successor_is_named_and_is_another_pattern(repo: Path, cli, extra: str, printed: str) -> None:
+    notify = repo / "standards/patterns/gov-uk-notify.yaml"
+    notify.write_text(notify.read_text() + extra)
+    run = lint(cli, repo)
+    assert run.exit_code == 1 and printed in run.stdout
+
+
+def test_deprecated_pattern_with_an_existing_successor_lints_clean(repo: Path, cli) -> None:
+    _second_pattern(repo)
+    notify = repo / "standards/patterns/gov-uk-notify.yaml"
+    notify.write_text(notify.read_text() + "status: deprecated\nsuccessor: notify-two\n")
+    run = lint(cli, repo)
+    assert run.exit_code == 0, run.stdout

@@ -447,6 +447,9 @@ def test_suggestions_and_lgsl_search() -> None:
     assert [s.id for s in search_lgsl("parking permits")][:1] == [474]
     assert 524 in [s.id for s in search_lgsl("household waste collection")]
     assert search_lgsl("") == []
+    # By the words people use, not only the LGSL label (checks/data/lgsl_terms.csv).
+    assert [s.id for s in search_lgsl("missed bin")][:1] == [524]
+    assert [s.id for s in search_lgsl("blue badge")][:1] == [279]
 
 
 def test_shipped_registers_are_current() -> None:

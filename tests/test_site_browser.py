@@ -314,6 +314,24 @@ def test_api_is_served_beside_the_site(tab: Tab, site_repo: Path) -> None:
     assert meta["counts"]["councils"] == len(list((site_repo / "manifests").glob("*/council.yaml"))), meta
 
 
+def test_api_docs_work_offline(tab: Tab) -> None:
+    """The interactive docs draw every operation with nothing fetched from beyond the server."""
+    outside: list[str] = []
+    tab.page.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(tab.base)
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    tab.open("/api/v1/docs")
+    spec = json.loads(urllib.request.urlopen(f"{tab.base}/api/v1/openapi.json", timeout=10).read())
+    operations = sum(len(ops) for ops in spec["paths"].values())
+    tab.page.wait_for_function(f"document.querySelectorAll('.opblock').length >= {operations}", timeout=20_000)
+    assert outside == [] and tab.problems() == []
+
+
 # --------------------------------------------------------------------------- search
 
 
@@ -375,6 +393,27 @@ def test_search_finds(tab: Tab, query: str, expected_path: str, expected_text: s
     hits = [r for r in results if r["path"].startswith(expected_path)]
     assert hits, f"no result for {query!r} links to {expected_path}: {results[:10]}"
     assert any(expected_text.lower() in r["text"].lower() for r in hits), json.dumps(hits, indent=1)
+    assert tab.problems() == []
+
+
+@pytest.mark.parametrize(
+    ("query", "lgsl", "within"),
+    [
+        ("missed bin", 524, 1),
+        ("blue badge", 279, 1),
+        ("rats", 431, 1),
+        # A whole service name: Material's search ORs the words and makes each a prefix, so the "a"
+        # matches "annual", "alarms" ... in other pages' titles; the service's type still comes near the top.
+        ("Report a missed bin collection", 524, 5),
+    ],
+)
+def test_search_finds_a_service_type_by_what_people_type(tab: Tab, query: str, lgsl: int, within: int) -> None:
+    """Service names and everyday words (checks/data/lgsl_terms.csv) lead to the service type's page."""
+    tab.open("/")
+    expected = f"/insights/service-types/{lgsl}/"
+    results = _search(tab, query, expected)
+    pages = list(dict.fromkeys(r["path"].split("#")[0] for r in results))
+    assert expected in pages[:within], json.dumps(results[:8], indent=1)
     assert tab.problems() == []
 
 
@@ -493,6 +532,66 @@ def test_no_javascript_link_anywhere_in_the_built_site(site_repo: Path) -> None:
     assert offenders == [], "\n".join(offenders[:20])
 
 
+# --------------------------------------------------------------------------- layout at two widths
+
+SCREENSHOTS = ROOT / "build" / "screenshots"
+KEY_HEADINGS = ["Compliant", "Score"]  # with each table's first column, what a table is read by
+LAYOUT_PAGES = {
+    "home": "/",
+    "standard": "/standards/service-standard/",
+    "councils": "/councils/",
+    "council": "/councils/bristol/",
+    "dashboard": "/dashboard/",
+    "insights": "/insights/",
+    "insights-reuse": "/insights/reuse/",
+    "insights-hotspots": "/insights/hotspots/",
+    "insights-suppliers": "/insights/suppliers/",
+    "insights-windows": "/insights/windows/",
+    "insights-interop": "/insights/interop/",
+    "insights-trend": "/insights/trend/",
+    "service-type": "/insights/service-types/524/",
+    "api-docs": "/api/v1/docs",
+}
+# Each table's first column and its key columns whose right edge lies beyond what its scrolling
+# box (or the window) shows: these would need a sideways scroll to read.
+CLIPPED_KEY_COLUMNS = """keys => Array.from(document.querySelectorAll("article table")).flatMap(table => {
+    const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+    const edge = Math.min(box.getBoundingClientRect().right, window.innerWidth) + 1;
+    const head = table.tHead ? Array.from(table.tHead.rows[0].cells) : [];
+    return head.filter((cell, i) => i === 0 || keys.includes(cell.textContent.trim()))
+        .filter(cell => cell.getBoundingClientRect().right > edge)
+        .map(cell => `${table.caption ? table.caption.textContent : table.id}: ${cell.textContent.trim()}`);
+})"""
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+@pytest.mark.parametrize("name", list(LAYOUT_PAGES))
+def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
+    """At 1,366 px every table's key columns show without scrolling; at 375 px nothing scrolls
+    sideways (tables stack into cards). A screenshot of each is left under build/screenshots/."""
+    tab.page.set_viewport_size({"width": width, "height": 900})
+    tab.open(LAYOUT_PAGES[name])
+    if name == "api-docs":
+        tab.page.wait_for_selector(".opblock", timeout=20_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    tab.page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"))
+    requests = tab.page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert all(url.startswith(tab.base) for url in requests), requests
+    if width == 1366:
+        assert tab.page.evaluate(CLIPPED_KEY_COLUMNS, KEY_HEADINGS) == []
+    else:
+        overflow = tab.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow} px at 375 px"
+        stacked = tab.page.evaluate(
+            """() => Array.from(document.querySelectorAll("article table[data-stack]"))
+                .map(t => [t, t.closest(".md-typeset__scrollwrap")])
+                .filter(([t, box]) => box.scrollWidth > box.clientWidth + 1)
+                .map(([t, box]) => t.caption ? t.caption.textContent : t.id)"""
+        )
+        assert stacked == [], f"tables that still scroll sideways at 375 px: {stacked}"
+    assert tab.problems() == []
+
+
 # --------------------------------------------------------------------------- accessibility
 
 
@@ -506,8 +605,21 @@ def test_no_javascript_link_anywhere_in_the_built_site(site_repo: Path) -> None:
         "/dashboard/",
         "/insights/suppliers/",
         "/insights/service-types/474/",
+        "/insights/hotspots/",
+        "/insights/windows/",
+        "/patterns/bops/",
     ],
-    ids=["home", "standard", "council", "dashboard", "insights-suppliers", "service-type"],
+    ids=[
+        "home",
+        "standard",
+        "council",
+        "dashboard",
+        "insights-suppliers",
+        "service-type",
+        "insights-hotspots",
+        "insights-windows",
+        "pattern",
+    ],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
     # Material picks its palette from prefers-color-scheme when the page loads.

@@ -189,6 +189,19 @@ def test_search_finds_standards_requirements_and_patterns(shipped_site: Path) ->
 # --------------------------------------------------------------------------- a small repository with history
 
 
+def test_the_page_chrome_is_the_registrys_own(shipped_site: Path) -> None:
+    """A public body's site: the registry named in the header, licences and the sample-data notice in
+    the footer, no framework credit, and GOV.UK's yellow focus state in the style sheet."""
+    home = (shipped_site / "index.html").read_text(encoding="utf-8")
+    assert "Local digital standards registry" in home.split("</header>")[0]
+    footer = home.split("<footer")[1]
+    for words in ("Open Government Licence", "mySociety (CC BY 4.0)", "sample data"):
+        assert words in footer, words
+    assert "Made with" not in home and "squidfunk" not in home
+    css = (shipped_site / "assets" / "extra.css").read_text(encoding="utf-8")
+    assert "--sg-yellow: #ffdd00" in css and "focus-visible" in css
+
+
 @pytest.fixture(scope="module")
 def small_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """MINI as a Git repository with the site and schemas, its standard at two versions, and a

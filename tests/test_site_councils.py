@@ -287,13 +287,14 @@ def test_councils_index_table_matches_the_api_and_filters(shipped: dict[str, Any
     councils = api.get("/api/v1/councils?limit=500").json()["items"]
     assert [r[0] for r in rows] == [c["name"] for c in councils]
     for row, c in zip(rows, councils, strict=True):
-        assert row[1:5] == [c["type"], c["nation"], c["region"], str(c["services"])]
+        # Key columns first (compliant, score, services), then each standard, then where the council is.
+        assert row[1] == _pct(c["compliant"], c["services"]) and row[3] == str(c["services"])
         per_standard = [
             _pct(c["standards"][s]["compliant"], c["standards"][s]["services"]) if s in c["standards"] else "–"
             for s in sorted(standards)
         ]
-        assert row[5:-3] == per_standard
-        assert row[-3] == _pct(c["compliant"], c["services"])
+        assert row[4:-4] == per_standard
+        assert row[-4:-1] == [c["type"], c["nation"], c["region"]]
         assert row[-1] == ("Sample" if c["sample"] else "No")
     tags = _tags(html_text)
     labels = {a["for"] for t, a in tags if t == "label"}

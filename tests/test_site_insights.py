@@ -1,4 +1,4 @@
-"""The site's Insights section (registry/playbook/insights.py) and its links from pattern
+"""The site's Insights section (registry/playbook/insights/) and its links from pattern
 and council pages.
 
 Every figure on the pages is checked against registry.insights.figures over
@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import markdown
 import pytest
 
+import registry.playbook.councils
 import registry.playbook.insights
 import registry.playbook.patterns
 from conftest import AS_OF, MINI, ROOT
@@ -183,20 +184,27 @@ def test_reuse_table_matches_registry_insights(parsed: dict[str, _Parsed], db: s
 def test_hotspots_table_matches_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
     spots = ins.duplication_hotspots(db)
     assert spots, "the sample data has a hotspot"
-    rows = parsed["insights/hotspots.md"].body("table-hotspots")
-    assert rows == [
+    page = parsed["insights/hotspots.md"]
+    assert page.body("table-hotspots") == [
         [
             _type(h.label, h.lgsl),
             h.function or "–",
             str(h.councils),
-            str(h.separate_councils),
-            str(h.sharing_councils),
             str(h.services),
-            str(h.services_without_pattern),
-            str(h.one_off_patterns),
+            str(h.solutions),
+            str(h.shared_solutions),
+            str(h.separate_councils),
+            str(h.councils_without_solution),
         ]
         for h in spots
     ]
+    names = dict(db.execute("SELECT id, name FROM councils").fetchall())
+    kinds = {"pattern": "Solution pattern", "product": "Supplier product", "in_house": "In-house build"}
+    for h in spots:  # which councils share each solution, beside the sentence saying so
+        assert h.text in page.all_text
+        assert page.body(f"table-hotspot-{h.lgsl}") == [
+            [s.name, kinds[s.kind], str(s.councils), ", ".join(names[c] for c in s.council_ids)] for s in h.by_solution
+        ]
 
 
 def _hhi_by_hand(db: sqlite3.Connection) -> dict[str, tuple[float, float]]:
@@ -280,7 +288,7 @@ def test_windows_tables_match_registry_insights(parsed: dict[str, _Parsed], db: 
     names = dict(db.execute("SELECT id, name FROM councils").fetchall())
     for by, table in (("product", "table-windows-product"), ("service-type", "table-windows-type")):
         result = ins.procurement_windows(db, 18, by)
-        assert result.as_of == AS_OF and result.windows
+        assert result.as_of == AS_OF and result.windows and all(w.councils >= 2 for w in result.windows)
         assert page.body(table) == [
             [
                 w.label if by == "product" else _type(w.label, int(w.key)),
@@ -288,6 +296,7 @@ def test_windows_tables_match_registry_insights(parsed: dict[str, _Parsed], db: 
                 str(w.contracts),
                 w.earliest_end,
                 w.latest_end,
+                w.next_notice or "–",
                 ", ".join(names[c] for c in w.council_ids),
                 w.text,
             ]
@@ -295,6 +304,30 @@ def test_windows_tables_match_registry_insights(parsed: dict[str, _Parsed], db: 
         ]
     # The sentence issue 6 asks for, for a product several councils could buy together.
     assert "4 councils' contracts for Permitly Ltd: PermitHub end between" in page.all_text
+
+
+def test_windows_timeline_has_a_bar_per_contract_and_a_table_of_them(
+    site: dict[str, Any], parsed: dict[str, _Parsed], db: sqlite3.Connection
+) -> None:
+    from registry.playbook.insights.windows import TIMELINE_CONTRACTS, TIMELINE_PRODUCTS
+
+    shown = ins.procurement_windows(db, 18, "product").windows[:TIMELINE_PRODUCTS]
+    names = dict(db.execute("SELECT id, name FROM councils").fetchall())
+    # The text alternative: every contract of the products drawn, with its notice date.
+    assert parsed["insights/windows.md"].body("table-windows-timeline") == [
+        [w.label, names[e.council_id], e.service, e.contract_end, e.notice_date or "–"] for w in shown for e in w.ends
+    ]
+    svg = next(b for b in site["insights/windows.md"].html_blocks.values() if 'id="chart-windows-title"' in b)
+    svg = svg[: svg.index("</svg>")]
+    assert 'role="img" aria-labelledby="chart-windows-title chart-windows-desc"' in svg
+    drawn = [e for w in shown for e in w.ends[:TIMELINE_CONTRACTS]]
+    assert svg.count('fill="#1d70b8"') == len(drawn)  # a bar per council's contract
+    for w in shown:
+        assert f">{w.label[:41].rstrip()}" in svg  # a row per product (long names are shortened)
+    # Where a manifest gives a notice period the date is printed, and a diamond marks it when still to come.
+    notices = [e for e in drawn if e.notice_date]
+    assert notices and all(f"notice by {e.notice_date}" in svg for e in notices)
+    assert svg.count("<path d=") == sum(1 for e in notices if e.notice_date >= AS_OF)
 
 
 def test_interop_tables_match_registry_insights(parsed: dict[str, _Parsed], db: sqlite3.Connection) -> None:
@@ -368,9 +401,7 @@ def test_service_type_pages_match_registry_insights(parsed: dict[str, _Parsed], 
         if r.lgsl in spots:
             checked_hotspot += 1
             assert "This is a duplication hotspot:" in page.all_text
-            assert f"{spots[r.lgsl].separate_councils} of its {r.councils} councils deliver it separately" in (
-                page.all_text
-            )
+            assert spots[r.lgsl].text in page.all_text
         else:
             assert "This is a duplication hotspot:" not in page.all_text
         services = db.execute("SELECT count(*) FROM services WHERE lgsl = ?", (r.lgsl,)).fetchone()[0]

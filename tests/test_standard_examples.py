@@ -137,7 +137,8 @@ def _mutants(standard: Standard) -> Iterator[Mutant]:
         if req.evidence is not None:
             yield Mutant(req.id, "evidence", replace(i, req.model_copy(update={"evidence": None})))
         if req.evidence is not None and req.evidence.max_age_days is not None:
-            ageless = req.evidence.model_copy(update={"max_age_days": None})
+            # Without its own limit the standard's default applies, so "ageless" is the longest limit allowed.
+            ageless = req.evidence.model_copy(update={"max_age_days": 3650})
             yield Mutant(req.id, "evidence age", replace(i, req.model_copy(update={"evidence": ageless})))
 
 

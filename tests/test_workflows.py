@@ -130,7 +130,7 @@ def test_every_action_is_pinned(path: Path) -> None:
 def test_permissions_are_least_privilege(path: Path) -> None:
     workflow = _load(path)
     assert workflow.get("permissions") == {"contents": "read"}, f"{path.name}: top-level permissions must be read-only"
-    allowed_writes = {"security-events", "pages", "id-token", "pull-requests", "checks", "statuses"}
+    allowed_writes = {"security-events", "pages", "id-token", "pull-requests", "checks", "statuses", "issues"}
     for job_id, job in workflow["jobs"].items():
         permissions = job.get("permissions", {})
         assert isinstance(permissions, dict), f"{path.name}: {job_id} must list its permissions, not `write-all`"
@@ -195,6 +195,21 @@ def test_main_workflow_publishes_the_site_and_checks_everything() -> None:
     uploads = [step for step in site["steps"] if "upload-pages-artifact" in step.get("uses", "")]
     assert len(uploads) == 1 and uploads[0]["with"]["path"] == "build/site"
     assert "permissions" not in site and "permissions" not in jobs["check"]
+
+    # Every morning too, so that time is judged without a push: the check and the site as of
+    # today, and each council's notices issue (scripts/sync_notice_issues.py, tested in
+    # tests/test_notice_issues.py against a fake issue store).
+    (schedule,) = _triggers(workflow)["schedule"]
+    assert re.fullmatch(r"\d+ \d+ \* \* \*", schedule["cron"]), schedule
+    notices = jobs["notices"]
+    assert notices["permissions"] == {"contents": "read", "issues": "write"}
+    runs = [step.get("run", "") for step in notices["steps"]]
+    (judge,) = [i for i, run in enumerate(runs) if "standards notices --index build/judged.sqlite" in run]
+    (sync,) = [i for i, run in enumerate(runs) if "scripts/sync_notice_issues.py build/notices.json" in run]
+    (record,) = [i for i, run in enumerate(runs) if run.strip() == "standards index build --output build/judged.sqlite"]
+    assert judge < sync < record, "the last judged date moves on only once the issues are in step"
+    uses = [step.get("uses", "").split("@")[0] for step in notices["steps"]]
+    assert uses.index("actions/cache/restore") < judge and uses.index("actions/cache/save") > record
 
     deploy = jobs["deploy"]
     assert deploy["needs"] == "site"

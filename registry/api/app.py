@@ -13,9 +13,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from registry import __version__
@@ -95,7 +97,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(index_path: Path, site_dir: Path | None = None, settings: dict[str, Any] | None = None) -> FastAPI:
-    app = FastAPI(
+    # The docs page's script and style come from the installed package, not a CDN: the API docs
+    # must work on a council's network with no internet access.
+    app = FastAPIOffline(
         lifespan=_lifespan,
         title="Local digital standards registry",
         version=__version__,
@@ -103,6 +107,8 @@ def create_app(index_path: Path, site_dir: Path | None = None, settings: dict[st
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        static_url=f"{API_PREFIX}/docs/assets",
+        favicon_url=f"{API_PREFIX}/docs/assets/favicon.png",
     )
     app.state.index = IndexStore(index_path)
     app.state.settings = settings or {}
@@ -155,8 +161,41 @@ def create_app(index_path: Path, site_dir: Path | None = None, settings: dict[st
 
     for router in ROUTERS:
         app.include_router(router)
+    _answer_unmatched_api_paths(app)
     if site_dir is not None and site_dir.is_dir():
         from fastapi.staticfiles import StaticFiles
 
         app.mount("/", StaticFiles(directory=site_dir, html=True), name="site")
     return app
+
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def _answer_unmatched_api_paths(app: FastAPI) -> None:
+    """Any other path under /api/v1 is the API's JSON 404 (or 405), never the site's HTML page.
+
+    Registered after every router and before the site is mounted at /, so it sees only what
+    no route matched in full; a route that takes the path with another method makes it a 405.
+    """
+
+    @app.api_route(f"{API_PREFIX}/{{rest:path}}", methods=ALL_METHODS, include_in_schema=False)
+    async def _unmatched(request: Request, rest: str) -> Response:
+        allowed = [method for method in ALL_METHODS if _routed(request, method, _unmatched)]
+        if not rest:  # /api/v1/ is the index's address with a trailing slash
+            return RedirectResponse(API_PREFIX, status_code=308)
+        if allowed:
+            methods = ", ".join(allowed)
+            message = f"{request.method} is not allowed at {request.url.path}: use {methods}"
+            raise ApiError(405, "method_not_allowed", message, {"Allow": methods})
+        raise ApiError(404, "not_found", f"no API resource at {request.url.path}: GET {API_PREFIX} lists them")
+
+
+def _routed(request: Request, method: str, catch_all: object) -> bool:
+    """Would a route other than the catch-all take this path with this method?"""
+    scope = {**request.scope, "method": method}
+    return any(
+        getattr(route, "endpoint", None) is not catch_all and route.matches(scope)[0] is Match.FULL
+        for route in request.app.router.routes
+        if not isinstance(route, Mount)  # the site at / takes any path
+    )

@@ -16,7 +16,21 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from registry.cli import attest, check, codeowners, history, index, insights, lint, new, ownership, schema, serve, site
+from registry.cli import (
+    attest,
+    check,
+    codeowners,
+    history,
+    index,
+    insights,
+    lint,
+    new,
+    notices,
+    ownership,
+    schema,
+    serve,
+    site,
+)
 from registry.cli.errors import ExitCode, UsageError
 from registry.cli.help_format import CONTEXT_SETTINGS, show_version, without_bool_placeholders
 
@@ -72,6 +86,7 @@ app.add_typer(new.new_app, name="new", help="Scaffold a council folder or a serv
 app.command()(codeowners.codeowners)
 app.add_typer(insights.insights_app, name="insights")
 app.command()(ownership.ownership)
+app.command()(notices.notices)
 
 
 class Terminated(BaseException):

@@ -13,7 +13,13 @@ import typer
 
 from registry.cli.errors import ExitCode, UsageError
 from registry.index.settings import DEFAULT_INDEX
-from registry.insights.figures import DEFAULT_HORIZON_MONTHS, LONG_CONTRACT_YEARS
+from registry.insights.figures import (
+    DEFAULT_HORIZON_MONTHS,
+    DEFAULT_MIN_COUNCILS,
+    DEFAULT_MIN_SOLUTIONS,
+    DEFAULT_WINDOW_COUNCILS,
+    LONG_CONTRACT_YEARS,
+)
 
 if TYPE_CHECKING:
     from registry.insights.tables import Output
@@ -79,6 +85,7 @@ def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
     another tree), so it must exist and be readable by this version.
     """
     from registry.index.build import prepare_index
+    from registry.index.connection import connect_readonly
     from registry.index.health import is_healthy
 
     if index is None:
@@ -92,9 +99,7 @@ def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
     elif not is_healthy(index):
         state = "does not exist" if not index.exists() else "is damaged or from another version"
         raise UsageError(f"the index {index} {state}; build it with `standards index build --output {index}`")
-    conn = sqlite3.connect(f"file:{index.absolute()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
+    return connect_readonly(index)
 
 
 def run(make: Callable[[sqlite3.Connection], Output], fmt: str, index: Path | None) -> ExitCode:
@@ -137,16 +142,19 @@ def reuse_cmd(
 
 @insights_app.command("hotspots")
 def hotspots_cmd(
-    min_separate: Annotated[
-        int, typer.Option("--min-separate", min=1, help="Only types with at least this many councils working alone.")
-    ] = 2,
+    min_councils: Annotated[
+        int, typer.Option("--min-councils", min=1, help="Only types delivered by at least this many councils.")
+    ] = DEFAULT_MIN_COUNCILS,
+    min_solutions: Annotated[
+        int, typer.Option("--min-solutions", min=1, help="Only types run on at least this many core solutions.")
+    ] = DEFAULT_MIN_SOLUTIONS,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
-    """Service types many councils deliver separately, with no pattern they share."""
+    """Service types many councils deliver with many different core solutions, and who shares one."""
     from registry.insights import tables as cmd
 
-    _exit(run(lambda conn: cmd.hotspots(conn, min_separate), format.value, index))
+    _exit(run(lambda conn: cmd.hotspots(conn, min_councils, min_solutions), format.value, index))
 
 
 @insights_app.command("suppliers")
@@ -204,15 +212,16 @@ def windows_cmd(
         WindowBy.PRODUCT
     ),
     min_councils: Annotated[
-        int, typer.Option("--min-councils", min=1, help="Only groups with at least this many councils.")
-    ] = 1,
+        int,
+        typer.Option("--min-councils", min=1, help="Only groups with at least this many councils (1 lists every one)."),
+    ] = DEFAULT_WINDOW_COUNCILS,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Start of the window, YYYY-MM-DD (default: the index's date).")
     ] = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
-    """Contracts ending within the horizon, grouped so councils can see who could buy together."""
+    """Contracts for one product or service type ending within the horizon at several councils."""
     from registry.insights import tables as cmd
 
     start = _date(as_of, "--as-of") if as_of is not None else None

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from registry.cli.errors import UsageError
 from registry.index.settings import DEFAULT_INDEX, DEFAULT_SITE
 
 
@@ -24,6 +25,33 @@ def serve(
     """Serve the API at /api/v1 (and the built site at /), building the index first if needed."""
     from registry.api.server import serve as run
 
+    _refuse_a_port_in_use(host, port)
     root = Path.cwd()
     site_dir = site if site is not None else (root / DEFAULT_SITE)
     run(root, index, host, port, workers, site_dir if site_dir.is_dir() else None)
+
+
+def _refuse_a_port_in_use(host: str, port: int) -> None:
+    """Say so before building anything or printing an address that would not answer.
+
+    Binds the way uvicorn will (SO_REUSEADDR, so a socket left in TIME_WAIT by a server that just
+    stopped is no obstacle) and lets go at once; uvicorn binds again a moment later.
+    """
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        hint = "give an address like 127.0.0.1 or 0.0.0.0"
+        raise UsageError(f"cannot listen on {host}: {exc.strerror}", hint) from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UsageError(
+                f"port {port} on {host} is in use ({exc.strerror}): another server is already listening there",
+                f"stop that server, or choose another port: standards serve --port {port + 1}"
+                f" (with make: make run PORT={port + 1})",
+            ) from None

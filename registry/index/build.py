@@ -14,7 +14,7 @@ import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,6 +32,7 @@ from registry.index.catalogue import write_catalogue
 from registry.index.health import SCHEMA_VERSION, ensure_replaceable_index, head_commit, index_verdict
 from registry.index.rows import INSERT, Rows, index_rows
 from registry.index.settings import today_from_env
+from registry.index.solutions import pattern_types
 
 log = logging.getLogger("registry.index")
 
@@ -94,7 +95,9 @@ def _build(
         # Public: restricted files are never read, and restricted fields committed by mistake are left out.
         work.mode = Mode.PUBLISH
         work.keep_documents = True
-        work.prerender = functools.partial(index_rows, as_of=as_of)
+        patterns = pattern_types(work.catalogue.patterns)
+        rows_of = functools.partial(index_rows, as_of=as_of, patterns=patterns)
+        work.prerender = rows_of
         if (history_root / ".git").exists():
             work.catalogue.history = History(history_root)
         conn = sqlite3.connect(temp)
@@ -109,7 +112,7 @@ def _build(
             )
             # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
             with contextlib.closing(run_plan(work, as_of, jobs)) as results:
-                councils, services, invalid = _write_manifests(conn, work.broken, results, as_of)
+                councils, services, invalid = _write_manifests(conn, work.broken, results, rows_of)
             meta = {
                 "commit": commit or "",
                 "dirty": "true" if dirty else "false",
@@ -136,13 +139,16 @@ def _build(
 
 
 def _write_manifests(
-    conn: sqlite3.Connection, broken: list[FileResult], results: Iterator[FileResult], as_of: dt.date
+    conn: sqlite3.Connection,
+    broken: list[FileResult],
+    results: Iterator[FileResult],
+    rows_of: Callable[[FileResult], Rows],
 ) -> tuple[int, int, int]:
     councils = services = invalid = 0
     pending: Rows = {name: [] for name in INSERT}
     for result in _chain(broken, results):
         # Workers usually built the rows already (see index_rows); broken files come from here.
-        rows: Rows = result.rendered if result.rendered is not None else index_rows(result, as_of)
+        rows: Rows = result.rendered if result.rendered is not None else rows_of(result)
         if result.redacted:
             log.warning(
                 "%s: left out of the index, as restricted: %s (move it to the service's .restricted.yaml, "

@@ -36,7 +36,7 @@ def write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue, history_root
             conn.execute("INSERT INTO requirements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
             search.append(("requirement", req.id, f"{req.id} {req.title}", f"{req.guidance}\n{req.fix}"))
     for p in catalogue.patterns.values():
-        conn.execute("INSERT INTO patterns VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", _pattern_row(p))
+        conn.execute("INSERT INTO patterns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _pattern_row(p))
         conn.executemany("INSERT OR IGNORE INTO pattern_requirements VALUES (?, ?)", [(p.id, r) for r in p.helps_meet])
         search.append(("pattern", p.id, p.name, f"{p.summary}\n{p.solves}\n{p.when_to_use}"))
     conn.executemany("INSERT INTO search VALUES (?,?,?,?)", search)
@@ -109,7 +109,7 @@ def _requirement_row(s: Standard, position: int, req: Requirement) -> tuple[obje
         req.check,
         req.applies_when,
         req.evidence.description if req.evidence else None,
-        req.evidence.max_age_days if req.evidence else None,
+        s.evidence_age_limit(req),
         req.field,
         req.fix,
         json_text([r.model_dump() for r in req.references]),
@@ -122,6 +122,7 @@ def _pattern_row(p: Pattern) -> tuple[object, ...]:
         p.id,
         p.name,
         p.category,
+        p.type,
         p.summary,
         p.solves,
         p.when_to_use,
@@ -131,4 +132,6 @@ def _pattern_row(p: Pattern) -> tuple[object, ...]:
         p.licence,
         p.url,
         json_text([r.model_dump() for r in p.references]),
+        p.status,
+        p.successor,
     )

@@ -10,8 +10,11 @@ import datetime as dt
 import json
 from typing import Any
 
+from checks.registers import lgsl_label, lgsl_terms
 from checks.results import FileResult, Outcome, RequirementResult, StandardSummary
+from registry.index.products import company_key, notice_date, product_key, product_label
 from registry.index.service_results import LETTER_BY_OUTCOME
+from registry.index.solutions import PatternTypes, core_solutions
 
 Row = tuple[Any, ...]
 Rows = dict[str, list[Row]]
@@ -28,7 +31,8 @@ INSERT = {
     "councils": "INSERT OR REPLACE INTO councils VALUES (?,?,?,?,?,?,?,?,?,?,?)",
     "services": "INSERT INTO services VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "service_patterns": "INSERT OR IGNORE INTO service_patterns VALUES (?, ?)",
-    "suppliers": "INSERT INTO suppliers VALUES (?,?,?,?,?,?)",
+    "suppliers": "INSERT INTO suppliers VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+    "service_solutions": "INSERT OR IGNORE INTO service_solutions VALUES (?,?,?,?)",
     "service_standards": "INSERT INTO service_standards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "service_facts": "INSERT INTO service_facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "findings": "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -47,8 +51,11 @@ def iso_date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def index_rows(result: FileResult, as_of: dt.date) -> Rows:
-    """The rows one checked file adds to the index; run in the worker that checked it."""
+def index_rows(result: FileResult, as_of: dt.date, patterns: PatternTypes | None = None) -> Rows:
+    """The rows one checked file adds to the index; run in the worker that checked it.
+
+    `patterns` (registry/index/solutions.py) tells a service's core solutions from its building blocks.
+    """
     rows: Rows = {name: [] for name in INSERT}
     if not result.valid or result.document is None:
         first = result.problems[0] if result.problems else None
@@ -65,7 +72,7 @@ def index_rows(result: FileResult, as_of: dt.date) -> Rows:
     elif result.kind == "Council":
         _council_rows(result, rows)
     elif result.kind == "Service":
-        _service_rows(result, as_of, rows)
+        _service_rows(result, as_of, patterns or {}, rows)
     result.document = None  # the rows hold what is needed; don't send the document back too
     return rows
 
@@ -113,17 +120,15 @@ def _council_rows(result: FileResult, pending: Rows) -> None:
     pending["search"].append(("council", c["id"], c["name"], f"{c['type']} {c['nation']} {c['region']}"))
 
 
-def _service_rows(result: FileResult, as_of: dt.date, pending: Rows) -> None:
+def _service_rows(result: FileResult, as_of: dt.date, patterns: PatternTypes, pending: Rows) -> None:
     s = result.document
     assert s is not None
     key = f"{result.council}/{s['id']}"
     compliant = all(x.compliant for x in result.summaries)
     pending["services"].append(_service_row(result, key, s, compliant))
     pending["service_patterns"].extend((key, p) for p in s["patterns"])
-    pending["suppliers"].extend(
-        (key, x["name"], x.get("product"), x.get("role"), x.get("contract_start"), x.get("contract_end"))
-        for x in s["suppliers"]
-    )
+    pending["suppliers"].extend(_supplier_row(key, x) for x in s["suppliers"])
+    pending["service_solutions"].extend(core_solutions(key, s, patterns))
     musts_applicable, musts_met = _result_rows(result, key, pending)
     pending["service_facts"].append(_facts_row(result, key, s, compliant, musts_applicable, musts_met))
     today = as_of.isoformat()
@@ -165,6 +170,24 @@ def _service_row(result: FileResult, key: str, s: dict[str, Any], compliant: boo
         sum(x.failed_must for x in summaries),
         sum(x.failed_should for x in summaries),
         json_text(s),
+    )
+
+
+def _supplier_row(key: str, x: dict[str, Any]) -> Row:
+    end, notice = x.get("contract_end"), x.get("notice_period_months")
+    due = notice_date(dt.date.fromisoformat(end), notice) if end else None
+    return (
+        key,
+        x["name"],
+        x.get("product"),
+        x.get("role"),
+        x.get("contract_start"),
+        end,
+        company_key(x["name"]),
+        product_key(x["name"], x.get("product")),
+        product_label(x["name"], x.get("product")),
+        notice,
+        iso_date(due),
     )
 
 
@@ -225,6 +248,8 @@ def _facts_row(
 
 
 def _search_body(s: dict[str, Any]) -> str:
+    """What a service is found by besides its name: its service type in the words people use for it too."""
+    code = s.get("lgsl")
     return " ".join(
         filter(
             None,
@@ -233,6 +258,9 @@ def _search_body(s: dict[str, Any]) -> str:
                 s["owner"]["team"],
                 " ".join(s["patterns"]),
                 " ".join(x["name"] for x in s["suppliers"]),
+                " ".join(x.get("product") or "" for x in s["suppliers"]),
+                lgsl_label(code) if code else None,
+                " ".join(lgsl_terms().get(code, ())) if code else None,
             ],
         )
     )

@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -74,6 +74,7 @@ CREATE TABLE patterns (
     id              TEXT PRIMARY KEY,
     name            TEXT NOT NULL,
     category        TEXT NOT NULL,
+    type            TEXT NOT NULL,     -- solution | building_block
     summary         TEXT NOT NULL,
     solves          TEXT NOT NULL,
     when_to_use     TEXT NOT NULL,
@@ -82,7 +83,9 @@ CREATE TABLE patterns (
     open_source     INTEGER NOT NULL,
     licence         TEXT,
     url             TEXT NOT NULL,
-    references_json TEXT NOT NULL
+    references_json TEXT NOT NULL,
+    status          TEXT NOT NULL,  -- active | deprecated | retired
+    successor       TEXT            -- the pattern to move to, when not active
 );
 
 CREATE TABLE pattern_requirements (
@@ -149,7 +152,13 @@ CREATE TABLE suppliers (
     product        TEXT,
     role           TEXT,
     contract_start TEXT,
-    contract_end   TEXT
+    contract_end   TEXT,
+    -- As registry/index/products.py reads the entry, once, for every figure to group by:
+    supplier_key   TEXT NOT NULL,      -- the supplier's name normalised (case, punctuation, "Ltd")
+    product_key    TEXT NOT NULL,      -- "<supplier_key>|<product normalised>"
+    product_label  TEXT NOT NULL,      -- "Supplier: Product" as written (the supplier alone without a product)
+    notice_months  INTEGER,            -- notice_period_months as written
+    notice_date    TEXT                -- contract_end less the notice period: the last day to give notice
 );
 CREATE INDEX suppliers_service ON suppliers(service_key);
 CREATE INDEX suppliers_name ON suppliers(name);
@@ -274,3 +283,13 @@ CREATE TABLE lgsl (
 
 -- Procurement windows: contracts by end date.
 CREATE INDEX suppliers_contract_end ON suppliers(contract_end);
+
+-- Each service's core solutions (registry/index/solutions.py): the solution patterns, line-of-business
+-- products and in-house builds that deliver it, not its building blocks. Duplication hotspots group these.
+CREATE TABLE service_solutions (
+    service_key TEXT NOT NULL REFERENCES services(key),
+    kind        TEXT NOT NULL,   -- pattern | product | in_house
+    solution    TEXT NOT NULL,   -- the pattern id, the product key, or the in-house build's repository
+    name        TEXT NOT NULL,   -- as shown: the pattern's name, "Supplier: Product", "In-house build (...)"
+    PRIMARY KEY (service_key, kind, solution)
+) WITHOUT ROWID;

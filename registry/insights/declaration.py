@@ -8,7 +8,7 @@ with its type, labels and description, and the definition text shown beside it.
   as text, JSON or CSV;
 * the API (registry/api/figures.py) builds the row's pydantic model from `columns` (name,
   type, description) and lists `columns` in its CSV;
-* the site (registry/playbook/insights.py) heads its tables with each column's `heading` and
+* the site (registry/playbook/insights/) heads its tables with each column's `heading` and
   prints `definition` under "How it is computed".
 
 To add a figure: a module here with its rows' dataclass, the function and one `Figure`; then a

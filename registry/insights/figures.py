@@ -15,10 +15,14 @@ Terms used throughout:
   per-type figures.
 * **Solution**: something a service is built on that other councils could reuse: either a
   *pattern* from the registry's library (by pattern id), or a *supplier product*: a supplier
-  named in the manifest with the product it supplies, matched on both names after trimming
-  spaces and ignoring case (ASCII letters), so `Acme Ltd / Case Manager` is one solution
-  wherever it is named. A supplier named without a product is the solution "that supplier".
+  named in the manifest with the product it supplies, matched by the product key the index
+  stores (registry/index/products.py: case, punctuation and a trailing "Ltd", "Limited", "plc"
+  or "LLP" ignored), so `Acme Ltd / Case Manager` and `ACME / case manager.` are one solution
+  wherever they are named. A supplier named without a product is the solution "that supplier".
   A service can use several solutions; one naming neither a pattern nor a supplier has none.
+* **Core solution** (the duplication hotspots): what delivers a service, not a building block
+  any service uses: a pattern of type `solution`, a supplier product outside the building-block
+  roles, or an in-house build (registry/index/solutions.py, stored per service by the index).
 * **Musts met**: over a set of services, the must-level results that applied to them (every
   must of every standard that applies to each service, leaving out results that were not
   applicable), and the share of those that passed or were waived: met / applicable, pooled
@@ -28,7 +32,13 @@ Terms used throughout:
 
 from __future__ import annotations
 
-from registry.insights.hotspots import Hotspot, duplication_hotspots
+from registry.insights.hotspots import (
+    DEFAULT_MIN_COUNCILS,
+    DEFAULT_MIN_SOLUTIONS,
+    Hotspot,
+    SolutionCouncils,
+    duplication_hotspots,
+)
 from registry.insights.interop import INTEROP_GROUPS, InteropGroup, interoperability
 from registry.insights.lock_in import LONG_CONTRACT_YEARS, LockIn, LockInPage, lock_in_signals
 from registry.insights.reuse import (
@@ -41,12 +51,23 @@ from registry.insights.reuse import (
 from registry.insights.shared import add_months, index_as_of, rounded
 from registry.insights.suggestion import ReuseSuggestion, UnknownService, reuse_suggestion
 from registry.insights.suppliers import HIGHLY_CONCENTRATED, MARKETS, Market, SupplierShare, supplier_concentration
-from registry.insights.windows import DEFAULT_HORIZON_MONTHS, WINDOW_GROUPS, Window, WindowResult, procurement_windows
+from registry.insights.windows import (
+    DEFAULT_HORIZON_MONTHS,
+    WINDOW_GROUPS,
+    Window,
+    WindowContract,
+    WindowResult,
+    procurement_windows,
+)
+from registry.insights.windows import DEFAULT_MIN_COUNCILS as DEFAULT_WINDOW_COUNCILS
 
 # Each figure lives in a module of its own with its declaration; they are all named here too,
 # so `figures` stays the one place a caller finds every figure (and the terms above).
 __all__ = [
     "DEFAULT_HORIZON_MONTHS",
+    "DEFAULT_MIN_COUNCILS",
+    "DEFAULT_MIN_SOLUTIONS",
+    "DEFAULT_WINDOW_COUNCILS",
     "HIGHLY_CONCENTRATED",
     "INTEROP_GROUPS",
     "LONG_CONTRACT_YEARS",
@@ -60,10 +81,12 @@ __all__ = [
     "PatternUse",
     "ReuseSuggestion",
     "ServiceTypeReuse",
+    "SolutionCouncils",
     "SolutionStats",
     "SupplierShare",
     "UnknownService",
     "Window",
+    "WindowContract",
     "WindowResult",
     "add_months",
     "duplication_hotspots",

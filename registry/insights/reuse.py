@@ -18,7 +18,7 @@ class SolutionStats:
 
     lgsl: int
     kind: str  # "pattern" or "product"
-    id: str  # the pattern id, or "<supplier>|<product>" lower-cased
+    id: str  # the pattern id, or the product key "<supplier>|<product>" (registry/index/products.py)
     name: str  # the pattern's name, or "Supplier: Product" (just the supplier when no product is named)
     councils: int  # councils with at least one service of this type using it
     services: int
@@ -82,8 +82,7 @@ sol AS (
     UNION ALL
     -- A product named twice on one service is one use of it.
     SELECT f.lgsl, f.council_id, f.service_key, f.compliant, f.musts_applicable, f.musts_met,
-           'product', lower(trim(x.name)) || '|' || lower(trim(coalesce(x.product, ''))),
-           min(trim(x.name) || coalesce(': ' || nullif(trim(x.product), ''), ''))
+           'product', x.product_key, min(x.product_label)
     FROM service_facts f
     JOIN suppliers x ON x.service_key = f.service_key
     WHERE f.lgsl IS NOT NULL {where}
@@ -205,7 +204,7 @@ SOLUTIONS = Figure(
     columns=(
         Column("lgsl", int, "LGSL", "int"),
         Column("kind", str, "kind", description="`pattern` or `product` (a supplier and the product it supplies)."),
-        Column("id", str, description="The pattern id, or `<supplier>|<product>` lower-cased."),
+        Column("id", str, description="The pattern id, or the product key `<supplier>|<product>`, normalised."),
         Column("name", str, "solution"),
         Column(
             "councils", int, "councils", "int", description="Councils with a service of this type using the solution."

@@ -1,11 +1,16 @@
-"""What several figures read alike: the index's date, months, type labels, supplier keys, rates, rounding."""
+"""What several figures read alike: the index's date, months, type labels, product keys, rates, rounding."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import sqlite3
 from typing import Any
+
+# One place computes month arithmetic and product keys (the index stores what they return);
+# the figures name them from here.
+from registry.index.products import add_months, product_key
+
+__all__ = ["add_months", "index_as_of", "product_key", "rate", "rounded", "type_label", "type_labels"]
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -38,17 +43,3 @@ def index_as_of(conn: sqlite3.Connection) -> dt.date:
     if row is None:
         raise ValueError("the index has no as-of date; rebuild it with `standards index build`")
     return dt.date.fromisoformat(row[0])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or that month's last day when it is shorter (31 Aug + 6 = 28/29 Feb)."""
-    total = day.year * 12 + day.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
-    if year > dt.MAXYEAR:
-        return dt.date.max
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def supplier_key(name: str, product: str | None) -> str:
-    return f"{name.strip().lower()}|{(product or '').strip().lower()}"

@@ -8,7 +8,7 @@ from typing import Any
 
 from registry.insights.declaration import Column, Figure
 from registry.insights.reuse import _SOLUTION_ORDER, _SOLUTIONS_CTE, SolutionStats, _lgsl_filter, _solution
-from registry.insights.shared import rate, supplier_key, type_label, type_labels
+from registry.insights.shared import rate, type_label, type_labels
 
 
 class UnknownService(LookupError):
@@ -121,10 +121,8 @@ def _uses(conn: sqlite3.Connection, key: str, solution: SolutionStats) -> bool:
     if solution.kind == "pattern":
         sql = "SELECT 1 FROM service_patterns WHERE service_key = ? AND pattern_id = ?"
         return conn.execute(sql, (key, solution.id)).fetchone() is not None
-    return any(
-        supplier_key(r["name"], r["product"]) == solution.id
-        for r in conn.execute("SELECT name, product FROM suppliers WHERE service_key = ?", (key,))
-    )
+    sql = "SELECT 1 FROM suppliers WHERE service_key = ? AND product_key = ?"
+    return conn.execute(sql, (key, solution.id)).fetchone() is not None
 
 
 def _percent(value: float | None) -> str:

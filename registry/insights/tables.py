@@ -188,13 +188,16 @@ def reuse(conn: sqlite3.Connection, lgsl: int | None, council: str | None, servi
     )
 
 
-def hotspots(conn: sqlite3.Connection, min_separate: int) -> Output:
-    items = _checked(lambda: HOTSPOTS.compute(conn, min_separate))
-    return figure_listing(
-        HOTSPOTS,
-        f"{HOTSPOTS.title}: the same service built separately",
-        items,
-        empty=f"No service type has {min_separate} or more councils working separately.",
+def hotspots(conn: sqlite3.Connection, min_councils: int, min_solutions: int) -> Output:
+    items = _checked(lambda: HOTSPOTS.compute(conn, min_councils, min_solutions))
+    return Output(
+        f"{HOTSPOTS.title}: the same service delivered with many different solutions",
+        HOTSPOTS.summary,
+        HOTSPOTS.table_columns,
+        [h.flat() for h in items],
+        [asdict(h) for h in items],
+        lead=[h.text for h in items[:5]],
+        empty=f"No service type has {min_councils} or more councils running {min_solutions} or more core solutions.",
     )
 
 
@@ -261,15 +264,14 @@ def lock_in(
 
 def windows(conn: sqlite3.Connection, horizon: int, by: str, as_of: dt.date | None, min_councils: int) -> Output:
     result = _checked(lambda: WINDOWS.compute(conn, horizon, by, as_of, min_councils))
-    lead = [w.text for w in result.windows[:5] if w.councils > 1]
     return Output(
         f"{WINDOWS.title}: contracts ending {result.as_of} to {result.horizon_end} ({horizon} months)",
         WINDOWS.summary,
         WINDOWS.table_columns,
-        [asdict(w) for w in result.windows],
+        [w.flat() for w in result.windows],
         asdict(result),
-        lead=lead,
-        empty="No contract ends within the horizon.",
+        lead=[w.text for w in result.windows[:5]],
+        empty=f"No contracts at {min_councils} or more councils end within the horizon.",
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from checks.repository import Repository
 from registry import __version__
 from registry.index import build as index_build
 from registry.index.compliance import by_standard_sql, group_row
+from registry.index.connection import connect_readonly
 from registry.index.health import SCHEMA_VERSION, is_snapshot
 from registry.insights.declaration import Column, Figure
 
@@ -250,9 +250,8 @@ def _compute(repo_root: Path, commit: str, as_of: dt.date) -> list[_Figure]:
 
 
 def _read_figures(index: Path) -> list[_Figure]:
-    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+    conn = connect_readonly(index)
     try:
-        conn.row_factory = sqlite3.Row
         sql, params = by_standard_sql(None)
         groups = [group_row(row) for row in conn.execute(f"{sql} ORDER BY grp", params)]
     finally:

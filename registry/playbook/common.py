@@ -30,6 +30,9 @@ class SiteContext:
     site_url: str | None = None  # where the site is published (mkdocs.yml site_url), ending in /
 
 
+WIDE = ("navigation", "toc")  # Page.hide for a page that is mostly tables
+
+
 @dataclass
 class Page:
     path: str  # docs-relative, e.g. "councils/kent.md"
@@ -41,6 +44,12 @@ class Page:
     # Listed in the site's navigation beside its section's index page (standards, patterns,
     # schema pages); council pages are not, so every page does not carry 400 nav links.
     in_nav: bool = False
+    # Material's per-page search boost: the pages people land on from everyday words (a service
+    # type's page) rank above pages that merely mention one of the words (a council's badge).
+    search_boost: float | None = None
+    # Material's front matter `hide`: pages of wide tables give the side columns' width to their
+    # content ("navigation", "toc"), so a table's key columns fit at 1,366 px.
+    hide: tuple[str, ...] = ()
 
 
 @dataclass

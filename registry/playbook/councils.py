@@ -23,17 +23,25 @@ from typing import Any
 from checks.results import Outcome
 from registry.index.compliance import type_name
 from registry.index.service_results import FINDING_COLUMNS, decode
-from registry.playbook.assets import FILTER_SCRIPT, filter_script_asset, stylesheet_asset
+from registry.playbook.assets import block_tokens, filter_script_asset, stylesheet_asset, stylesheet_link
 
-# Still imported from here by the insight pages (registry/playbook/insights.py), until its rewrite.
-from registry.playbook.assets import block_tokens as block_tokens
-from registry.playbook.assets import stylesheet_link as stylesheet_link
+# The badge's colours and label are re-exported: tests/test_site_councils.py reads them from here.
 from registry.playbook.badge import BADGE_COLOURS as BADGE_COLOURS
 from registry.playbook.badge import BADGE_LABEL as BADGE_LABEL
 from registry.playbook.badge import badge_alt, badge_text, badge_widths
 from registry.playbook.badge import badge_svg as badge_svg
 from registry.playbook.charts import pct
-from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, link, md_cell, placeholder, safe_url
+from registry.playbook.common import (
+    SAMPLE_NOTICE,
+    Asset,
+    Page,
+    SiteContext,
+    esc,
+    link,
+    md_cell,
+    placeholder,
+    safe_url,
+)
 from registry.playbook.council_data import (
     CouncilSite,
     CouncilSummary,
@@ -42,6 +50,7 @@ from registry.playbook.council_data import (
     load_site,
 )
 from registry.playbook.council_data import Requirement as Requirement
+from registry.playbook.council_index import index_page
 
 # Council pages list what fails; waived results are listed with the service's waivers instead.
 _SHOWN = frozenset({Outcome.FAIL, Outcome.ERROR})
@@ -190,25 +199,7 @@ def council_page(
     url = safe_url(council["website"])
     # md_cell keeps Markdown from reading the address's * or _ as emphasis (the link text is in a cell).
     website = f'<a href="{esc(url)}">{md_cell(url)}</a>' if url else md_cell(council["website"] or "–")
-    # Without site_url in mkdocs.yml the published address is unknown: say so rather than
-    # offer a relative URL that breaks once pasted elsewhere.
-    base = site.site_url or "https://SITE/"
-    badge_url, page_url = f"{base}badges/{cid}.svg", f"{base}councils/{cid}/"
-    where = "" if site.site_url else " Replace SITE with the address this site is published at."
-    alt = " ".join(badge_alt(name, s.compliant, s.services).split())
-    width = sum(badge_widths(badge_text(s.compliant, s.services)))
-    markdown_snippet = f"[![{alt.replace('[', '(').replace(']', ')')}]({badge_url})]({page_url})"
-    html_snippet = f'<a href="{esc(page_url)}"><img src="{esc(badge_url)}" alt="{esc(alt)}"></a>'
-    blocks = {
-        "style": stylesheet_link("../../"),
-        "badge": (
-            f'<p class="sitegen-badge"><img src="../../badges/{esc(cid)}.svg" alt="{esc(alt)}" '
-            f'width="{width}" height="20"></p>'
-            f"<p>Embed the badge in a page or README; it links back here.{where} As Markdown:</p>"
-            f"<pre><code>{esc(markdown_snippet)}</code></pre>"
-            f"<p>As HTML:</p><pre><code>{esc(html_snippet)}</code></pre>"
-        ),
-    }
+    blocks = {"style": stylesheet_link("../../"), "badge": _badge_block(site, cid, name, s)}
     md = [f"# {esc(name)}", "", placeholder("style"), ""]
     if sample:
         md += [SAMPLE_NOTICE, ""]
@@ -225,7 +216,8 @@ def council_page(
         f"| Mean score | {f'{100 * s.score_sum / s.services:.1f}%' if s.services else '–'} |",
         "| Sample data | " + ("Yes: the services and their statuses are invented |" if sample else "No |"),
         "",
-        "## Badge",
+        # Out of site search: every council has one, so "blue badge" would find 400 badges first.
+        "## Badge { data-search-exclude }",
         "",
         placeholder("badge"),
         "",
@@ -259,76 +251,33 @@ def council_page(
             md += ["No requirement fails in this council's services.", ""]
     else:
         md += ["This council has not published any service manifests yet.", ""]
-    return Page(path=f"councils/{cid}.md", markdown="\n".join(md), html_blocks=block_tokens(blocks), title=name)
+    return Page(
+        path=f"councils/{cid}.md",
+        markdown="\n".join(md),
+        html_blocks=block_tokens(blocks),
+        title=name,
+        hide=("navigation",),
+    )
 
 
-def _index_page(site: CouncilSite) -> Page:
-    standards = site.standards
-    types = sorted({c["type"] for c in site.councils.values()})
-    nations = sorted({c["nation"] for c in site.councils.values()})
-    rows: list[str] = []
-    for cid, c in site.councils.items():
-        s = site.summaries.get(cid) or CouncilSummary()
-        text = f"{c['name']} {c['region']} {cid}".lower()
-        cells = [
-            f'<tr data-type="{esc(c["type"])}" data-nation="{esc(c["nation"])}" data-text="{esc(text)}">'
-            f'<th scope="row"><a href="{esc(cid)}/">{esc(c["name"])}</a></th>'
-            f'<td><abbr title="{esc(type_name(c["type"]))}">{esc(c["type"])}</abbr></td>'
-            f"<td>{esc(c['nation'])}</td><td>{esc(c['region'])}</td>"
-            f'<td style="text-align:right">{s.services}</td>'
-        ]
-        for std in standards:
-            counts = s.standards.get(std.id)
-            cells.append(f'<td style="text-align:right">{pct(counts[1], counts[0]) if counts else "–"}</td>')
-        score = f"{100 * s.score_sum / s.services:.1f}%" if s.services else "–"
-        cells.append(f'<td style="text-align:right">{pct(s.compliant, s.services)}</td>')
-        cells.append(f'<td style="text-align:right">{score}</td>')
-        cells.append(f"<td>{'Sample' if c['sample'] else 'No'}</td></tr>")
-        rows.append("".join(cells))
-    heads = "".join(
-        f'<th scope="col" style="text-align:right"><abbr title="{esc(s.title)}: % of services compliant">'
-        f"{esc(s.prefix)}</abbr></th>"
-        for s in standards
+def _badge_block(site: CouncilSite, cid: str, name: str, s: CouncilSummary) -> str:
+    """The council's badge and the snippets to embed it, linking back to its page."""
+    # Without site_url in mkdocs.yml the published address is unknown: say so rather than
+    # offer a relative URL that breaks once pasted elsewhere.
+    base = site.site_url or "https://SITE/"
+    badge_url, page_url = f"{base}badges/{cid}.svg", f"{base}councils/{cid}/"
+    where = "" if site.site_url else " Replace SITE with the address this site is published at."
+    alt = " ".join(badge_alt(name, s.compliant, s.services).split())
+    width = sum(badge_widths(badge_text(s.compliant, s.services)))
+    markdown_snippet = f"[![{alt.replace('[', '(').replace(']', ')')}]({badge_url})]({page_url})"
+    html_snippet = f'<a href="{esc(page_url)}"><img src="{esc(badge_url)}" alt="{esc(alt)}"></a>'
+    return (
+        f'<p class="sitegen-badge"><img src="../../badges/{esc(cid)}.svg" alt="{esc(alt)}" '
+        f'width="{width}" height="20"></p>'
+        f"<p>Embed the badge in a page or README; it links back here.{where} As Markdown:</p>"
+        f"<pre><code>{esc(markdown_snippet)}</code></pre>"
+        f"<p>As HTML:</p><pre><code>{esc(html_snippet)}</code></pre>"
     )
-    type_options = "".join(f'<option value="{esc(t)}">{esc(type_name(t))}</option>' for t in types)
-    nation_options = "".join(f'<option value="{esc(n)}">{esc(n)}</option>' for n in nations)
-    table = (
-        '<form class="sitegen-filter" data-sitegen-filter-for="councils-table" data-noun="councils" '
-        'role="search" aria-label="Filter councils" hidden>'
-        '<div><label for="councils-filter-text">Name or region contains</label>'
-        '<input type="search" id="councils-filter-text" data-filter-text autocomplete="off"></div>'
-        '<div><label for="councils-filter-type">Council type</label>'
-        f'<select id="councils-filter-type" data-filter="type"><option value="">All types</option>{type_options}'
-        "</select></div>"
-        '<div><label for="councils-filter-nation">Nation</label>'
-        f'<select id="councils-filter-nation" data-filter="nation"><option value="">All nations</option>'
-        f"{nation_options}</select></div>"
-        '<p role="status" aria-live="polite"></p></form>'
-        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table id="councils-table">'
-        "<caption>Councils and the share of their services compliant with each standard</caption>"
-        '<thead><tr><th scope="col">Council</th><th scope="col">Type</th><th scope="col">Nation</th>'
-        '<th scope="col">Region</th><th scope="col" style="text-align:right">Services</th>'
-        f'{heads}<th scope="col" style="text-align:right">Compliant</th>'
-        '<th scope="col" style="text-align:right">Score</th><th scope="col">Sample data</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div></div>"
-        f'<script src="../{FILTER_SCRIPT}"></script>'
-    )
-    total_services = sum(s.services for s in site.summaries.values())
-    md = ["# Councils", "", placeholder("style"), ""]
-    if any(c["sample"] for c in site.councils.values()):
-        md += [SAMPLE_NOTICE, ""]
-    md += [
-        f"{len(site.councils)} councils with {total_services} services. Each standard's column is the share "
-        "of the council's services it applies to that are compliant with it (no failing *must* "
-        "requirement; – where it applies to none); **Compliant** is the share of services compliant with "
-        "every standard that applies to them, and **Score** the mean share of applicable requirements met. "
-        "Filter the table by name, region, type or nation.",
-        "",
-        placeholder("councils"),
-        "",
-    ]
-    blocks = {"style": stylesheet_link("../"), "councils": table}
-    return Page(path="councils/index.md", markdown="\n".join(md), html_blocks=block_tokens(blocks), title="Councils")
 
 
 def pages(ctx: SiteContext) -> list[Page | Asset]:
@@ -380,5 +329,5 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
             summary = site.summaries[council_id] = CouncilSummary()
             out.append(council_page(site, council, "", "", "", summary))
             out.append(Asset(f"badges/{council_id}.svg", badge_svg(0, 0, council["name"]).encode()))
-    out.append(_index_page(site))
+    out.append(index_page(site))
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from registry.index.compliance import GROUPINGS, by_standard_sql, grouped_sql, requirement_ranking_sql, type_name
 from registry.playbook.assets import block_tokens, stylesheet_link
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
-from registry.playbook.common import SAMPLE_NOTICE, Asset, Page, SiteContext, esc, placeholder
+from registry.playbook.common import SAMPLE_NOTICE, WIDE, Asset, Page, SiteContext, esc, placeholder
 
 TOP_REQUIREMENTS = 25
 
@@ -181,6 +181,7 @@ def dashboard(ctx: SiteContext) -> Page:
         markdown="\n".join(lines),
         html_blocks=block_tokens(_blocks(conn)),
         title="Compliance dashboard",
+        hide=WIDE,
     )
 
 

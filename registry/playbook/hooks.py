@@ -92,7 +92,11 @@ def _with_title(page: Page) -> str:
     # MkDocs' templates print page.title without escaping (in <title>, the header, the nav and the
     # footer links), so a title holding a manifest's value must be escaped here. JSON strings are
     # YAML strings, so any title is then safe in the front matter too.
-    return f"---\ntitle: {json.dumps(html.escape(page.title, quote=False))}\n---\n\n{page.markdown}"
+    boost = f"search:\n  boost: {page.search_boost}\n" if page.search_boost else ""
+    hide = "".join(f"  - {part}\n" for part in page.hide)
+    hide = f"hide:\n{hide}" if hide else ""
+    title = json.dumps(html.escape(page.title, quote=False))
+    return f"---\ntitle: {title}\n{boost}{hide}---\n\n{page.markdown}"
 
 
 def _expand_nav(nav: list[Any], extra: dict[str, list[str]]) -> list[Any]:

@@ -25,6 +25,20 @@ CATEGORIES = {
 }
 
 
+# What a pattern is to a service (checks.models.PatternType), as the catalogue names it.
+TYPES = {"solution": "Solution", "building_block": "Building block"}
+TYPES_EXPLAINED = (
+    "A **solution** delivers a service: a shared platform or product such as PlanX, BOPS, FixMyStreet Pro or "
+    "GOV.UK Pay. A **building block** is a part any service uses, such as the Design System, GOV.UK Notify or "
+    "an address lookup. [Duplication hotspots](../insights/hotspots.md) count councils sharing solutions, "
+    "never building blocks."
+)
+
+
+def type_name(kind: str) -> str:
+    return TYPES.get(kind, kind.replace("_", " ").capitalize())
+
+
 def category_name(category: str) -> str:
     return CATEGORIES.get(category, category.replace("_", " ").capitalize())
 
@@ -74,12 +88,29 @@ def _types_html(rows: list[sqlite3.Row]) -> str:
     return "".join(parts)
 
 
+def status_note(pattern: sqlite3.Row, successor: sqlite3.Row | None) -> list[str]:
+    """A deprecated or retired pattern's warning, naming the pattern to move to (lint makes sure it exists)."""
+    if pattern["status"] == "active":
+        return []
+    target = f"[{md_cell(successor['name'])}]({successor['id']}.md)" if successor else "its successor"
+    if pattern["status"] == "deprecated":
+        title, text = (
+            "Deprecated",
+            f"New services should use {target} instead; services using this one should plan the move.",
+        )
+    else:
+        title, text = "Retired", f"This pattern is no longer available: services using it must move to {target}."
+    text += " Each council's daily notices (`standards notices`) list its services that use it."
+    return [f'!!! warning "{title}"', "", f"    {text}", ""]
+
+
 def pattern_page(
     pattern: sqlite3.Row,
     helps: list[sqlite3.Row],
     users: list[sqlite3.Row],
     sample_councils: frozenset[str],
     types: list[sqlite3.Row] | None = None,
+    successor: sqlite3.Row | None = None,
 ) -> Page:
     councils = len({u["council_id"] for u in users})
     sample = any(u["sample"] for u in users)
@@ -87,11 +118,12 @@ def pattern_page(
     lines = [
         f"# {pattern['name']}",
         "",
+        *status_note(pattern, successor),
         pattern["summary"].strip(),
         "",
-        "| Category | Maintainer | Open source | Website | Used by |",
-        "|---|---|---|---|---|",
-        f"| {category_name(pattern['category'])} | {md_cell(pattern['maintainer'])} "
+        "| Type | Category | Maintainer | Open source | Website | Used by |",
+        "|---|---|---|---|---|---|",
+        f"| {type_name(pattern['type'])} | {category_name(pattern['category'])} | {md_cell(pattern['maintainer'])} "
         f"| {'Yes' + licence if pattern['open_source'] else 'No'} | {link(pattern['url'], pattern['url'])} "
         f"| {len(users)} services in {councils} councils |",
         "",
@@ -125,7 +157,7 @@ def pattern_page(
         "## Where it is used, by service type",
         "",
         "Each service type (LGSL code) links to its page in the [sector insights](../insights/index.md): "
-        "the other solutions councils use for it, their compliance, suppliers and procurement windows.",
+        "the other solutions councils use for it, their compliance, suppliers and buying windows.",
         "",
         *([SAMPLE_NOTICE] if sample else []),
         types_token,
@@ -144,6 +176,10 @@ def pattern_page(
     )
 
 
+def _status_mark(pattern: sqlite3.Row) -> str:
+    return "" if pattern["status"] == "active" else f" ({pattern['status']})"
+
+
 def index_page(patterns: list[sqlite3.Row], adopters: Counter[str]) -> Page:
     lines = [
         "# Patterns",
@@ -153,17 +189,20 @@ def index_page(patterns: list[sqlite3.Row], adopters: Counter[str]) -> Page:
         "requirements it helps meet. A service declares the patterns it uses under `patterns:` "
         "in its manifest.",
         "",
+        TYPES_EXPLAINED,
+        "",
     ]
     by_category = sorted(patterns, key=lambda p: (category_name(p["category"]), p["name"].lower()))
     for category, group in itertools.groupby(by_category, key=lambda p: p["category"]):
         lines += [
             f"## {category_name(category)}",
             "",
-            "| Pattern | What it is | Maintainer | Services using it |",
-            "|---|---|---|---|",
+            "| Pattern | Type | What it is | Maintainer | Services using it |",
+            "|---|---|---|---|---|",
         ]
         lines += [
-            f"| [{md_cell(p['name'])}]({p['id']}.md) | {md_cell(p['summary'])} | {md_cell(p['maintainer'])} "
+            f"| [{md_cell(p['name'])}]({p['id']}.md){_status_mark(p)} | {type_name(p['type'])} | {md_cell(p['summary'])} "
+            f"| {md_cell(p['maintainer'])} "
             f"| {adopters.get(p['id'], 0)} |"
             for p in group
         ]
@@ -201,8 +240,16 @@ def pages(ctx: SiteContext) -> list[Page]:
     ):
         types.setdefault(row["pattern_id"], []).append(row)
     out = [index_page(patterns, adopters)]
+    by_id = {p["id"]: p for p in patterns}
     out += [
-        pattern_page(p, helps.get(p["id"], []), users.get(p["id"], []), ctx.sample_councils, types.get(p["id"], []))
+        pattern_page(
+            p,
+            helps.get(p["id"], []),
+            users.get(p["id"], []),
+            ctx.sample_councils,
+            types.get(p["id"], []),
+            by_id.get(p["successor"]) if p["successor"] else None,
+        )
         for p in patterns
     ]
     return out

@@ -66,7 +66,10 @@ SERVICE_NOTES: dict[str, str] = {
         "even where it would not apply on its own."
     ),
     "patterns": "Shared components and patterns the service reuses, by id (see standards/patterns/).",
-    "suppliers": "Each supplier the service depends on, with what they provide and the contract dates.",
+    "suppliers": (
+        "Each supplier the service depends on, with what they provide, the contract dates and the months "
+        "of notice the contract needs (notice_period_months), so councils can plan a joint purchase."
+    ),
     "hosting": "Where the service runs. Leave blank until you know.",
     "hosting.model": "How it is hosted.",
     "hosting.provider": "Who hosts it, e.g. the cloud provider or the software supplier.",
@@ -172,7 +175,8 @@ SERVICE_EXAMPLES: dict[str, str] = {
   product: Case Manager
   role: case management
   contract_start: 2024-04-01
-  contract_end: 2027-03-31""",
+  contract_end: 2027-03-31
+  notice_period_months: 6""",
     "hosting": """\
 model: saas
 provider: Example Software Ltd

@@ -12,6 +12,7 @@ from registry.api.routes import (
     insights,
     patterns,
     requirements,
+    root,
     search,
     services,
     standards,
@@ -19,6 +20,7 @@ from registry.api.routes import (
 )
 
 ROUTERS: list[APIRouter] = [
+    root.router,
     health.router,
     standards.router,
     requirements.router,

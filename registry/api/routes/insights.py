@@ -23,7 +23,14 @@ from registry.api.dependencies import API_PREFIX, Db, FormatParam, Page, Paging,
 from registry.api.errors import ERROR_RESPONSES, ApiError, ErrorResponse, not_found
 from registry.api.figures import page_model, row_model
 from registry.api.shared import SLUG
-from registry.insights.hotspots import HOTSPOTS
+from registry.insights.hotspots import (
+    DEFAULT_MIN_COUNCILS,
+    DEFAULT_MIN_SOLUTIONS,
+    HOTSPOTS,
+    SOLUTION_COUNCILS,
+    Hotspot,
+    SolutionCouncils,
+)
 from registry.insights.interop import INTEROP
 from registry.insights.lock_in import LOCK_IN
 from registry.insights.reuse import PATTERN_USES, REUSE, SOLUTIONS, PatternUse, ServiceTypeReuse, SolutionStats
@@ -31,7 +38,8 @@ from registry.insights.shared import rounded
 from registry.insights.suggestion import SUGGESTION, UnknownService
 from registry.insights.suppliers import MARKET, SHARES, Market, SupplierShare
 from registry.insights.trend import TREND
-from registry.insights.windows import WINDOWS
+from registry.insights.windows import DEFAULT_MIN_COUNCILS as DEFAULT_WINDOW_COUNCILS
+from registry.insights.windows import WINDOW_CONTRACTS, WINDOWS, Window, WindowContract
 
 router = APIRouter(prefix=f"{API_PREFIX}/insights", tags=["insights"])
 
@@ -64,7 +72,8 @@ ServiceTypeReusePage = page_model(REUSE, ServiceTypeReuseOut)
 ReuseSuggestionOut = row_model(SUGGESTION, _NESTED)
 
 
-HotspotOut = row_model(HOTSPOTS)
+SolutionCouncilsOut = row_model(SOLUTION_COUNCILS)
+HotspotOut = row_model(HOTSPOTS, {SolutionCouncils: SolutionCouncilsOut})
 HotspotPage = page_model(HOTSPOTS, HotspotOut)
 
 
@@ -77,7 +86,8 @@ LockInOut = row_model(LOCK_IN)
 LockInPage = page_model(LOCK_IN, LockInOut)
 
 
-WindowOut = row_model(WINDOWS)
+WindowContractOut = row_model(WINDOW_CONTRACTS)
+WindowOut = row_model(WINDOWS, {WindowContract: WindowContractOut})
 WindowPage = page_model(WINDOWS, WindowOut)
 
 
@@ -159,12 +169,12 @@ def reuse_suggestion(
 
 # --------------------------------------------------------------------------- hotspots
 
-HOTSPOT_COLUMNS = HOTSPOTS.keys
+HOTSPOT_COLUMNS = HOTSPOTS.csv_keys
 
 
 @router.get(
     "/hotspots",
-    summary="Duplication hotspots: service types councils build separately",
+    summary="Duplication hotspots: service types councils deliver with many different solutions",
     description=HOTSPOTS.described,
     response_model=None,
     responses=csv_responses(HOTSPOT_COLUMNS, HotspotPage),
@@ -173,12 +183,16 @@ def hotspots(
     request: Request,
     db: Db,
     page: Paging,
-    min_separate: Annotated[
-        int, Query(ge=1, le=100_000, description="Only types with at least this many councils working separately.")
-    ] = 2,
+    min_councils: Annotated[
+        int, Query(ge=1, le=100_000, description="Only types delivered by at least this many councils.")
+    ] = DEFAULT_MIN_COUNCILS,
+    min_solutions: Annotated[
+        int, Query(ge=1, le=100_000, description="Only types run on at least this many different core solutions.")
+    ] = DEFAULT_MIN_SOLUTIONS,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    return _page(request, page, format, HOTSPOTS.compute(db, min_separate), HOTSPOT_COLUMNS)
+    items = HOTSPOTS.compute(db, min_councils, min_solutions)
+    return _page(request, page, format, items, HOTSPOT_COLUMNS, Hotspot.flat)
 
 
 # --------------------------------------------------------------------------- suppliers
@@ -242,12 +256,12 @@ def lock_in(
 
 # --------------------------------------------------------------------------- windows
 
-WINDOW_COLUMNS = WINDOWS.keys
+WINDOW_COLUMNS = WINDOWS.csv_keys
 
 
 @router.get(
     "/windows",
-    summary="Procurement windows: contracts ending within a horizon",
+    summary="Buying windows: contracts for one product or service type ending within a horizon at several councils",
     description=WINDOWS.described,
     response_model=None,
     responses=csv_responses(WINDOW_COLUMNS, WindowPage),
@@ -261,15 +275,15 @@ def windows(
         str, Query(pattern="^(product|service-type)$", description="Group by `product` or `service-type`.")
     ] = "product",
     min_councils: Annotated[
-        int, Query(ge=1, le=100_000, description="Only groups with at least this many councils.")
-    ] = 1,
+        int, Query(ge=1, le=100_000, description="Only groups with at least this many councils (1 lists every one).")
+    ] = DEFAULT_WINDOW_COUNCILS,
     as_of: Annotated[str | None, _date_param("The window's first day (default: the index's as-of date).")] = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
     start = _parse_date(as_of, "as_of") if as_of is not None else None
     result = WINDOWS.compute(db, horizon_months, by, start, min_councils)
     extra = {"window_start": result.as_of, "window_end": result.horizon_end}
-    return _page(request, page, format, result.windows, WINDOW_COLUMNS, extra=extra)
+    return _page(request, page, format, result.windows, WINDOW_COLUMNS, Window.flat, extra=extra)
 
 
 # --------------------------------------------------------------------------- interoperability

@@ -16,7 +16,7 @@ from registry.api.shared import MAX_OFFSET, Reference
 
 router = APIRouter(prefix=f"{API_PREFIX}/patterns", tags=["patterns"])
 
-COLUMNS = ["id", "name", "category", "maintainer", "open_source", "licence", "url", "services", "councils"]
+COLUMNS = ["id", "name", "category", "type", "maintainer", "open_source", "licence", "url", "services", "councils"]
 SORTS = {"id": "p.id", "name": "p.name", "adopters": "services"}
 CATEGORIES = "common_platform|open_source_product|open_standard|design_pattern|data_service"
 
@@ -25,6 +25,10 @@ class PatternSummary(BaseModel):
     id: str = Field(examples=["gov-uk-notify"])
     name: str
     category: str = Field(description=f"One of {CATEGORIES.replace('|', ', ')}.")
+    type: str = Field(
+        description="`solution` (a shared platform or product that delivers a service) or `building_block` "
+        "(a part any service uses); duplication hotspots count only solutions."
+    )
     summary: str
     maintainer: str
     open_source: bool
@@ -88,6 +92,9 @@ def list_patterns(
     page: Paging,
     category: Annotated[str | None, Query(pattern=f"^({CATEGORIES})$", description="Only this category.")] = None,
     open_source: Annotated[bool | None, Query(description="true or false: only open-source patterns, or none.")] = None,
+    type: Annotated[
+        str | None, Query(pattern="^(solution|building_block)$", description="Only solutions, or building blocks.")
+    ] = None,
     sort: Annotated[
         str,
         Query(pattern="^-?(id|name|adopters)$", description="id, name or adopters (services); `-` for descending."),
@@ -102,6 +109,9 @@ def list_patterns(
     if open_source is not None:
         clauses.append("p.open_source = ?")
         params.append(int(open_source))
+    if type is not None:
+        clauses.append("p.type = ?")
+        params.append(type)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     order = SORTS[sort.lstrip("-")] + (" DESC" if sort.startswith("-") else "")
     total = db.execute(f"SELECT count(*) FROM patterns p {where}", params).fetchone()[0]

@@ -121,7 +121,10 @@ def catalogue_from_index(db: sqlite3.Connection) -> IndexCatalogue:
             {
                 "kind": "Pattern",
                 "schema_version": 1,
-                **{k: r[k] for k in ("id", "name", "category", "summary", "solves", "when_to_use", "maintainer")},
+                **{
+                    k: r[k]
+                    for k in ("id", "name", "category", "type", "summary", "solves", "when_to_use", "maintainer")
+                },
                 "when_not_to_use": r["when_not_to_use"],
                 "open_source": bool(r["open_source"]),
                 "licence": r["licence"],
