@@ -446,4 +446,5 @@ def test_the_data_mutations_reach_every_field_the_models_hold() -> None:
         "performance.uptime_target",
         "attestations.0.failed_must",
         "attestations.0.failed_should",
+        "suppliers.0.notice_period_months",
     }
