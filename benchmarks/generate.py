@@ -171,6 +171,10 @@ class Rules:
     evidence_requirements: tuple[str, ...]
     dated_evidence: frozenset[str]
     patterns: tuple[str, ...]
+    # Restricted requirements (their facts and waivers stay out of a public manifest) and the
+    # (id, version) of the standards that have some, which the manifests attest instead.
+    restricted: frozenset[str] = frozenset()
+    attested: tuple[tuple[str, str], ...] = ()
 
 
 def standard_files(root: Path) -> list[Path]:
@@ -187,6 +191,8 @@ def read_rules(root: Path) -> Rules:
     requirements: list[str] = []
     evidence: list[str] = []
     dated: set[str] = set()
+    restricted: set[str] = set()
+    attested: list[tuple[str, str]] = []
     for path in standard_files(root):
         try:
             doc = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
@@ -197,6 +203,10 @@ def read_rules(root: Path) -> Rules:
         standards.append((str(doc["id"]), str(doc["version"])))
         for req in doc.get("requirements") or []:
             requirements.append(str(req["id"]))
+            if (req.get("visibility") or doc.get("visibility")) == "restricted":
+                restricted.add(str(req["id"]))
+                if standards[-1] not in attested:
+                    attested.append(standards[-1])
             if req.get("evidence"):
                 evidence.append(str(req["id"]))
                 if req["evidence"].get("max_age_days"):
@@ -209,7 +219,15 @@ def read_rules(root: Path) -> Rules:
             continue
         if isinstance(doc, dict) and doc.get("kind") == "Pattern":
             patterns.append(str(doc["id"]))
-    return Rules(tuple(standards), tuple(requirements), tuple(evidence), frozenset(dated), tuple(patterns))
+    return Rules(
+        tuple(standards),
+        tuple(requirements),
+        tuple(evidence),
+        frozenset(dated),
+        tuple(patterns),
+        frozenset(restricted),
+        tuple(attested),
+    )
 
 
 # --------------------------------------------------------------------------- word pools
@@ -455,22 +473,12 @@ def service_yaml(index: int, seed: int, council: CouncilRow, lgsl: LgslService, 
     elif ok():
         out += ["source_code:", "  open: false", f"  reason_closed: {q(choice(CLOSED_REASONS))}"]
 
-    out += ["security:", f"  caf_assessed: {recent()}"]
-    if ok():
-        out.append(f"  risk_owner: {q(choice(OFFICERS))}")
+    # A public manifest: the security facts restricted requirements read are in the council's own
+    # <service>.restricted.yaml, never here (README, "What is public"); only these two are public.
     out += [
-        f"  mfa_for_staff: {str(ok()).lower()}",
+        "security:",
         f"  cyber_essentials: {choice(('plus', 'basic')) if ok() else 'none'}",
-        f"  penetration_test: {recent()}",
-        f"  mfa_for_admins: {str(ok()).lower()}",
-        f"  encryption_at_rest: {str(ok()).lower()}",
         f'  tls_min_version: "{choice(("1.2", "1.3")) if ok() else "1.1"}"',
-        f"  logging_monitored: {str(ok()).lower()}",
-        f"  vulnerability_scanning: {str(ok()).lower()}",
-        f"  patching_days: {choice((7, 14)) if ok() else choice((30, 60))}",
-        f"  backups_tested: {recent()}",
-        f"  incident_response_plan: {str(ok()).lower()}",
-        f"  supplier_assurance: {str(ok()).lower()}",
         "privacy:",
         f"  handles_personal_data: {str(personal).lower()}",
     ]
@@ -513,10 +521,11 @@ def service_yaml(index: int, seed: int, council: CouncilRow, lgsl: LgslService, 
 
     # The best-kept services declare all their evidence, tersely; the rest a few items with notes.
     thorough = p > 0.9
+    public_evidence = [r for r in rules.evidence_requirements if r not in rules.restricted]
     if thorough:
-        evidence = list(rules.evidence_requirements)
+        evidence = public_evidence
     else:
-        evidence = sorted(sample(rules.evidence_requirements, min(len(rules.evidence_requirements), randint(0, 4))))
+        evidence = sorted(sample(public_evidence, min(len(public_evidence), randint(0, 4))))
     if evidence:
         out.append("evidence:")
         for requirement in evidence:
@@ -530,7 +539,7 @@ def service_yaml(index: int, seed: int, council: CouncilRow, lgsl: LgslService, 
                 out.append(f"    note: {q(choice(NOTES))}")
     if rules.requirements and rand() < 0.25:
         out.append("waivers:")
-        for requirement in sample(rules.requirements, randint(1, 2)):
+        for requirement in sample([r for r in rules.requirements if r not in rules.restricted], randint(1, 2)):
             expires = AS_OF + dt.timedelta(days=randint(30, 540) if ok() else -randint(5, 300))
             out += [
                 f"  - requirement: {requirement}",
@@ -538,8 +547,31 @@ def service_yaml(index: int, seed: int, council: CouncilRow, lgsl: LgslService, 
                 f"    approved_by: {q(choice(OFFICERS))}",
                 f"    expires: {expires.isoformat()}",
             ]
+    out += _attestations(rules, rng, p, sid)
     out.append("")
     return "\n".join(out)
+
+
+def _attestations(rules: Rules, rng: random.Random, p: float, sid: str) -> list[str]:
+    """Attestations of the standards with restricted requirements: most current, some expired, some missing."""
+    out: list[str] = []
+    for standard, version in rules.attested:
+        if rng.random() > p:
+            continue  # not attested
+        made = AS_OF - dt.timedelta(days=rng.randint(5, 330) if rng.random() < p else rng.randint(370, 700))
+        must, should = (0, rng.randint(0, 2)) if rng.random() < p else (rng.randint(1, 3), rng.randint(0, 4))
+        out += [
+            f"  - standard: {standard}",
+            f'    version: "{version}"',
+            f"    compliant: {'true' if must == 0 else 'false'}",
+            f"    failed_must: {must}",
+            f"    failed_should: {should}",
+            f"    date: {made.isoformat()}",
+            "    attested_by: SIRO",
+            f"    expires: {(made + dt.timedelta(days=365)).isoformat()}",
+            f"    digest: sha256:{rng.getrandbits(256):064x}",
+        ]
+    return ["attestations:", *out] if out else []
 
 
 # --------------------------------------------------------------------------- the tree

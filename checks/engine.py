@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 
+from checks.attestation import attestation_result
 from checks.celcontext import build_context
 from checks.history import matches_spec, version_key
 from checks.loading import Document, NodePath, position
@@ -35,6 +36,8 @@ class Catalogue:
     _resolved: dict[tuple[str, str], CompiledStandard | str] = field(default_factory=dict)
     _known: frozenset[str] | None = None
     _by_id: dict[tuple[str, str, str], CompiledRequirement] | None = None
+    _restricted: dict[str, str] | None = None
+    _restricted_ids: frozenset[str] | None = None
 
     def service_sections(self) -> frozenset[str] | None:
         """The top-level manifest fields any rule reads; None when some rule may read any field."""
@@ -57,9 +60,23 @@ class Catalogue:
             found = self._pinned[key] = self._from_history(standard_id, spec, current.standard.version)
             # An older version may read other fields and holds other requirements: work both out again.
             self._sections_known = False
-            self._by_id = None
+            self._by_id = self._restricted = None
         self._resolved[key] = found
         return found
+
+    def restricted_fields(self) -> dict[str, str]:
+        """Every restricted field (dotted; `evidence.ID` for a restricted requirement's evidence) with a
+        restricted requirement that reads it, from the rules of every loaded version."""
+        if self._restricted is None:
+            versions = self.loaded_versions()
+            self._restricted = {p: r for c in reversed(versions) for p, r in (c.restricted_fields() or {}).items()}
+            self._restricted_ids = frozenset(r.requirement.id for c in versions for r in c.requirements if r.restricted)
+        return self._restricted
+
+    def restricted_requirements(self) -> frozenset[str]:
+        self.restricted_fields()
+        assert self._restricted_ids is not None
+        return self._restricted_ids
 
     def known_requirements(self) -> frozenset[str]:
         if self._known is None:
@@ -100,7 +117,7 @@ class Catalogue:
             self._by_id = {
                 (compiled.id, compiled.standard.version, r.requirement.id): r
                 for compiled in self.loaded_versions()
-                for r in compiled.requirements
+                for r in (*compiled.requirements, *([compiled.attestation] if compiled.attestation else []))
             }
         return self._by_id.get((standard_id, version, requirement_id))
 
@@ -184,7 +201,10 @@ def evaluate_service(
     catalogue: Catalogue,
     as_of: dt.date,
     locate: Locate,
+    restricted_facts: bool = False,
 ) -> tuple[list[RequirementResult], list[StandardSummary]]:
+    """Every applicable requirement's result. Without the restricted facts, a standard's restricted
+    requirements are one result, its attestation's, made here only: no view ever sees theirs."""
     # Pins resolve (and may load older versions) before the fields rules read are worked out.
     for conformance in service.conforms_to:
         if conformance.standard in catalogue.standards:
@@ -195,8 +215,12 @@ def evaluate_service(
     summaries: list[StandardSummary] = []
     for compiled, standard_error in applicable_standards(service, catalogue, context, as_of):
         start = len(results)
-        for req in compiled.requirements:
-            results.append(_evaluate(req, service, context, as_of, waivers, locate, standard_error))
+        public = compiled.attestation is not None and not restricted_facts
+        for req in compiled.public_view if public else compiled.requirements:
+            if req is compiled.attestation:
+                results.append(attestation_result(compiled, service, as_of, locate))
+            else:
+                results.append(_evaluate(req, service, context, as_of, waivers, locate, standard_error))
         summaries.append(summarise(compiled.standard, results[start:]))
     return results, summaries
 

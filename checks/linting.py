@@ -128,6 +128,7 @@ def _cross_checks(repo: Repository, catalogue: Catalogue, docs: dict[str, Docume
                     ),
                 )
             owner_of.setdefault(rid, compiled.id)
+    _visibility_checks(catalogue, docs, report)
     for pattern in catalogue.patterns.values():
         path = f"standards/patterns/{pattern.id}.yaml"
         unknown = [r for r in pattern.helps_meet if r not in owner_of]
@@ -172,6 +173,29 @@ def _successor_check(repo: Repository, catalogue: Catalogue, pattern: Pattern, r
     loaded = load_file(repo.root / path)
     doc = None if isinstance(loaded, list) else loaded
     _add(report, path, Problem(code, message, hint, *_locate(doc, where)))
+
+
+def _visibility_checks(catalogue: Catalogue, docs: dict[str, Document], report: LintReport) -> None:
+    """A public requirement whose check reads a restricted field could not be judged in public (the field
+    is never in a public manifest), so it must be restricted too."""
+    restricted = catalogue.restricted_fields()
+    for compiled in catalogue.standards.values():
+        for i, req in enumerate(compiled.requirements):
+            if req.restricted or req.check is None or not req.check.paths:
+                continue
+            read = sorted(req.check.paths & restricted.keys())
+            if read:
+                _add(
+                    report,
+                    f"standards/{compiled.id}.yaml",
+                    Problem(
+                        "E405",
+                        f"{req.requirement.id} is public but its check reads {read[0]}, a restricted field "
+                        f"({restricted[read[0]]} reads it)",
+                        f"mark {req.requirement.id} `visibility: restricted`, or stop its check reading the field",
+                        *_locate(docs.get(compiled.id), ("requirements", i, "check")),
+                    ),
+                )
 
 
 def _rule_checks(

@@ -70,6 +70,8 @@ Days = Annotated[int, StrictType(), Field(ge=0, le=3_650)]
 MaxAgeDays = Annotated[int, StrictType(), Field(ge=1, le=3_650)]
 Count = Annotated[int, StrictType(), Field(ge=0, le=100_000)]
 MajorVersion = Annotated[int, StrictType(), Field(ge=0, le=9_999)]
+# An attestation lasts at most 12 months (a leap year's 366 days), however a standard sets it.
+AttestationDays = Annotated[int, StrictType(), Field(ge=1, le=366)]
 NoticeMonths = Annotated[int, StrictType(), Field(ge=0, le=60)]
 Percent = Annotated[float, StrictType(), Field(ge=0, le=100, allow_inf_nan=False)]
 
@@ -114,6 +116,14 @@ class Level(StrEnum):
     MAY = "may"
 
 
+class Visibility(StrEnum):
+    """Where the facts a requirement reads may be published."""
+
+    PUBLIC = "public"
+    # Read from `<service>.restricted.yaml`, kept out of public repositories; the public sees an attestation.
+    RESTRICTED = "restricted"
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
@@ -155,6 +165,11 @@ class Requirement(Strict):
     )
     fix: Text = Field(description="Tells a council how to meet the requirement.")
     references: list[Reference] = Field(min_length=1)
+    visibility: Visibility | None = Field(
+        default=None,
+        description="`restricted`: the fields its check reads are kept out of public manifests and it is judged "
+        "publicly by attestation; unset, the standard's visibility applies.",
+    )
 
 
 class AppliesTo(Strict):
@@ -188,6 +203,12 @@ class Standard(Strict):
     summary: Text
     references: list[Reference] = Field(min_length=1)
     applies_to: AppliesTo = AppliesTo()
+    visibility: Visibility = Field(
+        default=Visibility.PUBLIC, description="The visibility of every requirement that does not set its own."
+    )
+    attestation_days: AttestationDays = Field(
+        default=365, description="The longest an attestation of this standard's restricted requirements lasts."
+    )
     requirements: list[Requirement] = Field(min_length=1)
     evidence_max_age_days: MaxAgeDays = Field(
         default=DEFAULT_EVIDENCE_MAX_AGE_DAYS,
@@ -531,6 +552,22 @@ class Waiver(Strict):
     expires: Date
 
 
+class Attestation(Strict):
+    """A council's signed-off result for one standard's restricted requirements (`standards attest`)."""
+
+    standard: Slug
+    version: SemVer = Field(description="The version of the standard the restricted requirements were judged against.")
+    compliant: bool = Field(description="True when no restricted `must` failed.")
+    failed_must: Count
+    failed_should: Count
+    date: Date = Field(description="When the restricted requirements were checked.")
+    attested_by: ShortText = Field(description="The role that signed it off, e.g. `SIRO`.")
+    expires: Date = Field(description="At most the standard's `attestation_days` after `date`.")
+    digest: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")] = Field(
+        description="SHA-256 of the restricted file attested, so an auditor given the file can confirm it."
+    )
+
+
 class Service(Strict):
     kind: Literal["Service"]
     schema_version: SchemaVersion
@@ -557,11 +594,33 @@ class Service(Strict):
     performance: Performance = Performance()
     evidence: dict[RequirementId, Evidence] = Field(default_factory=dict, max_length=MAX_REQUIREMENT_ENTRIES)
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_REQUIREMENT_ENTRIES)
+    attestations: list[Attestation] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
-DOCUMENT_MODELS: dict[str, type[Standard] | type[Pattern] | type[Council] | type[Service]] = {
+class RestrictedService(Strict):
+    """`<service>.restricted.yaml`: the facts restricted requirements read, kept out of public repositories.
+
+    `standards check` merges it into the public manifest beside it when present.
+    """
+
+    kind: Literal["RestrictedService"]
+    schema_version: SchemaVersion
+    id: Slug = Field(description="The id of the public manifest beside it.")
+    # Whichever fields of these a standard's restricted requirements read (the rest stay public).
+    accessibility: Accessibility = Accessibility()
+    data: Data = Data()
+    source_code: SourceCode = SourceCode()
+    security: Security = Security()
+    team: Team = Team()
+    performance: Performance = Performance()
+    evidence: dict[RequirementId, Evidence] = Field(default_factory=dict, max_length=MAX_REQUIREMENT_ENTRIES)
+    waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_REQUIREMENT_ENTRIES)
+
+
+DOCUMENT_MODELS: dict[str, type[Standard] | type[Pattern] | type[Council] | type[Service] | type[RestrictedService]] = {
     "Standard": Standard,
     "Pattern": Pattern,
     "Council": Council,
     "Service": Service,
+    "RestrictedService": RestrictedService,
 }

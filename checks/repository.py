@@ -25,6 +25,7 @@ from checks.rules import compile_standard, rule_errors
 from checks.settings import FILE as SETTINGS_FILE
 from checks.settings import choose_release
 from checks.validation import validate
+from checks.visibility import is_restricted_file
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -104,6 +105,8 @@ class Repository:
         if len(parts) == 3 and parts[0] == "manifests":
             if parts[2] in ("council.yaml", "council.yml"):
                 kind = "Council"
+            elif is_restricted_file(path):
+                kind, council = "RestrictedService", parts[1]
             else:
                 kind, council = "Service", parts[1]
         elif len(parts) == 2 and parts[0] == "standards":

@@ -118,6 +118,8 @@ class FileResult:
     document: dict[str, Any] | None = None
     # The reporter's output for this file, rendered in the worker that checked it (see Plan.prerender).
     rendered: Any = None
+    # Restricted fields found in a public manifest and left out of the index (named, never their values).
+    redacted: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:

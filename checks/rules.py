@@ -19,6 +19,7 @@ import cel
 from checks.celsyntax import CelSyntaxError, Shape, TooDeep, analyse, parse
 from checks.models import Requirement, Standard
 from checks.results import Outcome, RequirementResult
+from checks.visibility import attestation_requirement, is_restricted
 
 MAX_SOURCE = 2000  # characters
 MAX_NODES = 300  # names, operators, literals and calls
@@ -36,6 +37,8 @@ class Rule:
     compile_error: str | None
     # The top-level manifest fields the rule reads (None: it may read any), from its syntax tree.
     reads: frozenset[str] | None = frozenset()
+    # The dotted manifest paths the rule reads (`security.mfa_for_admins`); None when it may read any.
+    paths: frozenset[str] | None = frozenset()
 
     def run(self, context: cel.Context) -> object:
         """The rule's value, whatever its type; raises RuleError."""
@@ -84,7 +87,13 @@ def compile_rule(source: str) -> Rule:
     refused = size_problem(shape)
     if refused:
         return Rule(source, None, _too_complex(refused))
-    return Rule(source, program, None, shape.reads)
+    return Rule(source, program, None, shape.reads, _paths(shape))
+
+
+def _paths(shape: Shape) -> frozenset[str] | None:
+    if shape.reads is None:
+        return None
+    return frozenset(".".join(c.fields) for c in shape.chains if c.root == "service" and c.fields)
 
 
 def size_problem(shape: Shape) -> str | None:
@@ -115,6 +124,7 @@ class CompiledRequirement:
     # Most outcomes are passes and not-applicables, identical for every manifest: share one object each.
     passed: RequirementResult
     not_applicable: RequirementResult
+    restricted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +132,38 @@ class CompiledStandard:
     standard: Standard
     applies_when: Rule | None
     requirements: tuple[CompiledRequirement, ...]
+    # With restricted requirements: what the public sees instead of them (see checks.visibility).
+    attestation: CompiledRequirement | None = None
 
     @property
     def id(self) -> str:
         return self.standard.id
+
+    @property
+    def public_view(self) -> tuple[CompiledRequirement, ...]:
+        """The requirements judged in public: the public ones, then the attestation standing for the rest."""
+        if self.attestation is None:
+            return self.requirements
+        return (*(r for r in self.requirements if not r.restricted), self.attestation)
+
+    def restricted_fields(self) -> dict[str, str] | None:
+        """Each field a restricted requirement reads (dotted), with the first requirement reading it;
+        None when one may read any field (a rule using `service` whole)."""
+        found: dict[str, str] = {}
+        for r in self.requirements:
+            if not r.restricted:
+                continue
+            req = r.requirement
+            if r.check is not None:
+                if r.check.paths is None:
+                    return None
+                for path in sorted(r.check.paths):
+                    found.setdefault(path, req.id)
+            if req.evidence is not None:
+                found.setdefault(f"evidence.{req.id}", req.id)
+            elif req.field:
+                found.setdefault(req.field, req.id)
+        return found
 
     @property
     def major(self) -> int:
@@ -133,24 +171,31 @@ class CompiledStandard:
 
 
 def compile_standard(standard: Standard) -> CompiledStandard:
+    requirements = tuple(_compile_requirement(req, standard) for req in standard.requirements)
+    attestation = None
+    if any(r.restricted for r in requirements):
+        attestation = _compile_requirement(attestation_requirement(standard), standard)
     return CompiledStandard(
         standard=standard,
         applies_when=compile_rule(standard.applies_to.when) if standard.applies_to.when else None,
-        requirements=tuple(
-            CompiledRequirement(
-                requirement=req,
-                standard_id=standard.id,
-                applies_when=compile_rule(req.applies_when) if req.applies_when else None,
-                check=compile_rule(req.check) if req.check else None,
-                evidence_max_age=standard.evidence_age_limit(req),
-                version=standard.version,
-                passed=RequirementResult(req.id, standard.id, standard.version, req.title, req.level, Outcome.PASS),
-                not_applicable=RequirementResult(
-                    req.id, standard.id, standard.version, req.title, req.level, Outcome.NOT_APPLICABLE
-                ),
-            )
-            for req in standard.requirements
+        requirements=requirements,
+        attestation=attestation,
+    )
+
+
+def _compile_requirement(req: Requirement, standard: Standard) -> CompiledRequirement:
+    return CompiledRequirement(
+        requirement=req,
+        standard_id=standard.id,
+        applies_when=compile_rule(req.applies_when) if req.applies_when else None,
+        check=compile_rule(req.check) if req.check else None,
+        evidence_max_age=standard.evidence_age_limit(req),
+        version=standard.version,
+        passed=RequirementResult(req.id, standard.id, standard.version, req.title, req.level, Outcome.PASS),
+        not_applicable=RequirementResult(
+            req.id, standard.id, standard.version, req.title, req.level, Outcome.NOT_APPLICABLE
         ),
+        restricted=is_restricted(req, standard),
     )
 
 

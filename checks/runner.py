@@ -26,10 +26,21 @@ from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service
 from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
-from checks.models import Council, Service
+from checks.models import Council, RestrictedService, Service
 from checks.problems import Problem, capped
 from checks.references import pin_warnings, reference_problems
 from checks.repository import Repository, Target
+from checks.restricted import (
+    Mode,
+    attestation_problems,
+    attestation_warnings,
+    load_sibling,
+    merged,
+    public_document,
+    redact,
+    restricted_field_problems,
+    restricted_file_problems,
+)
 from checks.results import FileResult
 from checks.settings import SettingsError
 from checks.validation import validate
@@ -39,22 +50,36 @@ PARALLEL_THRESHOLD = 400
 CHUNK_SIZE = 48
 
 
-def check_target(target: Target, catalogue: Catalogue, as_of: dt.date, keep_document: bool = False) -> FileResult:
+def check_target(
+    target: Target, catalogue: Catalogue, as_of: dt.date, keep_document: bool = False, mode: Mode = Mode.PRIVATE
+) -> FileResult:
     result = FileResult(path=target.display, kind=target.kind or "unknown", council=target.council)
     if target.problem is not None:
         result.problems.append(target.problem)
+        return result
+    if target.kind == "RestrictedService" and mode is not Mode.PRIVATE:
+        # Not even parsed: a public check has no business reading it.
+        result.problems.extend(restricted_file_problems(target.path, mode, None))
         return result
     doc = load_file(target.path)
     if isinstance(doc, list):
         result.problems.extend(doc)
         return result
+    if mode is Mode.PUBLISH and target.kind == "Service" and isinstance(doc.data, dict):
+        # Committed by mistake: the index leaves it out rather than publish it (the build log says so).
+        doc.data, result.redacted = redact(doc.data, catalogue)
     typed = validate(doc, target.kind)
     if isinstance(typed, list):
         result.problems.extend(typed)
         return result
     result.kind = typed.kind
+    if isinstance(typed, RestrictedService):
+        result.problems.extend(restricted_file_problems(target.path, mode, typed.id))
+        return result
     if keep_document:
         result.document = typed.model_dump(mode="json")
+        if mode is not Mode.PRIVATE and isinstance(typed, Service):
+            result.document = public_document(result.document, catalogue)
     if isinstance(typed, Council):
         result.council, result.name, result.sample = typed.id, typed.name, typed.sample
         folder = target.path.absolute().parent.name
@@ -75,26 +100,45 @@ def check_target(target: Target, catalogue: Catalogue, as_of: dt.date, keep_docu
     if not isinstance(typed, Service):
         return result
     stem = target.stem if target.kind == "Service" else None
-    return check_service(typed, doc, catalogue, as_of, result, stem)
+    sibling = load_sibling(target.path) if mode is Mode.PRIVATE and target.kind == "Service" else None
+    return check_service(typed, doc, catalogue, as_of, result, stem, sibling)
 
 
 def check_service(
-    service: Service, doc: Document, catalogue: Catalogue, as_of: dt.date, result: FileResult, stem: str | None
+    service: Service,
+    doc: Document,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    result: FileResult,
+    stem: str | None,
+    restricted: tuple[Document, str] | None = None,
+    inline: bool | None = None,
 ) -> FileResult:
     """A validated service manifest's references, warnings and results, filled into `result`.
 
     Shared by files on disk and by manifests posted to the API (which have no file name).
+    `restricted` is the restricted file beside it and that file's digest, when a private check read one;
+    `inline` says the manifest holds its restricted facts itself (by default, the standards' examples).
     """
     result.service, result.name, result.sample = service.id, service.name, service.sample
+    # The standards' examples teach every rule on one page, so they hold restricted facts themselves.
+    inline = result.council == "examples" if inline is None else inline
     # Capped like shape problems: thousands of bad references must not swamp a report.
-    problems = capped(reference_problems(service, catalogue, doc, result.council, stem))
+    problems = [] if inline else restricted_field_problems(doc, catalogue, stem or service.id)
+    file_digest = restricted[1] if restricted else None
+    problems += attestation_problems(service, doc, catalogue, as_of, file_digest, stem or service.id)
+    if restricted is not None and not problems:
+        service = Service.model_validate(merged(doc.data, restricted[0].data))
+    problems = capped([*problems, *reference_problems(service, catalogue, doc, result.council, stem)])
     problems += lgsl_problems(service, document_locator(doc))
     if problems:
         result.problems.extend(problems)
         return result
     council = catalogue.councils.get(result.council) if result.council else None
-    result.warnings = pin_warnings(service, catalogue, as_of, doc)
-    result.results, result.summaries = evaluate_service(service, council, catalogue, as_of, document_locator(doc))
+    result.warnings = [*pin_warnings(service, catalogue, as_of, doc), *attestation_warnings(service, doc, catalogue)]
+    result.results, result.summaries = evaluate_service(
+        service, council, catalogue, as_of, document_locator(doc), inline or restricted is not None
+    )
     return result
 
 
@@ -119,6 +163,7 @@ class Plan:
     count: Callable[[], int]
     skip: frozenset[str] = field(default_factory=frozenset)
     keep_documents: bool = False
+    mode: Mode = Mode.PRIVATE
     # Renders a file's output (report text, index rows) where it was checked, so the parent only writes; the
     # per-requirement results are then dropped rather than sent back (summaries are kept).
     prerender: Callable[[FileResult], Any] | None = None
@@ -132,7 +177,9 @@ def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
     # Standards, patterns and broken council files were reported while loading the catalogue.
     if target.display in plan.skip or target.kind in ("Standard", "Pattern"):
         return None
-    result = check_target(target, plan.catalogue, as_of, plan.keep_documents)
+    if target.kind == "RestrictedService" and plan.mode is Mode.PUBLISH:
+        return None  # a council's own copy in its working tree: never read for the index
+    result = check_target(target, plan.catalogue, as_of, plan.keep_documents, plan.mode)
     if plan.prerender is not None:
         result.rendered = plan.prerender(result)
         result.results = []

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from checks.models import Council, Pattern, Service, Standard
+from checks.models import Council, Pattern, RestrictedService, Service, Standard
 from checks.report_schema import Report
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -18,6 +18,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "pattern.schema.json": Pattern,
     "council.schema.json": Council,
     "service.schema.json": Service,
+    "restricted-service.schema.json": RestrictedService,
     "report.schema.json": Report,
 }
 

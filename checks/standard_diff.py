@@ -94,7 +94,18 @@ def diff_standards(old: Standard, new: Standard) -> StandardDiff:
     changes.sort(key=lambda c: c.id)
     metadata = {
         name: (getattr(old, name), getattr(new, name))
-        for name in ("title", "status", "summary", "owner", "references", "applies_to", "sunset", "prefix")
+        for name in (
+            "title",
+            "status",
+            "summary",
+            "owner",
+            "references",
+            "applies_to",
+            "sunset",
+            "prefix",
+            "visibility",
+            "attestation_days",
+        )
         if getattr(old, name) != getattr(new, name)
     }
     return StandardDiff(new.id, old.version, new.version, changes, metadata)
@@ -102,7 +113,7 @@ def diff_standards(old: Standard, new: Standard) -> StandardDiff:
 
 def _requirement_change(old: Requirement, new: Requirement) -> RequirementChange | None:
     fields: dict[str, tuple[Any, Any]] = {}
-    for name in ("level", "check", "applies_when", "evidence", *_WORDING):
+    for name in ("level", "check", "applies_when", "evidence", "visibility", *_WORDING):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             fields[name] = (before, after)

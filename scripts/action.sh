@@ -4,7 +4,7 @@
 #
 #   action.sh install   a virtualenv in $RUNNER_TEMP with the checker from $ACTION_PATH (this repository)
 #   action.sh check     `standards check` with the action's inputs, from these environment variables:
-#                       PATHS FORMAT FAIL_ON AS_OF CHANGED_SINCE STANDARDS_RELEASE SUMMARY
+#                       PATHS FORMAT FAIL_ON AS_OF CHANGED_SINCE STANDARDS_RELEASE SUMMARY PUBLIC
 #
 # The standards come with the checker: every release of them is in the package, so nothing is copied
 # into the repository being checked (which would make Git see them as new files).
@@ -32,6 +32,8 @@ which_standards() {
 
 check() {
   local args=(--fail-on "${FAIL_ON:-must}")
+  # Public by default: what a workflow prints may be published, so restricted files are never read.
+  if [ "${PUBLIC:-true}" = "true" ]; then args+=(--public); fi
   if [ -n "${AS_OF:-}" ]; then args+=(--as-of "$AS_OF"); fi
   if [ -n "${CHANGED_SINCE:-}" ]; then args+=(--changed-since "$CHANGED_SINCE"); fi
   if [ -n "${STANDARDS_RELEASE:-}" ]; then args+=(--standards-release "$STANDARDS_RELEASE"); fi

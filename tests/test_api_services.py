@@ -49,7 +49,7 @@ COUNCIL_COLUMNS = [
     "weakest_standard",
     "weakest_standard_rate",
 ]
-GROUP_COLUMNS = ["group", "name", "services", "compliant", "compliance_rate", "score", "failed_must"]
+GROUP_COLUMNS = ["group", "name", "services", "compliant", "compliance_rate", "score", "failed_must", "note"]
 REQUIREMENT_COLUMNS = ["requirement", "standard", "level", "title", "failing", "checked", "failure_rate"]
 GROUP_ENDPOINTS = ["by-standard", "by-council", "by-council-type", "by-region", "by-nation"]
 
@@ -242,10 +242,13 @@ def test_service_detail_has_full_results_matching_the_cli(api, db, cli, key: str
         and detail["manifest"] == json.loads(row["manifest_json"])
     )
 
-    # One result per requirement of every applicable standard.
-    applicable = [s["standard"] for s in detail["standards"]]
-    counts = dict(db.execute("SELECT id, requirement_count FROM standards").fetchall())
-    assert len(detail["results"]) == sum(counts[s] for s in applicable)
+    # One result per requirement of every applicable standard judged in public (an attestation stands for
+    # the restricted ones).
+    judged = db.execute("SELECT standard_id, version, count(*) FROM requirement_versions GROUP BY 1, 2").fetchall()
+    counts = {(standard, version): n for standard, version, n in judged}
+    assert len(detail["results"]) == sum(counts[(s["standard"], s["version"])] for s in detail["standards"])
+    ids = {x["requirement"] for x in detail["results"]}
+    assert not ids & {r[0] for r in db.execute("SELECT id FROM requirements WHERE visibility = 'restricted'")}
 
     # Every field of every result as `standards check` gave it, in the same order; plus the fix to show.
     report = _cli_report(cli, row["path"])
@@ -485,6 +488,7 @@ def test_rollup_by_council_type_hand_counted(api, db) -> None:
         "compliance_rate": round(sum(r["compliant"] for r in rows) / len(rows), 4),
         "score": round(sum(r["score"] for r in rows) / len(rows), 4),
         "failed_must": sum(r["failed_must"] for r in rows),
+        "note": None,
     }
     assert sum(g["services"] for g in groups.values()) == 66
 
@@ -549,7 +553,8 @@ def test_requirements_ranked_by_most_failed(api, db) -> None:
     fails = Counter(r[0] for r in db.execute("SELECT requirement_id, outcome FROM findings") if r[1] == "fail")
     checked = Counter(r[0] for r in db.execute("SELECT standard_id FROM service_standards"))
     body = api.get("/api/v1/compliance/requirements", params={"limit": 500}).json()
-    assert body["total"] == db.execute("SELECT count(*) FROM requirements").fetchone()[0] == len(body["items"])
+    public = db.execute("SELECT count(*) FROM requirements WHERE visibility = 'public'").fetchone()[0]
+    assert body["total"] == public == len(body["items"])
     items = body["items"]
     assert [i["failing"] for i in items] == sorted((i["failing"] for i in items), reverse=True)
     top = items[0]
@@ -600,3 +605,31 @@ def test_openapi_documents_every_route_with_its_models(api) -> None:
         responses = paths[path]["get"]["responses"]
         assert responses["200"]["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
         assert {"404", "422"} <= set(responses)
+
+
+def test_restricted_standard_rollups_hide_groups_of_fewer_than_5_councils(api, db) -> None:
+    councils = dict(db.execute("SELECT nation, count(*) FROM councils GROUP BY nation").fetchall())
+    assert councils["England"] >= 5 and councils["Wales"] < 5  # the sample data has both kinds of group
+    for sort in ("group", "-compliant", "rate"):
+        body = api.get("/api/v1/compliance/by-nation", params={"standard": "cyber-security", "sort": sort}).json()
+        by_nation = {g["group"]: g for g in body["items"]}
+        assert by_nation["England"]["services"] > 0 and by_nation["England"]["note"] is None
+        for nation, n in councils.items():
+            if n < 5:
+                small = by_nation[nation]
+                assert small["note"] == "fewer than 5 councils"
+                assert [small[k] for k in ("services", "compliant", "compliance_rate", "score", "failed_must")] == [
+                    None
+                ] * 5
+        # Sorting by a hidden figure puts the small groups together, so the order says nothing about them.
+        if sort != "group":
+            hidden = [i for i, g in enumerate(body["items"]) if g["note"]]
+            assert hidden == list(range(hidden[0], hidden[0] + len(hidden)))
+            assert hidden[0] == 0 or hidden[-1] == len(body["items"]) - 1
+    csv_text = api.get("/api/v1/compliance/by-nation", params={"standard": "cyber-security", "format": "csv"}).text
+    assert "Wales,Wales,,,,,,fewer than 5 councils" in csv_text.replace("\r", "")
+    # A standard with no restricted requirements, and a council's own figures, are shown whatever the size.
+    open_ = api.get("/api/v1/compliance/by-nation", params={"standard": "accessibility"}).json()["items"]
+    assert all(g["note"] is None and g["services"] is not None for g in open_)
+    own = api.get("/api/v1/compliance/by-council", params={"standard": "cyber-security"}).json()["items"]
+    assert all(g["services"] is not None for g in own)

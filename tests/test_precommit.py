@@ -164,3 +164,75 @@ def test_broken_manifest_fails_with_its_position(hook_repo: Path, council_repo: 
     assert "did you mean 'live'?" in output
     # The standard was filtered out by the hook's `files`, so only the manifest was checked.
     assert re.search(r"Checked 1 files?:", output), output
+
+
+def test_restricted_hook_matches_restricted_files_only() -> None:
+    hooks = {hook["id"]: hook for hook in yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))}
+    refuse = hooks["standards-restricted"]
+    assert refuse["entry"] == "standards check --public"
+    files = re.compile(refuse["files"])
+    assert files.search("manifests/leeds/good.restricted.yaml")
+    assert files.search("manifests/leeds/good.restricted.yml")
+    assert not files.search("manifests/leeds/good.yaml")
+
+
+@pytest.mark.slow
+def test_restricted_file_staged_for_commit_is_refused(hook_repo: Path, council_repo: Path, tmp_path: Path) -> None:
+    # A council's repository without the .gitignore line: the hook is what stops the file.
+    restricted = council_repo / "manifests" / "leeds" / "good.restricted.yaml"
+    restricted.write_text(
+        "kind: RestrictedService\nschema_version: 1\nid: good\nsecurity:\n  mfa_for_admins: false\n", encoding="utf-8"
+    )
+    _git("add", "manifests/leeds/good.restricted.yaml", cwd=council_repo)
+    try:
+        # With neither --files nor --all-files, try-repo runs on what is staged, as a commit would.
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pre_commit",
+                "try-repo",
+                str(hook_repo),
+                "standards-restricted",
+                "--color",
+                "never",
+            ],
+            cwd=council_repo,
+            env=_env(PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home")),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert re.search(r"refuse restricted files\.+Failed", output), output
+        assert (
+            "manifests/leeds/good.restricted.yaml:1:1: E321 [error] good.restricted.yaml is a restricted file and "
+            "must not be committed to a public repository or published"
+        ) in output
+        # The hook never reads the file, so nothing of it is printed.
+        assert "mfa_for_admins" not in output
+    finally:
+        _git("rm", "--cached", "--quiet", "manifests/leeds/good.restricted.yaml", cwd=council_repo)
+        restricted.unlink()
+
+
+def test_gitignore_keeps_restricted_files_out() -> None:
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "manifests/camden/parking-permits.restricted.yaml"],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ignored.returncode == 0, ignored.stderr
+    kept = subprocess.run(
+        ["git", "check-ignore", "--no-index", "tests/fixtures/restricted/camden/parking-permits.restricted.yaml"],
+        cwd=ROOT,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert kept.returncode == 1, kept.stdout

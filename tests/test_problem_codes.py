@@ -103,7 +103,7 @@ def run_example(tmp_path: Path, example: Example, monkeypatch: pytest.MonkeyPatc
         _apply(root, edit)
     args = shlex.split(example.command)
     # A removed folder is not a path to check: the example checks the whole repository.
-    args += [example.path, "--as-of", AS_OF] if args == ["check"] and example.make != "remove" else ["--as-of", AS_OF]
+    args += [example.path, "--as-of", AS_OF] if args[0] == "check" and example.make != "remove" else ["--as-of", AS_OF]
     monkeypatch.chdir(root)
     result = CliRunner().invoke(app, args)
     return result.stdout

@@ -444,5 +444,7 @@ def test_the_data_mutations_reach_every_field_the_models_hold() -> None:
         "security.patching_days",
         "team.releases_per_quarter",
         "performance.uptime_target",
+        "attestations.0.failed_must",
+        "attestations.0.failed_should",
         "suppliers.0.notice_period_months",
     }

@@ -287,6 +287,37 @@ def test_new_service_against_the_real_standards(new: Runner, tmp_path: Path) -> 
     assert "privacy" not in declared  # it handles no personal data, so privacy does not apply
 
 
+def test_new_service_writes_the_restricted_file_beside_the_manifest(new: Runner, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "standards", repo / "standards")
+    (repo / "manifests/camden").mkdir(parents=True)
+    shutil.copy(ROOT / "manifests/camden/council.yaml", repo / "manifests/camden/council.yaml")
+    run = new("service", "camden", "--name", "Parking permits", "--phase", "live", "--channel", "web", "--team",
+              "Parking", "--no-handles-personal-data", cwd=repo)  # fmt: skip
+    assert run.exit_code == 0, run.stderr
+    assert "wrote manifests/camden/parking-permits.restricted.yaml: the restricted facts" in run.stdout
+    public = yaml.safe_load((repo / "manifests/camden/parking-permits.yaml").read_text())
+    restricted_text = (repo / "manifests/camden/parking-permits.restricted.yaml").read_text()
+    restricted = yaml.safe_load(restricted_text)
+    assert restricted["kind"] == "RestrictedService" and restricted["id"] == "parking-permits"
+    catalogue, _ = Repository(repo).load_catalogue()
+    for dotted in catalogue.restricted_fields():
+        if dotted.startswith("evidence."):
+            continue
+        section, name = dotted.split(".")
+        assert name not in public.get(section, {}), dotted
+        assert name in restricted[section], dotted
+    # Public security fields stay in the public manifest, and nothing else is in the restricted file.
+    assert {"cyber_essentials", "tls_min_version"} <= public["security"].keys()
+    assert set(restricted) == {"kind", "schema_version", "id", "security", "evidence", "waivers"}
+    assert "Never commit this file" in restricted_text
+    result = _checked(repo, repo / "manifests/camden/parking-permits.yaml")
+    assert result.valid, result.problems
+    # Checked with its restricted file: the restricted requirements themselves, not an attestation.
+    ids = {r.requirement for r in result.results}
+    assert "CAF-B2" in ids and "CAF-ATTESTED" not in ids
+
+
 def test_missing_flags_off_a_terminal_are_named(new: Runner, mini_repo: Path) -> None:
     before = _files(mini_repo)
     run = new("service", "leeds", "--name", "Bins", "--channel", "web", cwd=mini_repo)

@@ -158,9 +158,9 @@ def test_pull_request_workflow() -> None:
     base = "origin/${{ github.base_ref }}"
     assert f"BASE: {base}" in text
     for command in (
-        'standards check --changed-since "$BASE" --format sarif --output build/standards.sarif',
-        'standards check --changed-since "$BASE" --format github',
-        'standards check --changed-since "$BASE" --format markdown',
+        'standards check --public --changed-since "$BASE" --format sarif --output build/standards.sarif',
+        'standards check --public --changed-since "$BASE" --format github',
+        'standards check --public --changed-since "$BASE" --format markdown',
         'standards lint --base "$BASE" --format markdown',
         "standards codeowners --check",
         'standards ownership --base "$BASE"',
@@ -187,7 +187,7 @@ def test_main_workflow_publishes_the_site_and_checks_everything() -> None:
     assert _triggers(workflow)["push"]["branches"] == ["main"]
     jobs = workflow["jobs"]
     check_runs = "\n".join(step.get("run", "") for step in jobs["check"]["steps"])
-    assert "standards check --format markdown" in check_runs and "$GITHUB_STEP_SUMMARY" in check_runs
+    assert "standards check --public --format markdown" in check_runs and "$GITHUB_STEP_SUMMARY" in check_runs
 
     site = jobs["site"]
     assert site["steps"][0]["uses"].startswith("actions/checkout@")

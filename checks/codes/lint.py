@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.codes.model import BASE, DEMO, SECOND_STANDARD, Code, Edit, Example
+from checks.codes.model import BASE, DEMO, RESTRICTED_DEMO, SECOND_STANDARD, Code, Edit, Example
 
 LINT: tuple[Code, ...] = (
     Code(
@@ -75,6 +75,22 @@ LINT: tuple[Code, ...] = (
             SECOND_STANDARD,
             "standards/demo.yaml:4:9: E404 [error] prefix DEMO is already used by standard 'demo-two'",
             command="lint",
+        ),
+    ),
+    Code(
+        "E405",
+        "public requirement reads a restricted field",
+        "A requirement without `visibility: restricted` has a check reading a field that a restricted "
+        "requirement reads; that field is never in a public manifest, so the check could not be judged in public.",
+        "Mark the requirement `visibility: restricted`, or change its check.",
+        Example(
+            DEMO,
+            "    check: service.accessibility.last_audit != null",
+            "standards/demo.yaml:43:12: E405 [error] DEMO-03 is public but its check reads accessibility.last_audit, "
+            "a restricted field (DEMO-02 reads it)",
+            replaces="    check: service.performance.kpis_url != null",
+            command="lint",
+            before=RESTRICTED_DEMO,
         ),
     ),
 )

@@ -119,3 +119,26 @@ requirements:
 DEPRECATED = (Edit(DEMO, "status: active", "status: deprecated"),)
 SUNSET = (Edit(DEMO, "published: 2025-01-15", "published: 2025-01-15\nsunset: 2026-01-01"),)
 CONFORMS = SERVICE + "conforms_to:\n  - standard: demo\n    version: 2\n"
+# DEMO-02 (the audit date) made restricted, so `accessibility.last_audit` is a restricted field.
+RESTRICTED_DEMO = (
+    Edit(
+        DEMO,
+        "    level: should\n    guidance: Audits go stale.",
+        "    level: should\n    visibility: restricted\n    guidance: Audits go stale.",
+    ),
+)
+RESTRICTED_FILE = """kind: RestrictedService
+schema_version: 1
+id: example
+"""
+ATTESTED = """attestations:
+  - standard: demo
+    version: "2.1.0"
+    compliant: true
+    failed_must: 0
+    failed_should: 0
+    date: 2026-10-01
+    attested_by: SIRO
+    expires: 2027-09-30
+    digest: sha256:0000000000000000000000000000000000000000000000000000000000000000
+"""

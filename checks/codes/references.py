@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from checks.codes.model import AT, CONFORMS, COUNCIL, DEMO, FORMER, SERVICE, Code, Edit, Example, service_with
+from checks.codes.model import (
+    AT,
+    ATTESTED,
+    CONFORMS,
+    COUNCIL,
+    DEMO,
+    FORMER,
+    RESTRICTED_DEMO,
+    RESTRICTED_FILE,
+    SERVICE,
+    Code,
+    Edit,
+    Example,
+    service_with,
+)
 
 REFERENCES: tuple[Code, ...] = (
     Code(
@@ -231,6 +245,94 @@ REFERENCES: tuple[Code, ...] = (
             "standards.toml",
             'release = "0.1.0"\n',
             "standards.toml:1:11: E316 [error] release '0.1.0' is named, but this repository keeps its own standards/",
+        ),
+    ),
+    Code(
+        "E320",
+        "restricted field in a public manifest",
+        "A field that a restricted requirement reads (a security setting, a test date, evidence or a "
+        "waiver for such a requirement) is written in the public manifest, where anyone can read it.",
+        "Move it to `<service>.restricted.yaml` beside the manifest, keep that file out of Git, and "
+        "publish the result with `standards attest`.",
+        Example(
+            AT,
+            SERVICE + "accessibility:\n  last_audit: 2026-01-10\n",
+            "manifests/leeds/example.yaml:13:3: E320 [error] accessibility.last_audit is restricted: move it to "
+            "example.restricted.yaml and keep that file out of public repositories",
+            before=RESTRICTED_DEMO,
+        ),
+    ),
+    Code(
+        "E321",
+        "restricted file in a public check",
+        "A `<service>.restricted.yaml` was given to `standards check --public`, which is what the "
+        "pre-commit hook runs on a file staged for commit: restricted files never enter a public "
+        "repository.",
+        "Unstage it (`git rm --cached FILE`) and make sure `.gitignore` holds `*.restricted.yaml`.",
+        Example(
+            "manifests/leeds/example.restricted.yaml",
+            RESTRICTED_FILE,
+            "manifests/leeds/example.restricted.yaml:1:1: E321 [error] example.restricted.yaml is a restricted "
+            "file and must not be committed to a public repository or published",
+            command="check --public",
+        ),
+    ),
+    Code(
+        "E322",
+        "restricted file without a public manifest",
+        "A `<service>.restricted.yaml` has no manifest `<service>.yaml` beside it, so nothing uses its facts.",
+        "Add the public manifest (`standards new service` writes both), or name the file after its manifest.",
+        Example(
+            "manifests/leeds/missing.restricted.yaml",
+            RESTRICTED_FILE.replace("id: example", "id: missing"),
+            "manifests/leeds/missing.restricted.yaml:1:1: E322 [error] restricted file for a service with no "
+            "public manifest: missing.yaml is not beside it",
+        ),
+    ),
+    Code(
+        "E323",
+        "attestation does not match the restricted file",
+        "The SHA-256 digest in an attestation is not that of the `<service>.restricted.yaml` beside the "
+        "manifest: the file changed after it was attested.",
+        "Check the service again with the file and run `standards attest`.",
+        Example(
+            AT,
+            SERVICE + ATTESTED,
+            "manifests/leeds/example.yaml:21:13: E323 [error] the attestation's digest does not match "
+            "example.restricted.yaml beside it",
+            before=RESTRICTED_DEMO,
+            also=(Edit("manifests/leeds/example.restricted.yaml", "", RESTRICTED_FILE),),
+        ),
+    ),
+    Code(
+        "E324",
+        "attestation dates not allowed",
+        "An attestation is dated after the date the check runs at, or expires before it was made or later "
+        "than its standard's `attestation_days` (at most 12 months) allow.",
+        "Let `standards attest` write the dates; attest again when an attestation runs out.",
+        Example(
+            AT,
+            SERVICE
+            + ATTESTED.replace("date: 2026-10-01", "date: 2027-01-01").replace(
+                "expires: 2027-09-30", "expires: 2027-06-30"
+            ),
+            "manifests/leeds/example.yaml:18:11: E324 [error] attestation dated 2027-01-01, later than the date "
+            "checked at (2026-11-01)",
+            before=RESTRICTED_DEMO,
+        ),
+    ),
+    Code(
+        "E325",
+        "attestation for a standard or version that does not exist",
+        "An attestation names a standard that is not in `standards/`, one with no restricted requirements, "
+        "or a version of it that never existed.",
+        "Let `standards attest` write attestations; it names the version it judged against.",
+        Example(
+            AT,
+            SERVICE + ATTESTED.replace('version: "2.1.0"', 'version: "9.0.0"'),
+            "manifests/leeds/example.yaml:14:14: E325 [error] attestation for demo 9.0.0, a version that does not "
+            "exist (the standard is at 2.1.0)",
+            before=RESTRICTED_DEMO,
         ),
     ),
 )

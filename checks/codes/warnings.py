@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from checks.codes.model import AT, CONFORMS, DEMO, DEPRECATED, SUNSET, Code, Edit, Example
+from checks.codes.model import (
+    AT,
+    ATTESTED,
+    CONFORMS,
+    DEMO,
+    DEPRECATED,
+    RESTRICTED_DEMO,
+    SERVICE,
+    SUNSET,
+    Code,
+    Edit,
+    Example,
+)
 
 WARNINGS: tuple[Code, ...] = (
     Code(
@@ -41,6 +53,20 @@ WARNINGS: tuple[Code, ...] = (
             CONFORMS,
             "manifests/leeds/example.yaml:14:14: W003 [warning] demo 2.1.0 passed its sunset date on 2026-01-01",
             before=SUNSET,
+        ),
+    ),
+    Code(
+        "W004",
+        "attested against an older major version",
+        "An attestation was made against an older major version of its standard than the current one; "
+        "it still counts until it expires.",
+        "Check the restricted requirements against the current version and run `standards attest` again.",
+        Example(
+            AT,
+            SERVICE + ATTESTED,
+            "manifests/leeds/example.yaml:14:14: W004 [warning] attested against demo 2.1.0; the current version "
+            "is 3.0.0",
+            before=(*RESTRICTED_DEMO, Edit(DEMO, "version: 2.1.0", "version: 3.0.0")),
         ),
     ),
 )

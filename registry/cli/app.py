@@ -17,7 +17,21 @@ import typer
 from typer.core import TyperGroup
 
 from checks.settings import SettingsError
-from registry.cli import check, codeowners, history, index, insights, lint, new, notices, ownership, schema, serve, site
+from registry.cli import (
+    attest,
+    check,
+    codeowners,
+    history,
+    index,
+    insights,
+    lint,
+    new,
+    notices,
+    ownership,
+    schema,
+    serve,
+    site,
+)
 from registry.cli.errors import ExitCode, UsageError
 from registry.cli.help_format import CONTEXT_SETTINGS, show_version, without_bool_placeholders
 
@@ -64,6 +78,7 @@ def _options(
 
 
 app.command()(check.check)
+app.command("attest")(attest.attest_command)
 app.command()(schema.schema)
 app.command("lint")(lint.lint_command)
 app.command()(history.versions)

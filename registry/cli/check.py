@@ -21,6 +21,7 @@ from checks.history import HistoryError
 from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
 from checks.reporters.text import TextReporter
 from checks.repository import Repository, Target
+from checks.restricted import Mode
 from checks.results import RunSummary
 from checks.runner import check_target, plan, run_plan
 from checks.settings import ReleaseOptionError
@@ -66,6 +67,14 @@ def check(
             "else the tool's own); only where the repository has no standards/ of its own.",
         ),
     ] = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Report what the public may see: never read a restricted file (one given is an error); restricted "
+            "requirements are judged from attestations. Use it for reports that are published.",
+        ),
+    ] = False,
 ) -> None:
     """Check manifests against the standards that apply to them."""
     if changed_since is not None and paths:
@@ -80,6 +89,7 @@ def check(
         root=Path.cwd(),
         changed_since=changed_since,
         standards_release=standards_release,
+        mode=Mode.PUBLIC if public else Mode.PRIVATE,
     )
     raise typer.Exit(int(run_check(options)))
 
@@ -95,6 +105,7 @@ class CheckOptions:
     root: Path
     changed_since: str | None = None
     standards_release: str | None = None
+    mode: Mode = Mode.PRIVATE
 
 
 @contextlib.contextmanager
@@ -117,6 +128,7 @@ def run_check(options: CheckOptions) -> ExitCode:
         raise UsageError(f"--changed-since: {exc}") from None
     except ReleaseOptionError as exc:
         raise UsageError(str(exc), exc.help) from None
+    work.mode = options.mode
     # Only paths typed on the command line can be missing, and those come as a short list.
     missing = (
         [t for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100"]
@@ -133,7 +145,7 @@ def run_check(options: CheckOptions) -> ExitCode:
         # A usage error, found before the report is opened: the file keeps what it holds (last night's report).
         errors = TextReporter(sys.stderr, context)
         for target in missing:
-            errors.file(check_target(target, work.catalogue, options.as_of))
+            errors.file(check_target(target, work.catalogue, options.as_of, mode=options.mode))
         raise UsageError(f"{options.output} was not written, as a path to check does not exist")
     summary = RunSummary()
     show_progress = _show_progress()

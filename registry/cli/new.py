@@ -17,6 +17,7 @@ import typer
 
 from checks.models import Channel, Phase
 from checks.results import FileResult
+from checks.visibility import restricted_sibling
 from registry.cli.errors import UsageError
 from registry.scaffold.answers import (
     ScaffoldError,
@@ -235,6 +236,11 @@ def service(
         _fail(exc)
     shown = plan.repo.display(path)
     typer.echo(f"wrote {shown}")
+    if restricted_sibling(path).is_file():
+        typer.echo(
+            f"wrote {plan.repo.display(restricted_sibling(path))}: the restricted facts; keep it out of public "
+            "repositories (.gitignore and the pre-commit hook do)"
+        )
     typer.echo(_summary(result))
     typer.echo("next: fill in what is true of the service today (an editor with the YAML language server")
     typer.echo(f"completes and checks the fields as you type), then run: standards check {shown}")

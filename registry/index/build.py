@@ -23,6 +23,7 @@ from checks.atomic import replace_keeping_mode, temporary_beside
 from checks.history import History, export_tree
 from checks.registers import lgsl_services
 from checks.repository import Repository
+from checks.restricted import Mode
 from checks.results import FileResult
 from checks.runner import plan as make_plan
 from checks.runner import run_plan
@@ -91,6 +92,8 @@ def _build(
     output.parent.mkdir(parents=True, exist_ok=True)
     with temporary_beside(output, ".building") as temp:
         work = make_plan(repo, None)
+        # Public: restricted files are never read, and restricted fields committed by mistake are left out.
+        work.mode = Mode.PUBLISH
         work.keep_documents = True
         patterns = pattern_types(work.catalogue.patterns)
         rows_of = functools.partial(index_rows, as_of=as_of, patterns=patterns)
@@ -146,6 +149,13 @@ def _write_manifests(
     for result in _chain(broken, results):
         # Workers usually built the rows already (see index_rows); broken files come from here.
         rows: Rows = result.rendered if result.rendered is not None else rows_of(result)
+        if result.redacted:
+            log.warning(
+                "%s: left out of the index, as restricted: %s (move it to the service's .restricted.yaml, "
+                "keep that out of the repository, and publish with `standards attest`)",
+                result.path,
+                ", ".join(result.redacted),
+            )
         if not result.valid:
             invalid += 1
         elif result.kind == "Council":

@@ -11,6 +11,7 @@ import sqlite3
 from checks.engine import Catalogue
 from checks.models import Pattern, Requirement, Standard
 from checks.releases import VersionSource
+from checks.visibility import is_restricted, public_requirements
 from registry.index.rows import iso_date, json_text
 
 SearchRow = tuple[str, str, str, str]
@@ -25,9 +26,10 @@ def write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> None:
         conn.execute("INSERT INTO standards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _standard_row(s))
         search.append(("standard", s.id, s.title, s.summary))
         _write_versions(conn, s, history)
-        for position, req in enumerate(s.requirements):
+        attestation = [compiled.attestation.requirement] if compiled.attestation else []
+        for position, req in enumerate([*s.requirements, *attestation]):
             row = _requirement_row(s, position, req)
-            conn.execute("INSERT INTO requirements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+            conn.execute("INSERT INTO requirements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
             search.append(("requirement", req.id, f"{req.id} {req.title}", f"{req.guidance}\n{req.fix}"))
     for p in catalogue.patterns.values():
         conn.execute("INSERT INTO patterns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _pattern_row(p))
@@ -83,7 +85,7 @@ def _write_versions(conn: sqlite3.Connection, s: Standard, history: VersionSourc
         [
             (s.id, version, position, req.id, req.title, req.level, req.fix)
             for version, document in documents.items()
-            for position, req in enumerate(document.requirements)
+            for position, req in enumerate(public_requirements(document))
         ],
     )
 
@@ -103,6 +105,7 @@ def _requirement_row(s: Standard, position: int, req: Requirement) -> tuple[obje
         req.field,
         req.fix,
         json_text([r.model_dump() for r in req.references]),
+        "restricted" if is_restricted(req, s) else "public",
     )
 
 

@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -51,12 +51,14 @@ CREATE TABLE requirements (
     evidence_max_age INTEGER,
     field            TEXT,
     fix              TEXT NOT NULL,
-    references_json  TEXT NOT NULL
+    references_json  TEXT NOT NULL,
+    visibility       TEXT NOT NULL      -- public | restricted (judged in public by the <PREFIX>-ATTESTED requirement)
 );
 CREATE INDEX requirements_standard ON requirements(standard_id, position);
 
 -- Each requirement as it stood in each indexed version of its standard (current and from Git history):
--- a service pinned to an older version is shown against that version's requirements.
+-- a service pinned to an older version is shown against that version's requirements. Only those judged in
+-- public: a version's restricted requirements are left out and its attestation requirement comes last.
 CREATE TABLE requirement_versions (
     standard_id    TEXT NOT NULL,
     version        TEXT NOT NULL,

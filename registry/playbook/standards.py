@@ -85,20 +85,13 @@ def _has_sample(conn: sqlite3.Connection) -> bool:
 
 
 def _requirement_order(conn: sqlite3.Connection) -> dict[tuple[str, str], list[str]]:
-    """Requirement ids in order for every (standard, version): outcome letters follow the
-    order of the version a service was checked against, which a pin can make an old one."""
+    """Requirement ids in order for every (standard, version): outcome letters follow the order of the
+    version a service was checked against (a pin can make it an old one), as the index lists it."""
     orders: dict[tuple[str, str], list[str]] = {}
-    for row in conn.execute("SELECT standard_id, version, document FROM standard_versions"):
-        try:
-            document = json.loads(row["document"] or "{}")
-        except ValueError:
-            continue
-        orders[(row["standard_id"], row["version"])] = [r["id"] for r in document.get("requirements", [])]
-    current: dict[str, list[str]] = {}
-    for row in conn.execute("SELECT standard_id, id FROM requirements ORDER BY standard_id, position"):
-        current.setdefault(row["standard_id"], []).append(row["id"])
-    for row in conn.execute("SELECT id, version FROM standards"):
-        orders[(row["id"], row["version"])] = current.get(row["id"], [])
+    for standard_id, version, requirement_id in conn.execute(
+        "SELECT standard_id, version, requirement_id FROM requirement_versions ORDER BY standard_id, version, position"
+    ):
+        orders.setdefault((standard_id, version), []).append(requirement_id)
     return orders
 
 
@@ -239,7 +232,14 @@ def _requirement(row: sqlite3.Row, patterns: list[sqlite3.Row], tally: Tally | N
         out += [f"- [{md_cell(p['name'])}](../patterns/{p['id']}.md): {md_cell(p['summary'])}" for p in patterns]
         out.append("")
     out += [f"### Services meeting it today {{#{anchor(row['id'])}-today}}", ""]
-    if tally is None or tally.applicable == 0:
+    if row["visibility"] == "restricted":
+        out += [
+            "Restricted: the facts it reads are kept in each service's `.restricted.yaml`, off the public "
+            "record. Councils check it on their own machines and publish an attestation instead, so no "
+            "service's result for it is shown here; see the attestation requirement of this standard.",
+            "",
+        ]
+    elif tally is None or tally.applicable == 0:
         out += [f"No {services_label} it applies to yet.", ""]
     else:
         waived = f", {tally.waived} more have it waived" if tally.waived else ""
@@ -251,6 +251,34 @@ def _requirement(row: sqlite3.Row, patterns: list[sqlite3.Row], tally: Tally | N
             "",
         ]
     return out
+
+
+def _what_is_public(standard: sqlite3.Row, requirements: list[sqlite3.Row]) -> list[str]:
+    """For a standard with restricted requirements: what is published, what is not, and how to attest."""
+    restricted = [r for r in requirements if r["visibility"] == "restricted"]
+    if not restricted:
+        return []
+    attested = next((r["id"] for r in requirements if r["id"].endswith("-ATTESTED")), "")
+    names = ", ".join(f"[{r['id']}](#{anchor(r['id'])})" for r in restricted)
+    return [
+        "## What is public, and what is not {#what-is-public}",
+        "",
+        f"{len(restricted)} of this standard's requirements are **restricted** ({names}): the facts they read "
+        "(security settings, test dates, gaps) would help an attacker, so no council publishes them.",
+        "",
+        "- The facts go in the service's `<service>.restricted.yaml`, beside its manifest but never in a public "
+        "repository: `.gitignore` keeps it out of Git and the pre-commit hook refuses to commit it. A restricted "
+        "field written in the manifest itself is an error (E320), and is never published.",
+        "- The council checks them on its own machine (`standards check` reads the restricted file when it is "
+        "there), and the senior information risk owner, or whoever the council names, signs off the result.",
+        "- `standards attest <manifest> --by <role>` then writes an attestation into the public manifest: "
+        "whether the service is compliant, how many musts and shoulds fail (never which), the date, the role, "
+        "an expiry and a digest of the restricted file, so an auditor given the file can confirm it.",
+        f"- Everyone else sees the attestation only, as one requirement, [{attested}](#{anchor(attested)}): a "
+        "service that is not attested, or whose attestation has expired, fails it. Figures by council type, "
+        "region or nation are given only for groups of at least 5 councils.",
+        "",
+    ]
 
 
 def standard_page(
@@ -303,6 +331,7 @@ def standard_page(
     references = _references(standard["references_json"])
     if references:
         lines += ["**References**", "", *references, ""]
+    lines += _what_is_public(standard, requirements)
     lines += _history(ctx.conn, standard["id"], {r["id"] for r in requirements})
     for row in requirements:
         lines += _requirement(row, helping.get(row["id"], []), counts.get(row["id"]), services_label)

@@ -163,6 +163,11 @@ SERVICE_NOTES: dict[str, str] = {
         "expiry date. An expired waiver fails like the requirement itself; waivers are reviewed in the "
         "pull request."
     ),
+    "attestations": (
+        "One per standard with restricted requirements: its result, the counts of failing musts and shoulds, "
+        "the date, the role that signed it off, the expiry and a digest of the restricted file. Without one the "
+        "standard is not attested, which fails as a must."
+    ),
 }
 
 # Commented examples shown under fields that start empty: the value only; the key is added when written.

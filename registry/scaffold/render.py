@@ -10,7 +10,7 @@ import re
 import textwrap
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -126,13 +126,21 @@ def _comment(path: str, info: FieldInfo, notes: Notes, indent: int, is_section: 
     return [f"{pad}# {line}" for part in parts if part for line in wrapped(part, indent)]
 
 
-def render_model(model: type[BaseModel], values: Mapping[str, Any], notes: Notes, prefix: str = "") -> list[str]:
-    """Every field of `model` in declaration order, each under its note."""
+def render_model(
+    model: type[BaseModel],
+    values: Mapping[str, Any],
+    notes: Notes,
+    prefix: str = "",
+    shown: Callable[[str], bool] = lambda path: True,
+) -> list[str]:
+    """Every field of `model` in declaration order, each under its note; `shown` leaves fields out by path."""
     indent = 2 * prefix.count(".")
     pad = " " * indent
     lines: list[str] = []
     for name, info in model.model_fields.items():
         path = prefix + name
+        if not shown(path):
+            continue
         value = values.get(name)
         inner, _ = _unwrap(info.annotation, info.metadata)
         nested = _model(inner)
@@ -143,7 +151,7 @@ def render_model(model: type[BaseModel], values: Mapping[str, Any], notes: Notes
         lines.extend(_comment(path, info, notes, indent, is_section))
         if nested is not None and isinstance(value, Mapping):
             lines.append(f"{pad}{name}:")
-            lines.extend(render_model(nested, value, notes, path + "."))
+            lines.extend(render_model(nested, value, notes, path + ".", shown))
         elif get_origin(inner) is list and value and _model(_unwrap(get_args(inner)[0])[0]) is not None:
             lines.append(f"{pad}{name}:")
             for item in value:

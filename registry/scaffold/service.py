@@ -12,16 +12,18 @@ from checks.atomic import write_text_atomic
 from checks.celcontext import build_context
 from checks.engine import Catalogue, applicable_standards
 from checks.loading import load_file
-from checks.models import Council, Service, Status
+from checks.models import Council, RestrictedService, Service, Status
 from checks.repository import YAML_SUFFIXES, Repository
 from checks.results import FileResult
 from checks.runner import check_target
 from checks.validation import validate
+from checks.visibility import restricted_sibling
 from registry.scaffold.answers import ScaffoldError, find_registry
 from registry.scaffold.field_guide import SERVICE_EXAMPLES, SERVICE_NOTES
-from registry.scaffold.render import Notes, check_rendered, field_readers, render_model, wrapped
+from registry.scaffold.render import Notes, check_rendered, field_readers, listed, render_model, wrapped
 
 SERVICE_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/service.schema.json"
+RESTRICTED_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/restricted-service.schema.json"
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,12 @@ def render_service(draft: ServiceDraft, council: Council, catalogue: Catalogue, 
         ],
         "patterns": [f"Available: {', '.join(sorted(catalogue.patterns))}."] if catalogue.patterns else [],
     }
+    restricted = catalogue.restricted_fields()
+    extra["security"] = [
+        f"The security facts restricted requirements read are in {draft.id}.restricted.yaml, not here "
+        '(README, "What is public").'
+    ]
+    extra["attestations"] = [f"Written by `standards attest manifests/{council.id}/{draft.id}.yaml --by ROLE`."]
     notes = Notes(SERVICE_NOTES, SERVICE_EXAMPLES, checked_by, decides, extra)
     display = f"manifests/{council.id}/{draft.id}.yaml"
     intro = (
@@ -134,7 +142,32 @@ def render_service(draft: ServiceDraft, council: Council, catalogue: Catalogue, 
         "means, the values it takes and which requirements read it; their guidance is in standards/."
     )
     header = [SERVICE_SCHEMA_LINE, *[f"# {line}" for line in wrapped(intro, 0)]]
-    return "\n".join([*header, *render_model(Service, values, notes)]) + "\n"
+    return "\n".join([*header, *render_model(Service, values, notes, shown=lambda p: p not in restricted)]) + "\n"
+
+
+def render_restricted(draft: ServiceDraft, council: Council, catalogue: Catalogue) -> str:
+    """The service's restricted file: every restricted field, each under its note, and nothing else."""
+    restricted = catalogue.restricted_fields()
+    values = RestrictedService(kind="RestrictedService", schema_version=1, id=draft.id).model_dump(mode="json")
+    checked_by, decides = field_readers(catalogue, RestrictedService, "service")
+    evidence = sorted({path.removeprefix("evidence.") for path in restricted if path.startswith("evidence.")})
+    extra = {"evidence": [f"Restricted evidence goes here: {listed(evidence)}."]} if evidence else {}
+    prose = {**SERVICE_NOTES, "kind": "What this file is. Always RestrictedService.", "id": "The manifest's id."}
+    notes = Notes(prose, {}, checked_by, decides, extra)
+
+    def shown(path: str) -> bool:
+        return path in ("kind", "schema_version", "id", "evidence", "waivers") or any(
+            r == path or r.startswith(path + ".") for r in restricted
+        )
+
+    intro = (
+        f"Restricted facts of manifests/{council.id}/{draft.id}.yaml. Never commit this file to a public "
+        "repository: keep it on the council's machine or in private CI (.gitignore and the pre-commit hook keep it "
+        f"out). `standards check` reads it when it is beside the manifest; `standards attest manifests/{council.id}/"
+        f"{draft.id}.yaml --by ROLE` publishes the result without the facts."
+    )
+    header = [RESTRICTED_SCHEMA_LINE, *[f"# {line}" for line in wrapped(intro, 0)]]
+    return "\n".join([*header, *render_model(RestrictedService, values, notes, shown=shown)]) + "\n"
 
 
 def write_service(plan: ServicePlan, draft: ServiceDraft, as_of: dt.date | None = None) -> tuple[Path, FileResult]:
@@ -150,5 +183,10 @@ def write_service(plan: ServicePlan, draft: ServiceDraft, as_of: dt.date | None 
     text = render_service(draft, plan.council, catalogue, as_of)
     check_rendered(text, "Service", catalogue, plan.council.id, draft.id)
     path = plan.path_for(draft.id)
+    restricted = render_restricted(draft, plan.council, catalogue) if catalogue.restricted_fields() else None
+    if restricted is not None:
+        check_rendered(restricted, "RestrictedService", catalogue, plan.council.id, draft.id)
+        # Written first: a manifest never appears without the file its restricted facts belong in.
+        write_text_atomic(restricted_sibling(path), restricted)
     write_text_atomic(path, text)
     return path, check_target(plan.repo.target(path), catalogue, as_of)

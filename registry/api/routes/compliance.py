@@ -21,16 +21,19 @@ from registry.api.errors import ERROR_RESPONSES
 from registry.api.shared import SLUG, requirement_filter
 from registry.index.compliance import (
     GROUPINGS,
+    MIN_COUNCILS,
+    RANKED_REQUIREMENTS,
     by_standard_sql,
     group_row,
     grouped_sql,
+    has_restricted,
     requirement_ranking_sql,
     type_name,
 )
 
 router = APIRouter(prefix=f"{API_PREFIX}/compliance", tags=["compliance"])
 
-GROUP_COLUMNS = ["group", "name", "services", "compliant", "compliance_rate", "score", "failed_must"]
+GROUP_COLUMNS = ["group", "name", "services", "compliant", "compliance_rate", "score", "failed_must", "note"]
 REQUIREMENT_COLUMNS = ["requirement", "standard", "level", "title", "failing", "checked", "failure_rate"]
 GROUP_SORTS = {
     "group": "grp",
@@ -51,11 +54,16 @@ REQUIREMENT_SORTS = {
 class ComplianceGroup(BaseModel):
     group: str = Field(description="The group's key: a standard id, council id, type code, region or nation.")
     name: str = Field(description="The group's display name.")
-    services: int
-    compliant: int = Field(description="Services with no failing must (in `standard`, if given).")
-    compliance_rate: float = Field(description="compliant / services, 0-1.")
-    score: float = Field(description="Mean service score, 0-1.")
-    failed_must: int = Field(description="Failing must results across the group's services.")
+    services: int | None = Field(description="Null for a small group of a restricted standard (see `note`).")
+    compliant: int | None = Field(description="Services with no failing must (in `standard`, if given).")
+    compliance_rate: float | None = Field(description="compliant / services, 0-1.")
+    score: float | None = Field(description="Mean service score, 0-1.")
+    failed_must: int | None = Field(description="Failing must results across the group's services.")
+    note: str | None = Field(
+        default=None,
+        description="`fewer than 5 councils`: by type, region or nation, a standard with restricted requirements "
+        "shows figures only for groups of at least 5 councils.",
+    )
 
 
 class ComplianceGroupPage(BaseModel):
@@ -181,7 +189,9 @@ def _grouped_route(grouping: str, name: Callable[[str], str] | None = None) -> C
         sort: GroupSort = "group",
         format: FormatParam = None,
     ) -> Response | dict[str, Any]:
-        sql, params = grouped_sql(GROUPINGS[grouping], standard)
+        # Sector roll-ups of a restricted standard hide small groups; a council's own figures are its own.
+        smallest = MIN_COUNCILS if grouping != "council" and has_restricted(db, standard) else 0
+        sql, params = grouped_sql(GROUPINGS[grouping], standard, smallest)
         return _group_listing(request, db, page, sql, params, sort, format, name=name)
 
     return route
@@ -232,7 +242,7 @@ def requirements(
     column = REQUIREMENT_SORTS[sort.lstrip("-")]
     direction = " DESC" if sort.startswith("-") else ""
     order = f"{column}{direction}" if column == "r.id" else f"{column}{direction}, r.id"
-    total = db.execute(f"SELECT count(*) FROM requirements r {where}", params).fetchone()[0]
+    total = db.execute(f"SELECT count(*) FROM {RANKED_REQUIREMENTS} r {where}", params).fetchone()[0]
     rows = db.execute(
         f"{requirement_ranking_sql(where, order)} LIMIT ? OFFSET ?",
         [*params, *params, page.limit, page.offset],

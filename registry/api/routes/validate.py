@@ -226,7 +226,10 @@ def check_manifest(raw: bytes, catalogue: Catalogue, council_id: str | None, as_
     if isinstance(typed, list):
         raise InvalidManifest(typed)
     assert isinstance(typed, Service)
-    result = check_service(typed, doc, catalogue, as_of, FileResult(path="", kind=typed.kind, council=council_id), None)
+    # Judged as the public sees it: restricted fields refused (E320), restricted requirements by attestation.
+    result = check_service(
+        typed, doc, catalogue, as_of, FileResult(path="", kind=typed.kind, council=council_id), None, inline=False
+    )
     if result.problems:
         raise InvalidManifest(result.problems)
     record = file_record(result)

@@ -1,0 +1,69 @@
+"""Which requirements are restricted, and where their facts live.
+
+A requirement is restricted when it (or, if it says nothing, its standard) sets `visibility:
+restricted`. The fields its check reads are restricted fields: they live in the sibling
+`<service>.restricted.yaml`, which never enters a public repository, and publicly the standard's
+restricted requirements are judged from an attestation (one result, the requirement named
+`<PREFIX>-ATTESTED`, built here so that every version of every standard gets the same one).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checks.models import Level, Requirement, Standard, Visibility
+
+RESTRICTED_SUFFIXES = (".restricted.yaml", ".restricted.yml")
+ATTESTED = "ATTESTED"
+
+
+def is_restricted(requirement: Requirement, standard: Standard) -> bool:
+    return (requirement.visibility or standard.visibility) == Visibility.RESTRICTED
+
+
+def is_restricted_file(path: Path) -> bool:
+    return path.name.endswith(RESTRICTED_SUFFIXES)
+
+
+def restricted_sibling(manifest: Path) -> Path:
+    """Where the restricted facts of the manifest at `manifest` live: `<service>.restricted.yaml`."""
+    return manifest.with_name(f"{manifest.stem}.restricted{manifest.suffix}")
+
+
+def public_manifest(restricted: Path) -> Path:
+    """The public manifest a restricted file belongs to."""
+    for suffix in RESTRICTED_SUFFIXES:
+        if restricted.name.endswith(suffix):
+            return restricted.with_name(restricted.name.removesuffix(suffix) + suffix.removeprefix(".restricted"))
+    return restricted
+
+
+def attestation_requirement(standard: Standard) -> Requirement:
+    """The one requirement a standard's restricted requirements become in public: attest them."""
+    return Requirement(
+        id=f"{standard.prefix}-{ATTESTED}",
+        title=f"Attest the restricted requirements of {standard.title}",
+        level=Level.MUST,
+        guidance=(
+            "Some requirements of this standard read facts that would help an attacker (settings, test dates, "
+            "gaps), so they are kept in the service's `<service>.restricted.yaml`, outside public repositories. "
+            "The council checks them on its own machine and publishes only an attestation: the result, the "
+            "number of failing musts and shoulds, who signed it off, when it expires, and a digest of the file."
+        ),
+        fix=(
+            "With the restricted file beside the manifest, run `standards attest <manifest> --by <role>` and "
+            f"commit the attestation it writes; attest again before it expires (at most {standard.attestation_days}"
+            " days)."
+        ),
+        references=standard.references[:1],
+        visibility=Visibility.PUBLIC,
+    )
+
+
+def public_requirements(standard: Standard) -> list[Requirement]:
+    """A standard's requirements as judged in public: the public ones, then its attestation if it has any
+    restricted (the order of a service's outcome letters in the index)."""
+    public = [r for r in standard.requirements if not is_restricted(r, standard)]
+    if len(public) == len(standard.requirements):
+        return public
+    return [*public, attestation_requirement(standard)]
