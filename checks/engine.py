@@ -6,16 +6,16 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from pydantic import BaseModel
-
 from checks.attestation import attestation_result
 from checks.celcontext import build_context
+from checks.detail import check_detail
 from checks.history import matches_spec, version_key
 from checks.loading import Document, NodePath, position
 from checks.models import Council, Pattern, Service, Standard, Status, Waiver
 from checks.releases import VersionSource
 from checks.results import EvidenceUsed, Outcome, RequirementResult, StandardSummary, WaiverNote
 from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain, fields_read
+from checks.visibility import carried_visibility
 
 Locate = Callable[[NodePath], tuple[int, int]]
 
@@ -98,7 +98,7 @@ class Catalogue:
         if found is None or found.standard is None:
             known = [v.version for v in self.version_source.versions(standard_id)]
             return unavailable_pin(standard_id, spec, current, known, self.version_source.history_missing())
-        return compile_standard(found.standard)
+        return compile_standard(carried_visibility(found.standard, self.standards[standard_id].standard))
 
     @classmethod
     def build(
@@ -253,7 +253,7 @@ def _evaluate(
             if value is False:
                 if not is_check:
                     return compiled.not_applicable
-                failure = (_check_detail(req.field, service), _field_path(req.field))
+                failure = (check_detail(req.field, service), _field_path(req.field))
             elif value is not True:
                 raise RuleError(f"should give true or false but gave {value!r}")
     except RuleError as exc:
@@ -305,41 +305,6 @@ def _located(
         line,
         column,
     )
-
-
-# A detail longer than this is cut, so one huge value cannot swamp a report or a page.
-MAX_DETAIL = 200
-
-
-def _check_detail(field: str | None, service: Service) -> str:
-    """What the manifest says at the field a failing check points to, as its author wrote it."""
-    if not field or field == "evidence":
-        return ""
-    value: object = service
-    for part in field.split("."):
-        value = getattr(value, part, None) if not isinstance(value, dict) else value.get(part)
-        if value is None:
-            return f"{field} is not set"
-    if value in ([], {}, ""):
-        return f"{field} is empty"
-    text = f"{field}: {_shown(value)}"
-    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 3] + "..."
-
-
-def _shown(value: object) -> str:
-    """A manifest value as its author wrote it in YAML, never as a Python repr: a council
-    officer reads `{name: X, contract_end: 2031-03-31}`, not `Supplier(name='X', ...)`."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json", exclude_none=True)
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_shown(v) for v in value)
-    return str(value)
 
 
 def _evidence_failure(

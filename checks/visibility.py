@@ -67,3 +67,20 @@ def public_requirements(standard: Standard) -> list[Requirement]:
     if len(public) == len(standard.requirements):
         return public
     return [*public, attestation_requirement(standard)]
+
+
+def carried_visibility(older: Standard, current: Standard) -> Standard:
+    """An older version of a standard, marked as the current version marks it.
+
+    What is restricted now was as sensitive then: a manifest pinned to a version from before the
+    marking must not publish, per service, what the current version keeps to attestations.
+    """
+    restricted = {r.id for r in current.requirements if is_restricted(r, current)}
+    if not restricted:
+        return older
+    marked = [
+        r.model_copy(update={"visibility": Visibility.RESTRICTED}) if r.id in restricted else r
+        for r in older.requirements
+    ]
+    update: dict[str, object] = {"requirements": marked, "attestation_days": current.attestation_days}
+    return older.model_copy(update=update)

@@ -175,7 +175,10 @@ def test_the_config_cannot_end_its_script_element_early(page: tuple[Page, list[A
     start = html.index('<script type="application/json"')
     body = html[html.index(">", start) + 1 : html.index("</script>", start)]
     config = json.loads(body)
-    assert config["schema"] == SCHEMA
+    # The public manifest's schema: restricted facts belong in the restricted file, never in a proposed one.
+    assert config["schema"]["$id"] == SCHEMA["$id"] and config["schema"] != SCHEMA
+    shown = json.dumps(config["schema"])
+    assert "mfa_for_admins" not in shown and "patching_days" not in shown and "cyber_essentials" in shown
     assert config["repoUrl"] == "https://github.com/o/r"
     assert "</" not in body
 

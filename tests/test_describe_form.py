@@ -164,7 +164,7 @@ def _fill_service(page: Any) -> dict[str, Any]:
     page.fill(_control("owner.team"), "Waste and recycling digital team")
     page.check(_control("privacy.handles_personal_data"))  # Yes
     page.fill(_control("accessibility.last_audit"), "2026-02-14")
-    page.fill(_control("security.patching_days"), "14")
+    page.fill(_control("team.releases_per_quarter"), "14")
     page.click("#f_suppliers [data-add]")
     page.fill("#f_suppliers\\.1\\.name", "Example Software Ltd")
     page.fill("#f_suppliers\\.1\\.contract_start", "2024-04-01")
@@ -180,7 +180,7 @@ def _fill_service(page: Any) -> dict[str, Any]:
         "owner": {"team": "Waste and recycling digital team"},
         "suppliers": [{"name": "Example Software Ltd", "contract_start": "2024-04-01"}],
         "accessibility": {"last_audit": "2026-02-14"},
-        "security": {"patching_days": 14},
+        "team": {"releases_per_quarter": 14},
         "privacy": {"handles_personal_data": True},
     }
 
@@ -307,7 +307,7 @@ def test_browser_finds_the_mistakes_standards_check_finds(static_tab: Tab, form_
         "id": "Report_A_Missed_Bin",
         "url": "www.example.gov.uk/bins",
         "accessibility.last_audit": "2026-02-30",
-        "security.patching_days": "9999",
+        "team.releases_per_quarter": "-3",
         "owner.email": "waste team at example",
     }
     for path, value in mistakes.items():
@@ -317,7 +317,7 @@ def test_browser_finds_the_mistakes_standards_check_finds(static_tab: Tab, form_
     assert flagged == sorted(mistakes)
     # Said in words, with what the schema allows.
     words = dict(_summary(page))
-    assert words["#f_security.patching_days"] == "Patching days must be a whole number from 0 to 3650"
+    assert words["#f_team.releases_per_quarter"].startswith("Releases per quarter must be a whole number from 0 to")
     assert (
         words["#f_accessibility.last_audit"] == "Last audit must be a real date written as YYYY-MM-DD, e.g. 2026-03-31"
     )

@@ -11,7 +11,7 @@ import sqlite3
 from checks.engine import Catalogue
 from checks.models import Pattern, Requirement, Standard
 from checks.releases import VersionSource
-from checks.visibility import is_restricted, public_requirements
+from checks.visibility import carried_visibility, is_restricted, public_requirements
 from registry.index.rows import iso_date, json_text
 
 SearchRow = tuple[str, str, str, str]
@@ -66,7 +66,7 @@ def _write_versions(conn: sqlite3.Connection, s: Standard, history: VersionSourc
     documents: dict[str, Standard] = {}
     for v in history.versions(s.id) if history is not None else []:
         if v.standard is not None:
-            documents[v.version] = v.standard
+            documents[v.version] = carried_visibility(v.standard, s)
             versions[v.version] = (
                 v.commit,
                 v.date.isoformat(),

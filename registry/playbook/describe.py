@@ -30,6 +30,7 @@ from registry.playbook.describe_fields import (
     form_fields,
     steps,
 )
+from registry.playbook.describe_public import public_schema, restricted_of
 from registry.scaffold.service import SERVICE_SCHEMA_LINE
 
 log = logging.getLogger("mkdocs.hooks.generate.describe")
@@ -45,6 +46,7 @@ CONFIG_ID = "describe-config"
 
 
 def catalogue(ctx: SiteContext) -> Catalogue:
+    """The choices the form offers; no restricted requirement, whose evidence is restricted too."""
     conn = ctx.conn
     standards = [
         (r["id"], f"{r['title']} ({r['id']})")
@@ -55,7 +57,9 @@ def catalogue(ctx: SiteContext) -> Catalogue:
     ]
     requirements = [
         (r["id"], f"{r['id']}: {r['title']}")
-        for r in conn.execute("SELECT id, title FROM requirements ORDER BY standard_id, position")
+        for r in conn.execute(
+            "SELECT id, title FROM requirements WHERE visibility = 'public' ORDER BY standard_id, position"
+        )
     ]
     return Catalogue(standards, patterns, requirements)
 
@@ -248,7 +252,10 @@ def _config(ctx: SiteContext, schema: dict[str, Any], validator: bool) -> str:
         "validator": f"../{VALIDATOR_DIR}/index.js" if validator else None,
         "api": "../api/v1/validate",
         "patternWords": PATTERN_WORDS,
-        "fixes": {r["id"]: r["fix"] for r in ctx.conn.execute("SELECT id, fix FROM requirements")},
+        # Restricted requirements are judged by attestation in public: their fixes name restricted fields.
+        "fixes": {
+            r["id"]: r["fix"] for r in ctx.conn.execute("SELECT id, fix FROM requirements WHERE visibility = 'public'")
+        },
     }
     # Inside <script type="application/json">, only "</" could end the element early.
     return json.dumps(config, ensure_ascii=True).replace("</", "<\\/")
@@ -340,7 +347,7 @@ def _intro(fields: list[Field]) -> str:
 def pages(ctx: SiteContext) -> list[Page | Asset]:
     # From the models, as `standards schema` writes schemas/service.schema.json: a council's own
     # repository (or a test's) need not hold the schemas folder.
-    schema = schema_for(SCHEMA.name, Service)
+    schema = public_schema(schema_for(SCHEMA.name, Service), restricted_of(ctx))
     assets = _validator_assets(ctx)
     try:
         fields = form_fields(schema, catalogue(ctx))
