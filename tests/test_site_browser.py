@@ -626,6 +626,9 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "/insights/trend-councils/camden/",
         "/insights/pattern-reuse/",
         "/insights/pattern-adoption/gov-uk-notify/",
+        "/insights/reuse/",
+        "/insights/interop/",
+        "/describe-a-service/",
     ],
     ids=[
         "home",
@@ -643,6 +646,9 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "council-trend",
         "pattern-reuse",
         "pattern-adoption",
+        "insights-reuse",
+        "insights-interop",
+        "describe",
     ],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
