@@ -44,6 +44,7 @@ from conftest import MINI
 from gitrepo import commit_all, edit, git
 from registry.api.app import create_app
 from registry.index.build import build_index
+from registry.index.connection import connect_readonly
 from registry.insights.pattern_reuse import (
     Adopter,
     AdoptionPoint,
@@ -237,9 +238,7 @@ def index(history) -> Path:
 
 
 def _connect(index: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
+    return connect_readonly(index)
 
 
 def test_candidates_to_reuse_each_pattern_worked_by_hand(index: Path) -> None:

@@ -76,6 +76,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hand_registry import read_index, write_council
 from test_site_insights import _Parsed, _render
 
 from conftest import MINI
@@ -190,15 +191,8 @@ def make_registry(root: Path) -> Path:
     """Write the registry in the module docstring under `root`."""
     (root / "standards").mkdir(parents=True)
     shutil.copy(MINI / "standards" / "demo.yaml", root / "standards" / "demo.yaml")
-    for council, (kind, region, gss, code, name) in COUNCILS.items():
-        folder = root / "manifests" / council
-        folder.mkdir(parents=True)
-        (folder / "council.yaml").write_text(
-            f"kind: Council\nschema_version: 1\nsample: true\nid: {council}\nname: {name}\n"
-            f"gss_code: {gss}\nregister_code: {code}\ntype: {kind}\nnation: England\nregion: {region}\n"
-            f'owners: ["@{council}/digital"]\n',
-            encoding="utf-8",
-        )
+    for council, entry in COUNCILS.items():
+        folder = write_council(root, council, entry)
         for sid, (lgsl, suppliers) in SERVICES[council].items():
             (folder / f"{sid}.yaml").write_text(_service(f"{council}/{sid}", lgsl, suppliers), encoding="utf-8")
     return root
@@ -219,10 +213,7 @@ def index(registry: Path) -> Path:
 
 @pytest.fixture
 def db(index: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
+    yield from read_index(index)
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hand_registry import read_index, write_council
 
 from conftest import MINI
 from registry.index.build import build_index
@@ -162,15 +163,8 @@ def make_registry(root: Path) -> Path:
     (root / "standards" / "patterns" / "gov-uk-notify.yaml").write_text(notify, encoding="utf-8")
     pay = notify.replace("id: gov-uk-notify", "id: gov-uk-pay").replace("name: GOV.UK Notify", "name: GOV.UK Pay")
     (root / "standards" / "patterns" / "gov-uk-pay.yaml").write_text(pay, encoding="utf-8")
-    for council, (kind, region, gss, code, name) in COUNCILS.items():
-        folder = root / "manifests" / council
-        folder.mkdir(parents=True)
-        (folder / "council.yaml").write_text(
-            f"kind: Council\nschema_version: 1\nsample: true\nid: {council}\nname: {name}\n"
-            f"gss_code: {gss}\nregister_code: {code}\ntype: {kind}\nnation: England\nregion: {region}\n"
-            f'owners: ["@{council}/digital"]\n',
-            encoding="utf-8",
-        )
+    for council, entry in COUNCILS.items():
+        folder = write_council(root, council, entry)
         for sid, text in SERVICES[council].items():
             (folder / f"{sid}.yaml").write_text(text, encoding="utf-8")
     return root
@@ -191,10 +185,7 @@ def index(registry: Path) -> Path:
 
 @pytest.fixture
 def db(index: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
+    yield from read_index(index)
 
 
 # --------------------------------------------------------------------------- the index's facts

@@ -249,16 +249,15 @@ def test_headlines_in_the_cli_json_and_the_api_are_worked_by_hand(cli, registry:
 def test_a_market_too_few_to_judge_is_never_counted_as_concentrated(index: Path) -> None:
     """The suppliers headline reads the figure's result: a market without an HHI is too few to judge."""
     import dataclasses
-    import sqlite3
 
+    from registry.index.connection import connect_readonly
     from registry.insights.headlines import headlines_of
     from registry.insights.hotspots import HOTSPOTS
     from registry.insights.reuse import REUSE
     from registry.insights.suppliers import MARKET
     from registry.insights.windows import WINDOWS
 
-    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
+    conn = connect_readonly(index)
     try:
         # Every market judged (no minimum size): 524 (Acme 1.5 of 3 services, Bolt 1.5: HHI 5,000) is highly
         # concentrated, 487 (Plan Co 1, Quill 1.5, Rota, Sigma, Tally 0.5 each of 4: HHI 2,500) is not.

@@ -60,6 +60,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from hand_registry import read_index, write_council
 from test_insights import COUNCILS as FOUR_COUNCILS
 
 from conftest import MINI
@@ -161,15 +162,8 @@ def make_registry(root: Path) -> Path:
     (patterns / "gov-uk-notify.yaml").write_text(notify, encoding="utf-8")
     bops = notify.replace("id: gov-uk-notify", "id: bops").replace("name: GOV.UK Notify", "name: BOPS")
     (patterns / "bops.yaml").write_text(bops.replace("type: building_block", "type: solution"), encoding="utf-8")
-    for council, (kind, region, gss, code, name) in COUNCILS.items():
-        folder = root / "manifests" / council
-        folder.mkdir(parents=True)
-        (folder / "council.yaml").write_text(
-            f"kind: Council\nschema_version: 1\nsample: true\nid: {council}\nname: {name}\n"
-            f"gss_code: {gss}\nregister_code: {code}\ntype: {kind}\nnation: England\nregion: {region}\n"
-            f'owners: ["@{council}/digital"]\n',
-            encoding="utf-8",
-        )
+    for council, entry in COUNCILS.items():
+        folder = write_council(root, council, entry)
         for sid, text in SERVICES[council].items():
             (folder / f"{sid}.yaml").write_text(text, encoding="utf-8")
     return root
@@ -190,10 +184,7 @@ def index(registry: Path) -> Path:
 
 @pytest.fixture
 def db(index: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
+    yield from read_index(index)
 
 
 @pytest.fixture(scope="module")
