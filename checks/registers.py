@@ -179,6 +179,13 @@ def lgsl_terms() -> dict[int, tuple[str, ...]]:
     return {code: tuple(found) for code, found in terms.items()}
 
 
+@functools.cache
+def _lgsl_words() -> dict[int, list[str]]:
+    """Each service's label and terms as lower-case words, split once per process for every search."""
+    terms = lgsl_terms()
+    return {e.id: re.split(r"\W+", " ".join((e.label, *terms.get(e.id, ()))).lower()) for e in lgsl_services().values()}
+
+
 def lgsl_label(code: int) -> str | None:
     entry = lgsl_services().get(code)
     return entry.label if entry else None
@@ -191,8 +198,7 @@ def search_lgsl(query: str, limit: int = 10) -> list[LgslEntry]:
         return []
     entries = list(lgsl_services().values())
 
-    terms = lgsl_terms()
-    texts = {e.id: re.split(r"\W+", " ".join((e.label, *terms.get(e.id, ()))).lower()) for e in entries}
+    texts = _lgsl_words()
 
     def holds(entry: LgslEntry, word: str) -> bool:
         return any(part.startswith(word) or part.startswith(word.rstrip("s")) for part in texts[entry.id])

@@ -181,9 +181,9 @@ def _answer_unmatched_api_paths(app: FastAPI) -> None:
 
     @app.api_route(f"{API_PREFIX}/{{rest:path}}", methods=ALL_METHODS, include_in_schema=False)
     async def _unmatched(request: Request, rest: str) -> Response:
-        allowed = [method for method in ALL_METHODS if _routed(request, method, _unmatched)]
         if not rest:  # /api/v1/ is the index's address with a trailing slash
             return RedirectResponse(API_PREFIX, status_code=308)
+        allowed = [method for method in ALL_METHODS if _routed(request, method, _unmatched)]
         if allowed:
             methods = ", ".join(allowed)
             message = f"{request.method} is not allowed at {request.url.path}: use {methods}"

@@ -61,10 +61,9 @@ UntilParam = Annotated[str | None, date_query("Last day of the period (default: 
 T_ = TypeVar("T_")
 
 
-def _from_history(
-    request: Request, since: str, until: str | None, compute: Callable[[FsPath, dt.date, dt.date | None, FsPath], T_]
-) -> T_:
-    """`compute(root, since, until, served index)` over Git history: one at a time, and a period of bounded length."""
+def _from_history(request: Request, since: str, until: str | None, compute: Callable[..., T_], **options: object) -> T_:
+    """`compute(root, since, until, current_index=the served index, **options)` over Git history: one at a
+    time, and a period of bounded length."""
     from registry.insights.trend import TrendError
 
     root = request.app.state.settings.get("repo_root")
@@ -86,7 +85,7 @@ def _from_history(
         )
     try:
         # The served index is the current month's snapshot when it was built from a clean commit.
-        return compute(FsPath(root), start, end, FsPath(request.app.state.index.path))
+        return compute(FsPath(root), start, end, current_index=FsPath(request.app.state.index.path), **options)
     except TrendError as exc:
         raise ApiError(400, "invalid_parameter", str(exc)) from None
     finally:
@@ -108,9 +107,7 @@ def _from_history(
 def trend(
     request: Request, page: Paging, since: SinceParam, until: UntilParam = None, format: FormatParam = None
 ) -> Response | dict[str, Any]:
-    result = _from_history(
-        request, since, until, lambda root, start, end, index: TREND.compute(root, start, end, current_index=index)
-    )
+    result = _from_history(request, since, until, TREND.compute)
     return figure_page(request, page, format, result.points, TREND_COLUMNS)
 
 
@@ -132,9 +129,7 @@ def trend_councils(
     council: Annotated[str | None, Query(pattern=SLUG, max_length=80, description="Only this council.")] = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    result = _from_history(
-        request, since, until, lambda root, start, end, index: TREND.compute(root, start, end, current_index=index)
-    )
+    result = _from_history(request, since, until, TREND.compute)
     points = [p for p in result.councils if council in (None, p.council_id)]
     return figure_page(request, page, format, points, COUNCIL_TREND_COLUMNS)
 
@@ -162,12 +157,7 @@ def adoption(
     pattern: PatternParam = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    result = _from_history(
-        request,
-        since,
-        until,
-        lambda root, start, end, index: ADOPTION.compute(root, start, end, pattern=pattern, current_index=index),
-    )
+    result = _from_history(request, since, until, ADOPTION.compute, pattern=pattern)
     return figure_page(request, page, format, result.points, ADOPTION_COLUMNS)
 
 
@@ -186,10 +176,5 @@ def adopters(
     pattern: PatternParam = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    result = _from_history(
-        request,
-        since,
-        until,
-        lambda root, start, end, index: ADOPTERS.compute(root, start, end, pattern=pattern, current_index=index),
-    )
+    result = _from_history(request, since, until, ADOPTERS.compute, pattern=pattern)
     return figure_page(request, page, format, result.adopters, ADOPTER_COLUMNS)

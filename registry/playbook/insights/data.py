@@ -147,9 +147,8 @@ def make_page(
 ) -> Page:
     blocks = {"style": stylesheet_link(prefix), **blocks}
     text = "\n".join(lines) + "\n"
-    page = Page(path, text, html_blocks=block_tokens(blocks), title=title, in_nav=in_nav, search_boost=boost)
-    page.hide = WIDE  # every insight page leads with a table
-    return page
+    # Every insight page leads with a table: it gets the side columns' width.
+    return Page(path, text, block_tokens(blocks), title, in_nav, search_boost=boost, hide=WIDE)
 
 
 def page_head(title: str, sample: bool) -> list[str]:
