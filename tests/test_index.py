@@ -66,6 +66,16 @@ def test_build_holds_everything_the_api_serves(repo: Path, cli) -> None:
     assert versions[0][0] == "2.1.0" and len(versions[0][1]) == 40
 
 
+def test_the_files_schema_version_is_the_one_health_checks(repo: Path, cli) -> None:
+    """PRAGMA user_version (for any SQLite client) and meta.schema_version (what health reads) agree."""
+    from registry.index.health import SCHEMA_VERSION
+
+    assert cli("index", "build", "--as-of", AS_OF, "--output", "idx.sqlite", cwd=repo).exit_code == 0
+    meta = dict(_rows(repo / "idx.sqlite", "SELECT key, value FROM meta"))
+    assert _rows(repo / "idx.sqlite", "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert meta["schema_version"] == str(SCHEMA_VERSION)
+
+
 def test_build_from_an_older_commit(repo: Path, cli) -> None:
     first = _head(repo)
     edit(repo / "manifests/leeds/failing.yaml", "name: Apply for a parking permit", "name: Apply for a permit")

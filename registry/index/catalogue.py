@@ -31,6 +31,8 @@ def write_catalogue(conn: sqlite3.Connection, catalogue: Catalogue) -> None:
             row = _requirement_row(s, position, req)
             conn.execute("INSERT INTO requirements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
             search.append(("requirement", req.id, f"{req.id} {req.title}", f"{req.guidance}\n{req.fix}"))
+    restricted = [(path,) for path in sorted(catalogue.restricted_fields()) if not path.startswith("evidence.")]
+    conn.executemany("INSERT INTO restricted_fields VALUES (?)", restricted)
     for p in catalogue.patterns.values():
         conn.execute("INSERT INTO patterns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _pattern_row(p))
         conn.executemany("INSERT OR IGNORE INTO pattern_requirements VALUES (?, ?)", [(p.id, r) for r in p.helps_meet])

@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 7;
+PRAGMA user_version = 9;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -55,6 +55,14 @@ CREATE TABLE requirements (
     visibility       TEXT NOT NULL      -- public | restricted (judged in public by the <PREFIX>-ATTESTED requirement)
 );
 CREATE INDEX requirements_standard ON requirements(standard_id, position);
+
+-- The manifest fields restricted requirements read (dotted, e.g. security.mfa_for_admins), worked out
+-- once from the rules at build time: a public manifest may not hold them, so nothing built from the
+-- index (the Describe a service form) asks for them. Evidence for a restricted requirement is restricted
+-- too; that follows from requirements.visibility and is not repeated here.
+CREATE TABLE restricted_fields (
+    path TEXT PRIMARY KEY
+);
 
 -- Each requirement as it stood in each indexed version of its standard (current and from Git history):
 -- a service pinned to an older version is shown against that version's requirements. Only those judged in

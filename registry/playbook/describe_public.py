@@ -3,7 +3,7 @@
 Restricted facts (the fields restricted requirements read, and their evidence) belong in
 `<service>.restricted.yaml`, never in a file proposed to a public repository, so the form leaves them
 out of the schema it is built from, and offers no restricted requirement to give evidence or a waiver
-for. Which fields are restricted comes from the rules, as `standards check` works it out.
+for. Which fields are restricted the index records (`restricted_fields`), from the rules at build time.
 """
 
 from __future__ import annotations
@@ -12,14 +12,12 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from checks.repository import Repository
 from registry.playbook.common import SiteContext
 
 
 def restricted_of(ctx: SiteContext) -> frozenset[str]:
-    """The restricted fields (dotted) of the repository's standards; their evidence is left to the choices."""
-    catalogue, _ = Repository.find(ctx.root).load_catalogue()
-    return frozenset(path for path in catalogue.restricted_fields() if not path.startswith("evidence."))
+    """The restricted fields (dotted) of the indexed standards; their evidence is left to the choices."""
+    return frozenset(row[0] for row in ctx.conn.execute("SELECT path FROM restricted_fields"))
 
 
 def public_schema(schema: dict[str, Any], restricted: Iterable[str]) -> dict[str, Any]:
