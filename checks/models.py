@@ -617,10 +617,36 @@ class RestrictedService(Strict):
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_REQUIREMENT_ENTRIES)
 
 
-DOCUMENT_MODELS: dict[str, type[Standard] | type[Pattern] | type[Council] | type[Service] | type[RestrictedService]] = {
+class Reorganisation(Strict):
+    """`reorganisations/<name>.yaml`: councils merging into one on a vesting day (a proposal, or a past merger
+    whose constituents' services are kept beside it as a snapshot in `reorganisations/<name>/`)."""
+
+    kind: Literal["Reorganisation"]
+    schema_version: SchemaVersion
+    sample: bool = Field(default=False, description="True for illustrative data that is not the councils' own.")
+    name: ShortText = Field(description="What the merger is called, e.g. `Cumbria 2023`.")
+    description: str | None = Field(default=None, max_length=5000)
+    councils: list[Annotated[str, StringConstraints(pattern=r"^([A-Z]{3}|[ENSWK]\d{8})$")]] = Field(
+        min_length=2,
+        max_length=MAX_ITEMS,
+        description="The constituent councils, by register code (`CAR`) or GSS code (`E07000028`).",
+    )
+    vesting: Date = Field(description="Vesting day: the new council's first day.")
+    successors: list[Annotated[str, StringConstraints(pattern=r"^([A-Z]{3}|[ENSWK]\d{8})$")]] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="The council or councils formed, by code, where the register knows them.",
+    )
+
+
+DOCUMENT_MODELS: dict[
+    str,
+    type[Standard] | type[Pattern] | type[Council] | type[Service] | type[RestrictedService] | type[Reorganisation],
+] = {
     "Standard": Standard,
     "Pattern": Pattern,
     "Council": Council,
     "Service": Service,
     "RestrictedService": RestrictedService,
+    "Reorganisation": Reorganisation,
 }

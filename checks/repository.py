@@ -111,6 +111,8 @@ class Repository:
                 kind, council = "Service", parts[1]
         elif len(parts) == 2 and parts[0] == "standards":
             kind = "Standard"
+        elif len(parts) == 2 and parts[0] == "reorganisations":
+            kind = "Reorganisation"
         elif len(parts) == 3 and parts[:2] == ("standards", "patterns"):
             kind = "Pattern"
         elif len(parts) >= 3 and parts[:2] == ("standards", "examples") and path.name != "council.yaml":
