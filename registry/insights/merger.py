@@ -558,7 +558,7 @@ SERVICE_TYPES = Figure(
         Column("candidates", list[Candidate], description="Up to three, best first."),
         Column("text", str),
     ),
-    table=("lgsl", "label", "councils", "shared", "candidate", "reason"),
+    table=("lgsl", "label", "councils", "solutions", "shared", "candidate", "reason"),
     flat=(
         Column("lgsl", int, "LGSL", "int"),
         Column("label", str, "service type"),
