@@ -568,6 +568,15 @@ class Attestation(Strict):
     )
 
 
+class Inheritance(Strict):
+    """Where a service came from when its council was merged into another: `standards reorganise` writes it."""
+
+    council: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        description="The predecessor council's register code, e.g. ALL for Allerdale."
+    )
+    service: Slug = Field(description="The service's id in the predecessor council's folder.")
+
+
 class Service(Strict):
     kind: Literal["Service"]
     schema_version: SchemaVersion
@@ -594,6 +603,9 @@ class Service(Strict):
     performance: Performance = Performance()
     evidence: dict[RequirementId, Evidence] = Field(default_factory=dict, max_length=MAX_REQUIREMENT_ENTRIES)
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_REQUIREMENT_ENTRIES)
+    inherited_from: Inheritance | None = Field(
+        default=None, description="The council and service id this service had before a reorganisation."
+    )
     attestations: list[Attestation] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
