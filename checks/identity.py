@@ -22,7 +22,7 @@ from checks.registers import (
     suggest_councils,
     suggest_lgsl,
 )
-from checks.reorganisation import vesting_day
+from checks.reorganisation import abolished_on
 
 Locate = Callable[[tuple[str | int, ...]], tuple[int, int]]
 
@@ -74,7 +74,8 @@ def council_problems(council: Council, locate: Locate, on: dt.date | None = None
     former = index.former_by_gss.get(gss) or index.former_by_register.get(code)
     best = max(current, key=written.agreement, default=None)  # max keeps the first of equals: the GSS code's
     if former is not None and (best is None or written.agreement(former) > written.agreement(best)):
-        if on is not None and on < vesting_day(former.end_date):
+        ended = abolished_on(former.register_code)
+        if on is not None and ended is not None and on < ended:
             return [
                 _mismatch_problem(f, written.values[f], former, locate) for f in FIELDS if _differs(written, former, f)
             ]

@@ -4,14 +4,11 @@ A `reorganisations/<name>.yaml` (checked by `standards check`) and `standards in
 both come here.
 
 A merger names its constituent councils by register code (`CAR`) or GSS code (`E07000028`) and a
-vesting day. Current councils come from `checks/data/councils.csv`, abolished ones (with their end
-date and successors) from `former_councils.csv`. The register gives no first day for most
-councils (they predate it); a council created by an earlier reorganisation began on that
-reorganisation's vesting day, which is how a vesting day "before a council existed" is found.
-
-Vesting days in England are 1 April. The register writes a council's end sometimes as its last day
-(31 March 2020) and sometimes as its successor's first (1 April 2023); `vesting_day` reads both as
-the successor's first day.
+vesting day. Current councils come from `checks/data/councils.csv`, abolished ones from
+`former_councils.csv`, with the lineage `checks.registers` reads from them: a council's start date
+(empty for the many older than the register's records) and, for a former council, the vesting day
+its successors took over. A vesting day before a council's start, or after its successors took
+over, is refused.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ from dataclasses import dataclass
 
 from checks.models import Reorganisation
 from checks.problems import Problem
-from checks.registers import council_index, former_councils, suggest_councils
+from checks.registers import council_index, successors, suggest_councils
 
 Locate = Callable[[tuple[str | int, ...]], tuple[int, int]]
 
@@ -58,10 +55,10 @@ class MergerInputError(Exception):
         super().__init__("; ".join(p.message for p in problems))
 
 
-def vesting_day(end_date: str) -> dt.date:
-    """The first day of the successor council: the register's end date, or the day after a 31 March."""
-    day = dt.date.fromisoformat(end_date)
-    return day + dt.timedelta(days=1) if (day.month, day.day) == (3, 31) else day
+def abolished_on(code: str) -> dt.date | None:
+    """The day a former council's successors took over (the register's vesting day); None for a current council."""
+    steps = successors(code)
+    return dt.date.fromisoformat(steps[0].vesting_date) if steps else None
 
 
 def long_date(day: dt.date | str) -> str:
@@ -70,33 +67,25 @@ def long_date(day: dt.date | str) -> str:
     return f"{d.day} {calendar.month_name[d.month]} {d.year}"
 
 
-def _starts() -> dict[str, dt.date]:
-    """Each council created by a reorganisation the register records, and its first day."""
-    starts: dict[str, dt.date] = {}
-    for former in former_councils():
-        for code in former.replaced_by:
-            day = vesting_day(former.end_date)
-            starts[code] = max(starts.get(code, day), day)
-    return starts
-
-
 def lookup(code: str) -> Constituent | None:
     """The council with this register or GSS code (current or former), in any case; None when unknown."""
     wanted, index = code.strip().upper(), council_index()
-    starts = _starts()
     current = index.by_register.get(wanted) or index.by_gss.get(wanted)
     if current is not None:
-        start = starts.get(current.register_code)
         return Constituent(
-            current.register_code, current.gss_code, current.name, "current", start.isoformat() if start else None, None
+            current.register_code, current.gss_code, current.name, "current", current.start_date or None, None
         )
     former = index.former_by_register.get(wanted) or index.former_by_gss.get(wanted)
     if former is None:
         return None
-    start = starts.get(former.register_code)
-    ended = vesting_day(former.end_date).isoformat()
+    ended = abolished_on(former.register_code)
     return Constituent(
-        former.register_code, former.gss_code, former.name, "former", start.isoformat() if start else None, ended
+        former.register_code,
+        former.gss_code,
+        former.name,
+        "former",
+        former.start_date or None,
+        ended.isoformat() if ended else former.end_date,
     )
 
 

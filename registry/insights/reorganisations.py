@@ -1,8 +1,8 @@
 """The mergers the merger insight knows: every one the register records, and every `reorganisations/<name>.yaml`.
 
-A past merger comes from `checks/data/former_councils.csv`: the former councils abolished on one
-vesting day, joined through the councils they became (Cumbria County became Cumberland *and*
-Westmorland and Furness, so the six districts and the county are one merger). A file in
+A past merger is one of the register's reorganisations (`checks.registers.reorganisations`): the
+councils abolished on one vesting day, joined through the councils they became (Cumbria County
+became Cumberland *and* Westmorland and Furness, so the six districts and the county are one). A file in
 `reorganisations/` is a proposal, or a past merger with a **snapshot**: its constituents' services
 as they stood before vesting day, in `reorganisations/<name>/<council>/` laid out as `manifests/` is
 (docs/decisions/0005-pre-merger-snapshots.md). A snapshot is indexed on its own, judged the day
@@ -23,8 +23,8 @@ from pathlib import Path
 from checks.engine import Catalogue
 from checks.models import Reorganisation
 from checks.problems import Problem
-from checks.registers import council_index, former_councils, slugify
-from checks.reorganisation import lookup, vesting_day
+from checks.registers import council_index, reorganisations, slugify
+from checks.reorganisation import lookup
 from checks.repository import Repository
 from checks.runner import check_target
 from registry import __version__
@@ -60,27 +60,24 @@ class ReorganisationFileError(Exception):
 
 
 def register_mergers() -> list[KnownMerger]:
-    """Every merger the register records, earliest first: its former councils grouped by vesting day,
-    joined where they share a council they became."""
-    groups: list[tuple[dt.date, set[str], set[str]]] = []  # vesting, councils, became
-    for f in former_councils():
-        day, became = vesting_day(f.end_date), set(f.replaced_by)
-        joined = [g for g in groups if g[0] == day and g[2] & became]
-        councils, into = {f.register_code}, set(became)
-        for g in joined:
-            groups.remove(g)
-            councils |= g[1]
-            into |= g[2]
-        groups.append((day, councils, into))
+    """Every reorganisation the register records (checks.registers.reorganisations), earliest first."""
     index = council_index()
     out = []
-    for day, councils, into in sorted(groups, key=lambda g: (g[0], sorted(g[2]))):
-        names = [(index.by_register.get(c) or index.former_by_register[c]).nice_name for c in sorted(into)]
+    for r in reorganisations():
+        day = dt.date.fromisoformat(r.vesting_date)
+        formed = [c for c in r.successors if c not in r.predecessors]  # TAU -> SWT -> SMT: SWT is both
+        names = [(index.by_register.get(c) or index.former_by_register[c]).nice_name for c in formed]
         name = " and ".join(names)
-        slug = f"{slugify(name)}-{day.year}"
         out.append(
             KnownMerger(
-                slug, f"{name} ({day.year})", tuple(sorted(councils)), day, tuple(sorted(into)), "register", False, None
+                f"{slugify(name)}-{day.year}",
+                f"{name} ({day.year})",
+                tuple(c for c in r.predecessors if c not in formed),
+                day,
+                tuple(formed),
+                "register",
+                False,
+                None,
             )
         )
     return out
