@@ -36,17 +36,21 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from hand_registry import read_index, write_council
 from test_insights import COUNCILS
 from typer.testing import CliRunner
 
 from conftest import MINI, ROOT
+from registry.api.app import create_app
 from registry.cli import app
 from registry.index.build import build_index
 from registry.insights.merger import MERGER, Merger
+from registry.insights.shared import rounded
 
 AS_OF = dt.date(2026, 11, 1)
 VESTING = dt.date(2027, 4, 1)
@@ -59,10 +63,18 @@ def supplier(name: str, product: str, role: str, end: str, notice: int | None = 
     return "\n".join(lines)
 
 
-def service(sid: str, lgsl: int, *suppliers: str, patterns: str = "", statement: bool = True, tested: bool = True,
-            data: str = "", repo: str = "") -> str:  # fmt: skip
-    text = ["kind: Service", "schema_version: 1", "sample: true", f"id: {sid}", f"name: {sid.title()}",
-            f"lgsl: {lgsl}", "phase: live", "channels: [web]", "owner:", "  team: Digital", f"patterns: [{patterns}]"]  # fmt: skip
+def service(
+    sid: str,
+    lgsl: int,
+    *suppliers: str,
+    patterns: str = "",
+    statement: bool = True,
+    tested: bool = True,
+    data: str = "",
+    repo: str = "",
+) -> str:
+    text = ["kind: Service", "schema_version: 1", "sample: true", f"id: {sid}", f"name: {sid.title()}", f"lgsl: {lgsl}"]
+    text += ["phase: live", "channels: [web]", "owner:", "  team: Digital", f"patterns: [{patterns}]"]
     text += ["suppliers:", *suppliers] if suppliers else []
     text += ["accessibility:", "  statement_url: https://example.org/a11y"] if statement else []
     text += ["data:", *[f"  {line}" for line in data.split(";")]] if data else []
@@ -297,3 +309,33 @@ def test_the_cumbria_sample_reads_its_snapshot(tmp_path: Path, monkeypatch: pyte
         True,
         True,
     ]
+
+
+@pytest.fixture(scope="module")
+def client(index: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(index)) as c:
+        yield c
+
+
+def test_the_api_gives_the_same_figure(client: TestClient, merged: Merger) -> None:
+    response = client.get("/api/v1/insights/merger", params={"councils": "LDS,MAN,E06000014", "vesting": "2027-04-01"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body == json.loads(json.dumps(rounded(asdict(merged))))
+    assert body["service_types"][0]["candidates"][0]["reason"].startswith("Used by 2 of the 3 councils")
+
+
+@pytest.mark.parametrize(
+    ("params", "says"),
+    [
+        ({"councils": "LDS,LDS"}, "Leeds City Council (LDS) is named twice"),
+        ({"councils": "LDS,XYZ"}, "no council in the register has the code 'XYZ'"),
+        ({"councils": "CBD,WAF", "vesting": "2020-04-01"}, "did not exist until 1 April 2023"),
+        ({"councils": "LDS,MAN", "vesting": "2027-02-30"}, "is not a date"),
+        ({"councils": "LDS;MAN"}, ""),
+    ],
+)
+def test_the_api_refuses_bad_councils_and_dates(client: TestClient, params: dict[str, str], says: str) -> None:
+    response = client.get("/api/v1/insights/merger", params=params)
+    assert response.status_code == 422
+    assert says in response.json()["error"]["message"]
