@@ -49,7 +49,8 @@ from conftest import MINI, ROOT
 from registry.api.app import create_app
 from registry.cli import app
 from registry.index.build import build_index
-from registry.insights.merger import MERGER, Merger
+from registry.insights.merger_figures import MERGER
+from registry.insights.merger_rows import Merger
 from registry.insights.shared import rounded
 
 AS_OF = dt.date(2026, 11, 1)

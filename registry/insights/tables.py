@@ -398,35 +398,3 @@ def _checked(compute: Callable[[], T]) -> T:
         return compute()
     except ValueError as exc:
         raise InsightUsageError(str(exc)) from None
-
-
-def merger(conn: sqlite3.Connection, codes: Sequence[str], vesting: dt.date | None, name: str = "") -> Output:
-    from checks.reorganisation import MergerInputError
-    from registry.insights.merger import MERGER, SERVICE_TYPES, flat_type
-
-    try:
-        m = MERGER.compute(conn, codes, vesting, name)
-    except MergerInputError as exc:
-        raise InsightUsageError("\n".join(f"{p.message} ({p.help})" for p in exc.problems)) from None
-    lead = [m.text, ""]
-    for heading, contracts in (("End before vesting day", m.ending_before), ("Run past vesting day", m.running_past)):
-        lead.append(f"{heading}:")
-        lead += [
-            f"  {c.council} {c.product}: ends {c.contract_end} ({c.months_after_vesting:+d} months)"
-            + (f", notice by {c.notice_date}" if c.notice_date else "")
-            for c in contracts
-        ] or ["  none"]
-    lead += ["Data standards (address services using UPRN; directories with Open Referral UK):"]
-    lead += [
-        f"  {d.council}: UPRN {d.uprn} of {d.address_services}; ORUK {d.open_referral_uk} of {d.directories}"
-        for d in m.data
-    ]
-    return Output(
-        f"{MERGER.title}: {m.name}, vesting {m.vesting}",
-        MERGER.summary,
-        SERVICE_TYPES.table_columns,
-        [flat_type(t) for t in m.service_types],
-        asdict(m),
-        lead=lead,
-        empty="None of these councils' services with a service type are in the registry.",
-    )

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from checks.reorganisation import long_date, lookup
 from registry.index.connection import connect_readonly
-from registry.insights.merger import LONG_RUN_YEARS, MERGER, Contract, Merger, Musts, ServiceType
+from registry.insights.merger_figures import MERGER
+from registry.insights.merger_rows import LONG_RUN_YEARS, Contract, Merger, Musts, ServiceType
 from registry.insights.reorganisations import KnownMerger, checked_snapshot, known_mergers
 from registry.playbook.charts import data_table
 from registry.playbook.common import Page, SiteContext, esc, md_cell, placeholder

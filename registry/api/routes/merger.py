@@ -14,7 +14,7 @@ from registry.api.dependencies import API_PREFIX, Db
 from registry.api.errors import ERROR_RESPONSES, ApiError
 from registry.api.figures import row_model
 from registry.api.shared import date_query, parse_date
-from registry.insights.merger import (
+from registry.insights.merger_figures import (
     CANDIDATES,
     CONTRACTS,
     COUNCILS,
@@ -24,6 +24,8 @@ from registry.insights.merger import (
     MUSTS,
     SERVICE_TYPES,
     SHARED,
+)
+from registry.insights.merger_rows import (
     Candidate,
     Contract,
     Council,
