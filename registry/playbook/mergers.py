@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from checks.registers import council_index
 from checks.reorganisation import long_date, lookup
 from registry.index.connection import connect_readonly
 from registry.insights.merger_figures import MERGER
-from registry.insights.merger_rows import LONG_RUN_YEARS, Contract, Merger, Musts, ServiceType
+from registry.insights.merger_rows import LONG_RUN_YEARS, Contract, Council, Merger, Musts, ServiceType
 from registry.insights.reorganisations import KnownMerger, checked_snapshot, known_mergers
-from registry.playbook.charts import data_table
+from registry.playbook.charts import Html, data_table
 from registry.playbook.common import Page, SiteContext, esc, md_cell, placeholder
 from registry.playbook.insights.data import SECTION, make_page, page_head, quote
 
@@ -49,10 +50,12 @@ def index_page(found: Sequence[tuple[KnownMerger, Merger]]) -> Page:
     described = [(m, r) for m, r in found if _services(r)]
     rows = [
         [
-            m.name,
-            r.vesting,
+            Html(f'<a href="{esc(m.slug)}/">{esc(m.name)}</a>'),
+            _when(r.vesting),
             len(r.councils),
-            f"{_services(r)} from {sum(c.services > 0 for c in r.councils)} of {len(r.councils)} councils",
+            f"{_services(r)} from {sum(c.services > 0 for c in r.councils)} of {len(r.councils)} councils"
+            if _services(r)
+            else "None yet",
         ]
         for m, r in found
     ]
@@ -65,16 +68,14 @@ def index_page(found: Sequence[tuple[KnownMerger, Merger]]) -> Page:
         f"councils and {sum(m.source != 'register' for m, _ in found)} described in `reorganisations/`. "
         f"The registry holds services for {len(described)} of them.",
         "",
-        "Each page shows what the new council inherits on vesting day: each service type's solutions, "
+        "Each merger's page shows what the new council inherits on vesting day: each service type's solutions, "
         "contracts and compliance, what the councils already share, and where they could converge.",
-        "",
-        *[f"- [{md_cell(m.name)}](mergers/{m.slug}.md)" for m, _ in found],
         "",
         placeholder("mergers"),
         "",
     ]
     table = data_table(
-        "Every merger, oldest vesting day first among the register's",
+        "Every merger",
         ["Merger", "Vesting day", "Councils", "Services in the registry"],
         rows,
         numeric=(2,),
@@ -86,17 +87,23 @@ def index_page(found: Sequence[tuple[KnownMerger, Merger]]) -> Page:
 def merger_page(ctx: SiteContext, merger: KnownMerger, r: Merger) -> Page:
     prefix = "../../../"
     sample = merger.sample or any(c.council_id in ctx.sample_councils for c in r.councils if c.council_id)
+    names = {s.service: s.name for t in r.service_types for s in t.services}
     blocks = {
         "councils": data_table(
             "The councils merging",
             ["Council", "Code", "Status", "Services in the registry"],
-            [[c.name, c.code, c.status, c.services] for c in r.councils],
+            [[c.name, c.code, _status(c), c.services] for c in r.councils],
             numeric=(3,),
             table_id="table-merger-councils",
         ),
-        "ending": _contracts_table("Contracts ending before vesting day", r.ending_before, "table-merger-ending"),
+        "ending": _contracts_table(
+            "Contracts ending before vesting day", r.ending_before, names, "table-merger-ending"
+        ),
         "running": _contracts_table(
-            f"Contracts running {LONG_RUN_YEARS} years or more past vesting day", r.running_past, "table-merger-running"
+            f"Contracts running {LONG_RUN_YEARS} years or more past vesting day",
+            r.running_past,
+            names,
+            "table-merger-running",
         ),
         "data": _data_table(r),
     }
@@ -149,7 +156,31 @@ def merger_page(ctx: SiteContext, merger: KnownMerger, r: Merger) -> Page:
 
 
 def _title(merger: KnownMerger) -> str:
-    return f"{merger.name}: what the new council inherits"
+    if merger.successors and (merger.source == "register" or merger.snapshot is not None):
+        return f"What {_names(merger.successors)} inherited ({merger.name})"
+    return f"{merger.name}: what the new council would inherit"
+
+
+def _short(code: str) -> str:
+    """A council's everyday name (`Allerdale`), as the register's nice name gives it."""
+    index = council_index()
+    entry = index.by_register.get(code) or index.former_by_register.get(code)
+    return entry.nice_name if entry else code
+
+
+def _when(iso: str | None) -> str:
+    return long_date(iso) if iso else "–"
+
+
+def _of(part: int, whole: int, none: str) -> str:
+    return f"{part} of {whole}" if whole else none
+
+
+def _status(c: Council) -> str:
+    found = lookup(c.code)
+    if c.status == "former" and found is not None and found.ended:
+        return f"Abolished {_day(found.ended)}"
+    return "Current council"
 
 
 def _day(iso: str) -> str:
@@ -168,13 +199,13 @@ def _lead(merger: KnownMerger, r: Merger) -> str:
     verb = "became" if merger.source == "register" or merger.snapshot is not None else "would become"
     into = f" {verb} {esc(_names(merger.successors))}" if merger.successors else " merge"
     return (
-        f"On {_day(r.vesting)} {len(r.councils)} councils{into}. The registry holds {_services(r)} services "
+        f"On {_day(r.vesting)}, {len(r.councils)} councils{into}. The registry holds {_services(r)} services "
         f"from {described} of the {len(r.councils)} councils, as they stood the day before. "
         f"{types} service types are delivered by two or more of them, and {shared} of those already share "
         f"a solution. {len(r.ending_before)} contracts end before vesting day and {len(r.running_past)} run "
         f"{LONG_RUN_YEARS} years or more past it."
         if merger.snapshot is not None
-        else f"On {_day(r.vesting)} {len(r.councils)} councils{into}. The registry holds {_services(r)} services "
+        else f"On {_day(r.vesting)}, {len(r.councils)} councils{into}. The registry holds {_services(r)} services "
         f"from {described} of the {len(r.councils)} councils; {types} service types are delivered by two or "
         f"more of them, and {shared} of those already share a solution."
     )
@@ -186,7 +217,9 @@ def _musts(service_musts: Sequence[Musts]) -> str:
         return "No standard applies"
     if not failing:
         return "Meets every must"
-    return "Fails musts of " + ", ".join(f"{m.title} ({m.failed_must})" for m in failing)
+    return "; ".join(
+        f"{m.title}: {m.failed_must} {'must fails' if m.failed_must == 1 else 'musts fail'}" for m in failing
+    )
 
 
 def _type_table(t: ServiceType) -> str:
@@ -195,11 +228,11 @@ def _type_table(t: ServiceType) -> str:
         ["Council", "Service", "Solution", "Contract ends", "Notice by", "Musts"],
         [
             [
-                s.council,
+                _short(s.council),
                 s.name,
                 ", ".join(s.solutions) or "None named",
-                s.contract_end or "–",
-                s.notice_date or "–",
+                _when(s.contract_end),
+                _when(s.notice_date),
                 _musts(s.musts),
             ]
             for s in t.services
@@ -218,7 +251,7 @@ def _candidates(t: ServiceType) -> list[str]:
     ]
 
 
-def _contracts_table(caption: str, contracts: Sequence[Contract], table_id: str) -> str:
+def _contracts_table(caption: str, contracts: Sequence[Contract], names: dict[str, str], table_id: str) -> str:
     if not contracts:
         return "<p>None.</p>"
     return data_table(
