@@ -25,6 +25,7 @@ from registry.cli import (
     index,
     insights,
     lint,
+    merger,
     new,
     notices,
     ownership,
@@ -88,6 +89,7 @@ app.command()(serve.serve)
 app.add_typer(site.site_app, name="site")
 app.add_typer(new.new_app, name="new", help="Scaffold a council folder or a service manifest to fill in.")
 app.command()(codeowners.codeowners)
+merger.register(insights.insights_app)
 app.add_typer(insights.insights_app, name="insights")
 app.command()(ownership.ownership)
 app.command()(notices.notices)

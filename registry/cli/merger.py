@@ -1,7 +1,7 @@
 """`standards insights merger`: what a council formed from several councils inherits.
 
-Its own module (registered on `insights_app` when registry/cli/app.py imports it) because it also
-chooses where the figure comes from: the repository's index, or a reorganisation's snapshot.
+Its own module (registry/cli/app.py registers it on `standards insights`) because it also chooses
+where the figure comes from: the repository's index, or a reorganisation's snapshot.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from typing import Annotated
 import typer
 
 from registry.cli.errors import ExitCode, UsageError
-from registry.cli.insights import FormatOpt, IndexOpt, InsightFormat, _date, _exit, insights_app, run
+from registry.cli.insights import FormatOpt, IndexOpt, InsightFormat, _date, _exit, run
 
 
-@insights_app.command("merger")
 def merger_cmd(
     councils: Annotated[
         str | None,
@@ -58,3 +57,8 @@ def merger_cmd(
         return
     chosen = source.index if source.index is not None else index
     _exit(run(lambda conn: merger_output(conn, source.codes, source.vesting, source.name), format.value, chosen))
+
+
+def register(group: typer.Typer) -> None:
+    """Add `merger` to the `standards insights` group."""
+    group.command("merger")(merger_cmd)
