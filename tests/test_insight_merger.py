@@ -340,3 +340,29 @@ def test_the_api_refuses_bad_councils_and_dates(client: TestClient, params: dict
     response = client.get("/api/v1/insights/merger", params=params)
     assert response.status_code == 422
     assert says in response.json()["error"]["message"]
+
+
+def test_a_snapshot_is_valid_the_day_before_vesting_and_a_former_council_today(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample's predecessors as manifests/: E313 judged today, valid judged on 31 March 2023."""
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "standards", root / "standards")
+    shutil.copytree(ROOT / "reorganisations" / "cumbria-2023", root / "manifests")
+    monkeypatch.chdir(root)
+    today = CliRunner().invoke(app, ["check", "--as-of", "2026-11-01", "--format", "json"])
+    invalid = {
+        f["path"]: [p["code"] for p in f["problems"]] for f in json.loads(today.stdout)["files"] if f["problems"]
+    }
+    assert invalid["manifests/allerdale/council.yaml"] == ["E313"]
+    assert {path for path, codes in invalid.items() if codes == ["E313"]} >= {
+        f"manifests/{c}/council.yaml" for c in ("allerdale", "carlisle", "cumbria", "eden", "south-lakeland")
+    }
+    before = CliRunner().invoke(app, ["check", "--as-of", "2023-03-31", "--format", "json"])
+    assert json.loads(before.stdout)["summary"]["invalid"] == 0
+
+
+def test_checking_the_reorganisations_folder_checks_the_files_not_the_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["check", "reorganisations/"])
+    assert result.exit_code == 0 and "Checked 1 file:" in result.stdout
