@@ -199,7 +199,8 @@ REFERENCES: tuple[Code, ...] = (
         "E313",
         "former council",
         "The council has been abolished or merged into another since the register began.",
-        "Describe the services under the successor council the message names.",
+        "Describe the services under the successor council the message names: `standards reorganise OLD --into "
+        "NEW` moves the folder's services there with their history.",
         Example(
             "manifests/allerdale/council.yaml",
             FORMER,

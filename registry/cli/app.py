@@ -28,6 +28,7 @@ from registry.cli import (
     new,
     notices,
     ownership,
+    reorganise,
     schema,
     serve,
     site,
@@ -91,6 +92,7 @@ app.command()(codeowners.codeowners)
 app.add_typer(insights.insights_app, name="insights")
 app.command()(ownership.ownership)
 app.command()(notices.notices)
+app.command()(reorganise.reorganise)
 
 
 class Terminated(BaseException):
