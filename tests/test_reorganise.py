@@ -9,14 +9,17 @@ bad input must say what is wrong and move nothing.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from conftest import AS_OF, MINI, Run, run_standards
-from gitrepo import ENV, commit_all, edit, git, init_repo
+from gitrepo import commit_all, edit, git, init_repo
+from registry.cli import app
 
 SERVICE = """kind: Service
 schema_version: 1
@@ -146,16 +149,9 @@ def test_suffix_renames_the_other_way_and_an_existing_folder_is_kept(repo: Path)
     assert invalid == {"manifests/carlisle/council.yaml"}  # E313: Carlisle's turn is still to come
 
 
-def test_a_clash_is_asked_about_at_a_terminal(repo: Path, cli) -> None:
-    from typer.testing import CliRunner
-
-    from registry.cli import app
-
-    runner = CliRunner()
-    import os
-
-    os.chdir(repo)
-    result = runner.invoke(
+def test_a_clash_is_asked_about_at_a_terminal(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(
         app,
         ["reorganise", "ALL", "CAR", "--into", "CBD", "--interactive", "--as-of", AS_OF],
         input="bins-workington\nBad Id\nbins-carlisle\n",
@@ -264,14 +260,8 @@ def test_a_predecessor_with_an_invalid_manifest(repo: Path) -> None:
 
 
 def test_not_a_git_repository(tmp_path: Path) -> None:
-    import shutil
-
     shutil.copytree(MINI, tmp_path / "plain")
     _write(tmp_path / "plain", "manifests/allerdale/council.yaml", _council("allerdale"))
     run = _reorganise(tmp_path / "plain", "ALL", "--into", "CBD")
     assert run.returncode == 2 and "is not in a Git repository" in run.stderr
     assert (tmp_path / "plain/manifests/allerdale/council.yaml").is_file()
-
-
-def test_git_env_is_isolated() -> None:
-    assert ENV["GIT_CONFIG_GLOBAL"] == "/dev/null"

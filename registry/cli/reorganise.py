@@ -79,10 +79,13 @@ def reorganise(
     old: Annotated[
         list[str],
         typer.Argument(
-            help="The predecessor councils: register codes (ALL) or GSS codes (E07000026).", show_default=False
+            help="The predecessor councils: register codes (ALL) or GSS codes (E07000026).",
+            show_default=False,
         ),
     ],
-    into: Annotated[str, typer.Option("--into", help="The successor council's code (CBD).", show_default=False)],
+    into: Annotated[
+        str, typer.Option("--into", help="The successor council's code (CBD).", metavar="NEW", show_default=False)
+    ],
     vesting: Annotated[
         str | None,
         typer.Option(
@@ -100,7 +103,11 @@ def reorganise(
     ] = None,
     owner: Annotated[
         list[str] | None,
-        typer.Option("--owner", help="Owner of the successor's new folder (default: the predecessors' owners)."),
+        typer.Option(
+            "--owner",
+            metavar="@ORG/TEAM",
+            help="Owner of the successor's new folder (default: the predecessors' owners).",
+        ),
     ] = None,
     interactive: Annotated[
         bool | None,
@@ -108,7 +115,11 @@ def reorganise(
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Date the moved manifests are checked at, YYYY-MM-DD (default: today)."),
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Date the moved manifests are checked at, YYYY-MM-DD (default: today).",
+        ),
     ] = None,
 ) -> None:
     """Move predecessor councils' services into their successor's folder, with `git mv` (history kept)."""
