@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from conftest import AS_OF, MINI, Run, run_standards
 from gitrepo import commit_all, edit, git, init_repo
 from registry.cli import app
+from registry.scaffold.reorganise import with_inheritance
 
 SERVICE = """kind: Service
 schema_version: 1
@@ -38,6 +39,14 @@ privacy:
 COUNCILS = {
     "allerdale": ("Allerdale Borough Council", "E07000026", "ALL", "NMD", "North West", "@allerdale/digital"),
     "carlisle": ("Carlisle City Council", "E07000028", "CAR", "NMD", "North West", "@carlisle/web"),
+    "bradford": (
+        "City of Bradford Metropolitan District Council",
+        "E08000032",
+        "BRD",
+        "MD",
+        "Yorkshire and The Humber",
+        "@bradford/digital",
+    ),
     "cumberland": ("Cumberland Council", "E06000063", "CBD", "UA", "North West", "@cumberland/digital"),
 }
 
@@ -265,3 +274,56 @@ def test_not_a_git_repository(tmp_path: Path) -> None:
     run = _reorganise(tmp_path / "plain", "ALL", "--into", "CBD")
     assert run.returncode == 2 and "is not in a Git repository" in run.stderr
     assert (tmp_path / "plain/manifests/allerdale/council.yaml").is_file()
+
+
+def test_a_restricted_file_moves_with_its_service(repo: Path) -> None:
+    _write(
+        repo, "manifests/allerdale/parking.restricted.yaml", "kind: RestrictedService\nschema_version: 1\nid: parking\n"
+    )
+    _write(repo, "manifests/cumberland/council.yaml", _council("cumberland"))
+    _write(repo, "manifests/cumberland/parking.yaml", SERVICE.format(id="parking", name="Parking", team="Roads"))
+    commit_all(repo, "Allerdale keeps parking facts restricted; Cumberland describes parking")
+    run = _reorganise(repo, "ALL", "--into", "CBD", "--on-clash", "prefix")
+    assert run.returncode == 0, run.stderr
+    moved = repo / "manifests/cumberland/allerdale-parking.restricted.yaml"
+    assert yaml.safe_load(moved.read_text(encoding="utf-8"))["id"] == "allerdale-parking"
+    assert "manifests/allerdale/parking.restricted.yaml" in git(repo, "diff", "--staged", "--name-status", "-M")
+    assert not (repo / "manifests/allerdale").exists()
+
+
+def test_current_councils_merging_need_a_vesting_day(repo: Path) -> None:
+    # Not in the register (a proposal): the vesting day must be given, and is shown.
+    _write(repo, "manifests/bradford/council.yaml", _council("bradford"))
+    run = _refused(repo, "LDS", "--into", "BRD")
+    assert "the register records no merger of LDS into BRD" in run.stderr and "--vesting" in run.stderr
+    commit_all(repo, "Bradford")
+    run = _reorganise(repo, "LDS", "--into", "BRD", "--vesting", "2027-04-01")
+    assert run.returncode == 0, run.stderr
+    assert "vesting 2027-04-01" in run.stdout and (repo / "manifests/bradford/good.yaml").is_file()
+
+
+def test_a_result_check_would_refuse_is_put_back(repo: Path) -> None:
+    # Cumberland's own folder holds a broken manifest: the moved tree would fail `check`, so nothing stays moved.
+    _write(repo, "manifests/cumberland/council.yaml", _council("cumberland"))
+    _write(
+        repo,
+        "manifests/cumberland/roads.yaml",
+        SERVICE.format(id="roads", name="Roads", team="Roads").replace("live", "alive"),
+    )
+    commit_all(repo, "Cumberland, with a mistake")
+    run = _refused(repo, "ALL", "--into", "CBD")
+    assert "manifests/cumberland/roads.yaml:" in run.stdout and "error: nothing was moved" in run.stderr
+
+
+def test_a_service_inherited_before_names_its_latest_predecessor() -> None:
+    text = SERVICE.format(id="bins", name="Bins", team="Waste").replace(
+        "name: Bins\n", "inherited_from:\n  council: TAU\n  service: rubbish\nname: Bins\n"
+    )
+    rewritten = with_inheritance(text, "swt-bins", "SWT", "bins")
+    data = yaml.safe_load(rewritten)
+    assert (data["id"], data["inherited_from"], data["name"]) == (
+        "swt-bins",
+        {"council": "SWT", "service": "bins"},
+        "Bins",
+    )
+    assert rewritten.count("inherited_from:") == 1 and "# The team's notes" in rewritten
