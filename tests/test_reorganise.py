@@ -154,8 +154,11 @@ def test_suffix_renames_the_other_way_and_an_existing_folder_is_kept(repo: Path)
     assert moved["inherited_from"] == {"council": "ALL", "service": "parking"}
     assert (folder / "bins.yaml").is_file()  # no clash with Carlisle, which stays where it was
     assert (repo / "manifests/carlisle/bins.yaml").is_file()
-    invalid = {f["path"] for f in _check(repo)["files"] if not f["valid"]}  # type: ignore[union-attr,index]
-    assert invalid == {"manifests/carlisle/council.yaml"}  # E313: Carlisle's turn is still to come
+    invalid = [f for f in _check(repo)["files"] if not f["valid"]]  # type: ignore[union-attr,index]
+    assert [f["path"] for f in invalid] == ["manifests/carlisle/council.yaml"]  # Carlisle's turn is still to come
+    [e313] = invalid[0]["problems"]
+    assert e313["code"] == "E313" and "merged into Cumberland Council (CBD, E06000063)" in e313["message"]
+    assert "`standards reorganise CAR --into CBD`" in e313["help"]
 
 
 def test_a_clash_is_asked_about_at_a_terminal(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -327,3 +330,23 @@ def test_a_service_inherited_before_names_its_latest_predecessor() -> None:
         "Bins",
     )
     assert rewritten.count("inherited_from:") == 1 and "# The team's notes" in rewritten
+
+
+def test_a_restricted_file_kept_out_of_git_moves_and_is_put_back(repo: Path) -> None:
+    _write(repo, ".gitignore", "*.restricted.yaml\n")
+    _write(repo, "manifests/cumberland/council.yaml", _council("cumberland"))
+    _write(
+        repo,
+        "manifests/cumberland/roads.yaml",
+        SERVICE.format(id="roads", name="Roads", team="x").replace("live", "alive"),
+    )
+    commit_all(repo, "Restricted files stay out of Git; Cumberland, with a mistake")
+    secret = repo / "manifests/allerdale/bins.restricted.yaml"
+    secret.write_text("kind: RestrictedService\nschema_version: 1\nid: bins\n", encoding="utf-8")
+    _refused(repo, "ALL", "--into", "CBD")  # the broken roads.yaml: everything is put back, the secret too
+    assert secret.is_file()
+    edit(repo / "manifests/cumberland/roads.yaml", "alive", "live")
+    commit_all(repo, "Cumberland fixes its mistake")
+    assert _reorganise(repo, "ALL", "--into", "CBD").returncode == 0
+    moved = repo / "manifests/cumberland/bins.restricted.yaml"
+    assert not secret.exists() and moved.is_file() and not git(repo, "ls-files", str(moved))
