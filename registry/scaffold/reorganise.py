@@ -37,8 +37,6 @@ from checks.visibility import is_restricted_file, restricted_sibling
 from registry.scaffold.answers import ScaffoldError, check_owner, check_service_id
 from registry.scaffold.council import render_council
 
-CLASH_STRATEGIES = ("prefix", "suffix")
-
 
 class ReorganiseProblems(Exception):
     """Files the reorganisation cannot go on with, each with its problem: printed as `check` prints findings."""
@@ -97,16 +95,10 @@ def resolve_council(code: str) -> Council:
     if found is not None:
         return found
     guesses = "\n".join(f"  {e.describe()}" for e in suggest_councils(code))
-    return _raise(
-        ScaffoldError(
-            f"no UK council, current or former, has the code '{code.strip()}'",
-            f"did you mean:\n{guesses}" if guesses else "give a GSS code (E07000026) or a register code (ALL)",
-        )
+    raise ScaffoldError(
+        f"no UK council, current or former, has the code '{code.strip()}'",
+        f"did you mean:\n{guesses}" if guesses else "give a GSS code (E07000026) or a register code (ALL)",
     )
-
-
-def _raise(error: ScaffoldError) -> Council:
-    raise error
 
 
 def resolve_councils(old_codes: Sequence[str], new_code: str) -> tuple[CouncilEntry, tuple[Council, ...]]:
@@ -141,7 +133,7 @@ def check_lineage(new: CouncilEntry, olds: Sequence[Council], vesting: dt.date |
         if isinstance(old, FormerCouncil) and old.register_code not in recorded:
             went = " and ".join(entry.name for entry in map(find_council, old.successors) if entry)
             raise ScaffoldError(
-                f"{_describe(old)} did not become {new.name}: the register says it became {went} on {old.end_date}",
+                f"{_describe(old)} did not become {new.name}: the register says its area is served by {went} now",
                 f"reorganise it into its successor: standards reorganise {old.register_code} --into "
                 f"{' or '.join(old.successors)}",
             )
