@@ -350,3 +350,14 @@ def test_a_restricted_file_kept_out_of_git_moves_and_is_put_back(repo: Path) -> 
     assert _reorganise(repo, "ALL", "--into", "CBD").returncode == 0
     moved = repo / "manifests/cumberland/bins.restricted.yaml"
     assert not secret.exists() and moved.is_file() and not git(repo, "ls-files", str(moved))
+
+
+def test_codeowners_follows_the_folders(repo: Path) -> None:
+    assert run_standards("codeowners", cwd=repo).returncode == 0
+    commit_all(repo, "CODEOWNERS")
+    run = _reorganise(repo, "ALL", "CAR", "--into", "CBD", "--on-clash", "prefix")
+    assert run.returncode == 0 and "updated .github/CODEOWNERS" in run.stdout, run.stderr
+    assert run_standards("codeowners", "--check", cwd=repo).returncode == 0
+    owners = (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
+    assert "/manifests/cumberland/ @allerdale/digital @carlisle/web" in owners and "/manifests/allerdale/" not in owners
+    assert ".github/CODEOWNERS" in git(repo, "diff", "--staged", "--name-only")

@@ -66,13 +66,15 @@ def _report(plan: Plan, done: Done) -> None:
         typer.echo(f"removed {path}")
     if done.written:
         typer.echo(f"wrote {done.written} (from the register; check its owners)")
+    if done.codeowners:
+        typer.echo(f"updated {done.codeowners} for the folders' owners")
     olds = ", ".join(c.register_code for c in plan.olds)
     count = len(done.moved)
     typer.echo(
         f"reorganised {olds} into {plan.successor.name} ({plan.successor.register_code}), vesting "
         f"{plan.vesting_date}: {count} service{'s' if count != 1 else ''} moved, the changes staged"
     )
-    typer.echo("next: review them (git status, git diff --staged), run `standards codeowners`, then commit")
+    typer.echo("next: review them (git status, git diff --staged), then commit")
 
 
 def reorganise(

@@ -35,6 +35,7 @@ from checks.repository import YAML_SUFFIXES, Repository
 from checks.runner import check_target
 from checks.visibility import is_restricted_file, restricted_sibling
 from registry.scaffold.answers import ScaffoldError, check_owner, check_service_id
+from registry.scaffold.codeowners import CODEOWNERS_PATH, OwnershipError, render_codeowners
 from registry.scaffold.council import render_council
 
 
@@ -346,7 +347,8 @@ def plan_reorganisation(root: Path, request: Request, choose: Choose | None = No
     if not (repo.root / "manifests").is_dir():
         raise ScaffoldError(f"{root} is not inside a registry (no manifests/ folder)", "run it in your clone")
     git_repo = open_git(repo)
-    folders = {code: path.parent for code, path in council_files(repo).items()}
+    yamls = council_files(repo)
+    folders = {code: path.parent for code, path in yamls.items()}
     missing = [o for o in olds if o.register_code not in folders]
     if missing:
         raise ScaffoldError(
@@ -362,7 +364,7 @@ def plan_reorganisation(root: Path, request: Request, choose: Choose | None = No
         raise ReorganiseProblems(broken)
     ids = new_ids(repo, incoming, existing, request.on_clash, choose)
     moves = tuple(_move(council, path, folder, ids[path]) for council, path in incoming)
-    old_councils = tuple(council_files(repo)[o.register_code] for o in olds)
+    old_councils = tuple(yamls[o.register_code] for o in olds)
     council_text = None
     if new.register_code not in folders:
         owners = [check_owner(o) for o in request.owners] or _owners(old_councils)
@@ -380,6 +382,7 @@ class Done:
     moved: tuple[tuple[str, str], ...]  # (from, to), as shown
     removed: tuple[str, ...]
     written: str | None  # the successor's council.yaml, when it was written
+    codeowners: str | None  # .github/CODEOWNERS, when it was brought up to date
 
 
 def apply(plan: Plan, git_repo: git.Repo, as_of: dt.date) -> Done:
@@ -431,4 +434,21 @@ def _carry_out(plan: Plan, git_repo: git.Repo, renamed: list[tuple[Path, Path]])
         path.write_text(plan.council_text, encoding="utf-8")
         git_repo.git.add(str(path))
         written = plan.repo.display(path)
-    return Done(tuple(moved), tuple(plan.repo.display(p) for p in plan.old_councils), written)
+    owners = _codeowners(plan.repo, git_repo)
+    return Done(tuple(moved), tuple(plan.repo.display(p) for p in plan.old_councils), written, owners)
+
+
+def _codeowners(repo: Repository, git_repo: git.Repo) -> str | None:
+    """.github/CODEOWNERS rewritten for the folders as they are now, when the repository keeps one (CI checks it)."""
+    path = repo.root / CODEOWNERS_PATH
+    if not path.is_file():
+        return None
+    try:
+        text = render_codeowners(repo.root)
+    except OwnershipError as exc:
+        raise ScaffoldError(exc.message, exc.hint) from None
+    if text == path.read_text(encoding="utf-8"):
+        return None
+    path.write_text(text, encoding="utf-8")
+    git_repo.git.add(str(path))
+    return repo.display(path)
