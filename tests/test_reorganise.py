@@ -86,8 +86,8 @@ def _reorganise(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _tree(root: Path) -> dict[str, bytes]:
     """Every file but Git's own, with its bytes, and what Git has staged."""
-    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-    files = {k: v for k, v in files.items() if not k.startswith(".git/")}
+    files = {p.relative_to(root).as_posix(): p.read_bytes() if p.is_file() else b"<folder>" for p in root.rglob("*")}
+    files = {k: v for k, v in sorted(files.items()) if not k.startswith(".git/")}
     return {**files, "<staged>": git(root, "diff", "--staged", "--name-status").encode()}
 
 

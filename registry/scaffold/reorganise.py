@@ -268,7 +268,7 @@ def new_ids(
     return ids
 
 
-_ID_LINE = re.compile(r"^id:[ \t]*(['\"]?)(?P<id>[a-z0-9-]+)\1[ \t]*(#.*)?$", re.MULTILINE)
+_ID_LINE = re.compile(r"^id:[ \t]*(['\"]?)[a-z0-9-]+\1[ \t]*(#.*)?$")
 _TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*:")
 
 
@@ -276,31 +276,43 @@ def with_inheritance(text: str, new_id: str, council: str, service: str | None) 
     """A manifest's text with its id set and `inherited_from` saying where it came from, every other line kept.
 
     A service inherited once before (Taunton Deane to Somerset West and Taunton, then to Somerset)
-    names the council it comes from now; Git keeps the earlier steps.
+    names the council it comes from now; Git keeps the earlier steps. `service` None (a restricted
+    file, which has no `inherited_from`) sets the id only.
     """
-    match = _ID_LINE.search(text)
-    if match is None:
-        raise ValueError("no top-level `id:` line")
-    lines = text[: match.start()].splitlines(keepends=True)
-    rest = text[match.end() + 1 :].splitlines(keepends=True)
-    start = next((i for i, line in enumerate(rest) if line.startswith("inherited_from:")), None)
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.startswith("inherited_from:")), None)
     if start is not None:
-        end = next((i for i in range(start + 1, len(rest)) if _TOP_KEY.match(rest[i])), len(rest))
-        rest = rest[:start] + rest[end:]
+        end = next((i for i in range(start + 1, len(lines)) if _TOP_KEY.match(lines[i])), len(lines))
+        lines = lines[:start] + lines[end:]
+    at = next((i for i, line in enumerate(lines) if _ID_LINE.match(line.rstrip("\r\n"))), None)
+    if at is None:
+        raise ScaffoldError("it has no `id:` line at the top level to rename", "write the id as `id: <id>` on a line")
     block = [f"id: {new_id}\n"]
     if service is not None:
         block += ["inherited_from:\n", f"  council: {council}\n", f"  service: {service}\n"]
-    return "".join([*lines, *block, *rest])
+    return "".join([*lines[:at], *block, *lines[at + 1 :]])
+
+
+def _rewritten(path: Path, new_id: str, council: str, service: str | None) -> str:
+    try:
+        return with_inheritance(path.read_text(encoding="utf-8"), new_id, council, service)
+    except ScaffoldError as exc:
+        raise ScaffoldError(f"manifests/{path.parent.name}/{path.name}: {exc.message}", exc.hint) from None
 
 
 def _move(council: Council, path: Path, folder: Path, new_id: str) -> Move:
     target = folder / f"{new_id}{path.suffix}"
-    text = with_inheritance(path.read_text(encoding="utf-8"), new_id, council.register_code, path.stem)
+    text = _rewritten(path, new_id, council.register_code, path.stem)
     secret = restricted_sibling(path)
     restricted = None
     if secret.is_file():
-        secret_text = with_inheritance(secret.read_text(encoding="utf-8"), new_id, council.register_code, None)
-        restricted = (secret, restricted_sibling(target), secret_text)
+        after = restricted_sibling(target)
+        if after.exists():
+            raise ScaffoldError(
+                f"manifests/{folder.name}/{after.name} is in the way of {path.parent.name}/{secret.name}",
+                "a restricted file with no manifest beside it: remove it (or give it its manifest) first",
+            )
+        restricted = (secret, after, _rewritten(secret, new_id, council.register_code, None))
     return Move(path, target, text, restricted)
 
 
@@ -388,6 +400,7 @@ class Done:
 def apply(plan: Plan, git_repo: git.Repo, as_of: dt.date) -> Done:
     """Carry the plan out and stage it; on any failure, put the tree back as it was (it was clean)."""
     renamed: list[tuple[Path, Path]] = []  # restricted files Git does not track, moved by hand
+    new_folder = not plan.folder.exists()
     try:
         done = _carry_out(plan, git_repo, renamed)
         catalogue, _ = plan.repo.load_catalogue()
@@ -396,11 +409,17 @@ def apply(plan: Plan, git_repo: git.Repo, as_of: dt.date) -> Done:
         if broken:
             raise ReorganiseProblems(broken)
         return done
-    except BaseException:
+    except BaseException as exc:
         git_repo.git.reset("--hard", "--quiet", "HEAD")
         for before, after in reversed(renamed):
             if after.exists():
                 after.replace(before)
+        if new_folder and plan.folder.is_dir() and not any(plan.folder.iterdir()):
+            plan.folder.rmdir()
+        if isinstance(exc, git.GitCommandError):
+            raise ScaffoldError(
+                f"git could not make the move: {str(exc.stderr).strip()}", "nothing was moved"
+            ) from None
         raise
 
 
