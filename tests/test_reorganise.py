@@ -47,6 +47,7 @@ COUNCILS = {
         "Yorkshire and The Humber",
         "@bradford/digital",
     ),
+    "cumbria": ("Cumbria County Council", "E10000006", "CMA", "CTY", "North West", "@cumbria/digital"),
     "cumberland": ("Cumberland Council", "E06000063", "CBD", "UA", "North West", "@cumberland/digital"),
 }
 
@@ -361,3 +362,13 @@ def test_codeowners_follows_the_folders(repo: Path) -> None:
     owners = (repo / ".github/CODEOWNERS").read_text(encoding="utf-8")
     assert "/manifests/cumberland/ @allerdale/digital @carlisle/web" in owners and "/manifests/allerdale/" not in owners
     assert ".github/CODEOWNERS" in git(repo, "diff", "--staged", "--name-only")
+
+
+def test_a_split_county_is_noted(repo: Path) -> None:
+    _write(repo, "manifests/cumbria/council.yaml", _council("cumbria"))
+    _write(repo, "manifests/cumbria/libraries.yaml", SERVICE.format(id="libraries", name="Libraries", team="Libraries"))
+    commit_all(repo, "Cumbria describes its libraries")
+    run = _reorganise(repo, "CMA", "ALL", "--into", "CBD")
+    assert run.returncode == 0, run.stderr
+    assert "note: CMA's area was split, with WAF taking a share" in run.stdout
+    assert "note: ALL" not in run.stdout  # Allerdale merged whole

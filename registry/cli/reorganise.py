@@ -74,6 +74,11 @@ def _report(plan: Plan, done: Done) -> None:
         f"reorganised {olds} into {plan.successor.name} ({plan.successor.register_code}), vesting "
         f"{plan.vesting_date}: {count} service{'s' if count != 1 else ''} moved, the changes staged"
     )
+    for code, others in plan.shared_with().items():
+        typer.echo(
+            f"note: {code}'s area was split, with {' and '.join(others)} taking a share: move the services that "
+            f"now belong there with `git mv` (and set `inherited_from`) before you commit"
+        )
     typer.echo("next: review them (git status, git diff --staged), then commit")
 
 

@@ -29,6 +29,7 @@ from checks.registers import (
     find_council,
     find_former_council,
     predecessors,
+    successors,
     suggest_councils,
 )
 from checks.repository import YAML_SUFFIXES, Repository
@@ -82,6 +83,15 @@ class Plan:
     old_councils: tuple[Path, ...]  # the predecessors' council.yaml, removed
     council_text: str | None  # the successor's council.yaml when it has none yet
     moves: tuple[Move, ...]
+
+    def shared_with(self) -> dict[str, tuple[str, ...]]:
+        """Predecessors whose area was split, by code: the other councils that took a share of it."""
+        found = {}
+        for old in self.olds:
+            others = {s.successor for s in successors(old.register_code) if s.split} - {self.successor.register_code}
+            if others:
+                found[old.register_code] = tuple(sorted(others))
+        return found
 
 
 # --------------------------------------------------------------------------- the councils and the date
