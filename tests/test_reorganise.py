@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from conftest import AS_OF, MINI, Run, run_standards
 from gitrepo import commit_all, edit, git, init_repo
 from registry.cli import app
-from registry.scaffold.reorganise import with_inheritance
+from registry.scaffold.inheritance import with_inheritance
 
 SERVICE = """kind: Service
 schema_version: 1

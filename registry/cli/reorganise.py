@@ -18,15 +18,8 @@ from checks.reporters.inert import visible
 from registry.cli.errors import UsageError
 from registry.cli.options import parse_date
 from registry.scaffold.answers import ScaffoldError, check_service_id
-from registry.scaffold.reorganise import (
-    Clash,
-    Done,
-    Plan,
-    ReorganiseProblems,
-    Request,
-    apply,
-    plan_reorganisation,
-)
+from registry.scaffold.inheritance import Clash, ReorganiseProblems
+from registry.scaffold.reorganise import Done, Plan, Request, apply, plan_reorganisation
 
 
 class OnClash(StrEnum):
