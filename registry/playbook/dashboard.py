@@ -88,7 +88,12 @@ def by_requirement(conn: sqlite3.Connection) -> list[RequirementFailures]:
     """
     order = "failing DESC, failure_rate DESC, r.id"
     rows = conn.execute(requirement_ranking_sql("", order)).fetchall()
-    return [RequirementFailures(*r[:6], councils=r["failing_councils"]) for r in rows]
+    return [
+        RequirementFailures(
+            r["id"], r["standard_id"], r["level"], r["title"], r["failing"], r["checked"], r["failing_councils"]
+        )
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)
