@@ -319,9 +319,12 @@ def standard_page(
     lines = [
         f"# {standard['title']}",
         "",
-        standard["summary"].strip(),
+        f"This standard has {len(requirements)} requirements, {musts['must']} of them musts; {ok} of the "
+        f"{total} {services_label} it applies to meet every must ({percent(ok, total)}).",
         "",
         *([SAMPLE_NOTICE] if sample else []),
+        standard["summary"].strip(),
+        "",
         *facts,
         "",
         f"It applies to {applies}. Its {len(requirements)} requirements: {musts['must']} must, "
@@ -341,16 +344,19 @@ def standard_page(
 def index_page(
     standards: Iterable[sqlite3.Row], compliance: dict[str, tuple[int, int]], sample: bool, as_of: str
 ) -> Page:
+    standards = list(standards)
     lines = [
         "# The playbook",
         "",
-        "The sector's digital standards. Each page explains every requirement: why it matters, "
-        "how the registry checks it, how to meet it, which shared patterns help and how many "
-        "services meet it today.",
+        f"The sector has {len(standards)} digital standards for council services, listed here with how many "
+        "services meet each today.",
         "",
         *([SAMPLE_NOTICE] if sample else []),
+        "Each standard's page explains every requirement: why it matters, how the registry checks it, how to "
+        "meet it, which shared patterns help and how many services meet it today.",
+        "",
         f"Compliance is as of {esc(as_of)}: the share of services a standard applies to that meet "
-        "all of its `must` requirements.",
+        "all of its must requirements.",
         "",
         "| Standard | Version | Status | Requirements | Compliant today |",
         "|---|---|---|---|---|",

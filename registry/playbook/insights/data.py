@@ -151,5 +151,6 @@ def make_page(
     return Page(path, text, block_tokens(blocks), title, in_nav, search_boost=boost, hide=WIDE)
 
 
-def page_head(title: str, sample: bool) -> list[str]:
-    return [f"# {title}", "", placeholder("style"), "", *notice(sample)]
+def page_head(title: str, sample: bool, lead: str) -> list[str]:
+    """The title, the one sentence saying what the page shows, then the sample-data notice."""
+    return [f"# {title}", "", placeholder("style"), "", lead, "", *notice(sample)]
