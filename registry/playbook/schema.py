@@ -290,8 +290,8 @@ def pages(ctx: SiteContext) -> list[Page]:
         f"The registry has {len(order)} kinds of file, each described field by field from the same schemas "
         "the checker uses.",
         "",
-        "They are generated from the JSON Schemas in `schemas/`. `standards check` tells you about any field that is wrong, with its line "
-        "and column; these pages tell you what each one means.",
+        "They are generated from the JSON Schemas in `schemas/`. `standards check` tells you about any field "
+        "that is wrong, with its line and column; these pages tell you what each one means.",
         "",
         "| File | What it is |",
         "|---|---|",
