@@ -195,7 +195,7 @@ def test_the_home_page_shows_the_indexs_figures(built: tuple[Path, sqlite3.Conne
     figures = home.home_figures(conn)
     reading = read(site / "index.html")
     assert " ".join(reading.opening_text.split()) == home.lead(figures)
-    text = " ".join(" ".join(reading.outside).split())
+    text = " ".join("".join(reading.outside).split())
     t = figures.totals
     assert f"{t.councils} councils: councils that describe their services in the registry." in text
     for g in figures.standards:

@@ -28,6 +28,7 @@ from checks.standard_diff import StandardDiff, diff_standards
 from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell
 
 LEVEL_ORDER = {"must": 0, "should": 1, "may": 2}
+HOW_CHECKED = "How this is checked"  # the title of every block holding developer detail
 
 
 @dataclass
@@ -201,31 +202,51 @@ def _code(expression: str) -> list[str]:
     return [f"{fence}text", expression.strip(), fence]
 
 
+def how_checked(plain: str, detail: list[str]) -> list[str]:
+    """Developer detail (field paths, rule expressions) closed behind "How this is checked", opened by a
+    plain line saying what it checks, so the reading flow stays in words."""
+    body = [plain, "", *detail]
+    return [f'??? info "{HOW_CHECKED}"', *(f"    {line}" if line else "" for line in body), ""]
+
+
+def _field_words(field: str) -> str:
+    """A manifest field path as words: `team.last_user_research` reads "team last user research"."""
+    return " ".join(part.replace("_", " ") for part in field.replace("[]", "").split("."))
+
+
+def _plain_check(row: sqlite3.Row) -> str:
+    """One line saying what the requirement's check does, in words."""
+    some = "For the services it applies to (the condition below), t" if row["applies_when"] else "T"
+    if row["check_expr"]:
+        what = f"the manifest's {_field_words(row['field'])}" if row["field"] else "the manifest"
+        return f"{some}he checker reads {what} and passes the service when the rule below holds."
+    if row["evidence"]:
+        age = f", no older than {row['evidence_max_age']} days" if row["evidence_max_age"] else ""
+        return f"{some}he service declares evidence in its manifest that it meets this{age}."
+    return "Not checked automatically: a service declares whether it meets it."
+
+
 def _requirement(row: sqlite3.Row, patterns: list[sqlite3.Row], tally: Tally | None, services_label: str) -> list[str]:
     out = [
         f"## {row['id']} {row['title']} {{#{anchor(row['id'])}}}",
         "",
-        f"{level_badge(row['level'])} Level: **{row['level']}**"
-        + (f" · Manifest field: `{row['field']}`" if row["field"] else ""),
+        f"{level_badge(row['level'])} Level: **{row['level']}**",
         "",
         row["guidance"].strip(),
         "",
-        f"### How it is checked {{#{anchor(row['id'])}-checked}}",
-        "",
     ]
-    if row["applies_when"]:
-        out += ["Applies only when:", "", *_code(row["applies_when"]), ""]
-    if row["check_expr"]:
-        out += ["The manifest is checked with this rule (a CEL expression):", "", *_code(row["check_expr"]), ""]
     if row["evidence"]:
-        age = f" It must be no older than {row['evidence_max_age']} days." if row["evidence_max_age"] else ""
-        out += [
-            f"Evidence asked for, declared under `evidence.{row['id']}` in the manifest: "
-            f"{row['evidence'].strip()}{age}",
-            "",
-        ]
-    if not row["check_expr"] and not row["evidence"]:
-        out += ["Not checked automatically: a service declares whether it meets it.", ""]
+        out += [f"**Evidence asked for:** {row['evidence'].strip()}", ""]
+    detail: list[str] = []
+    if row["field"]:
+        detail += [f"Manifest field: `{row['field']}`", ""]
+    if row["applies_when"]:
+        detail += ["Applies only when:", "", *_code(row["applies_when"]), ""]
+    if row["check_expr"]:
+        detail += ["The rule (a CEL expression):", "", *_code(row["check_expr"]), ""]
+    if row["evidence"]:
+        detail += [f"Evidence is declared under `evidence.{row['id']}` in the manifest.", ""]
+    out += how_checked(_plain_check(row), detail)
     out += [f"### How to meet it {{#{anchor(row['id'])}-fix}}", "", row["fix"].strip(), ""]
     if patterns:
         out += [f"### Patterns that help {{#{anchor(row['id'])}-patterns}}", ""]
@@ -295,7 +316,7 @@ def standard_page(
     applies = (
         "every service"
         if standard["applies_to_all"]
-        else f"services where `{standard['applies_when']}`"
+        else "the services that meet a condition on their manifest"
         if standard["applies_when"]
         else "the services that declare it"
     )
@@ -331,6 +352,11 @@ def standard_page(
         f"{musts['should']} should, {musts['may']} may.",
         "",
     ]
+    if standard["applies_when"] and not standard["applies_to_all"]:
+        lines += how_checked(
+            "The standard applies to a service when its manifest meets the condition below.",
+            ["The condition (a CEL expression):", "", *_code(standard["applies_when"]), ""],
+        )
     references = _references(standard["references_json"])
     if references:
         lines += ["**References**", "", *references, ""]

@@ -130,7 +130,7 @@ def hotspots_page(data: Insights) -> Page:
         "",
         *HOTSPOTS.definition,
         "",
-        quote(HOTSPOTS.compute),
+        quote(HOTSPOTS),
         "## The largest hotspots",
         "",
         placeholder("hotspots-chart"),

@@ -99,7 +99,7 @@ def interop_page(data: Insights) -> Page:
         "",
         *INTEROP.definition,
         "",
-        quote(INTEROP.compute),
+        quote(INTEROP),
         "## All councils",
         "",
         placeholder("interop-all"),

@@ -133,8 +133,8 @@ def pattern_reuse_page(data: Insights, patterns: PatternData) -> Page:
         "",
         *ADOPTION.definition,
         "",
-        quote(PATTERN_REUSE.compute),
-        quote(ADOPTION.compute),
+        quote(PATTERN_REUSE),
+        quote(ADOPTION),
         "## Adopters over time",
         "",
     ]

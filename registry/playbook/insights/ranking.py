@@ -70,7 +70,7 @@ def ranking_page(data: Insights) -> Page:
         "",
         *RANKING.definition,
         "",
-        quote(RANKING.compute),
+        quote(RANKING),
         "## Meeting every must",
         "",
         placeholder("ranking-chart"),

@@ -64,7 +64,7 @@ def trend_page(ctx: SiteContext, data: Insights, trend: TrendResult | str) -> Pa
         "",
         *TREND.definition,
         "",
-        quote(TREND.compute),
+        quote(TREND),
     ]
     blocks: dict[str, str] = {}
     if isinstance(trend, str):

@@ -145,7 +145,7 @@ def windows_page(data: Insights) -> Page:
         "",
         *WINDOWS.definition,
         "",
-        quote(WINDOWS.compute),
+        quote(WINDOWS),
         "## Timeline",
         "",
         f"The {TIMELINE_PRODUCTS} products with the most councils, a bar per council's contract.",
