@@ -15,7 +15,6 @@ Speed: "services meeting it today" reads each standard's outcome strings grouped
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
@@ -25,10 +24,10 @@ import semver
 
 from checks.models import Standard
 from checks.standard_diff import StandardDiff, diff_standards
+from registry.playbook.checked import code_block, how_checked, plain_check
 from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell
 
 LEVEL_ORDER = {"must": 0, "should": 1, "may": 2}
-HOW_CHECKED = "How this is checked"  # the title of every block holding developer detail
 
 
 @dataclass
@@ -196,36 +195,6 @@ def _history(conn: sqlite3.Connection, standard_id: str, current_ids: set[str]) 
     return [*lines, ""]
 
 
-def _code(expression: str) -> list[str]:
-    # A fence longer than any backtick run inside keeps maintainers' expressions verbatim.
-    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", expression)), default=0) + 1)
-    return [f"{fence}text", expression.strip(), fence]
-
-
-def how_checked(plain: str, detail: list[str]) -> list[str]:
-    """Developer detail (field paths, rule expressions) closed behind "How this is checked", opened by a
-    plain line saying what it checks, so the reading flow stays in words."""
-    body = [plain, "", *detail]
-    return [f'??? info "{HOW_CHECKED}"', *(f"    {line}" if line else "" for line in body), ""]
-
-
-def _field_words(field: str) -> str:
-    """A manifest field path as words: `team.last_user_research` reads "team last user research"."""
-    return " ".join(part.replace("_", " ") for part in field.replace("[]", "").split("."))
-
-
-def _plain_check(row: sqlite3.Row) -> str:
-    """One line saying what the requirement's check does, in words."""
-    some = "For the services it applies to (the condition below), t" if row["applies_when"] else "T"
-    if row["check_expr"]:
-        what = f"the manifest's {_field_words(row['field'])}" if row["field"] else "the manifest"
-        return f"{some}he checker reads {what} and passes the service when the rule below holds."
-    if row["evidence"]:
-        age = f", no older than {row['evidence_max_age']} days" if row["evidence_max_age"] else ""
-        return f"{some}he service declares evidence in its manifest that it meets this{age}."
-    return "Not checked automatically: a service declares whether it meets it."
-
-
 def _requirement(row: sqlite3.Row, patterns: list[sqlite3.Row], tally: Tally | None, services_label: str) -> list[str]:
     out = [
         f"## {row['id']} {row['title']} {{#{anchor(row['id'])}}}",
@@ -241,12 +210,12 @@ def _requirement(row: sqlite3.Row, patterns: list[sqlite3.Row], tally: Tally | N
     if row["field"]:
         detail += [f"Manifest field: `{row['field']}`", ""]
     if row["applies_when"]:
-        detail += ["Applies only when:", "", *_code(row["applies_when"]), ""]
+        detail += ["Applies only when:", "", *code_block(row["applies_when"]), ""]
     if row["check_expr"]:
-        detail += ["The rule (a CEL expression):", "", *_code(row["check_expr"]), ""]
+        detail += ["The rule (a CEL expression):", "", *code_block(row["check_expr"]), ""]
     if row["evidence"]:
         detail += [f"Evidence is declared under `evidence.{row['id']}` in the manifest.", ""]
-    out += how_checked(_plain_check(row), detail)
+    out += how_checked(plain_check(row), detail)
     out += [f"### How to meet it {{#{anchor(row['id'])}-fix}}", "", row["fix"].strip(), ""]
     if patterns:
         out += [f"### Patterns that help {{#{anchor(row['id'])}-patterns}}", ""]
@@ -355,7 +324,7 @@ def standard_page(
     if standard["applies_when"] and not standard["applies_to_all"]:
         lines += how_checked(
             "The standard applies to a service when its manifest meets the condition below.",
-            ["The condition (a CEL expression):", "", *_code(standard["applies_when"]), ""],
+            ["The condition (a CEL expression):", "", *code_block(standard["applies_when"]), ""],
         )
     references = _references(standard["references_json"])
     if references:

@@ -16,6 +16,7 @@ from registry.insights import figures as ins
 from registry.insights.declaration import Figure
 from registry.playbook.assets import block_tokens, stylesheet_link
 from registry.playbook.charts import Html
+from registry.playbook.checked import HOW_CHECKED
 from registry.playbook.common import SAMPLE_NOTICE, WIDE, Page, SiteContext, esc, placeholder
 
 SECTION = "insights"
@@ -24,7 +25,6 @@ TOP_BARS = 20  # bars in a chart; the table beside it, or below it, has every ro
 LOCK_IN_LISTED = 50  # services listed with the most lock-in signals
 TREND_MONTHS = 12
 HORIZON_MONTHS = ins.DEFAULT_HORIZON_MONTHS
-HOW_CHECKED = "How this is checked"  # the title of every block holding developer detail
 
 
 def rate(value: float | None) -> str:
