@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from test_insights import AS_OF, make_registry
 
 from registry.index.build import build_index
 from registry.playbook import home
+from registry.playbook.dashboard import Group
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +56,9 @@ def test_councils_services_and_compliant_overall(figures: home.HomeFigures) -> N
 
 def test_share_compliant_per_standard(figures: home.HomeFigures) -> None:
     assert [(g.key, g.compliant, g.services) for g in figures.standards] == [("demo", 8, 10)]
+    assert home.STANDARD_DEFINITION.startswith("the share of the services a standard applies to that meet every must")
     text = home.figures_markdown(figures)
-    assert f"Compliant: {home.STANDARD_DEFINITION}." in text
+    assert f"Compliant: {home.STANDARD_DEFINITION}. Lowest share first." in text
     assert "| [Demonstration standard for the test suite](standards/demo.md) | 8 of 10 services (80.0%) |" in text
 
 
@@ -103,3 +106,11 @@ def test_an_empty_registry_says_so(tmp_path: Path) -> None:
         text = home.figures_markdown(home.home_figures(conn))
         assert "No requirement fails in any service." in text
         assert "No service names a pattern yet." in text
+
+
+def test_standards_are_listed_lowest_share_first(figures: home.HomeFigures) -> None:
+    high = Group("a-standard", "A standard", services=4, compliant=4, score=1.0, failed_must=0)
+    low = Group("z-standard", "Z standard", services=4, compliant=1, score=0.5, failed_must=3)
+    empty = Group("m-standard", "M standard", services=0, compliant=0, score=0.0, failed_must=0)
+    text = home.figures_markdown(replace(figures, standards=home.lowest_first([high, empty, low])))
+    assert text.index("Z standard") < text.index("A standard") < text.index("M standard")

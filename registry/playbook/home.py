@@ -33,7 +33,7 @@ PATTERN_DEFINITION = "the councils with at least one service that names the patt
 @dataclass(frozen=True)
 class HomeFigures:
     totals: Totals
-    standards: list[Group]  # every standard, compliant services of those it applies to
+    standards: list[Group]  # every standard, compliant services of those it applies to, lowest share first
     requirements: list[RequirementFailures]  # the most failed, at most TOP, each failed at least once
     patterns: list[PatternReuse]  # the most used by councils, at most TOP, each used at least once
     titles: dict[str, str]  # standard id -> title
@@ -45,12 +45,18 @@ def home_figures(conn: sqlite3.Connection) -> HomeFigures:
     used = sorted((p for p in pattern_reuse(conn) if p.adopters), key=lambda p: (-p.adopters, p.pattern_id))
     return HomeFigures(
         totals=totals(conn),
-        standards=sorted(by_standard(conn), key=lambda g: g.name),
+        standards=lowest_first(by_standard(conn)),
         requirements=failing,
         patterns=used[:TOP],
         titles={r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM standards")},
         pattern_pages=frozenset(r["id"] for r in conn.execute("SELECT id FROM patterns")),
     )
+
+
+def lowest_first(groups: list[Group]) -> list[Group]:
+    """Standards by their share compliant, lowest first (worst first, as a compliance table reads);
+    a standard that applies to no service yet last."""
+    return sorted(groups, key=lambda g: (g.compliant / g.services if g.services else 2.0, g.name))
 
 
 def _plural(count: int, word: str) -> str:
@@ -71,7 +77,7 @@ def _standards(figures: HomeFigures) -> list[str]:
     lines = [
         "### Share compliant, by standard",
         "",
-        f"Compliant: {STANDARD_DEFINITION}.",
+        f"Compliant: {STANDARD_DEFINITION}. Lowest share first.",
         "",
         "| Standard | Compliant |",
         "|---|---|",
