@@ -217,3 +217,13 @@ def test_the_reader_finds_rules_in_a_closed_block(built: tuple[Path, sqlite3.Con
     assert rule["check_expr"].strip()[:30] not in " ".join(reading.outside)
     assert f'<details class="info">\n<summary>{DETAILS_TITLE}</summary>' in html
     assert '<details class="info" open' not in html
+
+
+def test_the_readme_shows_a_small_picture_of_a_council_page() -> None:
+    """README.md's screenshot (scripts/screenshot.py --readme writes it) is there, a PNG, and small."""
+    script = (ROOT / "scripts" / "screenshot.py").read_text(encoding="utf-8")
+    assert 'README_SHOT = ROOT / "docs" / "council-page.png"' in script and "README_LIMIT = 200_000" in script
+    assert "](docs/council-page.png)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    data = (ROOT / "docs" / "council-page.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) < 200_000
