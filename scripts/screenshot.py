@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,15 @@ def _ready(base: str) -> bool:
         return False
 
 
+def _as_of(index: Path) -> str | None:
+    """The day the index was judged as of, so the server judges as of it too rather than re-judging today."""
+    if not index.is_file():
+        return None
+    with closing(sqlite3.connect(f"file:{index}?mode=ro", uri=True)) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()
+    return str(row[0]) if row else None
+
+
 @contextmanager
 def serving(index: Path) -> Iterator[str]:
     """`standards serve` on a free port of 127.0.0.1 until the block ends; its address."""
@@ -63,7 +73,7 @@ def serving(index: Path) -> Iterator[str]:
     server = subprocess.Popen(
         [str(exe), "serve", "--port", str(port), "--index", str(index)],
         cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={"STANDARDS_TODAY": _as_of(ROOT / index) or "", **os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
