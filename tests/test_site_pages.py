@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -227,3 +228,22 @@ def test_the_readme_shows_a_small_picture_of_a_council_page() -> None:
     data = (ROOT / "docs" / "council-page.png").read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) < 200_000
+
+
+def test_a_hand_written_page_without_its_placeholder_fails_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generated figures never go missing quietly: a page that lost its placeholder is a build error."""
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from registry.playbook import hooks
+    from registry.playbook.common import Insert
+
+    page: Any = SimpleNamespace(file=SimpleNamespace(src_uri="index.md"))
+    monkeypatch.setattr(hooks.STATE, "inserts", {"index.md": [Insert("index.md", "home-figures", "**10** councils")]})
+    assert (
+        hooks.on_page_markdown("# Home\n\n<!--sitegen:home-figures-->\n", page, None, None)
+        == "# Home\n\n**10** councils\n"
+    )  # type: ignore[arg-type]
+    with pytest.raises(PluginError, match=r"site/docs/index.md: write <!--sitegen:home-figures-->"):
+        hooks.on_page_markdown("# Home\n\nNo figures here.\n", page, None, None)  # type: ignore[arg-type]
