@@ -63,7 +63,7 @@ def test_share_compliant_per_standard(figures: home.HomeFigures) -> None:
 
 
 def test_most_failed_requirements_by_title_with_services_and_councils(figures: home.HomeFigures) -> None:
-    assert [(r.id, r.failing, r.councils) for r in figures.requirements] == [
+    assert [(r.id, r.failing, figures.failing_councils[r.id]) for r in figures.requirements] == [
         ("DEMO-02", 10, 4),
         ("DEMO-03", 10, 4),
         ("DEMO-01", 1, 1),

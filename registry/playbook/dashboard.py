@@ -44,7 +44,6 @@ class RequirementFailures:
     title: str
     failing: int
     checked: int
-    councils: int  # the councils the failing services belong to
 
     @property
     def bar(self) -> Bar:
@@ -83,16 +82,12 @@ def by_requirement(conn: sqlite3.Connection) -> list[RequirementFailures]:
 
     The same SQL as GET /api/v1/compliance/requirements (registry.compliance_queries):
     failing = findings with outcome 'fail' (waived and errors not counted); checked = services
-    the requirement's standard applies to; councils = the councils of the failing services. Ties go
-    by failure rate, then id.
+    the requirement's standard applies to. Ties go by failure rate, then id.
     """
     order = "failing DESC, failure_rate DESC, r.id"
     rows = conn.execute(requirement_ranking_sql("", order)).fetchall()
     return [
-        RequirementFailures(
-            r["id"], r["standard_id"], r["level"], r["title"], r["failing"], r["checked"], r["failing_councils"]
-        )
-        for r in rows
+        RequirementFailures(r["id"], r["standard_id"], r["level"], r["title"], r["failing"], r["checked"]) for r in rows
     ]
 
 

@@ -2,8 +2,9 @@
 
 Each figure is one the site already computes elsewhere, called here rather than counted again:
 the totals and per-standard compliance are the dashboard's (registry/index/compliance.py's SQL,
-which the API serves too), the most failed requirements the dashboard's ranking, and the most
-reused patterns registry.insights.pattern_reuse's. Every figure is printed with what it counts.
+which the API serves too), the most failed requirements the dashboard's ranking (with the councils
+of their failing services counted for those few only), and the most reused patterns
+registry.insights.pattern_reuse's. Every figure is printed with what it counts.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from registry.index.compliance import FAILING_COUNCILS_SQL
 from registry.insights.pattern_reuse import PatternReuse, pattern_reuse
 from registry.playbook.charts import pct
 from registry.playbook.common import Insert, SiteContext, md_cell
@@ -35,6 +37,7 @@ class HomeFigures:
     totals: Totals
     standards: list[Group]  # every standard, compliant services of those it applies to, lowest share first
     requirements: list[RequirementFailures]  # the most failed, at most TOP, each failed at least once
+    failing_councils: dict[str, int]  # requirement id -> the councils of the services failing it
     patterns: list[PatternReuse]  # the most used by councils, at most TOP, each used at least once
     titles: dict[str, str]  # standard id -> title
     pattern_pages: frozenset[str]  # patterns with a page under patterns/
@@ -47,6 +50,7 @@ def home_figures(conn: sqlite3.Connection) -> HomeFigures:
         totals=totals(conn),
         standards=lowest_first(by_standard(conn)),
         requirements=failing,
+        failing_councils={r.id: conn.execute(FAILING_COUNCILS_SQL, (r.id,)).fetchone()[0] for r in failing},
         patterns=used[:TOP],
         titles={r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM standards")},
         pattern_pages=frozenset(r["id"] for r in conn.execute("SELECT id FROM patterns")),
@@ -97,7 +101,7 @@ def _requirements(figures: HomeFigures) -> list[str]:
     lines += [
         f"{i}. [{md_cell(r.title)}](standards/{r.standard_id}.md#{anchor(r.id)}) "
         f"({md_cell(figures.titles.get(r.standard_id, r.standard_id))}, {r.level}): failed by "
-        f"{_plural(r.failing, 'service')} in {_plural(r.councils, 'council')}."
+        f"{_plural(r.failing, 'service')} in {_plural(figures.failing_councils[r.id], 'council')}."
         for i, r in enumerate(figures.requirements, 1)
     ]
     return [*lines, "", "[Every requirement, most failed first](dashboard/index.md#by-requirement)", ""]
