@@ -28,6 +28,7 @@ from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
 from checks.models import Council, RestrictedService, Service
 from checks.problems import Problem, capped
+from checks.profile import active, phase
 from checks.references import pin_warnings, reference_problems
 from checks.repository import Repository, Target
 from checks.restricted import (
@@ -68,7 +69,8 @@ def check_target(
     if mode is Mode.PUBLISH and target.kind == "Service" and isinstance(doc.data, dict):
         # Committed by mistake: the index leaves it out rather than publish it (the build log says so).
         doc.data, result.redacted = redact(doc.data, catalogue)
-    typed = validate(doc, target.kind)
+    with phase("validate"):
+        typed = validate(doc, target.kind)
     if isinstance(typed, list):
         result.problems.extend(typed)
         return result
@@ -123,6 +125,33 @@ def check_service(
     result.service, result.name, result.sample = service.id, service.name, service.sample
     # The standards' examples teach every rule on one page, so they hold restricted facts themselves.
     inline = result.council == "examples" if inline is None else inline
+    with phase("references"):
+        problems, service, warnings = _service_problems(
+            service, doc, catalogue, as_of, result, stem, restricted, inline
+        )
+    if problems:
+        result.problems.extend(problems)
+        return result
+    council = catalogue.councils.get(result.council) if result.council else None
+    result.warnings = warnings
+    result.results, result.summaries = evaluate_service(
+        service, council, catalogue, as_of, document_locator(doc), inline or restricted is not None
+    )
+    return result
+
+
+def _service_problems(
+    service: Service,
+    doc: Document,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    result: FileResult,
+    stem: str | None,
+    restricted: tuple[Document, str] | None,
+    inline: bool,
+) -> tuple[list[Problem], Service, list[Problem]]:
+    """What stops a service being judged (references, restricted facts, attestations), the service to judge
+    (merged with its restricted file's facts), and the warnings it gets when nothing stops it."""
     # Capped like shape problems: thousands of bad references must not swamp a report.
     problems = [] if inline else restricted_field_problems(doc, catalogue, stem or service.id)
     file_digest = restricted[1] if restricted else None
@@ -132,14 +161,8 @@ def check_service(
     problems = capped([*problems, *reference_problems(service, catalogue, doc, result.council, stem)])
     problems += lgsl_problems(service, document_locator(doc))
     if problems:
-        result.problems.extend(problems)
-        return result
-    council = catalogue.councils.get(result.council) if result.council else None
-    result.warnings = [*pin_warnings(service, catalogue, as_of, doc), *attestation_warnings(service, doc, catalogue)]
-    result.results, result.summaries = evaluate_service(
-        service, council, catalogue, as_of, document_locator(doc), inline or restricted is not None
-    )
-    return result
+        return problems, service, []
+    return [], service, [*pin_warnings(service, catalogue, as_of, doc), *attestation_warnings(service, doc, catalogue)]
 
 
 # Worker processes inherit these through fork, so the standards are compiled once per process.
@@ -181,7 +204,8 @@ def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
         return None  # a council's own copy in its working tree: never read for the index
     result = check_target(target, plan.catalogue, as_of, plan.keep_documents, plan.mode)
     if plan.prerender is not None:
-        result.rendered = plan.prerender(result)
+        with phase("render"):
+            result.rendered = plan.prerender(result)
         result.results = []
     return result
 
@@ -211,23 +235,31 @@ def _serve(conn: Connection, parent_ends: list[Connection]) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM))
     for end in parent_ends:  # inherited through fork; held open, the parent's exit would never reach us as EOF
         end.close()
+    profile = active()
+    if profile is not None:
+        profile.take()  # the parent's figures so far came with the fork: it counts those itself
     while True:
         try:
             chunk = conn.recv()
         except EOFError:
             return
         try:
-            reply: tuple[bool, object] = (True, _check_chunk(chunk))
+            reply: tuple[bool, object, dict[str, float] | None] = (True, _check_chunk(chunk), None)
         except Exception as exc:  # a bug in a check: raised again in the parent
-            reply = (False, exc)
+            reply = (False, exc, None)
+        if profile is not None:
+            reply = (*reply[:2], profile.take())
         conn.send(reply)
 
 
 def _receive(conn: Connection) -> list[FileResult | None]:
     try:
-        ok, value = conn.recv()
+        ok, value, seconds = conn.recv()
     except (EOFError, ConnectionError):
         raise RuntimeError("a worker process stopped unexpectedly (out of memory?); run with --jobs 1") from None
+    profile = active()
+    if seconds is not None and profile is not None:
+        profile.add(seconds)
     if not ok:
         assert isinstance(value, BaseException)
         raise value

@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from checks import profile as profiling
 from checks.atomic import atomic_writer
 from checks.history import HistoryError
 from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
@@ -23,7 +25,7 @@ from checks.reporters.text import TextReporter
 from checks.repository import Repository, Target
 from checks.restricted import Mode
 from checks.results import RunSummary
-from checks.runner import check_target, plan, run_plan
+from checks.runner import check_target, default_jobs, plan, run_plan
 from checks.settings import ReleaseOptionError
 from registry import __version__
 from registry.cli.errors import ExitCode, UsageError, for_check
@@ -75,6 +77,14 @@ def check(
             "requirements are judged from attestations. Use it for reports that are published.",
         ),
     ] = False,
+    profile: Annotated[
+        bool,
+        typer.Option(
+            "--profile",
+            help="Print to stderr where the time went: start-up, then reading, parsing, validation, references, "
+            "the CEL context, rules, positions and rendering, summed over every process.",
+        ),
+    ] = False,
 ) -> None:
     """Check manifests against the standards that apply to them."""
     if changed_since is not None and paths:
@@ -90,6 +100,7 @@ def check(
         changed_since=changed_since,
         standards_release=standards_release,
         mode=Mode.PUBLIC if public else Mode.PRIVATE,
+        profile=profile,
     )
     raise typer.Exit(int(run_check(options)))
 
@@ -106,6 +117,7 @@ class CheckOptions:
     changed_since: str | None = None
     standards_release: str | None = None
     mode: Mode = Mode.PRIVATE
+    profile: bool = False
 
 
 @contextlib.contextmanager
@@ -122,6 +134,7 @@ def _show_progress() -> bool:
 
 
 def run_check(options: CheckOptions) -> ExitCode:
+    started = time.perf_counter()
     try:
         work = plan(Repository.find(options.root, options.standards_release), options.paths, options.changed_since)
     except HistoryError as exc:
@@ -129,6 +142,9 @@ def run_check(options: CheckOptions) -> ExitCode:
     except ReleaseOptionError as exc:
         raise UsageError(str(exc), exc.help) from None
     work.mode = options.mode
+    # Start-up is this process's cpu so far: the interpreter, the imports and loading the standards.
+    profile = profiling.start() if options.profile else None
+    startup = time.process_time()
     # Only paths typed on the command line can be missing, and those come as a short list.
     missing = (
         [t for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100"]
@@ -170,7 +186,12 @@ def run_check(options: CheckOptions) -> ExitCode:
             with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
                 for result in results:
                     summary.add(result)
-                    reporter.file(result)
+                    with profiling.phase("render"):
+                        reporter.file(result)
                     progress.advance(task)
-        reporter.finish(summary)
+        with profiling.phase("render"):
+            reporter.finish(summary)
+    if profile is not None:
+        jobs = options.jobs or default_jobs()
+        print(profiling.table(profile, time.perf_counter() - started, startup, jobs), file=sys.stderr)
     return for_check(summary, options.fail_on, len(missing) + len(work.blocking))

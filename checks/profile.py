@@ -1,0 +1,90 @@
+"""Where a check's time goes (`standards check --profile`): cpu seconds per phase, summed over every
+file and every process, so the largest cost is measured before anyone tries to cut it. Cpu time, not
+wall time: on a shared machine a phase's wall time is mostly other people's work.
+
+Off by default and then nearly free: `phase()` hands back one shared do-nothing context. On, each
+phase's time is its own: a phase inside another (positions, looked up while rules are judged) is
+taken out of the outer one, so the phases add up to the time spent in them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+
+# In the order a file goes through them; `render` is the report, in the worker and in the parent.
+PHASES = (
+    "read",
+    "parse",
+    "validate",
+    "references",
+    "context",
+    "rules",
+    "positions",
+    "render",
+)
+
+_NOTHING = contextlib.nullcontext()
+
+
+class Profile:
+    """Seconds per phase in this process, with nesting taken out."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(PHASES, 0.0)
+        self._inner: list[float] = []
+
+    @contextlib.contextmanager
+    def _timed(self, name: str) -> Iterator[None]:
+        start = time.process_time()
+        self._inner.append(0.0)
+        try:
+            yield
+        finally:
+            elapsed = time.process_time() - start
+            inner = self._inner.pop()
+            self.seconds[name] = self.seconds.get(name, 0.0) + elapsed - inner
+            if self._inner:
+                self._inner[-1] += elapsed
+
+    def take(self) -> dict[str, float]:
+        """The seconds so far, and start again from zero (a worker sends them with each chunk)."""
+        taken, self.seconds = self.seconds, dict.fromkeys(PHASES, 0.0)
+        return taken
+
+    def add(self, seconds: dict[str, float]) -> None:
+        for name, value in seconds.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + value
+
+
+_active: Profile | None = None
+
+
+def start() -> Profile:
+    """Start profiling this process (and the workers it forks after this)."""
+    global _active
+    _active = Profile()
+    return _active
+
+
+def active() -> Profile | None:
+    return _active
+
+
+def phase(name: str) -> AbstractContextManager[None]:
+    """Time a block as phase `name` when profiling is on."""
+    profile = _active
+    return _NOTHING if profile is None else profile._timed(name)
+
+
+def table(profile: Profile, wall: float, startup: float, processes: int) -> str:
+    """The split as lines of text for stderr: each phase's seconds and share of the measured total."""
+    rows = [("start-up (imports, standards)", startup), *profile.seconds.items()]
+    total = sum(seconds for _, seconds in rows)
+    lines = [f"profile: {wall:.2f} s wall, {total:.2f} cpu seconds in the phases below, over {processes} process(es)"]
+    for name, seconds in rows:
+        share = seconds / total * 100 if total else 0.0
+        lines.append(f"  {name:<30} {seconds:8.2f} s {share:5.1f}%")
+    return "\n".join(lines)
