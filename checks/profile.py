@@ -10,6 +10,7 @@ taken out of the outer one, so the phases add up to the time spent in them.
 from __future__ import annotations
 
 import contextlib
+import resource
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -80,11 +81,21 @@ def phase(name: str) -> AbstractContextManager[None]:
 
 
 def table(profile: Profile, wall: float, startup: float, processes: int) -> str:
-    """The split as lines of text for stderr: each phase's seconds and share of the measured total."""
+    """The split as lines of text for stderr: each phase's cpu seconds and share of the run's cpu time."""
+    # The parent also gathers and writes the workers' results, on the same cores as they run.
+    parent, workers = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     rows = [("start-up (imports, standards)", startup), *profile.seconds.items()]
+    # What no phase covers: starting workers, sending chunks and results between processes, the run's loop.
+    rows.append(("other", max(0.0, parent + workers - sum(seconds for _, seconds in rows))))
     total = sum(seconds for _, seconds in rows)
-    lines = [f"profile: {wall:.2f} s wall, {total:.2f} cpu seconds in the phases below, over {processes} process(es)"]
+    lines = [f"profile: {wall:.2f} s wall, {total:.2f} cpu seconds over {processes} process(es)"]
+    lines.append(f"  cpu: this process {parent:.2f} s, worker processes {workers:.2f} s")
     for name, seconds in rows:
         share = seconds / total * 100 if total else 0.0
         lines.append(f"  {name:<30} {seconds:8.2f} s {share:5.1f}%")
     return "\n".join(lines)
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
