@@ -36,6 +36,10 @@ class Profile:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = dict.fromkeys(PHASES, 0.0)
         self._inner: list[float] = []
+        # Start-up is the cpu this process had used when profiling began: the interpreter and the imports.
+        self.startup = time.process_time()
+        self.started = time.perf_counter()
+        self.workers = 0  # worker processes the run started (set by checks.runner), 0 when it ran in one
 
     @contextlib.contextmanager
     def _timed(self, name: str) -> Iterator[None]:
@@ -74,21 +78,31 @@ def active() -> Profile | None:
     return _active
 
 
+def stop() -> Profile | None:
+    """Stop profiling; the profile there was, if any."""
+    global _active
+    stopped, _active = _active, None
+    return stopped
+
+
 def phase(name: str) -> AbstractContextManager[None]:
     """Time a block as phase `name` when profiling is on."""
     profile = _active
     return _NOTHING if profile is None else profile._timed(name)
 
 
-def table(profile: Profile, wall: float, startup: float, processes: int) -> str:
+def table(profile: Profile) -> str:
     """The split as lines of text for stderr: each phase's cpu seconds and share of the run's cpu time."""
     # The parent also gathers and writes the workers' results, on the same cores as they run.
     parent, workers = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
-    rows = [("start-up (imports, standards)", startup), *profile.seconds.items()]
-    # What no phase covers: starting workers, sending chunks and results between processes, the run's loop.
+    rows = [("start-up (interpreter, imports)", profile.startup), *profile.seconds.items()]
+    # What no phase covers: loading the standards (beyond reading and parsing them), starting workers,
+    # sending chunks and results between processes, the run's loop.
     rows.append(("other", max(0.0, parent + workers - sum(seconds for _, seconds in rows))))
     total = sum(seconds for _, seconds in rows)
-    lines = [f"profile: {wall:.2f} s wall, {total:.2f} cpu seconds over {processes} process(es)"]
+    wall = time.perf_counter() - profile.started
+    processes = f"this process and {profile.workers} workers" if profile.workers else "one process"
+    lines = [f"profile: {wall:.2f} s wall after start-up, {total:.2f} cpu seconds in {processes}"]
     lines.append(f"  cpu: this process {parent:.2f} s, worker processes {workers:.2f} s")
     for name, seconds in rows:
         share = seconds / total * 100 if total else 0.0

@@ -103,7 +103,8 @@ def check_target(
         return result
     stem = target.stem if target.kind == "Service" else None
     sibling = load_sibling(target.path) if mode is Mode.PRIVATE and target.kind == "Service" else None
-    return check_service(typed, doc, catalogue, as_of, result, stem, sibling)
+    with phase("references"):  # what check_service does besides the context, rules and positions timed inside it
+        return check_service(typed, doc, catalogue, as_of, result, stem, sibling)
 
 
 def check_service(
@@ -125,33 +126,6 @@ def check_service(
     result.service, result.name, result.sample = service.id, service.name, service.sample
     # The standards' examples teach every rule on one page, so they hold restricted facts themselves.
     inline = result.council == "examples" if inline is None else inline
-    with phase("references"):
-        problems, service, warnings = _service_problems(
-            service, doc, catalogue, as_of, result, stem, restricted, inline
-        )
-    if problems:
-        result.problems.extend(problems)
-        return result
-    council = catalogue.councils.get(result.council) if result.council else None
-    result.warnings = warnings
-    result.results, result.summaries = evaluate_service(
-        service, council, catalogue, as_of, document_locator(doc), inline or restricted is not None
-    )
-    return result
-
-
-def _service_problems(
-    service: Service,
-    doc: Document,
-    catalogue: Catalogue,
-    as_of: dt.date,
-    result: FileResult,
-    stem: str | None,
-    restricted: tuple[Document, str] | None,
-    inline: bool,
-) -> tuple[list[Problem], Service, list[Problem]]:
-    """What stops a service being judged (references, restricted facts, attestations), the service to judge
-    (merged with its restricted file's facts), and the warnings it gets when nothing stops it."""
     # Capped like shape problems: thousands of bad references must not swamp a report.
     problems = [] if inline else restricted_field_problems(doc, catalogue, stem or service.id)
     file_digest = restricted[1] if restricted else None
@@ -161,8 +135,14 @@ def _service_problems(
     problems = capped([*problems, *reference_problems(service, catalogue, doc, result.council, stem)])
     problems += lgsl_problems(service, document_locator(doc))
     if problems:
-        return problems, service, []
-    return [], service, [*pin_warnings(service, catalogue, as_of, doc), *attestation_warnings(service, doc, catalogue)]
+        result.problems.extend(problems)
+        return result
+    council = catalogue.councils.get(result.council) if result.council else None
+    result.warnings = [*pin_warnings(service, catalogue, as_of, doc), *attestation_warnings(service, doc, catalogue)]
+    result.results, result.summaries = evaluate_service(
+        service, council, catalogue, as_of, document_locator(doc), inline or restricted is not None
+    )
+    return result
 
 
 # Worker processes inherit these through fork, so the standards are compiled once per process.
@@ -276,6 +256,9 @@ def _in_workers(chunks: Iterable[list[Item]], jobs: int) -> Generator[list[FileR
     """
     context = multiprocessing.get_context("fork")
     workers: list[tuple[BaseProcess, Connection]] = []
+    profile = active()
+    if profile is not None:
+        profile.workers = jobs
     try:
         with signals_deferred():
             for _ in range(jobs):

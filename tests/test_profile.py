@@ -51,8 +51,16 @@ def test_workers_send_their_phases_to_the_parent(tmp_path: Path) -> None:
     assert profiled.returncode == plain.returncode == 1
     assert profiled.stdout == plain.stdout  # the report is untouched; the split goes to stderr
     rows = _rows(profiled.stderr)
-    assert list(rows) == ["start-up (imports, standards)", *PHASES, "other"]
+    assert list(rows) == ["start-up (interpreter, imports)", *PHASES, "other"]
     # The 451 files were parsed and judged in the workers only: without their figures these are 0.00.
     assert rows["parse"] > 0 and rows["rules"] > 0 and rows["validate"] > 0
     assert profiled.stderr.startswith("profile: ")
-    assert "over 2 process(es)" in profiled.stderr
+    assert "in this process and 2 workers" in profiled.stderr
+
+
+def test_profiling_stops_with_the_run(mini_repo: Path, cli) -> None:
+    run = cli("check", "--as-of", AS_OF, "--jobs", "1", "--profile", cwd=mini_repo)
+    assert run.exit_code == 1
+    assert "profile: " in run.stderr and "in one process" in run.stderr
+    # In-process (the API, the tests): a later run is not profiled, and pays nothing for it.
+    assert profiling.active() is None

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import os
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,12 +19,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from checks import profile as profiling
 from checks.atomic import atomic_writer
 from checks.history import HistoryError
-from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
+from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext, Reporter
 from checks.reporters.text import TextReporter
 from checks.repository import Repository, Target
 from checks.restricted import Mode
-from checks.results import RunSummary
-from checks.runner import check_target, default_jobs, plan, run_plan
+from checks.results import FileResult, RunSummary
+from checks.runner import check_target, plan, run_plan
 from checks.settings import ReleaseOptionError
 from registry import __version__
 from registry.cli.errors import ExitCode, UsageError, for_check
@@ -69,6 +68,14 @@ def check(
             "else the tool's own); only where the repository has no standards/ of its own.",
         ),
     ] = None,
+    profile: Annotated[
+        bool,
+        typer.Option(
+            "--profile",
+            help="After the report, print to stderr where the cpu time went: start-up, reading, parsing, "
+            "validation, references, the CEL context, rules, positions and rendering, summed over every process.",
+        ),
+    ] = False,
     public: Annotated[
         bool,
         typer.Option(
@@ -77,16 +84,10 @@ def check(
             "requirements are judged from attestations. Use it for reports that are published.",
         ),
     ] = False,
-    profile: Annotated[
-        bool,
-        typer.Option(
-            "--profile",
-            help="Print to stderr where the time went: start-up, then reading, parsing, validation, references, "
-            "the CEL context, rules, positions and rendering, summed over every process.",
-        ),
-    ] = False,
 ) -> None:
     """Check manifests against the standards that apply to them."""
+    if profile:
+        profiling.start()
     if changed_since is not None and paths:
         raise typer.BadParameter("give either paths or --changed-since, not both", param_hint="--changed-since")
     options = CheckOptions(
@@ -100,9 +101,14 @@ def check(
         changed_since=changed_since,
         standards_release=standards_release,
         mode=Mode.PUBLIC if public else Mode.PRIVATE,
-        profile=profile,
     )
-    raise typer.Exit(int(run_check(options)))
+    try:
+        code = run_check(options)
+    finally:
+        finished = profiling.stop()
+    if finished is not None:
+        print(profiling.table(finished), file=sys.stderr)
+    raise typer.Exit(int(code))
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,6 @@ class CheckOptions:
     changed_since: str | None = None
     standards_release: str | None = None
     mode: Mode = Mode.PRIVATE
-    profile: bool = False
 
 
 @contextlib.contextmanager
@@ -134,7 +139,6 @@ def _show_progress() -> bool:
 
 
 def run_check(options: CheckOptions) -> ExitCode:
-    started = time.perf_counter()
     try:
         work = plan(Repository.find(options.root, options.standards_release), options.paths, options.changed_since)
     except HistoryError as exc:
@@ -142,9 +146,6 @@ def run_check(options: CheckOptions) -> ExitCode:
     except ReleaseOptionError as exc:
         raise UsageError(str(exc), exc.help) from None
     work.mode = options.mode
-    # Start-up is this process's cpu so far: the interpreter, the imports and loading the standards.
-    profile = profiling.start() if options.profile else None
-    startup = time.process_time()
     # Only paths typed on the command line can be missing, and those come as a short list.
     missing = (
         [t for t in work.items if isinstance(t, Target) and t.problem and t.problem.code == "E100"]
@@ -167,6 +168,8 @@ def run_check(options: CheckOptions) -> ExitCode:
     show_progress = _show_progress()
     with _destination(options.output) as stream:
         reporter = REPORTER_BY_NAME[options.format](stream, context)
+        if profiling.active() is not None:
+            reporter = _TimedReporter(reporter)
         for result in [*work.blocking, *work.broken]:
             summary.add(result)
             reporter.file(result)
@@ -186,12 +189,22 @@ def run_check(options: CheckOptions) -> ExitCode:
             with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
                 for result in results:
                     summary.add(result)
-                    with profiling.phase("render"):
-                        reporter.file(result)
+                    reporter.file(result)
                     progress.advance(task)
-        with profiling.phase("render"):
-            reporter.finish(summary)
-    if profile is not None:
-        jobs = options.jobs or default_jobs()
-        print(profiling.table(profile, time.perf_counter() - started, startup, jobs), file=sys.stderr)
+        reporter.finish(summary)
     return for_check(summary, options.fail_on, len(missing) + len(work.blocking))
+
+
+class _TimedReporter:
+    """A reporter whose writing counts as rendering in `--profile` (a worker's rendering is timed there)."""
+
+    def __init__(self, inner: Reporter) -> None:
+        self.inner = inner
+
+    def file(self, result: FileResult) -> None:
+        with profiling.phase("render"):
+            self.inner.file(result)
+
+    def finish(self, summary: RunSummary) -> None:
+        with profiling.phase("render"):
+            self.inner.finish(summary)
