@@ -326,11 +326,16 @@ def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[F
 
 
 def check_targets(
-    targets: Sequence[Target], catalogue: Catalogue, as_of: dt.date, jobs: int | None = None
+    targets: Sequence[Target],
+    catalogue: Catalogue,
+    as_of: dt.date,
+    jobs: int | None = None,
+    mode: Mode = Mode.PRIVATE,
 ) -> Iterator[FileResult]:
-    """Check an explicit list of targets (used by lint's blast radius and by tests)."""
+    """Check an explicit list of targets (used by lint's blast radius, notices and tests)."""
     # Targets are already resolved, so the repository is only a placeholder here.
-    return run_plan(Plan(Repository(Path.cwd()), catalogue, [], targets, lambda: len(targets)), as_of, jobs)
+    plan = Plan(Repository(Path.cwd()), catalogue, [], targets, lambda: len(targets), mode=mode)
+    return run_plan(plan, as_of, jobs)
 
 
 def no_manifests(repo: Repository) -> FileResult:

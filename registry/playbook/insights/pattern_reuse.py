@@ -42,7 +42,7 @@ class PatternData:
 
 def load_patterns(ctx: SiteContext, since: dt.date, until: dt.date) -> PatternData:
     candidates: dict[str, list[PatternCandidate]] = defaultdict(list)
-    for c in pattern_candidates(ctx.conn):
+    for c in pattern_candidates(ctx.conn, per_pattern=CANDIDATES_LISTED):
         candidates[c.pattern_id].append(c)
     index_file = next((row[2] for row in ctx.conn.execute("PRAGMA database_list") if row[1] == "main"), "")
     adoption: AdoptionResult | str
