@@ -130,12 +130,15 @@ def _mismatch_problem(field: str, value: str, entry: CouncilEntry | FormerCounci
     return Problem("E312", message, f"set `{field}: {expected}` (from {SOURCE})", line, column)
 
 
-def _former_problem(former: FormerCouncil, field: str, locate: Locate) -> Problem:
+def former_council(former: FormerCouncil) -> tuple[str, str]:
+    """What became of a former council, and what to do instead: the words E313 and `standards new council` share."""
     index = council_index()
     successors = [index.by_register[code] for code in former.successors]
     now = " and ".join(_described(s) for s in successors)
     merged = [index.by_register.get(code) or index.former_by_register[code] for code in former.replaced_by]
-    if [m.register_code for m in merged] == list(former.successors):
+    if len(merged) > 1 and [m.register_code for m in merged] == list(former.successors):
+        history = f"its area was split between {now}"
+    elif [m.register_code for m in merged] == list(former.successors):
         history = f"merged into {now}"
     else:
         history = f"merged into {' and '.join(m.name for m in merged)}, now {now}"
@@ -143,15 +146,17 @@ def _former_problem(former: FormerCouncil, field: str, locate: Locate) -> Proble
         f"{former.name} ({former.register_code}, {former.gss_code}) is a former council: "
         f"it was abolished in {former.end_date[:4]} and {history}"
     )
-    codes = " or ".join(f"`standards new council {s.register_code}`" for s in successors)
+    new = " or ".join(f"`standards new council {s.register_code}`" for s in successors)
+    first, *others = (s.register_code for s in successors)
+    into = f"`standards reorganise {former.register_code} --into {first}`" + "".join(f" (or {o})" for o in others)
+    hint = f"describe the council that serves the area now ({new}) and move the services there with {into}"
+    return message, hint
+
+
+def _former_problem(former: FormerCouncil, field: str, locate: Locate) -> Problem:
+    message, hint = former_council(former)
     line, column = locate((field,))
-    return Problem(
-        "E313",
-        message,
-        f"describe the council that serves the area now ({codes}) and move the services there",
-        line,
-        column,
-    )
+    return Problem("E313", message, hint, line, column)
 
 
 def _unknown_problem(council: Council, locate: Locate) -> Problem:

@@ -179,9 +179,9 @@ class Repository:
         for path in paths:
             if path.is_dir() and not path.is_symlink():
                 for found in sorted(path.rglob("*")):
-                    if found.suffix in YAML_SUFFIXES and (found.is_file() or found.is_symlink()):
-                        if not self._in_snapshot(found):
-                            yield self.target(found)
+                    wanted = found.suffix in YAML_SUFFIXES and (found.is_file() or found.is_symlink())
+                    if wanted and not self._in_snapshot(found):
+                        yield self.target(found)
             elif not path.exists() and not path.is_symlink():
                 yield Target(
                     path,

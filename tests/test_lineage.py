@@ -7,7 +7,10 @@ Deane merged into Somerset West and Taunton in 2019, which merged into Somerset 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from checks import registers
+from conftest import run_standards
 
 
 def _pairs(steps: tuple[registers.Succession, ...]) -> set[tuple[str, str]]:
@@ -58,3 +61,17 @@ def test_reorganisations_group_one_vesting_days_steps() -> None:
     # Every step is in exactly one reorganisation.
     covered = [p for r in registers.reorganisations() for p in r.predecessors]
     assert sorted(covered) == sorted({s.predecessor for s in registers.successions()})
+
+
+def test_new_council_for_a_former_council_names_its_successors(mini_repo: Path) -> None:
+    run = run_standards("new", "council", "ALL", "--owner", "@allerdale/digital", cwd=mini_repo)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.startswith(
+        "error: Allerdale Borough Council (ALL, E07000026) is a former council: it was abolished in 2023 and "
+        "merged into Cumberland Council (CBD, E06000063)\n"
+    )
+    assert "`standards new council CBD`" in run.stderr and "`standards reorganise ALL --into CBD`" in run.stderr
+    run = run_standards("new", "council", "E10000006", "--owner", "@cumbria/digital", cwd=mini_repo)
+    assert "its area was split between Cumberland Council (CBD, E06000063) and Westmorland and Furness" in run.stderr
+    assert "`standards reorganise CMA --into CBD` (or WAF)" in run.stderr
+    assert sorted(p.name for p in (mini_repo / "manifests").iterdir()) == ["leeds"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.codes.model import (
     AT,
     ATTESTED,
+    BRADFORD,
     CONFORMS,
     COUNCIL,
     DEMO,
@@ -204,7 +205,8 @@ REFERENCES: tuple[Code, ...] = (
         "E313",
         "former council",
         "The council has been abolished or merged into another since the register began.",
-        "Describe the services under the successor council the message names.",
+        "Describe the services under the successor council the message names: `standards reorganise OLD --into "
+        "NEW` moves the folder's services there with their history.",
         Example(
             "manifests/allerdale/council.yaml",
             FORMER,
@@ -250,6 +252,23 @@ REFERENCES: tuple[Code, ...] = (
             "standards.toml",
             'release = "0.1.0"\n',
             "standards.toml:1:11: E316 [error] release '0.1.0' is named, but this repository keeps its own standards/",
+        ),
+    ),
+    Code(
+        "E317",
+        "service id taken in the successor's folder",
+        "`standards reorganise` would move a predecessor council's service into its successor's folder, "
+        "where another service (the successor's own, or another predecessor's) has the same id. Nothing is moved.",
+        "Pass `--on-clash prefix` (the id becomes `<old-folder>-<id>`) or `--on-clash suffix` (`<id>-<old-folder>`), "
+        "or run the command at a terminal to choose each new id.",
+        Example(
+            "manifests/bradford/good.yaml",
+            service_with("id: example", "id: good"),
+            "manifests/bradford/good.yaml:3:5: E317 [error] service id 'good' from BRD is already taken in the "
+            "successor's folder, by manifests/leeds/good.yaml",
+            command="reorganise BRD --into LDS --vesting 2027-04-01",
+            before=(Edit("manifests/bradford/council.yaml", "", BRADFORD),),
+            make="committed",
         ),
     ),
     Code(

@@ -29,6 +29,7 @@ from registry.cli import (
     new,
     notices,
     ownership,
+    reorganise,
     schema,
     serve,
     site,
@@ -93,6 +94,7 @@ merger.register(insights.insights_app)
 app.add_typer(insights.insights_app, name="insights")
 app.command()(ownership.ownership)
 app.command()(notices.notices)
+app.command()(reorganise.reorganise)
 
 
 class Terminated(BaseException):

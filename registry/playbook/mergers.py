@@ -108,9 +108,7 @@ def merger_page(ctx: SiteContext, merger: KnownMerger, r: Merger) -> Page:
         "data": _data_table(r),
     }
     lines = [
-        *page_head(_title(merger), sample),
-        _lead(merger, r),
-        "",
+        *page_head(_title(merger), sample, _lead(merger, r)),
         f"[How these figures are counted]({DEFINITION})",
         "",
         placeholder("councils"),
@@ -150,7 +148,7 @@ def merger_page(ctx: SiteContext, merger: KnownMerger, r: Merger) -> Page:
         "",
         *MERGER.definition,
         "",
-        quote(MERGER.compute),
+        quote(MERGER),
     ]
     return make_page(f"{FOLDER}/{merger.slug}.md", _title(merger), lines, blocks, prefix, in_nav=False)
 
