@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 
 from checks.models import Attestation, Service
 from checks.results import Outcome, RequirementResult
-from checks.says import day
 from checks.rules import CompiledStandard
+from checks.says import day
 
 Locate = Callable[[tuple[str | int, ...]], tuple[int, int]]
 

@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from checks import says as plain
 from checks.attestation import attestation_result
 from checks.celcontext import build_context
-from checks import says as plain
 from checks.detail import check_detail
 from checks.history import matches_spec, version_key
 from checks.loading import Document, NodePath, position
