@@ -334,7 +334,7 @@ def _evidence_failure(
             return (
                 f"evidence dated {evidence.date.isoformat()} is {age} days old (limit {max_age_days})",
                 (*where, "date"),
-                plain.evidence_too_old(evidence.date, age, max_age_days),
+                plain.evidence_too_old(evidence.date, max_age_days),
             )
     return None
 

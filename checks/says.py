@@ -189,8 +189,8 @@ def evidence_undated(max_age_days: int) -> str:
     return f"The evidence has no date, so it cannot be shown to be less than {max_age_days} days old."
 
 
-def evidence_too_old(date: dt.date, age: int, max_age_days: int) -> str:
-    return f"The evidence is dated {day(date)}, {age} days before the check; it counts for {max_age_days} days."
+def evidence_too_old(date: dt.date, max_age_days: int) -> str:
+    return f"The evidence is dated {day(date)}; it counts for {max_age_days} days."
 
 
 def could_not_check(why: str) -> str:

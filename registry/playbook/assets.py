@@ -45,6 +45,16 @@ def stylesheet_asset() -> Asset:
 .sitegen-fix details > summary { display: inline; cursor: pointer; text-decoration: underline; }
 .sitegen-fix details > summary::-webkit-details-marker { display: none; }
 .sitegen-level { font-weight: 700; }
+#services-table td { text-align: right; }
+#services-table td:nth-of-type(1) { text-align: left; }
+@media screen and (max-width: 44.984375em) {
+  #services-table td::before { float: left; margin-right: 1em; font-weight: 700; text-align: left; }
+  #services-table td:nth-of-type(1)::before { content: "Compliant"; }
+  #services-table td:nth-of-type(2)::before { content: "Musts failing"; }
+  #services-table td:nth-of-type(3)::before { content: "Shoulds failing"; }
+  #services-table td:nth-of-type(4)::before { content: "Score"; }
+  #services-table td:nth-of-type(1) { text-align: right; }
+}
 .md-typeset caption { caption-side: top; text-align: left; font-weight: 700; padding: .6em 1em; }
 /* Links inside running text must not rely on colour alone (WCAG 1.4.1; axe link-in-text-block). */
 .md-typeset :is(p, li, td, h3) > a:not(.headerlink):not(.md-button) { text-decoration: underline; }

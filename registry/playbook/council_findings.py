@@ -23,6 +23,10 @@ from registry.playbook.council_data import CouncilSite, Requirement
 
 # Services a sentence lists before the rest go behind a "Show" toggle.
 SHOWN_NAMES = 10
+# Sentences a requirement shows, the most shared first; the services whose manifests say something
+# else (each its own value, such as a date) are then only named: past this many lines nobody reads
+# on, and a council page must stay under 500 KB at 250 services.
+MAX_LINES = 20
 LEVELS = ("must", "should", "may")
 _NOT_MET = "The manifest does not meet this requirement."
 
@@ -114,16 +118,14 @@ class CouncilFindings:
     def _group(self, g: Group, applies: int) -> str:
         req = g.requirement
         older = f" (version {esc(req.version)})" if req.older else ""
-        lines = "".join(f"<li>{esc(says)} {_names(names)}</li>" for says, names in g.says.items())
+        lines = _lines(g.says)
         return (
             f'<section class="sitegen-fix" id="fix-{req.anchor}"><h4>{esc(req.title)}{older}</h4>'
             f'<p><span class="sitegen-level">{esc(req.level.capitalize())}</span>, failing in '
             f"{g.services} of {count(applies, 'service')}.</p><ul>{lines}</ul>"
             f"<p><strong>How to fix:</strong> {req.fix}</p>"
-            f"<details><summary>How this is checked</summary><p>Requirement {req.link} of version "
-            f"{esc(req.version)}; its rule and the manifest field it reads are on the standard's page. "
-            "<code>standards check</code> on a manifest shows its result with the line it points to.</p>"
-            "</details></section>"
+            f"<details><summary>How this is checked</summary><p>Requirement {req.link}, version "
+            f"{esc(req.version)}.</p></details></section>"
         )
 
     def _attestations(self) -> str:
@@ -151,6 +153,15 @@ class CouncilFindings:
         )
 
 
+def _lines(says: dict[str, list[str]]) -> str:
+    ranked = sorted(says.items(), key=lambda kv: -len(kv[1]))  # stable: first seen first among equals
+    shown = "".join(f"<li>{esc(text)} {_names(names)}</li>" for text, names in ranked[:MAX_LINES])
+    rest = [name for _text, names in ranked[MAX_LINES:] for name in names]
+    if rest:
+        shown += f"<li>The other services record values of their own. {_names(rest)}</li>"
+    return shown
+
+
 def _rank(level: str) -> int:
     return LEVELS.index(level) if level in LEVELS else len(LEVELS)
 
@@ -160,12 +171,15 @@ def _and(items: list[str]) -> str:
 
 
 def _names(names: list[str]) -> str:
-    """The services a sentence concerns; past SHOWN_NAMES, the rest behind a toggle."""
-    head = f"({count(len(names), 'service')}: "
+    """The services a sentence concerns, in brackets; past SHOWN_NAMES, the rest behind a toggle.
+    No wrapper element: a council has thousands of these, and every byte is paid per line."""
+    if len(names) == 1:
+        return f"({names[0]})"
+    head = f"({len(names)} services: "
     if len(names) <= SHOWN_NAMES:
-        return f'<span class="sitegen-where">{head}{"; ".join(names)})</span>'
+        return f"{head}{'; '.join(names)})"
     return (
-        f'<span class="sitegen-where">{head}{"; ".join(names[:SHOWN_NAMES])}; </span>'
+        f"{head}{'; '.join(names[:SHOWN_NAMES])}; "
         f"<details><summary>{len(names) - SHOWN_NAMES} more</summary>{'; '.join(names[SHOWN_NAMES:])})</details>"
     )
 
