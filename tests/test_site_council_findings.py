@@ -132,7 +132,10 @@ def test_the_page_opens_with_one_sentence_then_the_figures(page: tuple[str, str]
 def test_services_table_puts_the_worst_first_with_their_counts(page: tuple[str, str]) -> None:
     html, _ = page
     table = re.search(r'<table id="services-table".*?</table>', html, re.S).group(0)  # type: ignore[union-attr]
-    cells = [re.sub(r"</t[dh]><t[dh][^>]*>", "|", r) for r in re.findall(r'<tr><th scope="row">(.*?)</tr>', table)]
+    cells = [
+        re.sub(r"</t[dh]><t[dh][^>]*>", "|", r)
+        for r in re.findall(r'<tr id="service-\w+"><th scope="row">(.*?)</tr>', table)
+    ]
     rows = [[_text(cell) for cell in c.split("|")] for c in cells]
     assert [r[:4] for r in rows] == [
         ["Bravo bins", "No", "2", "1"],

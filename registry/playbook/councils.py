@@ -65,7 +65,7 @@ def _render_services(
     rows: list[tuple[tuple[int, int, int, str], str]] = []
     waiver_items: list[str] = []
     for service in services:
-        key, _sid, name, _lgsl, _phase, _url, compliant, score = service
+        key, sid, name, _lgsl, _phase, _url, compliant, score = service
         summary.services += 1
         summary.compliant += compliant
         summary.score_sum += score
@@ -83,7 +83,8 @@ def _render_services(
         # No per-cell attributes: 250 rows of them cost 40 KB; the stylesheet aligns and labels the
         # columns by position (sitegen.css, #services-table).
         row = (
-            f'<tr><th scope="row">{named}</th><td>{"Yes" if compliant else "No"}</td>'
+            # The id is where other pages (patterns, suppliers, service types) link a service to.
+            f'<tr id="service-{esc(sid)}"><th scope="row">{named}</th><td>{"Yes" if compliant else "No"}</td>'
             f"<td>{musts}</td><td>{shoulds}</td><td>{100 * score:.1f}%</td></tr>"
         )
         rows.append(((compliant, -musts, -shoulds, str(name).lower()), row))
