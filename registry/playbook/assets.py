@@ -41,13 +41,18 @@ def stylesheet_asset() -> Asset:
 .sitegen-fix { margin-top: 1.25em; }
 .sitegen-fix h4 { margin: .5em 0 .25em; }
 .sitegen-fix ul { margin-top: .25em; }
-.sitegen-fix details { display: inline; }
-.sitegen-fix details > summary { display: inline; cursor: pointer; text-decoration: underline; }
-.sitegen-fix details > summary::-webkit-details-marker { display: none; }
+/* A name list's "N more" toggle reads as part of its sentence, not as a Material admonition. */
+.md-typeset details.sitegen-more { display: inline; margin: 0; padding: 0; border: 0; box-shadow: none;
+  background: none; font-size: inherit; overflow: visible; }
+.md-typeset details.sitegen-more > summary { display: inline; padding: 0; background: none; font-weight: 400;
+  cursor: pointer; text-decoration: underline; color: var(--md-typeset-a-color); }
+.md-typeset details.sitegen-more > summary::before, .md-typeset details.sitegen-more > summary::after { display: none; }
+.md-typeset details.sitegen-how { font-size: .7rem; }
 .sitegen-level { font-weight: 700; }
 #services-table td { text-align: right; }
 #services-table td:nth-of-type(1) { text-align: left; }
 @media screen and (max-width: 44.984375em) {
+  .md-typeset table[data-stack] caption { display: block; }
   #services-table td::before { float: left; margin-right: 1em; font-weight: 700; text-align: left; }
   #services-table td:nth-of-type(1)::before { content: "Compliant"; }
   #services-table td:nth-of-type(2)::before { content: "Musts failing"; }

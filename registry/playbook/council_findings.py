@@ -124,7 +124,7 @@ class CouncilFindings:
             f'<p><span class="sitegen-level">{esc(req.level.capitalize())}</span>, failing in '
             f"{g.services} of {count(applies, 'service')}.</p><ul>{lines}</ul>"
             f"<p><strong>How to fix:</strong> {req.fix}</p>"
-            f"<details><summary>How this is checked</summary><p>Requirement {req.link}, version "
+            f'<details class="sitegen-how"><summary>How this is checked</summary><p>Requirement {req.link}, version '
             f"{esc(req.version)}.</p></details></section>"
         )
 
@@ -148,8 +148,9 @@ class CouncilFindings:
             "<p>Some standards keep the facts their checks read out of public manifests; the council checks "
             "them itself and records an attestation. A service without a current one fails a must in each "
             f"such standard.</p><ul>{''.join(lines)}</ul>{fixes}"
-            f"<details><summary>How this is checked</summary><p>Requirements {links}: each reads the "
-            "service's <code>attestations</code> and judges the latest for that standard.</p></details></section>"
+            '<details class="sitegen-how"><summary>How this is checked</summary>'
+            f"<p>Requirements {links}: each reads the service's <code>attestations</code> and judges the "
+            "latest for that standard.</p></details></section>"
         )
 
 
@@ -180,7 +181,8 @@ def _names(names: list[str]) -> str:
         return f"{head}{'; '.join(names)})"
     return (
         f"{head}{'; '.join(names[:SHOWN_NAMES])}; "
-        f"<details><summary>{len(names) - SHOWN_NAMES} more</summary>{'; '.join(names[SHOWN_NAMES:])})</details>"
+        f'<details class="sitegen-more"><summary>{len(names) - SHOWN_NAMES} more</summary>'
+        f"{'; '.join(names[SHOWN_NAMES:])})</details>"
     )
 
 
