@@ -243,3 +243,26 @@ def test_a_services_missing_attestations_are_one_finding(shipped_index: Path) ->
     # The standards' sections point there rather than repeat it.
     for std in attested:
         assert 'see <a href="#attestations">Attestations</a>' in _section(html, f"standard-{std}")
+
+
+def test_past_max_lines_the_other_services_are_only_named(shipped_index: Path) -> None:
+    from registry.playbook import council_findings
+
+    site = load_site(site_context(shipped_index, ROOT))
+    (std, version, rid), req = next((k, r) for k, r in site.requirements.items() if not k[2].endswith("-ATTESTED"))
+    findings = CouncilFindings(site)
+    total = council_findings.MAX_LINES + 3
+    # The first sentence is shared by two services, so it comes first; every other is its own.
+    for i in range(total):
+        says = "Shared." if i < 2 else f"Value {i}."
+        findings.add(
+            f"S{i}", RequirementResult(rid, std, version, req.title, "must", Outcome.FAIL, "", None, None, 1, 1, says)
+        )
+    lines = re.findall(r"<li>.*?</li>", findings.render({std: [total, 0]}))
+    assert len(lines) == council_findings.MAX_LINES + 1
+    assert lines[0] == "<li>Shared. (2 services: S0; S1)</li>"
+    shown = council_findings.MAX_LINES + 1  # S0..S20 have sentences of their own on a line
+    assert lines[-1] == (
+        "<li>The other services record values of their own. "
+        f"({total - shown} services: {'; '.join(f'S{i}' for i in range(shown, total))})</li>"
+    )

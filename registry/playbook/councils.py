@@ -231,9 +231,8 @@ def council_page(
             blocks["findings"] = findings
             md += [
                 "Grouped by standard, *musts* first and then the requirements failing in most services. Each says "
-                "what the manifests record, which services it concerns and how to fix it. Under *How this is "
-                "checked*, the requirement's id links to its rule and the manifest field it reads; "
-                "`standards check` on a service's manifest shows its result with the line it points to.",
+                "what the manifests record, which services it concerns and how to fix it; *How this is checked* "
+                "under each links to the requirement's rule.",
                 "",
                 placeholder("findings"),
                 "",
