@@ -26,7 +26,7 @@ SHOWN_NAMES = 10
 # Sentences a requirement shows, the most shared first; the services whose manifests say something
 # else (each its own value, such as a date) are then only named: past this many lines nobody reads
 # on, and a council page must stay under 500 KB at 250 services.
-MAX_LINES = 20
+MAX_LINES = 8
 LEVELS = ("must", "should", "may")
 _NOT_MET = "The manifest does not meet this requirement."
 
