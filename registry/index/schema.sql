@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 9;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
+PRAGMA user_version = 10;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -209,7 +209,8 @@ CREATE TABLE findings (
     evidence_date      TEXT,
     evidence_url       TEXT,
     line               INTEGER NOT NULL,
-    column             INTEGER NOT NULL
+    column             INTEGER NOT NULL,
+    says               TEXT NOT NULL    -- what the manifest says there, in a sentence (checks/says.py)
 );
 CREATE INDEX findings_service ON findings(service_key);
 CREATE INDEX findings_requirement ON findings(requirement_id, outcome);
