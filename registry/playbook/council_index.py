@@ -95,11 +95,19 @@ def index_page(site: CouncilSite) -> Page:
         f'<script src="../{FILTER_SCRIPT}"></script>'
     )
     total_services = sum(s.services for s in site.summaries.values())
-    md = ["# Councils", "", placeholder("style"), ""]
+    md = [
+        "# Councils",
+        "",
+        f"{len(site.councils)} councils describe {total_services} services here, and this table shows how many of "
+        "each council's services meet each standard.",
+        "",
+        placeholder("style"),
+        "",
+    ]
     if any(c["sample"] for c in site.councils.values()):
         md += [SAMPLE_NOTICE, ""]
     md += [
-        f"{len(site.councils)} councils with {total_services} services. Each standard's column is the share "
+        "Each standard's column is the share "
         "of the council's services it applies to that are compliant with it (no failing *must* "
         "requirement; – where it applies to none); **Compliant** is the share of services compliant with "
         "every standard that applies to them, and **Score** the mean share of applicable requirements met. "
