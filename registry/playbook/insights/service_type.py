@@ -13,6 +13,7 @@ from registry.playbook.common import Page, esc, md_cell, placeholder
 from registry.playbook.insights.data import (
     HORIZON_MONTHS,
     TOP_BARS,
+    TYPE_DIR,
     Insights,
     hhi_text,
     make_page,
@@ -287,3 +288,36 @@ def _councils_section(data: Insights, services: list[sqlite3.Row], title: str) -
         table_id="table-councils",
     )
     return ["## Councils delivering it", "", placeholder("councils"), ""], {"councils": table}
+
+
+def index_page(data: Insights) -> Page:
+    """insights/service-types/index.md: every service type by ESD function, each linking to its page.
+
+    The tables over every service type list their first LISTED rows, so this is where every type's
+    page is reached from. A list of links in an html_block: each type's page is searchable already.
+    """
+    by_function: dict[str, list[ins.ServiceTypeReuse]] = {}
+    for r in data.reuse:
+        by_function.setdefault(r.function or "No ESD function", []).append(r)
+    parts: list[str] = []
+    for function in sorted(by_function):
+        rows = sorted(by_function[function], key=lambda r: (r.label.lower(), r.lgsl))
+        items = "".join(
+            f'<li><a href="{r.lgsl}/">{esc(type_name(r.label, r.lgsl))}</a>: {r.councils} councils</li>' for r in rows
+        )
+        parts.append(f"<h2>{esc(function)}</h2><ul>{items}</ul>")
+    lines = [
+        "# Service types",
+        "",
+        placeholder("style"),
+        "",
+        *notice(data.sample),
+        f"Every service type (LGSL code) that indexed services deliver, {len(data.reuse):,} of them, by ESD "
+        "function, with how many councils deliver each. Each links to its page in the "
+        "[sector insights](../index.md): its solutions, suppliers, buying windows and councils.",
+        "",
+        placeholder("types"),
+        "",
+    ]
+    blocks = {"types": "".join(parts) if parts else "<p>No indexed service has an LGSL code yet.</p>"}
+    return make_page(f"{TYPE_DIR}/index.md", "Service types", lines, blocks, "../../", in_nav=False)
