@@ -151,7 +151,7 @@ def test_tables_over_every_service_type_list_their_first_rows_and_an_index_links
     and insights/service-types/ links every type's page instead (issue 15: no page over 500 KB)."""
     from registry.playbook.insights import data, hotspots, reuse, suppliers as supplier_page, windows
 
-    for module in (data, hotspots, reuse, supplier_page, windows):
+    for module in (data, hotspots, reuse, supplier_page, windows, registry.playbook.patterns):
         monkeypatch.setattr(module, "LISTED", 3)
     built = {
         p.path: p for p in registry.playbook.insights.pages(site_context(shipped_index, ROOT)) if hasattr(p, "markdown")
@@ -168,6 +168,8 @@ def test_tables_over_every_service_type_list_their_first_rows_and_an_index_links
     ):
         assert len(_Parsed(_render(built[path])).body(table)) <= 3, path
         assert "](service-types/index.md)" in built[path].markdown, path
+    notify = next(p for p in registry.playbook.patterns.pages(site_context(shipped_index, ROOT)) if "notify" in p.path)
+    assert len(re.findall(r'href="\.\./\.\./insights/service-types/\d+/"', _render(notify))) == 3
     index = _render(built["insights/service-types/index.md"])
     assert sorted(int(n) for n in re.findall(r'href="(\d+)/"', index)) == sorted(r.lgsl for r in reuse_all)
 

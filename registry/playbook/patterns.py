@@ -15,6 +15,7 @@ import sqlite3
 from collections import Counter
 
 from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell, placeholder
+from registry.playbook.insights.data import LISTED
 
 CATEGORIES = {
     "common_platform": "Common platforms",
@@ -72,16 +73,23 @@ def _users_html(rows: list[sqlite3.Row], sample_councils: frozenset[str]) -> str
 
 
 def _types_html(rows: list[sqlite3.Row]) -> str:
-    """The service types whose services use the pattern, each linking to its insights page
-    (registry.playbook.insights makes one for every LGSL code in the index)."""
+    """The service types whose services use the pattern, the LISTED with the most councils, each linking
+    to its insights page (registry.playbook.insights makes one for every LGSL code in the index)."""
     if not rows:
         return "<p>No service with an LGSL code declares this pattern yet.</p>"
+    more = (
+        f"<p>The {LISTED} service types with the most councils, of {len(rows):,}; "
+        '<a href="../../insights/service-types/">every service type</a> has its own page.</p>'
+        if len(rows) > LISTED
+        else ""
+    )
     parts = [
+        more,
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>',
         '<thead><tr><th scope="col">Service type</th><th scope="col" style="text-align:right">Councils</th>'
         '<th scope="col" style="text-align:right">Services</th></tr></thead><tbody>',
     ]
-    for r in rows:
+    for r in rows[:LISTED]:
         lgsl = int(r["lgsl"])
         parts.append(
             f'<tr><th scope="row"><a href="../../insights/service-types/{lgsl}/">{esc(r["label"])} (LGSL {lgsl})</a>'
