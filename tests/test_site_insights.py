@@ -149,7 +149,8 @@ def test_tables_over_every_service_type_list_their_first_rows_and_an_index_links
 ) -> None:
     """At 400 councils a table of every service type has 1,500 rows: each lists its first LISTED and says so,
     and insights/service-types/ links every type's page instead (issue 15: no page over 500 KB)."""
-    from registry.playbook.insights import data, hotspots, reuse, suppliers as supplier_page, windows
+    from registry.playbook.insights import data, hotspots, reuse, windows
+    from registry.playbook.insights import suppliers as supplier_page
 
     for module in (data, hotspots, reuse, supplier_page, windows, registry.playbook.patterns):
         monkeypatch.setattr(module, "LISTED", 3)
@@ -362,7 +363,15 @@ def test_windows_tables_match_registry_insights(parsed: dict[str, _Parsed], db: 
                 w.text,
             ]
             if by == "product"
-            else [_type(w.label, int(w.key)), str(w.councils), str(w.contracts), w.earliest_end, w.latest_end, w.text]
+            else [
+                _type(w.label, int(w.key)),
+                str(w.councils),
+                str(w.contracts),
+                w.earliest_end,
+                w.latest_end,
+                w.next_notice or "–",
+                w.text,
+            ]
             for w in result.windows
         ]
     # The sentence issue 6 asks for, for a product several councils could buy together.

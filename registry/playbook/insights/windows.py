@@ -47,6 +47,12 @@ def window_cells(data: Insights, w: ins.Window, prefix: str) -> list[object]:
 
 
 WINDOW_COUNT_HEADERS = WINDOWS.headings_of("councils", "contracts", "earliest_end", "latest_end", "text")
+# The by-type table, 1,500 rows at 400 councils: everything but the councils, which each type's page names.
+WINDOW_TYPE_HEADERS = WINDOWS.headings_of("councils", "contracts", "earliest_end", "latest_end", "next_notice", "text")
+
+
+def window_type_cells(w: ins.Window) -> list[object]:
+    return [w.councils, w.contracts, w.earliest_end, w.latest_end, w.next_notice or "–", w.text]
 
 
 def window_counts(w: ins.Window) -> list[object]:
@@ -118,8 +124,11 @@ def windows_page(data: Insights) -> Page:
         else none,
         "windows-type": data_table(
             f"Contracts ending {types.as_of} to {types.horizon_end}, by service type",
-            ["Service type", *WINDOW_COUNT_HEADERS],
-            [[type_link("../service-types/", int(w.key), w.label), *window_counts(w)] for w in types.windows[:LISTED]],
+            ["Service type", *WINDOW_TYPE_HEADERS],
+            [
+                [type_link("../service-types/", int(w.key), w.label), *window_type_cells(w)]
+                for w in types.windows[:LISTED]
+            ],
             numeric=(1, 2),
             table_id="table-windows-type",
         )
