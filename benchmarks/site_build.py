@@ -9,7 +9,8 @@ In one run, on one generated tree (benchmarks/generate.py, `--councils` x
 - `git init` and one commit, so the site sees a repository as CI does (not timed);
 - `standards index build --as-of 2026-11-01` once (timed and printed on its own:
   the index is a prerequisite, not part of the site target; with `--reuse-index` the
-  index a previous run left in the `--keep` tree is used when it is healthy);
+  index a previous run left in the `--keep` tree is used when it is healthy and from the
+  tree's commit, which it stays while the project's site/ and schemas/ are unchanged);
 - `standards site build`, as a user runs it, timed: the whole site, hand-written
   pages plus every generated page (playbook, patterns, councils, badges,
   dashboard, schema reference);
@@ -81,8 +82,10 @@ def ensure_tree(folder: Path, councils: int, per_council: int, seed: int) -> str
     if marker.is_file() and json.loads(marker.read_text(encoding="utf-8")) == wanted:
         copy_site(tree=folder)  # the site may have changed since; the manifests have not
         git(folder, "add", "-A")
-        git(folder, "commit", "-q", "--allow-empty", "-m", "the project's current site")
-        return "reused"
+        if not git(folder, "status", "--porcelain").strip():
+            return "reused"  # no new commit, so an index built for this commit stays current (--reuse-index)
+        git(folder, "commit", "-q", "-m", "the project's current site")
+        return "reused, with the project's current site committed"
     if marker.is_file():
         shutil.rmtree(folder)
     elif folder.exists() and any(folder.iterdir()):
@@ -167,10 +170,11 @@ def size_by_folder(folder: Path) -> list[tuple[int, str]]:
     return sorted(((size, name) for name, size in totals.items()), reverse=True)
 
 
-def _index_is_reusable(index: Path) -> bool:
-    from registry.index.health import has_current_schema
+def _index_is_reusable(tree: Path, index: Path) -> bool:
+    """Whether `standards site build` would read `index` as it is (healthy, from the tree's commit)."""
+    from registry.index.health import index_verdict
 
-    return index.is_file() and has_current_schema(index)
+    return index.is_file() and index_verdict(tree, index)[0]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -203,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
         )
 
         index = tree / "build" / "index.sqlite"
-        if args.reuse_index and args.keep and _index_is_reusable(index):
+        if args.reuse_index and args.keep and _index_is_reusable(tree, index):
             index_seconds = None
             print(f"index: {index}, from a previous run (--reuse-index)", flush=True)
         else:
