@@ -166,11 +166,7 @@ def _pages(site: Path) -> list[tuple[str, Path]]:
 
 def test_every_page_opens_with_one_plain_sentence(built: tuple[Path, sqlite3.Connection]) -> None:
     site, _ = built
-    problems = [
-        f"{url or '/'}: {problem}"
-        for url, page in _pages(site)
-        if (problem := opening_problem(read(page)))
-    ]
+    problems = [f"{url or '/'}: {problem}" for url, page in _pages(site) if (problem := opening_problem(read(page)))]
     assert problems == []
 
 

@@ -65,7 +65,8 @@ def index_page(found: Sequence[tuple[KnownMerger, Merger]]) -> Page:
         placeholder("style"),
         "",
         f"{len(found)} mergers of councils: {sum(m.source == 'register' for m, _ in found)} from the register of "
-        f"councils and {sum(m.source != 'register' for m, _ in found)} described in proposal files (the reorganisations folder). "
+        f"councils and {sum(m.source != 'register' for m, _ in found)} described in proposal files "
+        "(the reorganisations folder). "
         f"The registry holds services for {len(described)} of them.",
         "",
         "Each merger's page shows what the new council inherits on vesting day: each service type's solutions, "
