@@ -65,7 +65,7 @@ def _render_services(
     rows: list[tuple[tuple[int, int, int, str], str]] = []
     waiver_items: list[str] = []
     for service in services:
-        key, sid, name, _lgsl, _phase, _url, compliant, score = service
+        key, sid, name, lgsl, _phase, _url, compliant, score = service
         summary.services += 1
         summary.compliant += compliant
         summary.score_sum += score
@@ -84,7 +84,8 @@ def _render_services(
         # columns by position (sitegen.css, #services-table).
         row = (
             # The id is where other pages (patterns, suppliers, service types) link a service to.
-            f'<tr id="service-{esc(sid)}"><th scope="row">{named}</th><td>{"Yes" if compliant else "No"}</td>'
+            f'<tr id="service-{esc(sid)}"><th scope="row">{_type_link(named, lgsl)}</th>'
+            f"<td>{'Yes' if compliant else 'No'}</td>"
             f"<td>{musts}</td><td>{shoulds}</td><td>{100 * score:.1f}%</td></tr>"
         )
         rows.append(((compliant, -musts, -shoulds, str(name).lower()), row))
@@ -122,10 +123,16 @@ def _count_standards(results: dict[str, tuple[Any, ...]], summary: CouncilSummar
     return musts, shoulds
 
 
+def _type_link(named: str, lgsl: int | None) -> str:
+    """A service's name linking to its service type's page: how every council delivers the same service."""
+    return f'<a href="../../insights/service-types/{lgsl}/">{named}</a>' if lgsl is not None else named
+
+
 def _services_table(rows: str) -> str:
     return (
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table id="services-table" data-stack>'
-        "<caption>Services, those failing most musts first</caption>"
+        "<caption>Services, those failing most musts first; each links to how other councils deliver that "
+        "type of service</caption>"
         '<thead><tr><th scope="col">Service</th><th scope="col">Compliant</th>'
         '<th scope="col" style="text-align:right">Musts failing</th>'
         '<th scope="col" style="text-align:right">Shoulds failing</th>'

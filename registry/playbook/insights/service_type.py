@@ -18,6 +18,7 @@ from registry.playbook.insights.data import (
     hhi_text,
     make_page,
     notice,
+    page_head,
     rate,
     type_name,
     type_path,
@@ -317,14 +318,14 @@ def index_page(data: Insights) -> Page:
         )
         parts.append(f"<h2>{esc(function)}</h2><ul>{items}</ul>")
     lines = [
-        "# Service types",
-        "",
-        placeholder("style"),
-        "",
-        *notice(data.sample),
-        f"Every service type (LGSL code) that indexed services deliver, {len(data.reuse):,} of them, by ESD "
-        "function, with how many councils deliver each. Each links to its page in the "
-        "[sector insights](../index.md): its solutions, suppliers, buying windows and councils.",
+        *page_head(
+            "Service types",
+            data.sample,
+            f"Every service type (LGSL code) that indexed services deliver, {len(data.reuse):,} of them, by ESD "
+            "function, with how many councils deliver each.",
+        ),
+        "Each links to its page in the [sector insights](../index.md): its solutions, suppliers, buying windows "
+        "and councils.",
         "",
         placeholder("types"),
         "",
