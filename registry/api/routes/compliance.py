@@ -16,7 +16,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.authority import ScopedDb
+from registry.api.dependencies import API_PREFIX, FormatParam, Paging, csv_responses, listing
 from registry.api.errors import ERROR_RESPONSES
 from registry.api.shared import SLUG, requirement_filter
 from registry.index.compliance import (
@@ -141,7 +142,7 @@ GROUP_RESPONSES = csv_responses(GROUP_COLUMNS, ComplianceGroupPage)
 
 
 @router.get("", response_model=ComplianceOverall, responses=ERROR_RESPONSES, summary="Compliance across the registry")
-def overall(db: Db, standard: StandardFilter = None) -> dict[str, Any]:
+def overall(db: ScopedDb, standard: StandardFilter = None) -> dict[str, Any]:
     if standard is None:
         row = db.execute(
             """SELECT count(*) AS services, coalesce(sum(compliant), 0) AS compliant, avg(score) AS score,
@@ -170,7 +171,7 @@ def overall(db: Db, standard: StandardFilter = None) -> dict[str, Any]:
 @router.get("/by-standard", summary="Compliance per standard", response_model=None, responses=GROUP_RESPONSES)
 def by_standard(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     standard: StandardFilter = None,
     sort: GroupSort = "group",
@@ -183,7 +184,7 @@ def by_standard(
 def _grouped_route(grouping: str, name: Callable[[str], str] | None = None) -> Callable[..., Any]:
     def route(
         request: Request,
-        db: Db,
+        db: ScopedDb,
         page: Paging,
         standard: StandardFilter = None,
         sort: GroupSort = "group",
@@ -223,7 +224,7 @@ for _path, _grouping, _summary, _name in (
 )
 def requirements(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     standard: StandardFilter = None,
     level: Annotated[

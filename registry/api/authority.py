@@ -1,0 +1,50 @@
+"""The `authority=` filter every insight route takes: one dependency, so no route filters by itself.
+
+With `authority`, the route reads a connection of its own on which registry.index.authorities has
+shadowed every per-council table with the authority's constituents' rows; the shared per-thread
+connection is never scoped, so no other request sees the filter.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from registry.api.dependencies import IndexUnavailable, get_db
+from registry.api.errors import ApiError
+from registry.index.authorities import UnknownAuthority, authority_scope, require_authority
+
+AuthorityParam = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z]{2,8}$",
+        description="Only the constituent councils of this strategic authority (its register code, e.g. `GMCA`; "
+        "`GET /api/v1/authorities` lists them). An unknown code is a 422.",
+    ),
+]
+
+
+def scoped_db(request: Request, authority: AuthorityParam = None) -> Iterator[sqlite3.Connection]:
+    """The index, seen whole or (with `authority`) through one strategic authority's councils."""
+    if authority is None:
+        yield get_db(request)
+        return
+    try:
+        conn = request.app.state.index.connect()
+    except (OSError, sqlite3.Error) as exc:
+        raise IndexUnavailable(str(exc)) from exc
+    try:
+        try:
+            code = require_authority(conn, authority)
+        except UnknownAuthority as exc:
+            raise ApiError(422, "invalid_parameter", f"authority: {exc}; {exc.hint}") from None
+        with authority_scope(conn, code) as scoped:
+            yield scoped
+    finally:
+        conn.close()
+
+
+ScopedDb = Annotated[sqlite3.Connection, Depends(scoped_db)]
