@@ -100,3 +100,15 @@ def authority_scope(conn: sqlite3.Connection, code: str | None) -> Iterator[sqli
         for table in (*_BY_COUNCIL, *_BY_SERVICE):
             conn.execute(f"DROP VIEW IF EXISTS temp.{table}")
         conn.execute("DROP TABLE IF EXISTS temp.scope_councils")
+
+
+def scope_councils(conn: sqlite3.Connection) -> int | None:
+    """How many councils `conn` sees inside an authority's scope; None when it is not scoped.
+
+    A scoped roll-up is a group of councils like a region, so a restricted standard's figures over
+    it follow the same small-group rule (registry/index/compliance.py MIN_COUNCILS).
+    """
+    scoped = conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'scope_councils'").fetchone()
+    if scoped is None:
+        return None
+    return int(conn.execute("SELECT count(*) FROM temp.scope_councils").fetchone()[0])

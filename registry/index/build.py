@@ -28,8 +28,8 @@ from checks.results import FileResult
 from checks.runner import plan as make_plan
 from checks.runner import run_plan
 from registry import __version__
-from registry.index.catalogue import write_catalogue
 from registry.index.authorities import write_authorities
+from registry.index.catalogue import write_catalogue
 from registry.index.health import SCHEMA_VERSION, ensure_replaceable_index, head_commit, index_verdict
 from registry.index.rows import INSERT, Rows, index_rows
 from registry.index.settings import today_from_env
