@@ -217,7 +217,7 @@ AUTHORITIES = Figure(
     definition=(
         "- **Constituents**: the councils the register (mySociety, CC BY 4.0) names as the authority's members; "
         "**with services** those of them that describe at least one service here.",
-        "- **Compliance**: of the constituents' services, the share with no failing must.",
+        "- **Compliant services**: of the constituents' services, those with no failing must.",
         "- **Musts met**: of the must results that applied to those services, the share passed or waived.",
         "- **Shared solutions**: products and patterns at least two of the constituents use.",
     ),
@@ -245,8 +245,9 @@ CONSTITUENTS = Figure(
     title="Constituent councils",
     summary="Each constituent council of the authority and its services' compliance.",
     definition=(
-        "- **Compliance**: of the council's services, the share with no failing must.",
-        "- **Musts met**: of the must results that applied to its services, the share passed or waived.",
+        "- **Compliant services**: of the council's services, those with no failing must in any standard "
+        "that applies to them.",
+        "- **Musts met**: of the must results that applied to its services, those passed or waived.",
         "- A council with no services here shows – for both.",
     ),
     compute=constituents,

@@ -34,7 +34,7 @@ from registry.index.build import prepare_index
 from registry.index.connection import connect_readonly
 from registry.index.health import has_current_schema
 from registry.index.settings import DEFAULT_INDEX, ENV_INDEX, ENV_ROOT
-from registry.playbook import councils, dashboard, describe, insights, patterns, schema, standards
+from registry.playbook import authorities, councils, dashboard, describe, insights, patterns, schema, standards
 from registry.playbook.common import Asset, Page, SiteContext
 from registry.playbook.doc_constants import fill
 
@@ -42,7 +42,16 @@ log = logging.getLogger("mkdocs.hooks.generate")  # under "mkdocs", so `standard
 
 # Every generator, in the order their pages are added. Listed, not discovered, so a stray
 # module never becomes part of the site.
-GENERATORS: tuple[ModuleType, ...] = (standards, patterns, schema, councils, dashboard, insights, describe)
+GENERATORS: tuple[ModuleType, ...] = (
+    standards,
+    patterns,
+    schema,
+    councils,
+    authorities,
+    dashboard,
+    insights,
+    describe,
+)
 
 
 class _State:
