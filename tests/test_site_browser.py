@@ -548,6 +548,8 @@ LAYOUT_PAGES = {
     "standard": "/standards/service-standard/",
     "councils": "/councils/",
     "council": "/councils/bristol/",
+    "authorities": "/authorities/",
+    "authority": "/authorities/gmca/",
     "dashboard": "/dashboard/",
     "insights": "/insights/",
     "insights-reuse": "/insights/reuse/",
@@ -629,6 +631,8 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "/insights/reuse/",
         "/insights/interop/",
         "/describe-a-service/",
+        "/authorities/",
+        "/authorities/gmca/",
     ],
     ids=[
         "home",
@@ -649,6 +653,8 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "insights-reuse",
         "insights-interop",
         "describe",
+        "authorities",
+        "authority",
     ],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:
