@@ -241,7 +241,7 @@ def test_an_unknown_authority_on_the_command_line_is_exit_2_with_the_codes(cli, 
 
 
 def test_the_api_filters_insights_and_roll_ups_by_authority(client: TestClient) -> None:
-    r = client.get("/api/v1/insights/reuse", params={"authority": "gmca"})
+    r = client.get("/api/v1/insights/reuse", params={"authority": "GMCA"})
     assert r.status_code == 200
     assert {i["lgsl"]: (i["councils"], i["services"]) for i in r.json()["items"]} == {
         524: (2, 2),
@@ -264,8 +264,18 @@ def test_an_unknown_authority_in_the_api_is_a_422_in_the_error_shape(client: Tes
     r = client.get(url, params={"authority": "GLA"})
     assert r.status_code == 422
     error = r.json()["error"]
-    assert (error["status"], error["code"]) == (422, "invalid_parameter")
-    assert error["message"].startswith("authority: no strategic authority 'GLA'; use a combined authority's")
+    assert (error["status"], error["code"], error["message"]) == (
+        422,
+        "invalid_parameter",
+        "invalid parameter: authority",
+    )
+    assert error["details"][0]["parameter"] == "authority" and "'GMCA'" in error["details"][0]["message"]
+
+
+def test_the_document_lists_the_authority_codes(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    codes = spec["components"]["schemas"]["AuthorityCode"]["enum"]
+    assert len(codes) == 14 and "GMCA" in codes and "GLA" not in codes
 
 
 def test_the_authority_routes_give_the_hand_worked_figures(client: TestClient) -> None:
