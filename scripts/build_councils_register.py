@@ -8,9 +8,9 @@ Northern Ireland district, and the City of London Corporation) from mySociety's 
 (CC BY 4.0), joined to GOV.UK local-links-manager's council list (MIT, Crown
 copyright) for the web address and slug. former_councils.csv: the councils
 abolished since 2019 (merged into new unitaries), with the current councils
-that now cover their area, so `check` can name the successor. strategic_authorities.csv: the combined
-and mayoral combined authorities in the same register, each with its constituent councils. lgsl.csv: the Local Government
-Service List's ids and labels (esd-toolkit, Open Government Licence), with the
+that now cover their area, so `check` can name the successor. strategic_authorities.csv: the
+combined and mayoral combined authorities in the same register, each with its constituent councils.
+lgsl.csv: the Local Government Service List's ids and labels (esd-toolkit, Open Government Licence), with the
 top-level ESD function each belongs to by the project's own keyword rules
 (scripts/lgsl_functions.py). lgsl_terms.csv: words people use for a service, so search finds it by
 more than its LGSL label: GOV.UK's own phrasing (its local-services descriptions and service
