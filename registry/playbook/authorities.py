@@ -102,7 +102,7 @@ def index_page(summaries: list[AuthoritySummary], sample: bool) -> Page:
         "",
         *AUTHORITIES.definition,
         "",
-        quote(AUTHORITIES.compute),
+        quote(AUTHORITIES),
     ]
     return _page(f"{SECTION}/index.md", AUTHORITIES.title, lines, {"authorities": table}, "../")
 
@@ -184,16 +184,14 @@ def authority_page(
         "",
         *CONSTITUENTS.definition,
         "",
+        quote(CONSTITUENTS),
         "## Shared solutions",
         "",
         placeholder("shared"),
         "",
         *SHARED.definition,
         "",
-        "## How it is computed",
-        "",
-        quote(CONSTITUENTS.compute),
-        quote(SHARED.compute),
+        quote(SHARED),
     ]
     blocks = {"constituents": member_table, "shared": shared_table}
     return _page(page_path(summary.code), summary.name, lines, blocks, "../../")
