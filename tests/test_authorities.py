@@ -318,7 +318,7 @@ def test_a_page_per_authority_with_councils_here_and_an_index(db: sqlite3.Connec
     text = site["authorities/gmca.md"]
     assert (
         "2 of the 10 councils in Greater Manchester Combined Authority describe 4 services here; 2 of the 4 "
-        "meet every must in the standards that apply to them, and they already share 2 products or patterns."
+        "meet every must that applies to them, and they already share 2 products or patterns."
     ) in text
     # Constituents, least compliant first, each figure saying what it is out of; the definitions beside them.
     assert '<a href="../../councils/manchester/">Manchester City Council</a>' in text

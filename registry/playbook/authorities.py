@@ -60,8 +60,9 @@ def _page(path: str, title: str, lines: list[str], blocks: dict[str, str], prefi
     return Page(path, "\n".join(lines) + "\n", block_tokens(blocks), title, hide=WIDE)
 
 
-def _head(title: str, sample: bool) -> list[str]:
-    return [f"# {title}", "", placeholder("style"), "", *([SAMPLE_NOTICE, ""] if sample else [])]
+def _head(title: str, sample: bool, lead: str) -> list[str]:
+    """The title, the one sentence saying what the page shows, then the sample-data notice."""
+    return [f"# {title}", "", placeholder("style"), "", lead, "", *([SAMPLE_NOTICE, ""] if sample else [])]
 
 
 # --------------------------------------------------------------------------- the index
@@ -88,11 +89,12 @@ def index_page(summaries: list[AuthoritySummary], sample: bool) -> Page:
         table_id="table-authorities",
     )
     lines = [
-        *_head(AUTHORITIES.title, sample),
-        f"{len(active)} of the {len(summaries)} combined authorities in the register have constituent councils "
-        "that describe their services here; each of those has a page with its councils' compliance and "
-        "the products and patterns they already share.",
-        "",
+        *_head(
+            AUTHORITIES.title,
+            sample,
+            f"{len(active)} of the {len(summaries)} combined authorities in the register have councils describing "
+            "services here; each has a page with its councils' compliance and the products and patterns they share.",
+        ),
         "Combined and mayoral combined authorities bring neighbouring councils together for transport, "
         "skills and growth. The table lists authorities with councils here first.",
         "",
@@ -172,9 +174,7 @@ def authority_page(
         else "<p>No product or pattern is used by two or more of its councils yet.</p>"
     )
     lines = [
-        *_head(summary.name, sample),
-        _opening(summary),
-        "",
+        *_head(summary.name, sample, _opening(summary)),
         f"It was established on {_date(summary.start_date)} ({summary.region}); register code "
         f"`{summary.code}`. [All strategic authorities](index.md).",
         "",
@@ -206,8 +206,8 @@ def _opening(s: AuthoritySummary) -> str:
     )
     return (
         f"{s.councils} of the {s.constituents} councils in {s.name} describe {s.services} "
-        f"service{'s' if s.services != 1 else ''} here; {s.compliant} of the {s.services} meet every must in the "
-        f"standards that apply to them, and {shared}."
+        f"service{'s' if s.services != 1 else ''} here; {s.compliant} of the {s.services} meet every must that "
+        f"applies to them, and {shared}."
     )
 
 
