@@ -1,4 +1,4 @@
-"""The registers the project ships: UK councils (current and former) and the Local Government Service List.
+"""The registers the project ships: UK councils (current and former), strategic authorities, and the LGSL.
 
 `check` validates council files and services' `lgsl` codes against them, and
 `standards new` looks councils and services up in them. They ship with the
@@ -285,6 +285,40 @@ def reorganisations() -> tuple[Reorganisation, ...]:
         groups.append(merged)
     found = [Reorganisation(day, tuple(sorted(before)), tuple(sorted(after))) for day, before, after in groups]
     return tuple(sorted(found, key=lambda r: (r.vesting_date, r.successors)))
+
+
+# --------------------------------------------------------------------------- strategic authorities
+
+
+@dataclass(frozen=True, slots=True)
+class StrategicAuthority:
+    """A combined or mayoral combined authority (register type `COMB`) and its constituent councils."""
+
+    register_code: str  # GMCA, LCR, ...: not three letters, unlike a council's
+    gss_code: str
+    name: str
+    nice_name: str
+    type: str
+    nation: str
+    region: str
+    start_date: str
+    constituents: tuple[str, ...]  # the councils' register codes
+
+
+@functools.cache
+def strategic_authorities() -> tuple[StrategicAuthority, ...]:
+    return tuple(
+        StrategicAuthority(
+            **{k: v for k, v in row.items() if k != "constituents"}, constituents=tuple(row["constituents"].split())
+        )
+        for row in _rows("strategic_authorities.csv")
+    )
+
+
+@functools.cache
+def authority_of_council() -> dict[str, StrategicAuthority]:
+    """Each constituent council's strategic authority, by the council's register code."""
+    return {code: authority for authority in strategic_authorities() for code in authority.constituents}
 
 
 # --------------------------------------------------------------------------- LGSL

@@ -8,8 +8,9 @@ Northern Ireland district, and the City of London Corporation) from mySociety's 
 (CC BY 4.0), joined to GOV.UK local-links-manager's council list (MIT, Crown
 copyright) for the web address and slug. former_councils.csv: the councils
 abolished since 2019 (merged into new unitaries), with the current councils
-that now cover their area, so `check` can name the successor. lgsl.csv: the Local Government
-Service List's ids and labels (esd-toolkit, Open Government Licence), with the
+that now cover their area, so `check` can name the successor. strategic_authorities.csv: the
+combined and mayoral combined authorities in the same register, each with its constituent councils.
+lgsl.csv: the Local Government Service List's ids and labels (esd-toolkit, Open Government Licence), with the
 top-level ESD function each belongs to by the project's own keyword rules
 (scripts/lgsl_functions.py). lgsl_terms.csv: words people use for a service, so search finds it by
 more than its LGSL label: GOV.UK's own phrasing (its local-services descriptions and service
@@ -62,6 +63,17 @@ FORMER_COLUMNS = (
     "replaced_by",
     "successors",
     "start_date",
+)
+AUTHORITY_COLUMNS = (
+    "register_code",
+    "gss_code",
+    "name",
+    "nice_name",
+    "type",
+    "nation",
+    "region",
+    "start_date",
+    "constituents",
 )
 LGSL_COLUMNS = ("id", "label", "function")
 TERM_COLUMNS = ("id", "term", "source")
@@ -172,6 +184,51 @@ def lineage_dates(entry: dict[str, str]) -> dict[str, str]:
     return {"start_date": entry["start-date"].strip()}
 
 
+# --------------------------------------------------------------------------- strategic authorities
+
+
+def strategic_authority_rows(data: Path, current: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Combined and mayoral combined authorities (register type COMB), each with its constituent councils.
+
+    Membership is the register's `combined-authority` column on each current council. A code there with
+    no COMB row of its own (GLA, the Greater London Authority, is not in the register) is left out.
+    """
+    live = {row["register_code"] for row in current}
+    members: dict[str, set[str]] = {}
+    for entry in _read(data / "uk_local_authorities.csv"):
+        if entry["combined-authority"] and entry["local-authority-code"] in live:
+            members.setdefault(entry["combined-authority"], set()).add(entry["local-authority-code"])
+    rows: list[dict[str, str]] = []
+    for entry in _read(data / "uk_local_authorities.csv"):
+        current_comb = entry["local-authority-type"] == "COMB" and entry["current-authority"] == "True"
+        if not current_comb or entry["end-date"]:
+            continue
+        code = entry["local-authority-code"]
+        if not members.get(code):
+            raise SystemExit(f"strategic authority {code} has no current constituent council; fix the generator")
+        rows.append(
+            {
+                "register_code": code,
+                "gss_code": entry["gss-code"],
+                "name": entry["official-name"].strip(),
+                "nice_name": entry["nice-name"].strip(),
+                "type": entry["local-authority-type"],
+                "nation": entry["nation"],
+                "region": entry["region"],
+                "start_date": entry["start-date"],
+                "constituents": " ".join(sorted(members[code])),
+            }
+        )
+    rows.sort(key=lambda row: row["register_code"])
+    clashes = {row["register_code"] for row in rows} & live
+    if clashes:
+        raise SystemExit(f"register codes {sorted(clashes)} are both a council's and a strategic authority's")
+    return rows
+
+
+# --------------------------------------------------------------------------- LGSL
+
+
 def lgsl_rows(data: Path) -> list[dict[str, str]]:
     rows = [
         {"id": row["Identifier"].strip(), "label": " ".join(row["Label"].split())}
@@ -231,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     outputs = {
         OUT / "councils.csv": render(COUNCIL_COLUMNS, current),
         OUT / "former_councils.csv": render(FORMER_COLUMNS, former_council_rows(args.data, current)),
+        OUT / "strategic_authorities.csv": render(AUTHORITY_COLUMNS, strategic_authority_rows(args.data, current)),
         OUT / "lgsl.csv": render(LGSL_COLUMNS, lgsl),
         OUT / "lgsl_terms.csv": render(TERM_COLUMNS, lgsl_term_rows(args.data, lgsl)),
     }

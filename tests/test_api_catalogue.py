@@ -351,7 +351,7 @@ def test_empty_long_and_missing_queries(api, shipped_index: Path) -> None:
         assert r.status_code == 422 and r.json()["error"]["details"][0]["parameter"] == "q"
     assert api.get("/api/v1/search", params={"q": "bin", "kind": "table"}).status_code == 422
     # The injection attempt was text to look for, nothing more.
-    assert _query(shipped_index, "SELECT count(*) FROM services")[0][0] == 66
+    assert _query(shipped_index, "SELECT count(*) FROM services")[0][0] == 71
 
 
 def test_snippets_are_escaped_html() -> None:

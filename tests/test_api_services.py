@@ -87,10 +87,10 @@ def test_services_list_pages_with_totals_and_links(api, db) -> None:
     r = api.get("/api/v1/services", params={"limit": 5, "offset": 10})
     assert r.status_code == 200
     body = r.json()
-    assert body["total"] == total == 66 and body["limit"] == 5 and body["offset"] == 10 and len(body["items"]) == 5
+    assert body["total"] == total == 71 and body["limit"] == 5 and body["offset"] == 10 and len(body["items"]) == 5
     assert r.headers["x-total-count"] == str(total)
     links = r.headers["link"]
-    for rel, offset in (("first", 0), ("prev", 5), ("next", 15), ("last", 65)):
+    for rel, offset in (("first", 0), ("prev", 5), ("next", 15), ("last", 70)):
         assert f'offset={offset}&limit=5>; rel="{rel}"' in links
     assert list(body["items"][0]) == SERVICE_COLUMNS
     everything = [
@@ -358,9 +358,9 @@ def test_council_unknown_and_malformed(api) -> None:
 def test_councils_list_pages_and_matches_each_council(api, db) -> None:
     r = api.get("/api/v1/councils", params={"limit": 3, "offset": 3})
     body = r.json()
-    assert body["total"] == 10 and [c["id"] for c in body["items"]] == ["cardiff", "edinburgh", "kent"]
+    assert body["total"] == 11 and [c["id"] for c in body["items"]] == ["cardiff", "edinburgh", "kent"]
     assert 'rel="prev"' in r.headers["link"] and 'rel="next"' in r.headers["link"]
-    assert r.headers["x-total-count"] == "10"
+    assert r.headers["x-total-count"] == "11"
     everything = api.get("/api/v1/councils").json()["items"]
     for item in everything:
         want = _council_expectations(db, item["id"])
@@ -408,7 +408,7 @@ def test_councils_sort(api) -> None:
 def test_councils_csv_flattens_the_summary(api) -> None:
     r = api.get("/api/v1/councils", params={"format": "csv"})
     columns, rows = _csv(r.text)
-    assert columns == COUNCIL_COLUMNS and len(rows) == 10
+    assert columns == COUNCIL_COLUMNS and len(rows) == 11
     belfast = api.get("/api/v1/councils/belfast").json()
     row = rows[0]
     assert row["id"] == "belfast" and row["sample"] == "true" and int(row["services"]) == belfast["services"]
@@ -455,17 +455,17 @@ def test_a_councils_services(api, db) -> None:
 def test_overall_compliance(api, db) -> None:
     services = db.execute("SELECT compliant, score, failed_must FROM services").fetchall()
     body = api.get("/api/v1/compliance").json()
-    assert body["standard"] is None and body["services"] == len(services) == 66
+    assert body["standard"] is None and body["services"] == len(services) == 71
     assert body["compliant"] == sum(r["compliant"] for r in services)
-    assert body["compliance_rate"] == round(body["compliant"] / 66, 4)
-    assert body["score"] == round(sum(r["score"] for r in services) / 66, 4)
+    assert body["compliance_rate"] == round(body["compliant"] / 71, 4)
+    assert body["score"] == round(sum(r["score"] for r in services) / 71, 4)
     assert body["failed_must"] == sum(r["failed_must"] for r in services)
     assert [g["group"] for g in body["by_standard"]] == sorted(r[0] for r in db.execute("SELECT id FROM standards"))
     assert body["by_standard"] == api.get("/api/v1/compliance/by-standard").json()["items"]
 
     privacy = api.get("/api/v1/compliance", params={"standard": "privacy"}).json()
     rows = db.execute("SELECT compliant, failed_must FROM service_standards WHERE standard_id = 'privacy'").fetchall()
-    assert privacy["services"] == len(rows) == 59 and privacy["compliant"] == sum(r["compliant"] for r in rows)
+    assert privacy["services"] == len(rows) == 63 and privacy["compliant"] == sum(r["compliant"] for r in rows)
     assert [g["group"] for g in privacy["by_standard"]] == ["privacy"]
     nothing = api.get("/api/v1/compliance", params={"standard": "nope"}).json()
     assert nothing["services"] == 0 and nothing["compliance_rate"] is None and nothing["by_standard"] == []
@@ -490,7 +490,7 @@ def test_rollup_by_council_type_hand_counted(api, db) -> None:
         "failed_must": sum(r["failed_must"] for r in rows),
         "note": None,
     }
-    assert sum(g["services"] for g in groups.values()) == 66
+    assert sum(g["services"] for g in groups.values()) == 71
 
 
 def test_rollup_by_nation_for_one_standard_hand_counted(api, db) -> None:
@@ -504,7 +504,7 @@ def test_rollup_by_nation_for_one_standard_hand_counted(api, db) -> None:
     assert [g["group"] for g in body["items"]] == ["England", "Northern Ireland", "Scotland", "Wales"]
     assert body["total"] == 4
     england = body["items"][0]
-    assert england["services"] == len(rows) == 48
+    assert england["services"] == len(rows) == 53
     assert england["compliant"] == sum(r["compliant"] for r in rows)
     assert england["score"] == round(sum(r["score"] for r in rows) / len(rows), 4)
     assert england["failed_must"] == sum(r["failed_must"] for r in rows)
@@ -522,7 +522,7 @@ def test_rollups_by_council_and_region_agree_with_councils(api) -> None:
     by_region = api.get("/api/v1/compliance/by-region").json()
     assert {g["group"]: g["services"] for g in by_region["items"]} == dict(regions)
     one = api.get("/api/v1/compliance/by-council", params={"standard": "api-standard"}).json()
-    assert sum(g["services"] for g in one["items"]) == 11
+    assert sum(g["services"] for g in one["items"]) == 12
     assert all(g["services"] == councils[g["group"]]["standards"]["api-standard"]["services"] for g in one["items"])
 
 
@@ -574,7 +574,7 @@ def test_requirements_ranked_by_most_failed(api, db) -> None:
             0
         ]
     )
-    assert all(i["standard"] == "privacy" and i["level"] == "must" and i["checked"] == 59 for i in musts["items"])
+    assert all(i["standard"] == "privacy" and i["level"] == "must" and i["checked"] == 63 for i in musts["items"])
     by_id = api.get("/api/v1/compliance/requirements", params={"sort": "requirement", "limit": 3}).json()["items"]
     assert [i["requirement"] for i in by_id] == sorted(
         fails | {r[0]: 0 for r in db.execute("SELECT id FROM requirements")}

@@ -73,5 +73,5 @@ def test_health_ready_and_meta(api) -> None:
     assert api.get("/healthz").json() == {"status": "ok"}
     ready = api.get("/readyz").json()
     meta = api.get("/api/v1/meta").json()
-    assert ready["commit"] == meta["commit"] and meta["counts"]["services"] == 66
+    assert ready["commit"] == meta["commit"] and meta["counts"]["services"] == 71
     assert meta["as_of"] == "2026-11-01"

@@ -205,6 +205,7 @@ def _api_responses(built: dict[str, Any]) -> list[tuple[str, str]]:
         "pattern_id": [r[0] for r in conn.execute("SELECT id FROM patterns")],
         "requirement_id": [r[0] for r in conn.execute("SELECT id FROM requirements")],
         "standard_id": [r[0] for r in conn.execute("SELECT id FROM standards")],
+        "code": [r[0] for r in conn.execute("SELECT code FROM strategic_authorities")],
     }
     versions = conn.execute("SELECT standard_id, version FROM standard_versions").fetchall()
     codes = ",".join(r[0] for r in conn.execute("SELECT register_code FROM councils ORDER BY id"))
@@ -217,6 +218,10 @@ def _api_responses(built: dict[str, Any]) -> list[tuple[str, str]]:
     with TestClient(create_app(index)) as client:
         spec = client.get("/api/v1/openapi.json").json()
         urls = [u for path, ops in spec["paths"].items() if "get" in ops for u in _urls(path, fill)]
+        # Every route taking the strategic authority filter, scoped to authorities with sample councils.
+        scoped = [path for path, ops in spec["paths"].items() if "authority" in _parameters(ops)]
+        assert "/api/v1/insights/reuse" in scoped and "/api/v1/compliance/by-standard" in scoped
+        urls += [f"{u}?authority={code}" for path in scoped for u in _urls(path, fill) for code in ("GMCA", "WYCA")]
         assert "/api/v1/services/camden/parking-permits" in urls
         for url in urls + extra:
             for params in ({}, {"format": "csv"}, {"limit": 500}):
@@ -236,6 +241,10 @@ def _api_responses(built: dict[str, Any]) -> list[tuple[str, str]]:
         assert r.status_code == 422 and "E320" in r.text, r.text
         responses.append(("validate the mistake", r.text))
     return responses
+
+
+def _parameters(ops: dict[str, Any]) -> set[str]:
+    return {p["name"] for p in ops.get("get", {}).get("parameters", [])}
 
 
 def _urls(path: str, fill: dict[str, list[str]]) -> list[str]:

@@ -548,6 +548,8 @@ LAYOUT_PAGES = {
     "standard": "/standards/service-standard/",
     "councils": "/councils/",
     "council": "/councils/bristol/",
+    "authorities": "/authorities/",
+    "authority": "/authorities/gmca/",
     "dashboard": "/dashboard/",
     "insights": "/insights/",
     "insights-reuse": "/insights/reuse/",
@@ -633,6 +635,8 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "/describe-a-service/",
         "/insights/mergers/",
         "/insights/mergers/cumbria-2023/",
+        "/authorities/",
+        "/authorities/gmca/",
     ],
     ids=[
         "home",
@@ -655,6 +659,8 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "describe",
         "mergers",
         "merger",
+        "authorities",
+        "authority",
     ],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:

@@ -65,6 +65,13 @@ IndexOpt = Annotated[
     ),
 ]
 LgslOpt = Annotated[int | None, typer.Option("--lgsl", min=1, help="Only this service type (LGSL code).")]
+AuthorityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--authority",
+        help="Only the constituent councils of this strategic authority (its register code, e.g. GMCA).",
+    ),
+]
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -104,13 +111,20 @@ def open_index(index: Path | None, root: Path) -> sqlite3.Connection:
     return connect_readonly(index)
 
 
-def run(make: Callable[[sqlite3.Connection], Output], fmt: str, index: Path | None) -> ExitCode:
-    """Open the index, compute, print; bad input is exit 2 with a message, never a traceback."""
+def run(
+    make: Callable[[sqlite3.Connection], Output], fmt: str, index: Path | None, authority: str | None = None
+) -> ExitCode:
+    """Open the index, compute (over one strategic authority's councils with `authority`), print; bad
+    input is exit 2 with a message, never a traceback."""
+    from registry.index.authorities import UnknownAuthority, authority_scope
 
     def compute() -> Output:
         conn = open_index(index, Path.cwd())
         try:
-            return make(conn)
+            with authority_scope(conn, authority) as scoped:
+                return make(scoped)
+        except UnknownAuthority as exc:
+            raise UsageError(f"--authority: {exc}", exc.hint) from None
         finally:
             conn.close()
 
@@ -133,13 +147,14 @@ def reuse_cmd(
     lgsl: LgslOpt = None,
     council: Annotated[str | None, typer.Option("--council", help="With --service: suggest what to reuse.")] = None,
     service: Annotated[str | None, typer.Option("--service", help="The service id within --council.")] = None,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
     """Per service type: councils delivering it and the solutions they use; or a suggestion for one service."""
     from registry.insights import tables as cmd
 
-    _exit(run(lambda conn: cmd.reuse(conn, lgsl, council, service), format.value, index))
+    _exit(run(lambda conn: cmd.reuse(conn, lgsl, council, service), format.value, index, authority))
 
 
 @insights_app.command("hotspots")
@@ -150,13 +165,14 @@ def hotspots_cmd(
     min_solutions: Annotated[
         int, typer.Option("--min-solutions", min=1, help="Only types run on at least this many core solutions.")
     ] = DEFAULT_MIN_SOLUTIONS,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
     """Service types many councils deliver with many different core solutions, and who shares one."""
     from registry.insights import tables as cmd
 
-    _exit(run(lambda conn: cmd.hotspots(conn, min_councils, min_solutions), format.value, index))
+    _exit(run(lambda conn: cmd.hotspots(conn, min_councils, min_solutions), format.value, index, authority))
 
 
 @insights_app.command("suppliers")
@@ -184,6 +200,7 @@ def suppliers_cmd(
             "--min-councils", min=1, help="Judge markets with at least this many councils; the rest are too few."
         ),
     ] = MIN_COUNCILS,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
@@ -196,6 +213,7 @@ def suppliers_cmd(
             lambda conn: cmd.suppliers(conn, by.value, lgsl, function, min_services, chosen, min_councils),
             format.value,
             index,
+            authority,
         )
     )
 
@@ -212,6 +230,7 @@ def ranking_cmd(
     min_councils: Annotated[
         int, typer.Option("--min-councils", min=1, help="Markets are judged (and led) from this many councils.")
     ] = MIN_COUNCILS,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
@@ -219,7 +238,7 @@ def ranking_cmd(
     from registry.insights import tables as cmd
 
     start = _date(as_of, "--as-of") if as_of is not None else None
-    _exit(run(lambda conn: cmd.ranking(conn, start, min_services, min_councils), format.value, index))
+    _exit(run(lambda conn: cmd.ranking(conn, start, min_services, min_councils), format.value, index, authority))
 
 
 @insights_app.command(
@@ -234,6 +253,7 @@ def lock_in_cmd(
         int, typer.Option("--min-signals", min=0, max=4, help="List services with at least this many signals.")
     ] = 1,
     limit: Annotated[int, typer.Option("--limit", min=1, help="List at most this many services.")] = 50,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
@@ -244,6 +264,7 @@ def lock_in_cmd(
             lambda conn: cmd.lock_in(conn, council, lgsl, min_signals, limit),
             format.value,
             index,
+            authority,
         )
     )
 
@@ -263,6 +284,7 @@ def windows_cmd(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Start of the window, YYYY-MM-DD (default: the index's date).")
     ] = None,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
@@ -275,6 +297,7 @@ def windows_cmd(
             lambda conn: cmd.windows(conn, horizon_months, by.value, start, min_councils),
             format.value,
             index,
+            authority,
         )
     )
 
@@ -282,13 +305,14 @@ def windows_cmd(
 @insights_app.command("interop")
 def interop_cmd(
     by: Annotated[InteropBy, typer.Option("--by", help="Group councils by type, region or nation.")] = InteropBy.ALL,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
     """Shares of services with an open API, Open Referral UK (directories) and UPRN/USRN (addresses)."""
     from registry.insights import tables as cmd
 
-    _exit(run(lambda conn: cmd.interop(conn, by.value), format.value, index))
+    _exit(run(lambda conn: cmd.interop(conn, by.value), format.value, index, authority))
 
 
 class TrendBy(StrEnum):
@@ -349,18 +373,21 @@ def pattern_reuse_cmd(
     pattern: Annotated[
         str | None, typer.Option("--pattern", help="List the candidate councils for this pattern (its id).")
     ] = None,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
     index: IndexOpt = None,
 ) -> None:
     """Each pattern's councils and the councils delivering the same service types without it."""
     from registry.insights import tables as cmd
 
-    _exit(run(lambda conn: cmd.pattern_reuse(conn, pattern), format.value, index))
+    _exit(run(lambda conn: cmd.pattern_reuse(conn, pattern), format.value, index, authority))
 
 
 @insights_app.command("headlines")
-def headlines_cmd(format: FormatOpt = InsightFormat.TEXT, index: IndexOpt = None) -> None:
+def headlines_cmd(
+    authority: AuthorityOpt = None, format: FormatOpt = InsightFormat.TEXT, index: IndexOpt = None
+) -> None:
     """The headline figures of the insights home page, each with what it counts."""
     from registry.insights import tables as cmd
 
-    _exit(run(cmd.headlines, format.value, index))
+    _exit(run(cmd.headlines, format.value, index, authority))

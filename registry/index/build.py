@@ -28,6 +28,7 @@ from checks.results import FileResult
 from checks.runner import plan as make_plan
 from checks.runner import run_plan
 from registry import __version__
+from registry.index.authorities import write_authorities
 from registry.index.catalogue import write_catalogue
 from registry.index.health import SCHEMA_VERSION, ensure_replaceable_index, head_commit, index_verdict
 from registry.index.rows import INSERT, Rows, index_rows
@@ -110,6 +111,7 @@ def _build(
             conn.executemany(
                 "INSERT INTO lgsl VALUES (?, ?, ?)", [(e.id, e.label, e.function) for e in lgsl_services().values()]
             )
+            write_authorities(conn)
             # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
             with contextlib.closing(run_plan(work, as_of, jobs)) as results:
                 councils, services, invalid = _write_manifests(conn, work.broken, results, rows_of)

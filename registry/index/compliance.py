@@ -96,10 +96,24 @@ def grouped_sql(grouping: Grouping, standard: str | None, min_councils: int = 0)
     return sql, params
 
 
-def by_standard_sql(standard: str | None) -> tuple[str, list[Any]]:
-    """Per standard over service_standards_scores (index-only), then its title."""
+def by_standard_sql(standard: str | None, small_group: bool = False) -> tuple[str, list[Any]]:
+    """Per standard over service_standards_scores (index-only), then its title.
+
+    With `small_group` (the services are a group of fewer than MIN_COUNCILS councils, such as one
+    strategic authority's), a restricted standard's figures are NULL, as grouped_sql hides them.
+    """
     where, params = ("WHERE standard_id = ?", [standard]) if standard is not None else ("", [])
-    sql = f"""SELECT a.*, st.title AS name
+    hidden = (
+        "EXISTS (SELECT 1 FROM requirements r WHERE r.standard_id = a.grp AND r.visibility = 'restricted')"
+        if small_group
+        else "0"
+    )
+
+    def shown(column: str) -> str:
+        return f"CASE WHEN {hidden} THEN NULL ELSE a.{column} END AS {column}"
+
+    sql = f"""SELECT a.grp, {", ".join(shown(c) for c in ("services", "compliant", "score", "failed_must"))},
+                     st.title AS name
               FROM (SELECT standard_id AS grp, count(*) AS services, sum(compliant) AS compliant,
                            avg(score) AS score, sum(failed_must) AS failed_must
                     FROM service_standards {where} GROUP BY standard_id) a

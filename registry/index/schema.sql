@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 10;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
+PRAGMA user_version = 11;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -302,3 +302,21 @@ CREATE TABLE service_solutions (
     name        TEXT NOT NULL,   -- as shown: the pattern's name, "Supplier: Product", "In-house build (...)"
     PRIMARY KEY (service_key, kind, solution)
 ) WITHOUT ROWID;
+
+-- Strategic authorities: the combined and mayoral combined authorities in the register the package ships
+-- (checks/data/strategic_authorities.csv), and each constituent council's, by register code, whether or
+-- not the council has manifests. The insights' authority filter (registry/insights/scope.py) reads them.
+CREATE TABLE strategic_authorities (
+    code       TEXT PRIMARY KEY,  -- the register code: GMCA, WYCA, LCR ...
+    gss_code   TEXT NOT NULL,
+    name       TEXT NOT NULL,     -- the official name
+    nice_name  TEXT NOT NULL,
+    nation     TEXT NOT NULL,
+    region     TEXT NOT NULL,
+    start_date TEXT NOT NULL
+);
+CREATE TABLE authority_councils (
+    register_code TEXT PRIMARY KEY,  -- a constituent council's (councils.register_code)
+    authority     TEXT NOT NULL REFERENCES strategic_authorities(code)
+);
+CREATE INDEX authority_councils_authority ON authority_councils(authority, register_code);

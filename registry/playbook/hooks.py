@@ -35,7 +35,18 @@ from registry.index.build import prepare_index
 from registry.index.connection import connect_readonly
 from registry.index.health import has_current_schema
 from registry.index.settings import DEFAULT_INDEX, ENV_INDEX, ENV_ROOT
-from registry.playbook import councils, dashboard, describe, home, insights, mergers, patterns, schema, standards
+from registry.playbook import (
+    authorities,
+    councils,
+    dashboard,
+    describe,
+    home,
+    insights,
+    mergers,
+    patterns,
+    schema,
+    standards,
+)
 from registry.playbook.common import Asset, Insert, Page, SiteContext, placeholder
 from registry.playbook.doc_constants import fill
 
@@ -48,6 +59,7 @@ GENERATORS: tuple[ModuleType, ...] = (
     patterns,
     schema,
     councils,
+    authorities,
     dashboard,
     insights,
     mergers,

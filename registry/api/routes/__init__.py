@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from registry.api.routes import (
+    authorities,
     compliance,
     councils,
     health,
@@ -31,6 +32,7 @@ ROUTERS: list[APIRouter] = [
     councils.router,
     services.router,
     compliance.router,
+    authorities.router,
     insights.router,
     history.router,
     ranking.router,

@@ -16,13 +16,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.authority import ScopedDb
+from registry.api.dependencies import API_PREFIX, FormatParam, Paging, csv_responses, listing
 from registry.api.errors import ERROR_RESPONSES
 from registry.api.shared import SLUG, requirement_filter
+from registry.index.authorities import scope_councils
 from registry.index.compliance import (
     GROUPINGS,
     MIN_COUNCILS,
     RANKED_REQUIREMENTS,
+    SMALL_GROUP,
     by_standard_sql,
     group_row,
     grouped_sql,
@@ -75,12 +78,17 @@ class ComplianceGroupPage(BaseModel):
 
 class ComplianceOverall(BaseModel):
     standard: str | None = Field(description="The standard the figures are restricted to, if any.")
-    services: int
-    compliant: int
+    services: int | None = Field(description="Null for a restricted standard over a small authority (see `note`).")
+    compliant: int | None
     compliance_rate: float | None = Field(description="compliant / services; null with no services.")
     score: float | None
-    failed_must: int
+    failed_must: int | None
     by_standard: list[ComplianceGroup]
+    note: str | None = Field(
+        default=None,
+        description="`fewer than 5 councils`: with `authority`, a standard with restricted requirements shows "
+        "figures only when the authority has at least 5 councils here, as the roll-ups by type, region and nation.",
+    )
 
 
 class RequirementRank(BaseModel):
@@ -141,7 +149,7 @@ GROUP_RESPONSES = csv_responses(GROUP_COLUMNS, ComplianceGroupPage)
 
 
 @router.get("", response_model=ComplianceOverall, responses=ERROR_RESPONSES, summary="Compliance across the registry")
-def overall(db: Db, standard: StandardFilter = None) -> dict[str, Any]:
+def overall(db: ScopedDb, standard: StandardFilter = None) -> dict[str, Any]:
     if standard is None:
         row = db.execute(
             """SELECT count(*) AS services, coalesce(sum(compliant), 0) AS compliant, avg(score) AS score,
@@ -153,8 +161,11 @@ def overall(db: Db, standard: StandardFilter = None) -> dict[str, Any]:
                       coalesce(sum(failed_must), 0) AS failed_must FROM service_standards WHERE standard_id = ?""",
             (standard,),
         ).fetchone()
-    sql, params = by_standard_sql(standard)
+    sql, params = by_standard_sql(standard, _small_scope(db))
     by_standard = [group_row(r) for r in db.execute(f"{sql} ORDER BY grp", params)]
+    if standard is not None and _small_scope(db) and has_restricted(db, standard):
+        empty = dict.fromkeys(("services", "compliant", "compliance_rate", "score", "failed_must"))
+        return {"standard": standard, **empty, "by_standard": by_standard, "note": SMALL_GROUP}
     services = row["services"]
     return {
         "standard": standard,
@@ -164,26 +175,33 @@ def overall(db: Db, standard: StandardFilter = None) -> dict[str, Any]:
         "score": round(row["score"], 4) if row["score"] is not None else None,
         "failed_must": row["failed_must"],
         "by_standard": by_standard,
+        "note": None,
     }
+
+
+def _small_scope(db: sqlite3.Connection) -> bool:
+    """Whether the request sees one strategic authority with fewer than MIN_COUNCILS councils here."""
+    councils = scope_councils(db)
+    return councils is not None and councils < MIN_COUNCILS
 
 
 @router.get("/by-standard", summary="Compliance per standard", response_model=None, responses=GROUP_RESPONSES)
 def by_standard(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     standard: StandardFilter = None,
     sort: GroupSort = "group",
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    sql, params = by_standard_sql(standard)
+    sql, params = by_standard_sql(standard, _small_scope(db))
     return _group_listing(request, db, page, sql, params, sort, format)
 
 
 def _grouped_route(grouping: str, name: Callable[[str], str] | None = None) -> Callable[..., Any]:
     def route(
         request: Request,
-        db: Db,
+        db: ScopedDb,
         page: Paging,
         standard: StandardFilter = None,
         sort: GroupSort = "group",
@@ -223,7 +241,7 @@ for _path, _grouping, _summary, _name in (
 )
 def requirements(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     standard: StandardFilter = None,
     level: Annotated[

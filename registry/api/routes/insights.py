@@ -17,7 +17,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from checks.supplier_roles import SupplierRole
-from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses, listing
+from registry.api.authority import ScopedDb
+from registry.api.dependencies import API_PREFIX, FormatParam, Paging, csv_responses, listing
 from registry.api.errors import ERROR_RESPONSES, not_found
 from registry.api.figures import figure_page, page_model, row_model
 from registry.api.shared import SLUG, date_query, parse_date
@@ -102,7 +103,7 @@ HEADLINE_COLUMNS = HEADLINES.keys
     response_model=None,
     responses=csv_responses(HEADLINE_COLUMNS, HeadlinePage),
 )
-def headlines(request: Request, db: Db, page: Paging, format: FormatParam = None) -> Response | dict[str, Any]:
+def headlines(request: Request, db: ScopedDb, page: Paging, format: FormatParam = None) -> Response | dict[str, Any]:
     return figure_page(request, page, format, HEADLINES.compute(db), HEADLINE_COLUMNS)
 
 
@@ -120,7 +121,7 @@ SOLUTION_COLUMNS = SOLUTIONS.keys
     responses=csv_responses(REUSE_COLUMNS, ServiceTypeReusePage),
 )
 def reuse(
-    request: Request, db: Db, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
+    request: Request, db: ScopedDb, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
 ) -> Response | dict[str, Any]:
     return figure_page(request, page, format, REUSE.compute(db, lgsl), REUSE_COLUMNS, ServiceTypeReuse.flat)
 
@@ -133,7 +134,7 @@ def reuse(
     responses=csv_responses(SOLUTION_COLUMNS, SolutionPage),
 )
 def reuse_solutions(
-    request: Request, db: Db, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
+    request: Request, db: ScopedDb, page: Paging, lgsl: LgslParam = None, format: FormatParam = None
 ) -> Response | dict[str, Any]:
     return figure_page(request, page, format, SOLUTIONS.compute(db, lgsl), SOLUTION_COLUMNS)
 
@@ -146,7 +147,7 @@ def reuse_solutions(
     responses=ERROR_RESPONSES,
 )
 def reuse_suggestion(
-    db: Db,
+    db: ScopedDb,
     council: Annotated[str, Path(pattern=SLUG, max_length=80, description="Council id, e.g. bristol")],
     service: Annotated[str, Path(pattern=SLUG, max_length=80, description="Service id within the council")],
 ) -> dict[str, Any]:
@@ -170,7 +171,7 @@ HOTSPOT_COLUMNS = HOTSPOTS.csv_keys
 )
 def hotspots(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     min_councils: Annotated[
         int, Query(ge=1, le=100_000, description="Only types delivered by at least this many councils.")
@@ -198,7 +199,7 @@ MARKET_COLUMNS = MARKET.csv_keys
 )
 def suppliers(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     by: Annotated[
         str, Query(pattern="^(service-type|function)$", description="Market: `service-type` or `function`.")
@@ -237,7 +238,7 @@ LOCK_IN_COLUMNS = LOCK_IN.keys
 )
 def lock_in(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     council: Annotated[str | None, Query(pattern=SLUG, max_length=80, description="Only this council.")] = None,
     lgsl: LgslParam = None,
@@ -263,7 +264,7 @@ WINDOW_COLUMNS = WINDOWS.csv_keys
 )
 def windows(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     horizon_months: Annotated[int, Query(ge=1, le=240, description="Contracts ending within this many months.")] = 18,
     by: Annotated[
@@ -295,7 +296,7 @@ INTEROP_COLUMNS = INTEROP.keys
 )
 def interop(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     by: Annotated[
         str, Query(pattern="^(all|type|region|nation)$", description="Group councils by `type`, `region` or `nation`.")
@@ -318,7 +319,9 @@ CANDIDATE_COLUMNS = CANDIDATES.keys
     response_model=None,
     responses=csv_responses(PATTERN_REUSE_COLUMNS, PatternReusePage),
 )
-def pattern_reuse(request: Request, db: Db, page: Paging, format: FormatParam = None) -> Response | dict[str, Any]:
+def pattern_reuse(
+    request: Request, db: ScopedDb, page: Paging, format: FormatParam = None
+) -> Response | dict[str, Any]:
     return figure_page(request, page, format, PATTERN_REUSE.compute(db), PATTERN_REUSE_COLUMNS)
 
 
@@ -331,7 +334,7 @@ def pattern_reuse(request: Request, db: Db, page: Paging, format: FormatParam = 
 )
 def pattern_candidates(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     pattern_id: Annotated[str, Path(pattern=SLUG, max_length=80, description="Pattern id, e.g. gov-uk-pay")],
     format: FormatParam = None,

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from registry.api.dependencies import API_PREFIX, Db, FormatParam, Paging, csv_responses
+from registry.api.authority import ScopedDb
+from registry.api.dependencies import API_PREFIX, FormatParam, Paging, csv_responses
 from registry.api.figures import figure_page, page_model, row_model
 from registry.api.shared import date_query, parse_date
 from registry.insights.ranking import RANKING, STANDARD_MUSTS, StandardMusts, SupplierRank
@@ -31,7 +32,7 @@ RANKING_COLUMNS = RANKING.csv_keys
 )
 def ranking(
     request: Request,
-    db: Db,
+    db: ScopedDb,
     page: Paging,
     as_of: Annotated[
         str | None, date_query("Count contracts ending from this day (default: the index's as-of date).")
