@@ -26,7 +26,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def register_rows(name: str) -> list[dict[str, str]]:
     text = resources.files("checks").joinpath("data", name).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -70,7 +70,7 @@ class FormerCouncil:
 
 @functools.cache
 def councils() -> tuple[CouncilEntry, ...]:
-    return tuple(CouncilEntry(**row) for row in _rows("councils.csv"))
+    return tuple(CouncilEntry(**row) for row in register_rows("councils.csv"))
 
 
 @functools.cache
@@ -81,7 +81,7 @@ def former_councils() -> tuple[FormerCouncil, ...]:
             replaced_by=tuple(row["replaced_by"].split()),
             successors=tuple(row["successors"].split()),
         )
-        for row in _rows("former_councils.csv")
+        for row in register_rows("former_councils.csv")
     )
 
 
@@ -287,40 +287,6 @@ def reorganisations() -> tuple[Reorganisation, ...]:
     return tuple(sorted(found, key=lambda r: (r.vesting_date, r.successors)))
 
 
-# --------------------------------------------------------------------------- strategic authorities
-
-
-@dataclass(frozen=True, slots=True)
-class StrategicAuthority:
-    """A combined or mayoral combined authority (register type `COMB`) and its constituent councils."""
-
-    register_code: str  # GMCA, LCR, ...: not three letters, unlike a council's
-    gss_code: str
-    name: str
-    nice_name: str
-    type: str
-    nation: str
-    region: str
-    start_date: str
-    constituents: tuple[str, ...]  # the councils' register codes
-
-
-@functools.cache
-def strategic_authorities() -> tuple[StrategicAuthority, ...]:
-    return tuple(
-        StrategicAuthority(
-            **{k: v for k, v in row.items() if k != "constituents"}, constituents=tuple(row["constituents"].split())
-        )
-        for row in _rows("strategic_authorities.csv")
-    )
-
-
-@functools.cache
-def authority_of_council() -> dict[str, StrategicAuthority]:
-    """Each constituent council's strategic authority, by the council's register code."""
-    return {code: authority for authority in strategic_authorities() for code in authority.constituents}
-
-
 # --------------------------------------------------------------------------- LGSL
 
 
@@ -334,7 +300,8 @@ class LgslEntry:
 @functools.cache
 def lgsl_services() -> dict[int, LgslEntry]:
     return {
-        int(row["id"]): LgslEntry(int(row["id"]), row["label"], row.get("function") or "") for row in _rows("lgsl.csv")
+        int(row["id"]): LgslEntry(int(row["id"]), row["label"], row.get("function") or "")
+        for row in register_rows("lgsl.csv")
     }
 
 
@@ -342,7 +309,7 @@ def lgsl_services() -> dict[int, LgslEntry]:
 def lgsl_terms() -> dict[int, tuple[str, ...]]:
     """Words people use for each service beyond its label: GOV.UK's phrasing and the registry's own."""
     terms: dict[int, list[str]] = {}
-    for row in _rows("lgsl_terms.csv"):
+    for row in register_rows("lgsl_terms.csv"):
         terms.setdefault(int(row["id"]), []).append(row["term"])
     return {code: tuple(found) for code, found in terms.items()}
 

@@ -191,8 +191,8 @@ def test_validate_rejects_an_unlisted_lgsl_and_still_checks_against_index_counci
 
 def test_the_registers_are_read_once_per_process(mini_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reads: list[str] = []
-    real = registers._rows
-    monkeypatch.setattr(registers, "_rows", lambda name: reads.append(name) or real(name))
+    real = registers.register_rows
+    monkeypatch.setattr(registers, "register_rows", lambda name: reads.append(name) or real(name))
     for cached in (registers.councils, registers.former_councils, registers.council_index, registers.lgsl_services):
         cached.cache_clear()
     repo = Repository(mini_repo)

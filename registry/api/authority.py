@@ -15,7 +15,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from checks.registers import strategic_authorities
+from checks.authority_register import strategic_authorities
 from registry.api.dependencies import IndexUnavailable, get_db
 from registry.api.errors import ApiError
 from registry.index.authorities import UnknownAuthority, authority_scope, require_authority

@@ -6,7 +6,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 
-from checks.registers import strategic_authorities
+from checks.authority_register import strategic_authorities
 
 
 def write_authorities(conn: sqlite3.Connection) -> None:
