@@ -16,14 +16,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+import checks
 from checks.atomic import atomic_writer
+from checks.cache import ResultCache, scope_key
 from checks.history import HistoryError
 from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
 from checks.reporters.text import TextReporter
 from checks.repository import Repository, Target
 from checks.restricted import Mode
 from checks.results import RunSummary
-from checks.runner import check_target, plan, run_plan
+from checks.runner import Plan, check_target, plan, run_plan
 from checks.settings import ReleaseOptionError
 from registry import __version__
 from registry.cli.errors import ExitCode, UsageError, for_check
@@ -75,6 +77,13 @@ def check(
             "requirements are judged from attestations. Use it for reports that are published.",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Judge every file afresh: neither read nor write the result cache (build/cache/ in the repository).",
+        ),
+    ] = False,
 ) -> None:
     """Check manifests against the standards that apply to them."""
     if changed_since is not None and paths:
@@ -90,6 +99,7 @@ def check(
         changed_since=changed_since,
         standards_release=standards_release,
         mode=Mode.PUBLIC if public else Mode.PRIVATE,
+        cache=not no_cache,
     )
     raise typer.Exit(int(run_check(options)))
 
@@ -106,6 +116,7 @@ class CheckOptions:
     changed_since: str | None = None
     standards_release: str | None = None
     mode: Mode = Mode.PRIVATE
+    cache: bool = True
 
 
 @contextlib.contextmanager
@@ -119,6 +130,18 @@ def _destination(output: Path | None) -> Iterator[TextIO]:
 
 def _show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def open_cache(work: Plan, view: str, code: tuple[Path, ...] = ()) -> None:
+    """Give the run the repository's result cache, keyed by everything its results depend on."""
+    work.cache = ResultCache.open(work.repo.root, _warn)
+    if work.cache is not None:
+        parts = (__version__, work.mode.value, view, str(work.keep_documents))
+        work.scope = scope_key(work.repo, work.cache, parts, (Path(checks.__file__).parent, *code))
 
 
 def run_check(options: CheckOptions) -> ExitCode:
@@ -166,11 +189,17 @@ def run_check(options: CheckOptions) -> ExitCode:
         with progress:
             task = progress.add_task("check", total=work.count() if show_progress else None)
             work.prerender = PRERENDER.get(options.format)
-            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
-            with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
-                for result in results:
-                    summary.add(result)
-                    reporter.file(result)
-                    progress.advance(task)
+            if options.cache and not work.blocking:
+                open_cache(work, view=options.format if work.prerender else "results")
+            try:
+                # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+                with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
+                    for result in results:
+                        summary.add(result)
+                        reporter.file(result)
+                        progress.advance(task)
+            finally:
+                if work.cache is not None:
+                    work.cache.close()
         reporter.finish(summary)
     return for_check(summary, options.fail_on, len(missing) + len(work.blocking))
