@@ -31,7 +31,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import sqlite3
 import subprocess
 import time
@@ -43,14 +42,15 @@ from typing import Any
 
 from checks.problems import Problem
 from checks.repository import Repository, Target
-from checks.restricted import Mode, public_manifest, restricted_sibling
+from checks.restricted import Mode
 from checks.results import EvidenceUsed, FileResult, Outcome, RequirementResult, StandardSummary, WaiverNote
 from checks.settings import FILE as SETTINGS_FILE
+from checks.visibility import public_manifest, restricted_sibling
 
 CACHE_FOLDER = Path("build") / "cache"
 CACHE_NAME = "check-results.sqlite3"
 # Bumped whenever the tables or the payload's encoding change: an older file is then emptied.
-FORMAT = 1
+FORMAT = 2
 # A stat is trusted only for a file last written this long before it was recorded (see the module doc).
 RACY_SECONDS = 2.0
 # Rows written per transaction: few enough that a concurrent run waits briefly, many enough to be cheap.
@@ -63,9 +63,9 @@ CREATE TABLE IF NOT EXISTS digests (
     path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, digest TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS results (
-    key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT, payload BLOB NOT NULL,
+    key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT, payload TEXT NOT NULL, rendered BLOB,
     PRIMARY KEY (key, valid_from)
-) WITHOUT ROWID;
+);
 """
 
 Warn = Callable[[str], None]
@@ -82,7 +82,7 @@ class ResultCache:
         self.path = path
         self.warn = warn
         self.conn: sqlite3.Connection | None = None
-        self._pending_results: list[tuple[str, str, str | None, bytes]] = []
+        self._pending_results: list[tuple[str, str, str | None, str, bytes | None]] = []
         self._pending_digests: list[tuple[str, int, int, int, int, str]] = []
         self._folder_digests: dict[Path, str] = {}
         self.hits = self.misses = 0
@@ -158,7 +158,7 @@ class ResultCache:
     def digest(self, path: Path) -> str:
         """SHA-256 of the file's bytes, from its stat when that is unchanged; MISSING when there is none."""
         try:
-            st = os.stat(path)
+            st = path.stat()
         except OSError:
             return MISSING
         key = str(path)
@@ -202,27 +202,26 @@ class ResultCache:
     def get(self, key: str, as_of: dt.date) -> FileResult | None:
         day = as_of.isoformat()
         row = self._query(
-            "SELECT payload FROM results WHERE key = ? AND valid_from <= ? AND (valid_until IS NULL OR valid_until > ?)"
-            " ORDER BY valid_from DESC LIMIT 1",
+            "SELECT payload, rendered FROM results WHERE key = ? AND valid_from <= ?"
+            " AND (valid_until IS NULL OR valid_until > ?) ORDER BY valid_from DESC LIMIT 1",
             (key, day, day),
         )
         if row is None:
             self.misses += 1
             return None
         try:
-            result = decode(json.loads(zlib.decompress(row[0])))
+            result = decode(json.loads(row[0]), _rendered(row[1]))
         except (zlib.error, ValueError, TypeError, KeyError, IndexError):
             self.misses += 1
             return None  # written by a broken run: judged again and overwritten
         self.hits += 1
         return result
 
-    def put(self, key: str, as_of: dt.date, result: FileResult) -> None:
+    def put(self, key: str, as_of: dt.date, stored: Stored) -> None:
+        """Keep a result, encoded by `stored` (in the worker that checked it, to spare the parent)."""
         if self.conn is None:
             return
-        until = result.stable_until.isoformat() if result.stable_until is not None else None
-        payload = zlib.compress(json.dumps(encode(result), separators=(",", ":")).encode(), 1)
-        self._pending_results.append((key, as_of.isoformat(), until, payload))
+        self._pending_results.append((key, as_of.isoformat(), *stored))
         if len(self._pending_results) >= WRITE_BATCH:
             self.flush()
 
@@ -234,7 +233,7 @@ class ResultCache:
         try:
             with self.conn:
                 self.conn.execute("BEGIN IMMEDIATE")
-                self.conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", results)
+                self.conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", results)
                 self.conn.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)", digests)
         except sqlite3.OperationalError:
             pass  # busy for too long, or the disk is full: these results are simply judged again next time
@@ -251,6 +250,24 @@ class ResultCache:
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
             return None
+
+
+# A result as the cache keeps it: the date it stops holding, its fields as JSON, its rendered view.
+Stored = tuple[str | None, str, bytes | None]
+
+
+def stored(result: FileResult) -> Stored:
+    until = result.stable_until.isoformat() if result.stable_until is not None else None
+    payload = json.dumps(encode(result), separators=(",", ":"), ensure_ascii=False)
+    # A report's pre-rendered text is most of the bytes: kept apart, compressed, and never parsed.
+    rendered = result.rendered
+    if isinstance(rendered, str):
+        blob: bytes | None = b"s" + zlib.compress(rendered.encode(), 1)
+    elif rendered is not None:
+        blob = b"j" + zlib.compress(json.dumps(rendered, separators=(",", ":")).encode(), 1)
+    else:
+        blob = None
+    return until, payload, blob
 
 
 def scope_key(repo: Repository, cache: ResultCache, parts: Iterable[str], code: Iterable[Path]) -> str:
@@ -306,15 +323,21 @@ def encode(result: FileResult) -> list[Any]:
         [_requirement(r) for r in result.results],
         [[getattr(s, name) for name in _SUMMARY_FIELDS] for s in result.summaries],
         result.document,
-        result.rendered,
         result.redacted,
         result.stable_until.isoformat() if result.stable_until else None,
     ]
 
 
-def decode(data: list[Any]) -> FileResult:
+def _rendered(blob: bytes | None) -> Any:
+    if blob is None:
+        return None
+    text = zlib.decompress(blob[1:]).decode()
+    return text if blob[:1] == b"s" else json.loads(text)
+
+
+def decode(data: list[Any], rendered: Any) -> FileResult:
     (path, kind, council, service, name, sample, problems, warnings, results, summaries) = data[:10]
-    document, rendered, redacted, until = data[10:]
+    document, redacted, until = data[10:]
     return FileResult(
         path,
         kind,

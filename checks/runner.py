@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.atomic import signals_deferred
-from checks.cache import ResultCache
+from checks.cache import ResultCache, Stored, stored
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service
 from checks.identity import council_problems, lgsl_problems, load_registers
@@ -200,10 +200,18 @@ def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
     return result
 
 
-def _check_chunk(chunk: Sequence[Item]) -> list[FileResult | None]:
+def _check_chunk(chunk: Sequence[Item]) -> list[Any]:
     plan, as_of = _WORKER_STATE["plan"], _WORKER_STATE["as_of"]
     assert isinstance(plan, Plan) and isinstance(as_of, dt.date)
+    if plan.cache is not None:
+        return [_check_to_store(item, plan, as_of) for item in chunk]
     return [_check_item(item, plan, as_of) for item in chunk]
+
+
+def _check_to_store(item: Item, plan: Plan, as_of: dt.date) -> tuple[FileResult, Stored] | None:
+    """A result and its encoding for the cache, both made where it was checked."""
+    result = _check_item(item, plan, as_of)
+    return None if result is None else (result, stored(result))
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -348,11 +356,11 @@ def _run_cached(plan: Plan, cache: ResultCache, as_of: dt.date, jobs: int) -> It
     misses = sum(1 for _, _, hit in head if hit is None)
     if jobs == 1 or misses < PARALLEL_THRESHOLD // 8 or "fork" not in multiprocessing.get_all_start_methods():
         for target, key, hit in chain(head, looked):
-            result = hit if hit is not None else _check_item(target, plan, as_of)
-            if result is not None:
-                if hit is None:
-                    cache.put(key, as_of, result)
-                yield result
+            found = (hit, None) if hit is not None else _check_to_store(target, plan, as_of)
+            if found is not None:
+                if found[1] is not None:
+                    cache.put(key, as_of, found[1])
+                yield found[0]
         return
     sent: deque[list[Looked]] = deque()
 
@@ -364,13 +372,13 @@ def _run_cached(plan: Plan, cache: ResultCache, as_of: dt.date, jobs: int) -> It
     _WORKER_STATE.update(plan=plan, as_of=as_of)
     with contextlib.closing(_in_workers(to_check(), jobs)) as batches:
         for checked in batches:
-            fresh = iter(checked)
+            fresh: Iterator[tuple[FileResult, Stored] | None] = iter(checked)  # type: ignore[arg-type]
             for _, key, hit in sent.popleft():
-                result = hit if hit is not None else next(fresh)
-                if result is not None:
-                    if hit is None:
-                        cache.put(key, as_of, result)
-                    yield result
+                found = (hit, None) if hit is not None else next(fresh)
+                if found is not None:
+                    if found[1] is not None:
+                        cache.put(key, as_of, found[1])
+                    yield found[0]
 
 
 def _chunks_of(looked: Iterable[Looked], size: int) -> Iterator[list[Looked]]:
