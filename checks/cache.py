@@ -56,6 +56,8 @@ RACY_SECONDS = 2.0
 # Rows written per transaction: few enough that a concurrent run waits briefly, many enough to be cheap.
 WRITE_BATCH = 500
 BUSY_MS = 2000
+# Digests worked out lately, kept in memory until written (more than a run's files in flight at once).
+RECENT = 8192
 MISSING = "-"
 
 _TABLES = """
@@ -85,6 +87,7 @@ class ResultCache:
         self._pending_results: list[tuple[str, str, str | None, str, bytes | None]] = []
         self._pending_digests: list[tuple[str, int, int, int, int, str]] = []
         self._folder_digests: dict[Path, str] = {}
+        self._recent: dict[str, tuple[tuple[int, int, int, int], str]] = {}
         self.hits = self.misses = 0
 
     # ------------------------------------------------------------------ opening
@@ -162,8 +165,12 @@ class ResultCache:
         except OSError:
             return MISSING
         key = str(path)
+        seen = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        recent = self._recent.get(key)
+        if recent is not None and recent[0] == seen:
+            return recent[1]
         row = self._query("SELECT size, mtime_ns, ctime_ns, ino, digest FROM digests WHERE path = ?", (key,))
-        if row is not None and tuple(row[:4]) == (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+        if row is not None and tuple(row[:4]) == seen:
             return str(row[4])
         try:
             found = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -171,10 +178,14 @@ class ResultCache:
             return MISSING
         settled = time.time_ns() - RACY_SECONDS * 1e9
         if max(st.st_mtime_ns, st.st_ctime_ns) < settled:
-            self._pending_digests.append((key, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, found))
+            self._pending_digests.append((key, *seen, found))
+            # Asked again soon (the index records each file's digest as its rows are written), before it is flushed.
+            if len(self._recent) >= RECENT:
+                self._recent.clear()
+            self._recent[key] = (seen, found)
         return found
 
-    def _folder_digest(self, folder: Path) -> str:
+    def council_digest(self, folder: Path) -> str:
         """The council file of a folder, asked for by each of its services: worked out once per folder."""
         found = self._folder_digests.get(folder)
         if found is None:
@@ -192,7 +203,7 @@ class ResultCache:
         path = target.path.absolute()
         parts = [scope, target.display, target.kind or "", target.council or "", self.digest(path)]
         if target.kind in ("Service", "RestrictedService"):
-            parts.append(self._folder_digest(path.parent))
+            parts.append(self.council_digest(path.parent))
         if target.kind == "Service" and mode is Mode.PRIVATE:
             parts.append(self.digest(restricted_sibling(path)))
         elif target.kind == "RestrictedService":
@@ -268,6 +279,16 @@ def stored(result: FileResult) -> Stored:
     else:
         blob = None
     return until, payload, blob
+
+
+def open_cache(
+    repo: Repository, parts: Iterable[str], code: Iterable[Path], warn: Warn
+) -> tuple[ResultCache, str] | None:
+    """The repository's cache and the scope of a run (see scope_key); None when there is no usable cache."""
+    cache = ResultCache.open(repo.root, warn)
+    if cache is None:
+        return None
+    return cache, scope_key(repo, cache, parts, [Path(__file__).parent, *code])
 
 
 def scope_key(repo: Repository, cache: ResultCache, parts: Iterable[str], code: Iterable[Path]) -> str:

@@ -16,9 +16,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-import checks
 from checks.atomic import atomic_writer
-from checks.cache import ResultCache, scope_key
+from checks.cache import open_cache
 from checks.history import HistoryError
 from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
 from checks.reporters.text import TextReporter
@@ -132,16 +131,15 @@ def _show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
-def open_cache(work: Plan, view: str, code: tuple[Path, ...] = ()) -> None:
+def use_cache(work: Plan, view: str, code: tuple[Path, ...] = ()) -> None:
     """Give the run the repository's result cache, keyed by everything its results depend on."""
-    work.cache = ResultCache.open(work.repo.root, _warn)
-    if work.cache is not None:
-        parts = (__version__, work.mode.value, view, str(work.keep_documents))
-        work.scope = scope_key(work.repo, work.cache, parts, (Path(checks.__file__).parent, *code))
+    opened = open_cache(work.repo, (__version__, work.mode.value, view, str(work.keep_documents)), code, warn)
+    if opened is not None:
+        work.cache, work.scope = opened
 
 
 def run_check(options: CheckOptions) -> ExitCode:
@@ -190,7 +188,7 @@ def run_check(options: CheckOptions) -> ExitCode:
             task = progress.add_task("check", total=work.count() if show_progress else None)
             work.prerender = PRERENDER.get(options.format)
             if options.cache and not work.blocking:
-                open_cache(work, view=options.format if work.prerender else "results")
+                use_cache(work, view=options.format if work.prerender else "results")
             try:
                 # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
                 with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
