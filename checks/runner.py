@@ -310,6 +310,8 @@ def default_jobs() -> int:
 
 def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[FileResult, None, None]:
     """Results in the order of `plan.items`, streamed; large runs are spread over processes."""
+    # Told how many processes to use, a cached run starts them even when little is left to check.
+    adaptive = jobs is None
     jobs = default_jobs() if jobs is None else max(1, jobs)
     load_registers()  # before freezing and forking, so every worker shares the one copy
     # Manifests build no reference cycles, so the cyclic collector only burns time on a long run;
@@ -317,7 +319,7 @@ def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[F
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
     if plan.cache is not None:
-        yield from _run_cached(plan, plan.cache, as_of, jobs)
+        yield from _run_cached(plan, plan.cache, as_of, jobs, adaptive)
         return
     iterator = iter(plan.items)
     head = list(islice(iterator, PARALLEL_THRESHOLD))
@@ -347,14 +349,16 @@ def _looked_up(items: Iterable[Item], plan: Plan, cache: ResultCache, as_of: dt.
             yield target, key, cache.get(key, as_of)
 
 
-def _run_cached(plan: Plan, cache: ResultCache, as_of: dt.date, jobs: int) -> Iterator[FileResult]:
+def _run_cached(plan: Plan, cache: ResultCache, as_of: dt.date, jobs: int, adaptive: bool) -> Iterator[FileResult]:
     """run_plan with a cache: hits come from it, misses are checked (in workers when there are many)
     and stored; results still come in the order of `plan.items`."""
     looked = _looked_up(plan.items, plan, cache, as_of)
     head = list(islice(looked, PARALLEL_THRESHOLD))
-    # Spread over processes only when there is much to check: a warm run is faster without forking.
-    misses = sum(1 for _, _, hit in head if hit is None)
-    if jobs == 1 or misses < PARALLEL_THRESHOLD // 8 or "fork" not in multiprocessing.get_all_start_methods():
+    # By default, spread over processes only when there is much to check: a warm run is faster without.
+    many = len(head) >= PARALLEL_THRESHOLD
+    if adaptive:
+        many = many and sum(1 for _, _, hit in head if hit is None) >= PARALLEL_THRESHOLD // 8
+    if jobs == 1 or not many or "fork" not in multiprocessing.get_all_start_methods():
         for target, key, hit in chain(head, looked):
             found = (hit, None) if hit is not None else _check_to_store(target, plan, as_of)
             if found is not None:
