@@ -31,6 +31,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import time
@@ -50,7 +51,7 @@ from checks.visibility import public_manifest, restricted_sibling
 CACHE_FOLDER = Path("build") / "cache"
 CACHE_NAME = "check-results.sqlite3"
 # Bumped whenever the tables or the payload's encoding change: an older file is then emptied.
-FORMAT = 2
+FORMAT = 3
 # A stat is trusted only for a file last written this long before it was recorded (see the module doc).
 RACY_SECONDS = 2.0
 # Rows written per transaction: few enough that a concurrent run waits briefly, many enough to be cheap.
@@ -62,7 +63,7 @@ MISSING = "-"
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS digests (
-    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, digest TEXT
+    path BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, digest TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS results (
     key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT, payload TEXT NOT NULL, rendered BLOB,
@@ -85,9 +86,9 @@ class ResultCache:
         self.warn = warn
         self.conn: sqlite3.Connection | None = None
         self._pending_results: list[tuple[str, str, str | None, str, bytes | None]] = []
-        self._pending_digests: list[tuple[str, int, int, int, int, str]] = []
+        self._pending_digests: list[tuple[bytes, int, int, int, int, str]] = []
         self._folder_digests: dict[Path, str] = {}
-        self._recent: dict[str, tuple[tuple[int, int, int, int], str]] = {}
+        self._recent: dict[bytes, tuple[tuple[int, int, int, int], str]] = {}
         self.hits = self.misses = 0
 
     # ------------------------------------------------------------------ opening
@@ -110,7 +111,11 @@ class ResultCache:
         return cache
 
     def _connect(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not (self.path.parent / ".gitignore").is_file():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # As pytest and ruff do: the folder ignores itself, so a repository that does not ignore
+            # build/ (a council's) still shows nothing new in `git status`.
+            (self.path.parent / ".gitignore").write_text("# the result cache of `standards check`\n*\n")
         conn = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
@@ -164,7 +169,7 @@ class ResultCache:
             st = path.stat()
         except OSError:
             return MISSING
-        key = str(path)
+        key = os.fsencode(path)  # bytes: a file's name need not be UTF-8
         seen = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         recent = self._recent.get(key)
         if recent is not None and recent[0] == seen:
@@ -208,7 +213,7 @@ class ResultCache:
             parts.append(self.digest(restricted_sibling(path)))
         elif target.kind == "RestrictedService":
             parts.append(self.digest(public_manifest(path)))
-        return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, key: str, as_of: dt.date) -> FileResult | None:
         day = as_of.isoformat()
@@ -269,11 +274,11 @@ Stored = tuple[str | None, str, bytes | None]
 
 def stored(result: FileResult) -> Stored:
     until = result.stable_until.isoformat() if result.stable_until is not None else None
-    payload = json.dumps(encode(result), separators=(",", ":"), ensure_ascii=False)
+    payload = json.dumps(encode(result), separators=(",", ":"))
     # A report's pre-rendered text is most of the bytes: kept apart, compressed, and never parsed.
     rendered = result.rendered
     if isinstance(rendered, str):
-        blob: bytes | None = b"s" + zlib.compress(rendered.encode(), 1)
+        blob: bytes | None = b"s" + zlib.compress(rendered.encode("utf-8", "surrogatepass"), 1)
     elif rendered is not None:
         blob = b"j" + zlib.compress(json.dumps(rendered, separators=(",", ":")).encode(), 1)
     else:
@@ -302,13 +307,13 @@ def scope_key(repo: Repository, cache: ResultCache, parts: Iterable[str], code: 
     standards = repo.root / "standards"
     if standards.is_dir():
         for path in sorted(p for p in standards.rglob("*") if p.is_file()):
-            digest.update(f"{path.relative_to(standards)}\0{cache.digest(path)}\0".encode())
+            digest.update(os.fsencode(path.relative_to(standards)) + f"\0{cache.digest(path)}\0".encode())
     # The tool's own code and data, by stat: an edited checkout must not be served results of the old code.
     for folder in code:
         for path in sorted(folder.rglob("*")):
             if path.suffix != ".pyc" and path.is_file():
                 st = path.stat()
-                digest.update(f"{path.relative_to(folder)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+                digest.update(os.fsencode(path.relative_to(folder)) + f"\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -352,7 +357,7 @@ def encode(result: FileResult) -> list[Any]:
 def _rendered(blob: bytes | None) -> Any:
     if blob is None:
         return None
-    text = zlib.decompress(blob[1:]).decode()
+    text = zlib.decompress(blob[1:]).decode("utf-8", "surrogatepass")
     return text if blob[:1] == b"s" else json.loads(text)
 
 

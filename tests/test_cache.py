@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -23,6 +24,8 @@ from gitrepo import commit_all, edit, git, init_repo
 def repo(tmp_path: Path, mini_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Files written a moment ago are hashed every run (Git's racy rule); the tests' files are all new.
     monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    # Tests that check the fixture in place leave a cache in it; these start from none.
+    shutil.rmtree(mini_repo / "build", ignore_errors=True)
     return mini_repo
 
 
@@ -160,7 +163,9 @@ def test_a_damaged_entry_is_judged_again(repo: Path, cli, judged: list[str]) -> 
 def test_a_cache_committed_to_git_is_not_used(tmp_path: Path, cli, judged: list[str]) -> None:
     from conftest import MINI
 
-    repo = init_repo(tmp_path / "repo", MINI)
+    source = tmp_path / "source"
+    shutil.copytree(MINI, source, ignore=shutil.ignore_patterns("build"))
+    repo = init_repo(tmp_path / "repo", source)
     cold = _cold(cli, repo)
     _report(cli, repo)
     git(repo, "add", "-f", str(cache_path(repo).relative_to(repo)))
