@@ -9,7 +9,9 @@ One run over the same generated tree (see benchmarks/generate.py) times:
   default jobs = all cores), its report sent to a file in the temporary folder;
 - `check-jsonschema --schemafile schemas/service.schema.json` on a subset of the service
   manifests (default 1,000: it manages about 100 files/s), scaled per file;
-- ajv-cli through `npx --no-install ajv`, only if it is already installed.
+- ajv-cli through `npx --no-install ajv`, only if it is already installed;
+- `standards check` with its result cache (build/cache/): filling an empty cache, warm (nothing
+  changed) and after one manifest changed, each against ajv-cli over the same files.
 
 It prints files/s for each and the ratios measured in this run, plus the peak
 memory (max RSS of the largest process of each `standards check` run, from
@@ -134,8 +136,10 @@ def report_summary(report: Path) -> dict[str, object]:
     return summary
 
 
-def standards_check(tree: Path, report: Path | None) -> Measured:
+def standards_check(tree: Path, report: Path | None, cache: bool = False) -> Measured:
+    """One `standards check`; cold (`--no-cache`) unless `cache`, so repeats time the same work."""
     cmd = [*standards_command(), "check", "--as-of", AS_OF.isoformat(), "--format", "json"]
+    cmd += [] if cache else ["--no-cache"]
     run = measure(cmd, tree, report)
     if run.returncode not in (0, 1):  # 1 means some service fails a rule, which the data intends
         raise SystemExit(f"standards check could not run (exit {run.returncode}):\n{run.stderr}")
@@ -172,6 +176,54 @@ def ajv(files: list[Path], batch: int) -> tuple[float | None, str]:
             first = (proc.stderr or proc.stdout).strip().splitlines()[:1]
             return None, f"skipped: ajv-cli failed (exit {proc.returncode}): {first[0] if first else ''}"
     return time.perf_counter() - start, "ok"
+
+
+# --------------------------------------------------------------------------- the result cache
+
+
+@dataclass
+class CachedRuns:
+    """`standards check` with its result cache: filling it, warm, and after one file changed."""
+
+    fill: Measured
+    warm: Measured
+    one_changed: Measured
+
+
+def cached_runs(tree: Path, report: Path, repeat: int) -> CachedRuns:
+    """Time the cache: an empty one filled, the best of `repeat` warm runs, then one manifest edited."""
+    shutil.rmtree(tree / "build" / "cache", ignore_errors=True)
+    fill = standards_check(tree, report, cache=True)
+    warm = min((standards_check(tree, report, cache=True) for _ in range(repeat)), key=lambda r: r.seconds)
+    services = [p for p in manifest_files(tree) if p.stem != "council"]
+    path = services[len(services) // 2]
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before.replace("\nname: ", "\nname: Renamed ", 1), encoding="utf-8")
+    try:
+        one = standards_check(tree, report, cache=True)
+    finally:
+        path.write_text(before, encoding="utf-8")  # a kept tree stays as generated
+    report.unlink(missing_ok=True)
+    return CachedRuns(fill, warm, one)
+
+
+def print_cached(runs: CachedRuns, files: int, label: str) -> None:
+    for name, run in (("fill", runs.fill), ("warm", runs.warm), ("one changed", runs.one_changed)):
+        print(
+            f"check {label} {name + ':':<13} {run.seconds:7.2f} s {rate(files, run.seconds)}"
+            f"  (cpu {run.cpu_seconds:.1f} s, peak RSS {run.maxrss_kb / 1024:.0f} MB)"
+        )
+
+
+def cached_ratios(runs: CachedRuns, ajv_all_seconds: float | None) -> list[tuple[str, float, float, bool]]:
+    """The cache's targets: a warm run at least 20x faster than ajv-cli over the same files."""
+    if ajv_all_seconds is None:
+        print("ratio ajv-cli/warm: not measured (ajv-cli skipped)")
+        return []
+    return [
+        ("ratio ajv-cli/warm", ajv_all_seconds / runs.warm.seconds, 20.0, False),
+        ("ratio ajv-cli/one-file-changed", ajv_all_seconds / runs.one_changed.seconds, 1.0, False),
+    ]
 
 
 # --------------------------------------------------------------------------- the run
@@ -250,7 +302,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"ajv-cli:          {ajv_seconds:7.2f} s {rate(len(subset), ajv_seconds)}  (on {len(subset)} files)")
 
+        cached = cached_runs(tree, report, args.repeat)
+        print_cached(cached, len(files), f"@{args.count}")
+
         big: Measured | None = None
+        big_cached: CachedRuns | None = None
         if args.memory_scale:
             big_tree, big_how = ensure_tree(
                 base / f"tree-{MEMORY_SCALE_COUNT}-seed{args.seed}", MEMORY_SCALE_COUNT, args.seed
@@ -258,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
             big_files = len(manifest_files(big_tree))
             print(f"memory tree: {big_tree} ({big_how}): {big_files} files")
             big = standards_check(big_tree, None)
+            big_cached = cached_runs(big_tree, Path(tmp) / "big-report.json", 1)
+            print_cached(big_cached, big_files, f"@{MEMORY_SCALE_COUNT}")
             print(
                 f"standards check @{MEMORY_SCALE_COUNT:,}: {big.seconds:7.2f} s {rate(big_files, big.seconds)}"
                 f"  (cpu {big.cpu_seconds:.1f} s, peak RSS {big.maxrss_kb / 1024:.0f} MB)"
@@ -283,9 +341,16 @@ def main(argv: list[str] | None = None) -> int:
         ("ratio check/floor", check_vs_floor, 1.5, True),
         ("ratio check-jsonschema/check", js_vs_check, 5.0, False),
     ]
+    ajv_all = ajv_seconds / len(subset) * len(files) if ajv_seconds is not None else None
+    results += cached_ratios(cached, ajv_all)
+    print(f"peak RSS warm check @{args.count}: {cached.warm.maxrss_kb / 1024:.1f} MB")
     if big is not None:
         print(f"peak RSS check @{MEMORY_SCALE_COUNT}: {big.maxrss_kb / 1024:.1f} MB")
         results.append((f"ratio memory {MEMORY_SCALE_COUNT}/{args.count}", big.maxrss_kb / check.maxrss_kb, 1.5, True))
+    if big_cached is not None:
+        print(f"peak RSS warm check @{MEMORY_SCALE_COUNT}: {big_cached.warm.maxrss_kb / 1024:.1f} MB")
+        ratio = big_cached.warm.maxrss_kb / cached.warm.maxrss_kb
+        results.append((f"ratio warm memory {MEMORY_SCALE_COUNT}/{args.count}", ratio, 1.5, True))
     else:
         print("ratio memory: not measured (add --memory-scale)")
     missed = False
