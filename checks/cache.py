@@ -290,6 +290,8 @@ def open_cache(
     repo: Repository, parts: Iterable[str], code: Iterable[Path], warn: Warn
 ) -> tuple[ResultCache, str] | None:
     """The repository's cache and the scope of a run (see scope_key); None when there is no usable cache."""
+    if not any((repo.root / name).exists() for name in ("standards", "manifests", SETTINGS_FILE)):
+        return None  # files checked outside any repository: no build/ folder is made wherever that is
     cache = ResultCache.open(repo.root, warn)
     if cache is None:
         return None

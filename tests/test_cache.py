@@ -194,3 +194,13 @@ def test_runs_at_the_same_time_share_the_cache(repo: Path) -> None:
             out, err = proc.communicate(timeout=300)
             assert proc.returncode == 1, err  # failing.yaml fails on purpose
             assert out == cold and "warning" not in err
+
+
+def test_a_file_checked_outside_any_repository_leaves_no_cache_behind(tmp_path: Path, cli) -> None:
+    from conftest import MINI
+
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    shutil.copy(MINI / "manifests/leeds/good.yaml", loose / "good.yaml")
+    cli("check", "--as-of", AS_OF, "good.yaml", cwd=loose)
+    assert sorted(p.name for p in loose.iterdir()) == ["good.yaml"]
