@@ -133,3 +133,16 @@ def test_rows_due_to_change_with_time_are_replaced(repo: Path, tmp_path: Path, d
     assert rebuilt == _fresh(repo, tmp_path, as_of)
     active = [r for r in rebuilt["waivers"] if "DEMO-03" in r]
     assert active and all(r.endswith(", 0)" if days == "2027-04-01" else ", 1)") for r in active)
+
+
+def test_a_file_touched_but_not_changed_is_not_judged_again(repo: Path, tmp_path: Path, judged: list[str]) -> None:
+    index = tmp_path / "index.sqlite"
+    build_index(repo, index, AS_OF, jobs=1)
+    good = repo / "manifests/leeds/good.yaml"
+    good.write_text(good.read_text())  # a checkout, a formatter that changed nothing
+    judged.clear()
+    build_index(repo, index, AS_OF, jobs=1)
+    assert judged == [] and _content(index) == _fresh(repo, tmp_path, AS_OF)
+    with sqlite3.connect(index) as conn:
+        seen = conn.execute("SELECT seen FROM index_files WHERE path = 'manifests/leeds/good.yaml'").fetchone()[0]
+    assert seen is not None and str(good.stat().st_ctime_ns) in seen

@@ -32,7 +32,7 @@ from checks.runner import plan as make_plan
 from registry import __version__
 from registry.index.catalogue import write_catalogue
 from registry.index.health import SCHEMA_VERSION, ensure_replaceable_index, head_commit, index_verdict
-from registry.index.incremental import changes, counts, drop_rows, file_digest, file_row, previous_scope, split_schema
+from registry.index.incremental import FileRow, changes, counts, drop_rows, file_row, previous_scope, split_schema
 from registry.index.rows import INSERT, Rows, index_rows
 from registry.index.settings import today_from_env
 from registry.index.solutions import pattern_types
@@ -204,7 +204,7 @@ def _write_manifests(
 ) -> tuple[int, int, int]:
     councils = services = invalid = 0
     pending: Rows = {name: [] for name in INSERT}
-    files: list[tuple[str, str, str | None, str | None, str | None]] = []
+    files: list[FileRow] = []
     for result in _chain(work.broken, results):
         # Workers usually built the rows already (see index_rows); broken files come from here.
         rows: Rows = result.rendered if result.rendered is not None else rows_of(result)
@@ -224,7 +224,7 @@ def _write_manifests(
         for name, batch in rows.items():
             pending[name].extend(batch)
         if work.cache is not None:
-            files.append(file_row(result, file_digest(work.cache, work.repo.root / result.path)))
+            files.append(file_row(result, work.repo.root / result.path, work.cache))
         if len(pending["services"]) >= BATCH or len(files) >= BATCH:
             _flush(conn, pending, files)
     _flush(conn, pending, files)
@@ -236,14 +236,12 @@ def _chain(first: list[FileResult], rest: Iterator[FileResult]) -> Iterator[File
     yield from rest
 
 
-def _flush(
-    conn: sqlite3.Connection, pending: Rows, files: list[tuple[str, str, str | None, str | None, str | None]]
-) -> None:
+def _flush(conn: sqlite3.Connection, pending: Rows, files: list[FileRow]) -> None:
     for name, rows in pending.items():
         if rows:
             conn.executemany(INSERT[name], rows)
             rows.clear()
-    conn.executemany("INSERT OR REPLACE INTO index_files VALUES (?, ?, ?, ?, ?)", files)
+    conn.executemany("INSERT OR REPLACE INTO index_files VALUES (?, ?, ?, ?, ?, ?)", files)
     files.clear()
 
 

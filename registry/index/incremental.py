@@ -13,13 +13,16 @@ files are not read; the changed files' results come from the cache too when it h
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks import cache as cache_module
 from checks.cache import ResultCache
-from checks.repository import Repository
+from checks.repository import YAML_SUFFIXES, Repository
 from checks.results import FileResult
 
 # The tables holding a service's rows, each with its key in `service_key`.
@@ -71,21 +74,65 @@ class Changes:
 def changes(
     conn: sqlite3.Connection, repo: Repository, cache: ResultCache, as_of: dt.date, broken: list[str]
 ) -> Changes:
+    """What changed since the previous index: by stat first (one call per file, as `git status` does),
+    then, for a file whose stat moved, by digest."""
     found = Changes()
     day = as_of.isoformat()
-    seen: set[str] = set()
-    lookup = "SELECT digest, valid_until FROM index_files WHERE path = ?"
-    for path in repo.iter_manifest_files():
-        display = repo.display(path)
-        seen.add(display)
-        row = conn.execute(lookup, (display,)).fetchone()
-        if row is None or row[0] != file_digest(cache, path) or (row[1] is not None and row[1] <= day):
-            found.changed.append(path)
-            found.dropped.append(display)
+    # Loaded whole: one query instead of one per file; a few tens of MB at 100,000 manifests.
+    previous = {
+        path: (digest, seen, until)
+        for path, digest, seen, until in conn.execute("SELECT path, digest, seen, valid_until FROM index_files")
+    }
+    refreshed: list[tuple[str | None, str]] = []
+    for display, path in manifest_entries(repo.root):
+        row = previous.pop(display, None)
+        if row is not None and (row[2] is None or row[2] > day):
+            if row[1] is not None and row[1] == seen_now(path):
+                continue
+            if row[0] == file_digest(cache, path):  # touched, not changed
+                refreshed.append((seen_now(path), display))
+                continue
+        found.changed.append(path)
+        found.dropped.append(display)
+    conn.executemany("UPDATE index_files SET seen = ? WHERE path = ?", refreshed)
     # Broken council files are reported from the catalogue, every time: their rows are always replaced.
     found.dropped += [p for p in broken if p not in found.dropped]
-    found.dropped += [p for (p,) in conn.execute("SELECT path FROM index_files") if p not in seen]
+    found.dropped += list(previous)  # gone
     return found
+
+
+def manifest_entries(root: Path) -> Iterator[tuple[str, Path]]:
+    """(display path, path) of every manifest, as Repository.iter_manifest_files finds them, minus its Path work."""
+    base = root / "manifests"
+    if not base.is_dir():
+        return
+    with os.scandir(base) as folders:
+        councils = sorted(e.name for e in folders if e.is_dir(follow_symlinks=False))
+    for council in councils:
+        folder = base / council
+        with os.scandir(folder) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(YAML_SUFFIXES))
+        for name in names:
+            path = folder / name
+            if path.is_file() or path.is_symlink():
+                yield f"manifests/{council}/{name}", path
+
+
+def seen_now(path: Path) -> str | None:
+    """The stats of a file and of its council file, or None when one was written too lately to trust
+    (Git's racy rule: a rewrite within the same clock tick would not show)."""
+    settled = time.time_ns() - cache_module.RACY_SECONDS * 1e9
+    parts = []
+    for each in (path, path.parent / "council.yaml", path.parent / "council.yml"):
+        try:
+            st = each.stat()
+        except OSError:
+            parts.append("-")
+            continue
+        if max(st.st_mtime_ns, st.st_ctime_ns) >= settled:
+            return None
+        parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+    return "|".join(parts)
 
 
 def drop_rows(conn: sqlite3.Connection, path: str) -> None:
@@ -106,12 +153,15 @@ def drop_rows(conn: sqlite3.Connection, path: str) -> None:
         conn.execute("DELETE FROM search WHERE kind = 'council' AND ref = ?", (council_id,))
 
 
-def file_row(result: FileResult, digest: str) -> tuple[str, str, str | None, str | None, str | None]:
+FileRow = tuple[str, str, str | None, str | None, str | None, str | None]
+
+
+def file_row(result: FileResult, path: Path, cache: ResultCache) -> FileRow:
     """A file's row in `index_files`: how it was seen and which rows are its."""
     service_key = f"{result.council}/{result.service}" if result.valid and result.kind == "Service" else None
     council_id = result.council if result.valid and result.kind == "Council" else None
     until = result.stable_until.isoformat() if result.stable_until is not None else None
-    return result.path, digest, until, service_key, council_id
+    return result.path, file_digest(cache, path), seen_now(path), until, service_key, council_id
 
 
 def counts(conn: sqlite3.Connection) -> tuple[int, int, int]:

@@ -304,10 +304,12 @@ CREATE TABLE service_solutions (
 
 -- How each manifest was indexed, so a rebuild after a change replaces only the rows of the files that
 -- changed (registry/index/incremental.py). `digest` is the file's SHA-256 and its council file's
--- (checks/cache.py); `valid_until` the first as-of date its rows may differ (checks/timespan.py).
+-- (checks/cache.py); `seen` their stats (size, mtime, ctime, inode), so an unchanged file is known
+-- without a look at the cache; `valid_until` the first as-of date its rows may differ (checks/timespan.py).
 CREATE TABLE index_files (
     path        TEXT PRIMARY KEY,
     digest      TEXT NOT NULL,
+    seen        TEXT,
     valid_until TEXT,
     service_key TEXT,
     council_id  TEXT
