@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import cel
-
+from checks import celruntime as cel
 from checks.models import Council, Service
 
 

@@ -12,6 +12,7 @@ from checks.detail import check_detail
 from checks.history import matches_spec, version_key
 from checks.loading import Document, NodePath, position
 from checks.models import Council, Pattern, Service, Standard, Status, Waiver
+from checks.profile import phase
 from checks.releases import VersionSource
 from checks.results import EvidenceUsed, Outcome, RequirementResult, StandardSummary, WaiverNote
 from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain, fields_read
@@ -155,8 +156,9 @@ def unavailable_pin(
 
 def document_locator(doc: Document) -> Locate:
     def locate(path: NodePath) -> tuple[int, int]:
-        node, _ = doc.node_at(path)
-        return position(node)
+        with phase("positions"):
+            node, _ = doc.node_at(path)
+            return position(node)
 
     return locate
 
@@ -209,7 +211,20 @@ def evaluate_service(
     for conformance in service.conforms_to:
         if conformance.standard in catalogue.standards:
             catalogue.pinned(conformance.standard, conformance.version)
-    context = build_context(service, council, as_of, catalogue.service_sections())
+    with phase("context"):
+        context = build_context(service, council, as_of, catalogue.service_sections())
+    with phase("rules"):
+        return _judge(service, catalogue, as_of, locate, restricted_facts, context)
+
+
+def _judge(
+    service: Service,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    locate: Locate,
+    restricted_facts: bool,
+    context: object,
+) -> tuple[list[RequirementResult], list[StandardSummary]]:
     waivers = {w.requirement: (i, w) for i, w in enumerate(service.waivers)}
     results: list[RequirementResult] = []
     summaries: list[StandardSummary] = []

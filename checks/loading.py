@@ -22,6 +22,7 @@ from checks.file_text import MAX_BYTES as MAX_BYTES
 from checks.file_text import decode as decode
 from checks.file_text import read_text as read_text
 from checks.problems import Problem, capped
+from checks.profile import phase
 from checks.yaml11 import FAST_SCALARS, NUMBER_TAGS, SURPRISING_NUMBER, FastSafeLoader, HardenedLoader, clip
 
 MAX_DEPTH = 32
@@ -345,7 +346,9 @@ def _unreadable_scalar(node: yaml.Node, exc: Exception) -> Problem:
 
 
 def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document | list[Problem]:
-    text = read_text(path, max_bytes)
+    with phase("read"):
+        text = read_text(path, max_bytes)
     if isinstance(text, Problem):
         return [text]
-    return parse(text)
+    with phase("parse"):
+        return parse(text)

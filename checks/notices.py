@@ -22,6 +22,7 @@ from checks.engine import Catalogue
 from checks.loading import load_file
 from checks.models import PatternStatus
 from checks.repository import Repository, Target
+from checks.restricted import Mode
 from checks.results import FileResult, Outcome, RequirementResult
 from checks.rules import CompiledStandard
 from checks.runner import check_target, check_targets
@@ -101,18 +102,19 @@ class _Judged:
 class Judge:
     """Judges manifests at any date, remembering each (manifest, date) it has judged."""
 
-    def __init__(self, catalogue: Catalogue, jobs: int | None) -> None:
+    def __init__(self, catalogue: Catalogue, jobs: int | None, mode: Mode = Mode.PRIVATE) -> None:
         self.catalogue = catalogue
         self.jobs = jobs
+        self.mode = mode
         self._one: dict[tuple[str, dt.date], FileResult] = {}
 
     def all(self, targets: list[Target], as_of: dt.date) -> dict[str, FileResult]:
-        return {r.path: r for r in check_targets(targets, self.catalogue, as_of, self.jobs)}
+        return {r.path: r for r in check_targets(targets, self.catalogue, as_of, self.jobs, self.mode)}
 
     def one(self, target: Target, as_of: dt.date) -> FileResult:
         key = (target.display, as_of)
         if key not in self._one:
-            self._one[key] = check_target(target, self.catalogue, as_of)
+            self._one[key] = check_target(target, self.catalogue, as_of, mode=self.mode)
         return self._one[key]
 
     def first_failing_day(self, target: Target, key: Key, passing: dt.date, failing: dt.date) -> dt.date:
@@ -127,12 +129,19 @@ class Judge:
 
 
 def compute_notices(
-    repo: Repository, since: dt.date, as_of: dt.date, within_days: int, jobs: int | None = None
+    repo: Repository,
+    since: dt.date,
+    as_of: dt.date,
+    within_days: int,
+    jobs: int | None = None,
+    mode: Mode = Mode.PRIVATE,
 ) -> NoticesReport:
     """Every council's notices: what fails at `as_of` and did not at `since`, and what will fail by
-    `as_of + within_days` (with the day it starts), plus services using a deprecated or retired pattern."""
+    `as_of + within_days` (with the day it starts), plus services using a deprecated or retired pattern.
+    With `mode` Mode.PUBLISH, each manifest is judged as the index judges it for the public record: no
+    restricted file is read, and a restricted field committed to a public manifest is left out."""
     catalogue, _ = repo.load_catalogue()
-    judge = Judge(catalogue, jobs)
+    judge = Judge(catalogue, jobs, mode)
     targets = [t for t in (repo.target(p) for p in repo.manifest_files()) if t.kind == "Service"]
     until = as_of + dt.timedelta(days=within_days)
     before, now, after = (judge.all(targets, day) for day in (since, as_of, until))

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-import cel
 from pydantic import BaseModel
 
+from checks import celruntime as cel
 from checks.celcontext import build_context
 from checks.celsyntax import Chain, Node, analyse, chain_of, is_macro, parse
 from checks.loading import load_file

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import cel
-
+from checks import celruntime as cel
 from checks.celsyntax import CelSyntaxError, Shape, TooDeep, analyse, parse
 from checks.models import Requirement, Standard
 from checks.results import Outcome, RequirementResult

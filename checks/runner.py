@@ -29,6 +29,7 @@ from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
 from checks.models import Council, RestrictedService, Service
 from checks.problems import Problem, capped
+from checks.profile import active, phase
 from checks.references import pin_warnings, reference_problems
 from checks.repository import Repository, Target
 from checks.restricted import (
@@ -70,7 +71,8 @@ def check_target(
     if mode is Mode.PUBLISH and target.kind == "Service" and isinstance(doc.data, dict):
         # Committed by mistake: the index leaves it out rather than publish it (the build log says so).
         doc.data, result.redacted = redact(doc.data, catalogue)
-    typed = validate(doc, target.kind)
+    with phase("validate"):
+        typed = validate(doc, target.kind)
     if isinstance(typed, list):
         result.problems.extend(typed)
         return result
@@ -103,7 +105,8 @@ def check_target(
         return result
     stem = target.stem if target.kind == "Service" else None
     sibling = load_sibling(target.path) if mode is Mode.PRIVATE and target.kind == "Service" else None
-    return check_service(typed, doc, catalogue, as_of, result, stem, sibling)
+    with phase("references"):  # what check_service does besides the context, rules and positions timed inside it
+        return check_service(typed, doc, catalogue, as_of, result, stem, sibling)
 
 
 def check_service(
@@ -195,7 +198,8 @@ def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
         return None
     result = check_target(target, plan.catalogue, as_of, plan.keep_documents, plan.mode)
     if plan.prerender is not None:
-        result.rendered = plan.prerender(result)
+        with phase("render"):
+            result.rendered = plan.prerender(result)
         result.results = []
     return result
 
@@ -233,23 +237,31 @@ def _serve(conn: Connection, parent_ends: list[Connection]) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM))
     for end in parent_ends:  # inherited through fork; held open, the parent's exit would never reach us as EOF
         end.close()
+    profile = active()
+    if profile is not None:
+        profile.take()  # the parent's figures so far came with the fork: it counts those itself
     while True:
         try:
             chunk = conn.recv()
         except EOFError:
             return
         try:
-            reply: tuple[bool, object] = (True, _check_chunk(chunk))
+            reply: tuple[bool, object, dict[str, float] | None] = (True, _check_chunk(chunk), None)
         except Exception as exc:  # a bug in a check: raised again in the parent
-            reply = (False, exc)
+            reply = (False, exc, None)
+        if profile is not None:
+            reply = (*reply[:2], profile.take())
         conn.send(reply)
 
 
 def _receive(conn: Connection) -> list[FileResult | None]:
     try:
-        ok, value = conn.recv()
+        ok, value, seconds = conn.recv()
     except (EOFError, ConnectionError):
         raise RuntimeError("a worker process stopped unexpectedly (out of memory?); run with --jobs 1") from None
+    profile = active()
+    if seconds is not None and profile is not None:
+        profile.add(seconds)
     if not ok:
         assert isinstance(value, BaseException)
         raise value
@@ -266,6 +278,9 @@ def _in_workers(chunks: Iterable[list[Item]], jobs: int) -> Generator[list[FileR
     """
     context = multiprocessing.get_context("fork")
     workers: list[tuple[BaseProcess, Connection]] = []
+    profile = active()
+    if profile is not None:
+        profile.workers = jobs
     try:
         with signals_deferred():
             for _ in range(jobs):
@@ -392,11 +407,16 @@ def _chunks_of(looked: Iterable[Looked], size: int) -> Iterator[list[Looked]]:
 
 
 def check_targets(
-    targets: Sequence[Target], catalogue: Catalogue, as_of: dt.date, jobs: int | None = None
+    targets: Sequence[Target],
+    catalogue: Catalogue,
+    as_of: dt.date,
+    jobs: int | None = None,
+    mode: Mode = Mode.PRIVATE,
 ) -> Iterator[FileResult]:
-    """Check an explicit list of targets (used by lint's blast radius and by tests)."""
+    """Check an explicit list of targets (used by lint's blast radius, notices and tests)."""
     # Targets are already resolved, so the repository is only a placeholder here.
-    return run_plan(Plan(Repository(Path.cwd()), catalogue, [], targets, lambda: len(targets)), as_of, jobs)
+    plan = Plan(Repository(Path.cwd()), catalogue, [], targets, lambda: len(targets), mode=mode)
+    return run_plan(plan, as_of, jobs)
 
 
 def no_manifests(repo: Repository) -> FileResult:

@@ -55,7 +55,16 @@ def test_requirements_list_paginates_in_the_standards_order(api, shipped_index: 
     assert [i["id"] for i in body["items"]] == ["ACC-01", "ACC-02", "ACC-03", "ACC-04", "ACC-05"]
     assert 'rel="next"' in r.headers["link"]
     item = body["items"][0]
-    assert set(item) == {"id", "standard", "title", "level", "fix", "services_checked", "services_failing"}
+    assert set(item) == {
+        "id",
+        "standard",
+        "title",
+        "level",
+        "fix",
+        "visibility",
+        "services_checked",
+        "services_failing",
+    }
     (checked,) = _query(shipped_index, "SELECT count(*) FROM service_standards WHERE standard_id = 'accessibility'")[0]
     assert item["standard"] == "accessibility" and item["services_checked"] == checked
 
@@ -66,7 +75,12 @@ def test_requirements_filter_and_sort(api, shipped_index: Path) -> None:
     assert all(i["standard"] == "privacy" and i["level"] == "must" for i in privacy_must["items"])
     worst = api.get("/api/v1/requirements", params={"sort": "-failing", "limit": 500}).json()["items"]
     failing = [i["services_failing"] for i in worst]
-    assert failing == sorted(failing, reverse=True)
+    # Restricted requirements have no published count (null), and come last, after every counted one.
+    counted = [n for n in failing if n is not None]
+    assert failing == sorted(counted, reverse=True) + [None] * (len(failing) - len(counted))
+    restricted = {i["id"] for i in worst if i["visibility"] == "restricted"}
+    assert restricted and {i["id"] for i in worst if i["services_failing"] is None} == restricted
+    assert all(i["services_checked"] is None for i in worst if i["id"] in restricted)
     expected = dict(
         _query(
             shipped_index,
@@ -133,6 +147,10 @@ def test_requirement_failing_list_is_paged(api) -> None:
 def test_requirement_with_evidence_a_dotted_id_and_waivers(api) -> None:
     dotted = api.get("/api/v1/requirements/CAF-A4.1").json()
     assert dotted["id"] == "CAF-A4.1" and dotted["evidence"]
+    # Restricted (as the whole cyber-security standard is): its results are not published, so no counts,
+    # not a false "0 of N failing".
+    assert dotted["visibility"] == "restricted" and dotted["failing"] == []
+    assert dotted["services_checked"] is dotted["services_failing"] is dotted["services_waived"] is None
     assert api.get("/api/v1/requirements/SS-20").json()["services_waived"] >= 1  # bristol/pest-control
 
 

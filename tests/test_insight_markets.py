@@ -12,7 +12,7 @@ one must), d/bins is phone-only (demo does not apply, so it meets every must tha
     a/bins      524   Acme LOB (product Collect, ends 2027-06-30), Acme LOB (product Routes), Eve CRM
     a/garden    524   Acme LOB (ends 2028-05-01, the horizon's last day)
     a/planning  487   Plan Co LOB (ends 2027-03-15), Form Ltd forms
-    b/bins      524   Acme LOB (ended 2026-10-31), EVE CRM (Eve spelt in capitals)
+    b/bins      524   Acme LOB (ended 2026-10-31), EVE Ltd. CRM (Eve in capitals, with a company form)
     b/bulky     524   Bolt LOB
     b/planning  487   Quill Ltd LOB
     c/bins      524   Bolt LOB, Cog LOB (two suppliers in one role)
@@ -31,7 +31,7 @@ Markets (service type x role), by default judged from 5 services in 3 councils:
     524 LOB             7        5         Acme 3/7 = 43% (3), Dart 2/7 = 29% (2),     3,163.27 highly concentrated
                                            Bolt 1.5/7 = 21% (2), Cog 0.5/7 = 7% (1)
     487 LOB             5        5         Plan Co, Quill, Rota, Sigma, Tally 20% each 2,000    not highly concentrated
-    524 CRM             3        3         EVE 2/3 (2), Fern 1/3 (1)                   -        too few to judge
+    524 CRM             3        3         EVE Ltd. 2/3 (2), Fern 1/3 (1)              -        too few to judge
     487 forms           1        1         Form Ltd 100%                               -        too few to judge
     524 web platform    1        1         Gull 100%                                   -        too few to judge
 
@@ -50,7 +50,7 @@ Ranking (councils, services, markets led most first, then name); ending = contra
     Acme          2        3        1       1   2      3/2   2     (a/bins 2027-06-30 and a/garden 2028-05-01)
     Bolt          2        2        1       0   0      2/1   1
     Dart          2        2        1       0   1      1/1   2     (e/bins 2026-11-01; d/bins is phone-only)
-    EVE           2        2        1       0   0      2/1   1
+    EVE Ltd.      2        2        1       0   0      2/1   1
     Plan Co       1        1        1       1   1      1/1   1     (the 487 LOB leaders tie at 20%: each leads)
     Quill Ltd     1        1        1       1   0      1/1   1
     Rota Ltd      1        1        1       1   0      1/1   1
@@ -106,7 +106,7 @@ SERVICES: dict[str, dict[str, tuple[int, tuple[Supplier, ...]]]] = {
         "planning": (487, (("Plan Co", LOB, None, "2027-03-15"), ("Form Ltd", "forms", None, None))),
     },
     "b": {
-        "bins": (524, (("Acme", LOB, None, "2026-10-31"), ("EVE", CRM, None, None))),
+        "bins": (524, (("Acme", LOB, None, "2026-10-31"), ("EVE Ltd.", CRM, None, None))),
         "bulky": (524, (("Bolt", LOB, None, None),)),
         "planning": (487, (("Quill Ltd", LOB, None, None),)),
     },
@@ -138,7 +138,7 @@ RANKING = [  # (name, councils, services, markets, led, ending, compliant, {stan
     ("Acme", 2, 3, 1, 1, 2, 2, {"demo": (3, 2)}),
     ("Bolt", 2, 2, 1, 0, 0, 1, {"demo": (2, 1)}),
     ("Dart", 2, 2, 1, 0, 1, 2, {"demo": (1, 1)}),
-    ("EVE", 2, 2, 1, 0, 0, 1, {"demo": (2, 1)}),
+    ("EVE Ltd.", 2, 2, 1, 0, 0, 1, {"demo": (2, 1)}),
     ("Plan Co", 1, 1, 1, 1, 1, 1, {"demo": (1, 1)}),
     ("Quill Ltd", 1, 1, 1, 1, 0, 1, {"demo": (1, 1)}),
     ("Rota Ltd", 1, 1, 1, 1, 0, 1, {"demo": (1, 1)}),
@@ -269,7 +269,7 @@ def test_markets_are_a_service_type_and_a_role_judged_from_5_services_in_3_counc
 def test_the_thresholds_can_be_lowered_or_raised(db: sqlite3.Connection) -> None:
     crm = ins.supplier_concentration(db, key="524", role=CRM, min_services=3)
     assert [(m.verdict, m.hhi) for m in crm] == [("highly concentrated", pytest.approx(10_000 * 5 / 9))]
-    assert [(s.name, s.services) for s in crm[0].suppliers] == [("EVE", 2), ("Fern", 1)]
+    assert [(s.name, s.services) for s in crm[0].suppliers] == [("EVE Ltd.", 2), ("Fern", 1)]
     assert ins.supplier_concentration(db, key="524", role=CRM, min_services=3, min_councils=4)[0].hhi is None
     assert ins.supplier_concentration(db, key="524", role=LOB, min_services=8)[0].verdict == "too few to judge"
     assert ins.supplier_concentration(db, key="487", role=LOB, min_councils=6)[0].verdict == "too few to judge"
@@ -290,8 +290,8 @@ def test_the_ranking(db: sqlite3.Connection) -> None:
     # From a day later, Dart's e/bins contract (ending 2026-11-01) has ended; d/bins' 2028-05-02 is now in.
     later = {r.name: r.contracts_ending for r in ins.supplier_ranking(db, as_of=dt.date(2026, 11, 2))}
     assert (later["Dart"], later["Acme"]) == (1, 2)
-    # With markets judged from 3 services, EVE leads 524 CRM too.
-    assert {r.name: r.markets_led for r in ins.supplier_ranking(db, min_services=3)}["EVE"] == 1
+    # With markets judged from 3 services, EVE Ltd. leads 524 CRM too.
+    assert {r.name: r.markets_led for r in ins.supplier_ranking(db, min_services=3)}["EVE Ltd."] == 1
 
 
 # --------------------------------------------------------------------------- the command line and the API

@@ -255,3 +255,17 @@ def test_the_cyber_security_page_says_what_is_public_and_how_to_attest(built: di
     assert re.search(r"\d+ of \d+ applicable sample services meet it", text[text.index("CAF-ATTESTED") :])
     # A standard without restricted requirements says nothing of the kind.
     assert 'id="what-is-public"' not in (site / "standards" / "accessibility" / "index.html").read_text()
+
+
+def test_public_notices_name_no_restricted_requirement_or_value(built: dict[str, Any]) -> None:
+    # Evidence dated 2011-04-17 was fresh on 2011-05-01 and is stale now: judged privately, the
+    # restricted requirements it supports newly fail, so the private notices name them (the check
+    # below could fail); the published ones (`--public`, as the daily workflow runs) must not.
+    args = ("notices", "--since", "2011-05-01", "--as-of", "2026-11-01", "--format", "json")
+    private = run_standards(*args, cwd=built["tree"])
+    assert private.returncode == 0, private.stderr
+    assert _found(private.stdout, built["ids"])
+    public = run_standards(*args, "--public", cwd=built["tree"])
+    assert public.returncode == 0, public.stderr
+    assert '"newly_failing"' in public.stdout
+    assert not _found(public.stdout, built["ids"]) and not _found(public.stdout, SECRETS)

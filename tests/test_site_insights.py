@@ -445,7 +445,7 @@ def test_every_page_shows_the_sample_notice_and_how_it_is_computed(site: dict[st
     for name in FIGURE_PAGES[1:]:
         text = site[f"insights/{name}.md"].markdown
         assert "## How it is computed" in text, name
-        assert '??? note "From the code:' in text, name
+        assert '??? info "How this is checked"' in text and "    From the code: `registry.insights." in text, name
     # The docstrings are quoted, not paraphrased away: the code's own words are on the page.
     assert (ins.supplier_concentration.__doc__ or "").split(".")[0].strip() in site["insights/suppliers.md"].markdown
 

@@ -205,7 +205,7 @@ def test_main_workflow_publishes_the_site_and_checks_everything() -> None:
     notices = jobs["notices"]
     assert notices["permissions"] == {"contents": "read", "issues": "write"}
     runs = [step.get("run", "") for step in notices["steps"]]
-    (judge,) = [i for i, run in enumerate(runs) if "standards notices --index build/judged.sqlite" in run]
+    (judge,) = [i for i, run in enumerate(runs) if "standards notices --public --index build/judged.sqlite" in run]
     (sync,) = [i for i, run in enumerate(runs) if "scripts/sync_notice_issues.py build/notices.json" in run]
     (record,) = [i for i, run in enumerate(runs) if run.strip() == "standards index build --output build/judged.sqlite"]
     assert judge < sync < record, "the last judged date moves on only once the issues are in step"

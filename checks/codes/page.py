@@ -52,6 +52,8 @@ def markdown(codes: tuple[Code, ...]) -> str:
     out = [
         "# Problem codes",
         "",
+        f"The checker reports {len(codes)} kinds of problem, each with a code, what it means and how to fix it.",
+        "",
         "Every problem `standards check` and `standards lint` report has a code. E codes mean a file "
         "has a mistake and fail the run; W codes are warnings. Each finding is printed as "
         "`path:line:column: CODE [level] message` with a `help:` line under it. The examples are run "

@@ -16,14 +16,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from checks import profile as profiling
 from checks.atomic import atomic_writer
 from checks.cache import open_cache
 from checks.history import HistoryError
-from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext
+from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext, Reporter
 from checks.reporters.text import TextReporter
 from checks.repository import Repository, Target
 from checks.restricted import Mode
-from checks.results import RunSummary
+from checks.results import FileResult, RunSummary
 from checks.runner import Plan, check_target, plan, run_plan
 from checks.settings import ReleaseOptionError
 from registry import __version__
@@ -68,6 +69,14 @@ def check(
             "else the tool's own); only where the repository has no standards/ of its own.",
         ),
     ] = None,
+    profile: Annotated[
+        bool,
+        typer.Option(
+            "--profile",
+            help="After the report, print to stderr where the cpu time went: start-up, reading, parsing, "
+            "validation, references, the CEL context, rules, positions and rendering, summed over every process.",
+        ),
+    ] = False,
     public: Annotated[
         bool,
         typer.Option(
@@ -85,6 +94,8 @@ def check(
     ] = False,
 ) -> None:
     """Check manifests against the standards that apply to them."""
+    if profile:
+        profiling.start()
     if changed_since is not None and paths:
         raise typer.BadParameter("give either paths or --changed-since, not both", param_hint="--changed-since")
     options = CheckOptions(
@@ -100,7 +111,13 @@ def check(
         mode=Mode.PUBLIC if public else Mode.PRIVATE,
         cache=not no_cache,
     )
-    raise typer.Exit(int(run_check(options)))
+    try:
+        code = run_check(options)
+    finally:
+        finished = profiling.stop()
+    if finished is not None:
+        print(profiling.table(finished), file=sys.stderr)
+    raise typer.Exit(int(code))
 
 
 @dataclass(frozen=True)
@@ -172,6 +189,8 @@ def run_check(options: CheckOptions) -> ExitCode:
     show_progress = _show_progress()
     with _destination(options.output) as stream:
         reporter = REPORTER_BY_NAME[options.format](stream, context)
+        if profiling.active() is not None:
+            reporter = _TimedReporter(reporter)
         for result in [*work.blocking, *work.broken]:
             summary.add(result)
             reporter.file(result)
@@ -201,3 +220,18 @@ def run_check(options: CheckOptions) -> ExitCode:
                     work.cache.close()
         reporter.finish(summary)
     return for_check(summary, options.fail_on, len(missing) + len(work.blocking))
+
+
+class _TimedReporter:
+    """A reporter whose writing counts as rendering in `--profile` (a worker's rendering is timed there)."""
+
+    def __init__(self, inner: Reporter) -> None:
+        self.inner = inner
+
+    def file(self, result: FileResult) -> None:
+        with profiling.phase("render"):
+            self.inner.file(result)
+
+    def finish(self, summary: RunSummary) -> None:
+        with profiling.phase("render"):
+            self.inner.finish(summary)

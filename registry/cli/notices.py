@@ -21,6 +21,7 @@ import typer
 from checks.notice_render import markdown, to_json
 from checks.notices import compute_notices
 from checks.repository import Repository
+from checks.restricted import Mode
 from registry.cli.errors import UsageError
 from registry.cli.options import parse_date
 from registry.index.health import read_meta
@@ -77,6 +78,14 @@ def notices(
         Path, typer.Option("--index", help="The index whose as-of date is the last judged date.")
     ] = DEFAULT_INDEX,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use.")] = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Judge as the published index does: read no restricted file and leave out any restricted field "
+            "committed to a public manifest. Use it wherever the notices are published (the daily workflow does).",
+        ),
+    ] = False,
 ) -> None:
     """Per council: what newly fails since the last judged date, and what will fail within the window."""
     when = parse_date(as_of) if as_of is not None else today_from_env()
@@ -87,7 +96,8 @@ def notices(
             f"the last judged date ({start}) is after the date to judge at ({when})",
             "give --as-of on or after it, or --since an earlier date",
         )
-    report = compute_notices(Repository.find(Path.cwd()), start, when, days, jobs)
+    mode = Mode.PUBLISH if public else Mode.PRIVATE
+    report = compute_notices(Repository.find(Path.cwd()), start, when, days, jobs, mode)
     if format is Format.JSON:
         typer.echo(json.dumps(to_json(report), indent=2, ensure_ascii=False))
     else:

@@ -144,3 +144,10 @@ def requirement_ranking_sql(where: str, order: str) -> str:
             LEFT JOIN failing f ON f.requirement_id = r.id
             LEFT JOIN checked k ON k.standard_id = r.standard_id
             {where} ORDER BY {order}"""
+
+
+# The councils of the services failing one requirement. A service's key is `<council>/<id>`, so the
+# council is read off the key (no join to services): one index seek per requirement, for the few
+# requirements a page names (counting it for every requirement would cost the ranking seconds at scale).
+FAILING_COUNCILS_SQL = """SELECT count(DISTINCT substr(service_key, 1, instr(service_key, '/') - 1))
+                          FROM findings WHERE requirement_id = ? AND outcome = 'fail'"""

@@ -53,24 +53,24 @@ def supplier_ranking(
 ) -> list[SupplierRank]:
     """Every supplier named in a manifest, ranked by reach.
 
-    A supplier is matched on its name after trimming spaces and ignoring case (ASCII), and shown
-    by its first spelling in sort order. Its councils and services are those naming it (a
-    service naming it twice counts once). Its markets are the service-type markets (a service
-    type and a supplier role, as in the supplier concentration) it is in; it leads a market when
-    the market is judged (at least `min_services` services in `min_councils` councils) and no
-    supplier has a larger share (tied leaders each lead). Contracts ending counts its supplier
-    entries with a `contract_end` from the as-of date (the index's, or the one given) to the same
-    day RENEWAL_MONTHS (18) months on, both included. Per standard, of its services the standard
-    applies to, how many meet every must of it (passed or waived; a must in error is not met);
-    `compliant` counts its services meeting the musts of every standard that applies. Ordered by
-    councils, services and markets led (most first), then name.
+    A supplier is matched as the index stores it (`supplier_key`: case, punctuation and a trailing
+    company form ignored), and shown by its first spelling in sort order. Its councils and services
+    are those naming it (a service naming it twice counts once). Its markets are the service-type
+    markets (a service type and a supplier role, as in the supplier concentration) it is in; it
+    leads a market when the market is judged (at least `min_services` services in `min_councils`
+    councils) and no supplier has a larger share (tied leaders each lead). Contracts ending counts
+    its supplier entries with a `contract_end` from the as-of date (the index's, or the one given)
+    to the same day RENEWAL_MONTHS (18) months on, both included. Per standard, of its services the
+    standard applies to, how many meet every must of it (passed or waived; a must in error is not
+    met); `compliant` counts its services meeting the musts of every standard that applies. Ordered
+    by councils, services and markets led (most first), then name.
     """
     start = as_of or index_as_of(conn)
     end = add_months(start, RENEWAL_MONTHS)
     cur = conn.cursor()
     cur.row_factory = None
     # A supplier's services, each once however often it is named there.
-    named = "named AS (SELECT DISTINCT lower(trim(name)) AS supplier, service_key FROM suppliers)"
+    named = "named AS (SELECT DISTINCT supplier_key AS supplier, service_key FROM suppliers)"
     reach = cur.execute(
         f"""WITH {named}
             SELECT s.supplier, count(*), count(DISTINCT f.council_id), sum(f.compliant)
@@ -78,7 +78,7 @@ def supplier_ranking(
     ).fetchall()
     ending = dict(
         cur.execute(
-            """SELECT lower(trim(name)), count(*) FROM suppliers WHERE contract_end >= ? AND contract_end <= ?
+            """SELECT supplier_key, count(*) FROM suppliers WHERE contract_end >= ? AND contract_end <= ?
                GROUP BY 1""",
             (start.isoformat(), end.isoformat()),
         ).fetchall()
@@ -154,7 +154,8 @@ RANKING = Figure(
         "standard's musts."
     ),
     definition=(
-        "A supplier is matched on its name ignoring case and surrounding spaces. **Councils** and **services** "
+        'A supplier is matched on its name ignoring case, punctuation and a trailing "Ltd", "Limited", '
+        '"plc" or "LLP" (so Acme Ltd and ACME Limited are one supplier). **Councils** and **services** '
         "are those naming it. **Markets led** counts the markets (a service type and a supplier role, as on "
         "the supplier concentration page) judged there that it leads: no supplier has a larger share of the "
         "market's services (tied leaders each lead); markets too few to judge are led by no one. "

@@ -154,12 +154,22 @@ def reuse_by_service_type(conn: sqlite3.Connection, lgsl: int | None = None) -> 
     where, params = _lgsl_filter(lgsl)
     totals = conn.execute(
         f"""SELECT f.lgsl, count(DISTINCT f.council_id) AS councils, count(*) AS services,
-                   sum(f.compliant) AS compliant,
-                   sum(NOT EXISTS (SELECT 1 FROM service_patterns sp WHERE sp.service_key = f.service_key)
-                       AND NOT EXISTS (SELECT 1 FROM suppliers x WHERE x.service_key = f.service_key)) AS bare
+                   sum(f.compliant) AS compliant
             FROM service_facts f WHERE f.lgsl IS NOT NULL {where} GROUP BY f.lgsl""",
         params,
     ).fetchall()
+    # Apart, and with NOT IN: SQLite builds each key list once, where correlated EXISTS looked every
+    # service up twice (at 100,000 services the counts took half the time of everything else here).
+    bare = dict(
+        conn.execute(
+            f"""SELECT f.lgsl, count(*) FROM service_facts f
+                WHERE f.lgsl IS NOT NULL {where}
+                  AND f.service_key NOT IN (SELECT service_key FROM service_patterns)
+                  AND f.service_key NOT IN (SELECT service_key FROM suppliers)
+                GROUP BY f.lgsl""",
+            params,
+        ).fetchall()
+    )
     by_type: dict[int, list[SolutionStats]] = defaultdict(list)
     for s in solutions(conn, lgsl):
         by_type[s.lgsl].append(s)
@@ -180,7 +190,7 @@ def reuse_by_service_type(conn: sqlite3.Connection, lgsl: int | None = None) -> 
                 services=t["services"],
                 compliant=t["compliant"],
                 solutions=len(used),
-                services_without_solution=t["bare"],
+                services_without_solution=bare.get(t["lgsl"], 0),
                 top_solution=used[0] if used else None,
                 patterns=tuple(patterns),
             )

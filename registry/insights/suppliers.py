@@ -96,7 +96,8 @@ def supplier_concentration(
     has 3/7 = 43%. A service naming two (or k) different suppliers in one role counts half (1/k)
     to each, so the shares add up to 100% and the HHI stays within 0-10,000; a supplier named
     twice on one service in one role (say for two products) is one supplier there. Suppliers are
-    matched on their name after trimming spaces and ignoring case (ASCII). HHI = the sum over
+    matched as the index stores them (`supplier_key`: case, punctuation and a trailing "Ltd",
+    "Limited", "plc" or "LLP" ignored, so `Acme Ltd` and `ACME Limited` are one supplier). HHI = the sum over
     suppliers of (share x 100)^2, from near 0 (many small suppliers) to 10,000 (one supplier);
     above 2,500 is highly concentrated; the top-3 share adds up the three largest shares.
     A market with fewer than `min_services` services or fewer than `min_councils` councils is
@@ -125,7 +126,7 @@ def supplier_concentration(
     members: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     councils: dict[tuple[str, str], set[str]] = defaultdict(set)
     for mkey, mrole, service, council, supplier in cur.execute(
-        f"""SELECT {market}, x.role, f.service_key, f.council_id, lower(trim(x.name))
+        f"""SELECT {market}, x.role, f.service_key, f.council_id, x.supplier_key
             FROM {source} JOIN suppliers x ON x.service_key = f.service_key WHERE {where} AND x.role IS NOT NULL""",
         params,
     ):
@@ -143,9 +144,10 @@ def supplier_concentration(
 
 
 def supplier_names(conn: sqlite3.Connection) -> dict[str, str]:
-    """Each supplier's display name by its key (its name trimmed and lower-cased): the first spelling in sort
-    order, so a supplier has one name in every market and figure."""
-    return dict(conn.execute("SELECT lower(trim(name)), min(trim(name)) FROM suppliers GROUP BY 1").fetchall())
+    """Each supplier's display name by its key (`suppliers.supplier_key`, as registry/index/products.py
+    normalises the name): the first spelling in sort order, so a supplier has one name in every market
+    and figure."""
+    return dict(conn.execute("SELECT supplier_key, min(trim(name)) FROM suppliers GROUP BY 1").fetchall())
 
 
 def _weights(services: dict[str, set[str]], names: dict[str, str]) -> list[tuple[str, int, float]]:
@@ -268,7 +270,8 @@ MARKET = Figure(
         "lower than 10,000 / n, so below 5 services a market could only ever look concentrated; and one or two "
         "councils' services show those councils' buying decisions, not a market.",
         "",
-        "A supplier is matched on its name ignoring case and surrounding spaces; a supplier named twice in one "
+        'A supplier is matched on its name ignoring case, punctuation and a trailing "Ltd", "Limited", '
+        '"plc" or "LLP" (so Acme Ltd and ACME Limited are one supplier); a supplier named twice in one '
         "role on one service (say for two products) counts once there. A supplier named without a role is in "
         "no market.",
     ),

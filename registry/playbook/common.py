@@ -60,6 +60,16 @@ class Asset:
     content: bytes
 
 
+@dataclass
+class Insert:
+    """Generated Markdown for a hand-written page (site/docs/<path>), put where the page writes
+    `placeholder(name)`: the prose stays in site/docs, the numbers come from the index."""
+
+    path: str  # docs-relative, e.g. "index.md"
+    name: str
+    markdown: str
+
+
 def esc(value: object) -> str:
     """`value` as HTML text (quotes too, so it is safe in attributes); None is empty."""
     if value is None:

@@ -86,7 +86,28 @@ def by_requirement(conn: sqlite3.Connection) -> list[RequirementFailures]:
     """
     order = "failing DESC, failure_rate DESC, r.id"
     rows = conn.execute(requirement_ranking_sql("", order)).fetchall()
-    return [RequirementFailures(*r[:6]) for r in rows]
+    return [
+        RequirementFailures(r["id"], r["standard_id"], r["level"], r["title"], r["failing"], r["checked"]) for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The whole index: its councils and services, and the services compliant overall."""
+
+    councils: int
+    services: int
+    compliant: int  # services with no failing must in any standard that applies to them (services.compliant)
+    sample: int  # services marked as sample data
+
+
+def totals(conn: sqlite3.Connection) -> Totals:
+    row = conn.execute(
+        """SELECT count(*) AS services, coalesce(sum(compliant), 0) AS compliant,
+                  coalesce(sum(sample), 0) AS sample FROM services"""
+    ).fetchone()
+    councils = conn.execute("SELECT count(*) FROM councils").fetchone()[0]
+    return Totals(councils, row["services"], row["compliant"], row["sample"])
 
 
 def _group_table(caption: str, first: str, groups: Sequence[Group], table_id: str) -> str:
@@ -154,24 +175,21 @@ def _requirement_figure(reqs: Sequence[RequirementFailures]) -> str:
 
 def dashboard(ctx: SiteContext) -> Page:
     conn = ctx.conn
-    totals = conn.execute(
-        """SELECT count(*) AS services, coalesce(sum(compliant), 0) AS compliant,
-                  coalesce(sum(sample), 0) AS sample FROM services"""
-    ).fetchone()
-    councils = conn.execute("SELECT count(*) FROM councils").fetchone()[0]
+    whole = totals(conn)
     commit = f", indexed from commit `{ctx.commit[:10]}`" if ctx.commit else ""
     lines = [
         "# Compliance dashboard",
         "",
         placeholder("dashboard-style"),
         "",
+        f"{whole.compliant} of the {whole.services} services from {whole.councils} councils "
+        f"({pct(whole.compliant, whole.services)}) meet every must of every standard that applies to them.",
+        "",
     ]
-    if totals["sample"]:
+    if whole.sample:
         lines += [SAMPLE_NOTICE, ""]
     lines += [
-        f"Compliance of {totals['services']} services from {councils} councils with the sector's standards, "
-        f"judged on {ctx.as_of}{commit}. {totals['compliant']} services "
-        f"({pct(totals['compliant'], totals['services'])}) meet every standard that applies to them. "
+        f"Judged on {ctx.as_of}{commit}, by standard, requirement, council type, region and nation. "
         "Every chart has a table beside it with the same numbers.",
         "",
         *_SECTIONS,

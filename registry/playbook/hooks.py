@@ -34,21 +34,22 @@ from registry.index.build import prepare_index
 from registry.index.connection import connect_readonly
 from registry.index.health import has_current_schema
 from registry.index.settings import DEFAULT_INDEX, ENV_INDEX, ENV_ROOT
-from registry.playbook import councils, dashboard, describe, insights, patterns, schema, standards
-from registry.playbook.common import Asset, Page, SiteContext
+from registry.playbook import councils, dashboard, describe, home, insights, patterns, schema, standards
+from registry.playbook.common import Asset, Insert, Page, SiteContext, placeholder
 from registry.playbook.doc_constants import fill
 
 log = logging.getLogger("mkdocs.hooks.generate")  # under "mkdocs", so `standards site build` collects it
 
 # Every generator, in the order their pages are added. Listed, not discovered, so a stray
 # module never becomes part of the site.
-GENERATORS: tuple[ModuleType, ...] = (standards, patterns, schema, councils, dashboard, insights, describe)
+GENERATORS: tuple[ModuleType, ...] = (standards, patterns, schema, councils, dashboard, insights, describe, home)
 
 
 class _State:
     conn: sqlite3.Connection | None = None
     pages: dict[str, Page] = {}  # noqa: RUF012 - one build at a time
     assets: list[Asset] = []  # noqa: RUF012
+    inserts: dict[str, list[Insert]] = {}  # noqa: RUF012 - hand-written page -> its generated parts
 
 
 STATE = _State()
@@ -125,15 +126,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     ctx = _context(STATE.conn, root, config.site_url, repo)
     pages: dict[str, Page] = {}
     assets: list[Asset] = []
+    inserts: dict[str, list[Insert]] = {}
     for module in GENERATORS:
         for item in module.pages(ctx):
             if isinstance(item, Asset):
                 assets.append(item)
                 continue
+            if isinstance(item, Insert):
+                inserts.setdefault(item.path, []).append(item)
+                continue
             if item.path in pages:
                 raise PluginError(f"{module.__name__} generated {item.path}, which another generator already made")
             pages[item.path] = item
-    STATE.pages, STATE.assets = pages, assets
+    STATE.pages, STATE.assets, STATE.inserts = pages, assets, inserts
     in_nav: dict[str, list[str]] = {}
     for page in pages.values():
         if page.in_nav and "/" in page.path:
@@ -160,10 +165,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
     if page.file.src_uri in STATE.pages:
         return markdown  # generated pages take their numbers from the code already
+    where = f"site/docs/{page.file.src_uri}"
     try:
-        return fill(markdown, f"site/docs/{page.file.src_uri}")
+        markdown = fill(markdown, where)
     except ValueError as exc:
         raise PluginError(str(exc)) from exc
+    for insert in STATE.inserts.get(page.file.src_uri, []):
+        token = placeholder(insert.name)
+        if token not in markdown:
+            raise PluginError(f"{where}: write {token} on a line of its own where the generated {insert.name} goes")
+        markdown = markdown.replace(token, insert.markdown, 1)
+    return markdown
 
 
 def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
@@ -183,7 +195,7 @@ def _close() -> None:
     if STATE.conn is not None:
         STATE.conn.close()
         STATE.conn = None
-    STATE.pages, STATE.assets = {}, []
+    STATE.pages, STATE.assets, STATE.inserts = {}, [], {}
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -104,6 +104,20 @@ def status_note(pattern: sqlite3.Row, successor: sqlite3.Row | None) -> list[str
     return [f'!!! warning "{title}"', "", f"    {text}", ""]
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _lead(name: str, services: int, councils: int, requirements: int) -> str:
+    """The page's opening sentence: who uses the pattern and what it helps with."""
+    helps = (
+        f"it helps meet {_plural(requirements, 'requirement')}" if requirements else "it is linked to no requirement"
+    )
+    if not services:
+        return f"No service in the registry uses {md_cell(name)} yet; {helps}."
+    return f"{md_cell(name)} is used by {_plural(services, 'service')} in {_plural(councils, 'council')}, and {helps}."
+
+
 def pattern_page(
     pattern: sqlite3.Row,
     helps: list[sqlite3.Row],
@@ -118,6 +132,8 @@ def pattern_page(
     lines = [
         f"# {pattern['name']}",
         "",
+        _lead(pattern["name"], len(users), councils, len(helps)),
+        "",
         *status_note(pattern, successor),
         pattern["summary"].strip(),
         "",
@@ -125,7 +141,7 @@ def pattern_page(
         "|---|---|---|---|---|---|",
         f"| {type_name(pattern['type'])} | {category_name(pattern['category'])} | {md_cell(pattern['maintainer'])} "
         f"| {'Yes' + licence if pattern['open_source'] else 'No'} | {link(pattern['url'], pattern['url'])} "
-        f"| {len(users)} services in {councils} councils |",
+        f"| {_plural(len(users), 'service')} in {_plural(councils, 'council')} |",
         "",
         "## What it solves",
         "",
@@ -184,7 +200,9 @@ def index_page(patterns: list[sqlite3.Row], adopters: Counter[str]) -> Page:
     lines = [
         "# Patterns",
         "",
-        "Shared platforms, products, open standards and design patterns councils already use. "
+        f"The library holds {_plural(len(patterns), 'pattern')} councils already use: shared platforms, products, "
+        "open standards and design patterns.",
+        "",
         "Reusing one means a problem is solved once for the sector, and each pattern lists the "
         "requirements it helps meet. A service declares the patterns it uses under `patterns:` "
         "in its manifest.",

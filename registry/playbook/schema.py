@@ -244,6 +244,9 @@ def schema_page(ctx: SiteContext, kind: str, schema: dict[str, Any], sample: boo
         "",
         f"# {title} schema",
         "",
+        f"A {title.lower()} file can have {len(rows)} fields, each listed below with its type, whether it is "
+        "required, the values allowed and an example.",
+        "",
         f"{where} The schema is `schemas/{kind}.schema.json`, generated from the checker's models by "
         "`standards schema`, so it always matches what `standards check` accepts. Name it on a "
         "manifest's first line and an editor with the YAML language server completes and checks "
@@ -284,9 +287,11 @@ def pages(ctx: SiteContext) -> list[Page]:
     lines = [
         "# Schema reference",
         "",
-        "Every field a file in the registry can have, generated from the JSON Schemas in "
-        "`schemas/`. `standards check` tells you about any field that is wrong, with its line "
-        "and column; these pages tell you what each one means.",
+        f"The registry has {len(order)} kinds of file, each described field by field from the same schemas "
+        "the checker uses.",
+        "",
+        "They are generated from the JSON Schemas in `schemas/`. `standards check` tells you about any field "
+        "that is wrong, with its line and column; these pages tell you what each one means.",
         "",
         "| File | What it is |",
         "|---|---|",

@@ -15,7 +15,6 @@ Speed: "services meeting it today" reads each standard's outcome strings grouped
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ import semver
 
 from checks.models import Standard
 from checks.standard_diff import StandardDiff, diff_standards
+from registry.playbook.checked import code_block, how_checked, plain_check
 from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell
 
 LEVEL_ORDER = {"must": 0, "should": 1, "may": 2}
@@ -195,37 +195,27 @@ def _history(conn: sqlite3.Connection, standard_id: str, current_ids: set[str]) 
     return [*lines, ""]
 
 
-def _code(expression: str) -> list[str]:
-    # A fence longer than any backtick run inside keeps maintainers' expressions verbatim.
-    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", expression)), default=0) + 1)
-    return [f"{fence}text", expression.strip(), fence]
-
-
 def _requirement(row: sqlite3.Row, patterns: list[sqlite3.Row], tally: Tally | None, services_label: str) -> list[str]:
     out = [
         f"## {row['id']} {row['title']} {{#{anchor(row['id'])}}}",
         "",
-        f"{level_badge(row['level'])} Level: **{row['level']}**"
-        + (f" · Manifest field: `{row['field']}`" if row["field"] else ""),
+        f"{level_badge(row['level'])} Level: **{row['level']}**",
         "",
         row["guidance"].strip(),
         "",
-        f"### How it is checked {{#{anchor(row['id'])}-checked}}",
-        "",
     ]
-    if row["applies_when"]:
-        out += ["Applies only when:", "", *_code(row["applies_when"]), ""]
-    if row["check_expr"]:
-        out += ["The manifest is checked with this rule (a CEL expression):", "", *_code(row["check_expr"]), ""]
     if row["evidence"]:
-        age = f" It must be no older than {row['evidence_max_age']} days." if row["evidence_max_age"] else ""
-        out += [
-            f"Evidence asked for, declared under `evidence.{row['id']}` in the manifest: "
-            f"{row['evidence'].strip()}{age}",
-            "",
-        ]
-    if not row["check_expr"] and not row["evidence"]:
-        out += ["Not checked automatically: a service declares whether it meets it.", ""]
+        out += [f"**Evidence asked for:** {row['evidence'].strip()}", ""]
+    detail: list[str] = []
+    if row["field"]:
+        detail += [f"Manifest field: `{row['field']}`", ""]
+    if row["applies_when"]:
+        detail += ["Applies only when:", "", *code_block(row["applies_when"]), ""]
+    if row["check_expr"]:
+        detail += ["The rule (a CEL expression):", "", *code_block(row["check_expr"]), ""]
+    if row["evidence"]:
+        detail += [f"Evidence is declared under `evidence.{row['id']}` in the manifest.", ""]
+    out += how_checked(plain_check(row), detail)
     out += [f"### How to meet it {{#{anchor(row['id'])}-fix}}", "", row["fix"].strip(), ""]
     if patterns:
         out += [f"### Patterns that help {{#{anchor(row['id'])}-patterns}}", ""]
@@ -295,7 +285,7 @@ def standard_page(
     applies = (
         "every service"
         if standard["applies_to_all"]
-        else f"services where `{standard['applies_when']}`"
+        else "the services that meet a condition on their manifest"
         if standard["applies_when"]
         else "the services that declare it"
     )
@@ -319,15 +309,23 @@ def standard_page(
     lines = [
         f"# {standard['title']}",
         "",
-        standard["summary"].strip(),
+        f"This standard has {len(requirements)} requirements, {musts['must']} of them musts; {ok} of the "
+        f"{total} {services_label} it applies to meet every must ({percent(ok, total)}).",
         "",
         *([SAMPLE_NOTICE] if sample else []),
+        standard["summary"].strip(),
+        "",
         *facts,
         "",
         f"It applies to {applies}. Its {len(requirements)} requirements: {musts['must']} must, "
         f"{musts['should']} should, {musts['may']} may.",
         "",
     ]
+    if standard["applies_when"] and not standard["applies_to_all"]:
+        lines += how_checked(
+            "The standard applies to a service when its manifest meets the condition below.",
+            ["The condition (a CEL expression):", "", *code_block(standard["applies_when"]), ""],
+        )
     references = _references(standard["references_json"])
     if references:
         lines += ["**References**", "", *references, ""]
@@ -341,16 +339,19 @@ def standard_page(
 def index_page(
     standards: Iterable[sqlite3.Row], compliance: dict[str, tuple[int, int]], sample: bool, as_of: str
 ) -> Page:
+    standards = list(standards)
     lines = [
         "# The playbook",
         "",
-        "The sector's digital standards. Each page explains every requirement: why it matters, "
-        "how the registry checks it, how to meet it, which shared patterns help and how many "
-        "services meet it today.",
+        f"The sector has {len(standards)} digital standards for council services, listed here with how many "
+        "services meet each today.",
         "",
         *([SAMPLE_NOTICE] if sample else []),
+        "Each standard's page explains every requirement: why it matters, how the registry checks it, how to "
+        "meet it, which shared patterns help and how many services meet it today.",
+        "",
         f"Compliance is as of {esc(as_of)}: the share of services a standard applies to that meet "
-        "all of its `must` requirements.",
+        "all of its must requirements.",
         "",
         "| Standard | Version | Status | Requirements | Compliant today |",
         "|---|---|---|---|---|",

@@ -21,7 +21,7 @@ _FINDING_COLUMNS = ", ".join(f"f.{c.strip()}" for c in FINDING_COLUMNS.split(","
 router = APIRouter(prefix=f"{API_PREFIX}/requirements", tags=["requirements"])
 
 # SQLite integers are 64-bit: a bigger offset would be an OverflowError, not an empty page.
-COLUMNS = ["id", "standard", "title", "level", "fix", "services_checked", "services_failing"]
+COLUMNS = ["id", "standard", "title", "level", "fix", "visibility", "services_checked", "services_failing"]
 SORTS = {
     "id": "r.id",
     "standard": "r.standard_id, r.position",
@@ -37,8 +37,18 @@ class RequirementSummary(BaseModel):
     title: str
     level: str = Field(description="must, should or may (RFC 2119).")
     fix: str = Field(description="How a council meets the requirement.")
-    services_checked: int = Field(description="Services checked against the requirement's standard.")
-    services_failing: int = Field(description="Of those, services failing this requirement.")
+    visibility: str = Field(
+        description="public, or restricted: judged on a council's own machine and published only as the "
+        "standard's attestation requirement (<PREFIX>-ATTESTED), so its per-service counts are null.",
+        examples=["public"],
+    )
+    services_checked: int | None = Field(
+        description="Services checked against the requirement's standard (null for a restricted requirement)."
+    )
+    services_failing: int | None = Field(
+        description="Of those, services failing this requirement (null for a restricted requirement, whose "
+        "per-service results are not published)."
+    )
 
 
 class RequirementPage(BaseModel):
@@ -75,7 +85,9 @@ class RequirementDetail(RequirementSummary):
     field: str | None = Field(description="The manifest field a failure points at.")
     references: list[Reference]
     patterns: list[PatternRef] = Field(description="Patterns that help meet this requirement.")
-    services_waived: int = Field(description="Services with an active waiver for this requirement.")
+    services_waived: int | None = Field(
+        description="Services with an active waiver for this requirement (null for a restricted requirement)."
+    )
     failing: list[FailingService] = Field(
         description="A page of the failing services (see failing_limit and failing_offset); "
         "services_failing is the total."
@@ -83,9 +95,12 @@ class RequirementDetail(RequirementSummary):
 
 
 LIST_SQL = """
-SELECT r.id, r.standard_id AS standard, r.title, r.level, r.fix,
-       coalesce(c.n, 0) AS services_checked,
-       (SELECT count(*) FROM findings f WHERE f.requirement_id = r.id AND f.outcome = 'fail') AS services_failing
+SELECT r.id, r.standard_id AS standard, r.title, r.level, r.fix, r.visibility,
+       -- A restricted requirement's results are not in the index: no count rather than a false 0.
+       CASE WHEN r.visibility = 'public' THEN coalesce(c.n, 0) END AS services_checked,
+       CASE WHEN r.visibility = 'public' THEN
+           (SELECT count(*) FROM findings f WHERE f.requirement_id = r.id AND f.outcome = 'fail')
+       END AS services_failing
 FROM requirements r
 LEFT JOIN (SELECT standard_id, count(*) AS n FROM service_standards GROUP BY standard_id) c
        ON c.standard_id = r.standard_id
@@ -160,9 +175,11 @@ def get_requirement(
 ) -> dict[str, Any]:
     row = db.execute(
         """SELECT r.*, r.standard_id AS standard, s.title AS standard_title,
-                  (SELECT count(*) FROM service_standards ss WHERE ss.standard_id = r.standard_id)
+                  CASE WHEN r.visibility = 'public' THEN
+                      (SELECT count(*) FROM service_standards ss WHERE ss.standard_id = r.standard_id) END
                       AS services_checked,
-                  (SELECT count(*) FROM findings f WHERE f.requirement_id = r.id AND f.outcome = 'fail')
+                  CASE WHEN r.visibility = 'public' THEN
+                      (SELECT count(*) FROM findings f WHERE f.requirement_id = r.id AND f.outcome = 'fail') END
                       AS services_failing
            FROM requirements r JOIN standards s ON s.id = r.standard_id
            WHERE r.id = ?""",
@@ -201,9 +218,13 @@ def get_requirement(
                 "column": result.column,
             }
         )
-    waived = db.execute(
-        "SELECT count(*) FROM findings WHERE requirement_id = ? AND outcome = 'waived'", (requirement_id,)
-    ).fetchone()[0]
+    waived = (
+        db.execute(
+            "SELECT count(*) FROM findings WHERE requirement_id = ? AND outcome = 'waived'", (requirement_id,)
+        ).fetchone()[0]
+        if row["visibility"] == "public"
+        else None
+    )
     return {
         **_summary(row),
         "standard_title": row["standard_title"],

@@ -2,7 +2,7 @@
 
 `Insights` holds every figure over the whole index, each from one call to
 registry.insights.figures; the cells, formats and the page frame (title, stylesheet, sample
-notice, "from the code" note) are here so every page prints them alike.
+notice, "How this is checked" block) are here so every page prints them alike.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 import inspect
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from registry.insights import figures as ins
+from registry.insights.declaration import Figure
 from registry.playbook.assets import block_tokens, stylesheet_link
 from registry.playbook.charts import Html
+from registry.playbook.checked import HOW_CHECKED
 from registry.playbook.common import SAMPLE_NOTICE, WIDE, Page, SiteContext, esc, placeholder
 
 SECTION = "insights"
@@ -51,12 +51,14 @@ def type_link(prefix: str, lgsl: int, label: str) -> Html:
     return Html(f'<a href="{prefix}{int(lgsl)}/">{esc(type_name(label, lgsl))}</a>')
 
 
-def quote(function: Callable[..., Any]) -> str:
-    """A function's docstring as a Markdown admonition: the code's own account of the figure."""
+def quote(figure: Figure) -> str:
+    """The developer detail of a figure, closed behind "How this is checked": what it counts in one
+    plain line (its summary), then the function that computes it and that function's own account."""
+    function = figure.compute
     doc = inspect.getdoc(function) or ""
     name = f"{function.__module__}.{function.__name__}"
-    body = "\n".join(f"    {line}" if line else "" for line in doc.splitlines())
-    return f'??? note "From the code: `{name}`"\n{body}\n'
+    body = [figure.summary or figure.title, "", f"From the code: `{name}`", "", *doc.splitlines()]
+    return f'??? info "{HOW_CHECKED}"\n' + "\n".join(f"    {line}" if line else "" for line in body) + "\n"
 
 
 def notice(sample: bool) -> list[str]:
@@ -151,5 +153,6 @@ def make_page(
     return Page(path, text, block_tokens(blocks), title, in_nav, search_boost=boost, hide=WIDE)
 
 
-def page_head(title: str, sample: bool) -> list[str]:
-    return [f"# {title}", "", placeholder("style"), "", *notice(sample)]
+def page_head(title: str, sample: bool, lead: str) -> list[str]:
+    """The title, the one sentence saying what the page shows, then the sample-data notice."""
+    return [f"# {title}", "", placeholder("style"), "", lead, "", *notice(sample)]

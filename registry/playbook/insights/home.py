@@ -58,7 +58,13 @@ FIGURES = (
 def index_page(data: Insights, headlines: list[Headline]) -> Page:
     """The section's front page; `headlines` are HEADLINES.compute's, each quoted with what it counts."""
     lines = [
-        *page_head("Sector insights", data.sample),
+        *page_head(
+            "Sector insights",
+            data.sample,
+            "These figures show what no single council can see alone: where councils build the same service "
+            "separately, which shared solutions work, where a few suppliers dominate and which contracts end "
+            "together.",
+        ),
         "A single council sees its own services. The registry holds every council's, so it can show "
         "what none of them can see alone: where many councils build the same service separately, "
         "which shared solutions already work well, where a few suppliers dominate a market, and "

@@ -114,7 +114,13 @@ def hotspots_page(data: Insights) -> Page:
     shares, share_blocks = _who_shares(data, spots)
     blocks = {"hotspots-chart": _largest(spots), "hotspots-all": _every(spots), **share_blocks}
     lines = [
-        *page_head(HOTSPOTS.title, data.sample),
+        *page_head(
+            HOTSPOTS.title,
+            data.sample,
+            f"{len(spots)} service type{'s are' if len(spots) != 1 else ' is'} duplication hotspots: "
+            f"at least {ins.DEFAULT_MIN_COUNCILS} councils deliver each, with at least "
+            f"{ins.DEFAULT_MIN_SOLUTIONS} different core solutions between them.",
+        ),
         "Service types that many councils deliver with many different core solutions: each buys or builds "
         "its own system for the same job. Shared building blocks such as GOV.UK Notify or the Design System do "
         "not make a service shared; running the same product, platform or code does. These are where moving "
@@ -124,7 +130,7 @@ def hotspots_page(data: Insights) -> Page:
         "",
         *HOTSPOTS.definition,
         "",
-        quote(HOTSPOTS.compute),
+        quote(HOTSPOTS),
         "## The largest hotspots",
         "",
         placeholder("hotspots-chart"),

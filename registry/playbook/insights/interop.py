@@ -84,7 +84,12 @@ def interop_page(data: Insights) -> Page:
         groups = data.interop[by]
         blocks[f"interop-{by}"] = _interop_figure(by, groups) if groups else "<p>No services are indexed yet.</p>"
     lines = [
-        *page_head(INTEROP.title, data.sample),
+        *page_head(
+            INTEROP.title,
+            data.sample,
+            "How well councils' data can be joined up: the share of services with an open API, of directories "
+            "using Open Referral UK, and of address services holding UPRNs and USRNs.",
+        ),
         "Whether councils' data can be joined up and reused: services publishing an open API, directories "
         "of local services using the Open Referral UK standard (so one directory can be read by many apps), "
         "and services handling addresses holding the Unique Property and Street Reference Numbers (UPRN and "
@@ -94,7 +99,7 @@ def interop_page(data: Insights) -> Page:
         "",
         *INTEROP.definition,
         "",
-        quote(INTEROP.compute),
+        quote(INTEROP),
         "## All councils",
         "",
         placeholder("interop-all"),

@@ -42,7 +42,7 @@ class PatternData:
 
 def load_patterns(ctx: SiteContext, since: dt.date, until: dt.date) -> PatternData:
     candidates: dict[str, list[PatternCandidate]] = defaultdict(list)
-    for c in pattern_candidates(ctx.conn):
+    for c in pattern_candidates(ctx.conn, per_pattern=CANDIDATES_LISTED):
         candidates[c.pattern_id].append(c)
     index_file = next((row[2] for row in ctx.conn.execute("PRAGMA database_list") if row[1] == "main"), "")
     adoption: AdoptionResult | str
@@ -119,7 +119,12 @@ def pattern_reuse_page(data: Insights, patterns: PatternData) -> Page:
         else "<p>No service names a pattern yet.</p>",
     }
     lines = [
-        *page_head(PATTERN_REUSE.title, data.sample),
+        *page_head(
+            PATTERN_REUSE.title,
+            data.sample,
+            f"{len(patterns.reuse)} pattern{'s are' if len(patterns.reuse) != 1 else ' is'} used by at least one "
+            "council; for each, the councils using it and those delivering the same service types without it.",
+        ),
         "For each pattern: how many councils use it, when they started (from the registry's Git history), and "
         "the councils delivering the same service types without it, the first to ask about reusing it. Each "
         "pattern links to its own page, with its adopters and every candidate council.",
@@ -128,8 +133,8 @@ def pattern_reuse_page(data: Insights, patterns: PatternData) -> Page:
         "",
         *ADOPTION.definition,
         "",
-        quote(PATTERN_REUSE.compute),
-        quote(ADOPTION.compute),
+        quote(PATTERN_REUSE),
+        quote(ADOPTION),
         "## Adopters over time",
         "",
     ]
@@ -191,11 +196,15 @@ def _pattern_page(data: Insights, patterns: PatternData, r: PatternReuse) -> Pag
     }
     link = f"[the pattern's page](../../patterns/{r.pattern_id}.md)" if r.pattern_id in data.patterns else "the library"
     lines = [
-        *page_head(title, data.sample),
-        f"{r.adopters} council{'s' if r.adopters != 1 else ''} use {md_cell(r.pattern)} (see {link}), for "
-        f"{r.service_types} service type{'s' if r.service_types != 1 else ''}; {r.candidate_councils} "
-        f"council{'s' if r.candidate_councils != 1 else ''} deliver those types without it. "
-        "[Reuse per pattern](../pattern-reuse.md) says how these are counted.",
+        *page_head(
+            title,
+            data.sample,
+            f"{r.adopters} council{'s use' if r.adopters != 1 else ' uses'} {md_cell(r.pattern)}, for "
+            f"{r.service_types} service type{'s' if r.service_types != 1 else ''}; {r.candidate_councils} "
+            f"council{'s deliver' if r.candidate_councils != 1 else ' delivers'} those types without it.",
+        ),
+        f"The pattern itself is described on {link}; [Reuse per pattern](../pattern-reuse.md) says how these "
+        "are counted.",
         "",
         "## Adopters over time",
         "",

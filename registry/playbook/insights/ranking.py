@@ -57,7 +57,12 @@ def ranking_page(data: Insights) -> Page:
     }
     shown = f"the first {len(listed)} are listed" if len(listed) < len(ranks) else "every one is listed"
     lines = [
-        *page_head(RANKING.title, data.sample),
+        *page_head(
+            RANKING.title,
+            data.sample,
+            f"{len(ranks)} supplier{'s are' if len(ranks) != 1 else ' is'} named in the registry, ranked by how "
+            "many councils rely on them.",
+        ),
         "Every supplier named in the registry: how many councils and services rely on it, the markets it "
         "leads, how many of its contracts come up for renewal soon, and how its services meet the standards.",
         "",
@@ -65,7 +70,7 @@ def ranking_page(data: Insights) -> Page:
         "",
         *RANKING.definition,
         "",
-        quote(RANKING.compute),
+        quote(RANKING),
         "## Meeting every must",
         "",
         placeholder("ranking-chart"),

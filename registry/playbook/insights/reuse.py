@@ -97,7 +97,12 @@ def reuse_page(data: Insights) -> Page:
         else "<p>No indexed service has an LGSL code yet.</p>",
     }
     lines = [
-        *page_head(REUSE.title, data.sample),
+        *page_head(
+            REUSE.title,
+            data.sample,
+            f"{sum(1 for t in data.reuse if t.councils >= 2)} of the {len(data.reuse)} service types in the "
+            "registry are delivered by two or more councils; for each, the solutions their services use.",
+        ),
         "For each service type (LGSL code): how many councils deliver it, how many different solutions "
         "(shared patterns and supplier products) their services use, and the solution the most councils "
         "use, with how its services comply. Where councils converge on one solution that meets the "
@@ -107,8 +112,8 @@ def reuse_page(data: Insights) -> Page:
         "",
         *REUSE.definition,
         "",
-        quote(REUSE.compute),
-        quote(SOLUTIONS.compute),
+        quote(REUSE),
+        quote(SOLUTIONS),
         "## Convergence on one solution",
         "",
         f"The {len(bars)} service types delivered by the most councils.",

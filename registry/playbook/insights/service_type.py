@@ -95,6 +95,11 @@ def _facts(r: ins.ServiceTypeReuse, title: str, sample: bool) -> list[str]:
         "",
         placeholder("style"),
         "",
+        f"{r.councils} council{'s deliver' if r.councils != 1 else ' delivers'} {md_cell(r.label)}, through "
+        f"{r.services} service{'s' if r.services != 1 else ''} and {r.solutions} different "
+        f"solution{'s' if r.solutions != 1 else ''}; {r.compliant} of the services meet every must that "
+        "applies to them.",
+        "",
         *notice(sample),
         "| Fact | Figure |",
         "|---|---|",

@@ -180,6 +180,17 @@ def _lock_in_blocks(data: Insights) -> dict[str, str]:
     }
 
 
+def _lead(data: Insights) -> str:
+    """The opening sentence: the concentrated markets counted as the insights headline counts them."""
+    judged = [m for m in data.markets if m.hhi is not None]
+    high = sum(1 for m in judged if m.highly_concentrated)
+    return (
+        f"{high} of the {len(judged)} service-type supplier markets large enough to judge "
+        f"{'are' if high != 1 else 'is'} highly concentrated, and {data.lock_in.total} services show signs "
+        "of lock-in."
+    )
+
+
 def suppliers_page(data: Insights) -> Page:
     functions = data.functions
     types = data.markets
@@ -196,7 +207,7 @@ def suppliers_page(data: Insights) -> Page:
     }
     lock = data.lock_in
     lines = [
-        *page_head(TITLE, data.sample),
+        *page_head(TITLE, data.sample, _lead(data)),
         "How much of each market a few suppliers hold, and which services would be hard to move to another "
         "supplier. A concentrated market gives councils little choice at renewal; lock-in makes leaving costly.",
         "",
@@ -204,14 +215,14 @@ def suppliers_page(data: Insights) -> Page:
         "",
         *MARKET.definition,
         "",
-        quote(MARKET.compute),
+        quote(MARKET),
         *_market_section("By ESD function and role", "functions", functions),
         *_market_section("By service type and role", "types", types),
         "## Lock-in signals",
         "",
         f"Of {lock.services} services, {lock.total} show at least one of four signals: " + " ".join(LOCK_IN.definition),
         "",
-        quote(LOCK_IN.compute),
+        quote(LOCK_IN),
         placeholder("lock-in-chart"),
         "",
         placeholder("lock-in-list"),

@@ -50,7 +50,12 @@ COUNCIL_DIR = f"{SECTION}/trend-councils"
 def trend_page(ctx: SiteContext, data: Insights, trend: TrendResult | str) -> Page:
     since, until = trend_period(ctx.as_of)
     lines = [
-        *page_head(TREND.title, data.sample),
+        *page_head(
+            TREND.title,
+            data.sample,
+            f"The charts follow the sector's compliance with each standard at every month end from "
+            f"{since.isoformat()} to {until.isoformat()}, read from the registry's Git history.",
+        ),
         f"Compliance with each standard at every month end from {since.isoformat()} to {until.isoformat()} "
         "(the index's as-of date), read from the registry's Git history: how the sector's services have "
         "moved towards the standards, and how each council's have.",
@@ -59,7 +64,7 @@ def trend_page(ctx: SiteContext, data: Insights, trend: TrendResult | str) -> Pa
         "",
         *TREND.definition,
         "",
-        quote(TREND.compute),
+        quote(TREND),
     ]
     blocks: dict[str, str] = {}
     if isinstance(trend, str):
@@ -247,7 +252,12 @@ def _council_page(data: Insights, cid: str, months: list[str], points: list[Coun
         ),
     }
     lines = [
-        *page_head(title, data.sample),
+        *page_head(
+            title,
+            data.sample,
+            f"The chart follows how {md_cell(name)}'s services met each standard at every month end, read from "
+            "the registry's Git history.",
+        ),
         f"Compliance with each standard over {md_cell(name)}'s services at every month end, read from the "
         f"registry's Git history. [The sector's trend](../trend.md) explains how it is computed; "
         f"[the council's page](../../councils/{cid}.md) lists its services.",

@@ -127,8 +127,15 @@ def windows_page(data: Insights) -> Page:
         if types.windows
         else none,
     }
+    joint = sum(1 for w in products.windows if w.councils >= 2)  # as the headline counts them
     lines = [
-        *page_head(WINDOWS.title, data.sample),
+        *page_head(
+            WINDOWS.title,
+            data.sample,
+            f"{joint} supplier product{'s have' if joint != 1 else ' has'} "
+            f"contracts at two or more councils ending between {esc(products.as_of)} and "
+            f"{esc(products.horizon_end)}, so those councils could buy together.",
+        ),
         f"Contracts ending in the {HORIZON_MONTHS} months from the index's as-of date, {esc(products.as_of)}, "
         f"to {esc(products.horizon_end)}, at two or more councils. Councils whose contracts for the same product, "
         "or for the same kind of service, end at about the same time could specify and buy together, or move to "
@@ -138,7 +145,7 @@ def windows_page(data: Insights) -> Page:
         "",
         *WINDOWS.definition,
         "",
-        quote(WINDOWS.compute),
+        quote(WINDOWS),
         "## Timeline",
         "",
         f"The {TIMELINE_PRODUCTS} products with the most councils, a bar per council's contract.",
