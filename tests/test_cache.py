@@ -204,3 +204,30 @@ def test_a_file_checked_outside_any_repository_leaves_no_cache_behind(tmp_path: 
     shutil.copy(MINI / "manifests/leeds/good.yaml", loose / "good.yaml")
     cli("check", "--as-of", AS_OF, "good.yaml", cwd=loose)
     assert sorted(p.name for p in loose.iterdir()) == ["good.yaml"]
+
+
+def test_reports_match_on_each_side_of_every_time_threshold(repo: Path, cli) -> None:
+    """waived.yaml: its last audit (2026-02-01) turns a year old under a `now` rule, its evidence
+    (2026-03-01, at most 365 days) ages out, then ages a day at a time; a warm run sees each."""
+    for day in ("2026-11-01", "2027-01-31", "2027-02-01", "2027-02-02", "2027-03-01", "2027-03-02", "2027-03-03"):
+        assert _report(cli, repo, as_of=day) == _cold(cli, repo, as_of=day), day
+
+
+def test_a_result_knows_the_next_day_it_may_change() -> None:
+    import datetime as dt
+
+    from checks.repository import Repository
+    from checks.runner import check_target
+    from conftest import MINI
+
+    repo = Repository(MINI)
+    catalogue, _ = repo.load_catalogue()
+    target = repo.target(MINI / "manifests/leeds/waived.yaml")
+    expected = {
+        "2026-11-01": "2027-02-01",  # the audit's year under `now - last_audit <= 8760h` (either side)
+        "2027-02-02": "2027-03-02",  # the evidence's 365 days run out
+        "2027-03-03": "2027-03-04",  # then its age, written in the detail, changes daily
+    }
+    for day, until in expected.items():
+        result = check_target(target, catalogue, dt.date.fromisoformat(day))
+        assert result.stable_until == dt.date.fromisoformat(until), day
