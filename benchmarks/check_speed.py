@@ -200,6 +200,7 @@ class CachedRuns:
 def cached_runs(tree: Path, report: Path, repeat: int) -> CachedRuns:
     """Time the cache: an empty one filled, the best of `repeat` warm runs, then one manifest edited."""
     shutil.rmtree(tree / "build" / "cache", ignore_errors=True)
+    (tree / "build" / "cache").mkdir(parents=True)  # the generated tree is not a Git work tree: ask for one
     fill = standards_check(tree, report, cache=True)
     warm = min((standards_check(tree, report, cache=True) for _ in range(repeat)), key=lambda r: r.seconds)
     services = [p for p in manifest_files(tree) if p.stem != "council"]

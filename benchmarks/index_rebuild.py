@@ -76,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         output = Path(tmp) / "index.sqlite"
         shutil.rmtree(tree / "build", ignore_errors=True)
+        (tree / "build" / "cache").mkdir(parents=True)  # the generated tree is not a Git work tree: ask for one
         cold = index_build(tree, output)
         print(line("cold (empty cache):", cold))
         if not args.skip_no_cache:

@@ -290,8 +290,10 @@ def open_cache(
     repo: Repository, parts: Iterable[str], code: Iterable[Path], warn: Warn
 ) -> tuple[ResultCache, str] | None:
     """The repository's cache and the scope of a run (see scope_key); None when there is no usable cache."""
-    if not any((repo.root / name).exists() for name in ("standards", "manifests", SETTINGS_FILE)):
-        return None  # files checked outside any repository: no build/ folder is made wherever that is
+    if not (repo.root / ".git").exists() and not cache_path(repo.root).parent.is_dir():
+        # Only a Git work tree gets a cache unasked: a folder of files elsewhere (a fixture, an unpacked
+        # archive, files checked outside any repository) is left as it was, unless build/cache/ is made.
+        return None
     cache = ResultCache.open(repo.root, warn)
     if cache is None:
         return None

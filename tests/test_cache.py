@@ -24,8 +24,8 @@ from gitrepo import commit_all, edit, git, init_repo
 def repo(tmp_path: Path, mini_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Files written a moment ago are hashed every run (Git's racy rule); the tests' files are all new.
     monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
-    # Tests that check the fixture in place leave a cache in it; these start from none.
-    shutil.rmtree(mini_repo / "build", ignore_errors=True)
+    # Not a Git work tree: a cache is used where build/cache/ exists (the fixture has none).
+    cache_path(mini_repo).parent.mkdir(parents=True)
     return mini_repo
 
 
@@ -163,9 +163,7 @@ def test_a_damaged_entry_is_judged_again(repo: Path, cli, judged: list[str]) -> 
 def test_a_cache_committed_to_git_is_not_used(tmp_path: Path, cli, judged: list[str]) -> None:
     from conftest import MINI
 
-    source = tmp_path / "source"
-    shutil.copytree(MINI, source, ignore=shutil.ignore_patterns("build"))
-    repo = init_repo(tmp_path / "repo", source)
+    repo = init_repo(tmp_path / "repo", MINI)  # a Git work tree: its cache is made unasked
     cold = _cold(cli, repo)
     _report(cli, repo)
     git(repo, "add", "-f", str(cache_path(repo).relative_to(repo)))
@@ -196,7 +194,8 @@ def test_runs_at_the_same_time_share_the_cache(repo: Path) -> None:
             assert out == cold and "warning" not in err
 
 
-def test_a_file_checked_outside_any_repository_leaves_no_cache_behind(tmp_path: Path, cli) -> None:
+def test_a_folder_outside_git_is_left_as_it_was(tmp_path: Path, mini_repo: Path, cli) -> None:
+    """A fixture, an unpacked archive, a file checked on its own: no build/ appears unless asked for."""
     from conftest import MINI
 
     loose = tmp_path / "loose"
@@ -204,6 +203,8 @@ def test_a_file_checked_outside_any_repository_leaves_no_cache_behind(tmp_path: 
     shutil.copy(MINI / "manifests/leeds/good.yaml", loose / "good.yaml")
     cli("check", "--as-of", AS_OF, "good.yaml", cwd=loose)
     assert sorted(p.name for p in loose.iterdir()) == ["good.yaml"]
+    cli("check", "--as-of", AS_OF, cwd=mini_repo)
+    assert not (mini_repo / "build").exists()
 
 
 def test_reports_match_on_each_side_of_every_time_threshold(repo: Path, cli) -> None:

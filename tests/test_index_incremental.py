@@ -21,7 +21,8 @@ from registry.index.build import build_index
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)  # the files were all written a moment ago
     path = tmp_path / "repo"
-    shutil.copytree(MINI, path, ignore=shutil.ignore_patterns("build"))  # no cache left by other tests
+    shutil.copytree(MINI, path)
+    (path / "build" / "cache").mkdir(parents=True)  # not a Git work tree: the cache is asked for
     return path
 
 
