@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import time
 import zlib
@@ -177,8 +178,11 @@ class ResultCache:
         row = self._query("SELECT size, mtime_ns, ctime_ns, ino, digest FROM digests WHERE path = ?", (key,))
         if row is not None and tuple(row[:4]) == seen:
             return str(row[4])
+        if not stat.S_ISREG(st.st_mode):
+            return f"special:{st.st_mode:o}"  # a FIFO or a device: never opened (a read could wait forever)
         try:
-            found = hashlib.sha256(path.read_bytes()).hexdigest()
+            with path.open("rb") as f:
+                found = hashlib.file_digest(f, "sha256").hexdigest()  # in chunks: a huge file is not held
         except OSError:
             return MISSING
         settled = time.time_ns() - RACY_SECONDS * 1e9

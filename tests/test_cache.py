@@ -232,3 +232,16 @@ def test_a_result_knows_the_next_day_it_may_change() -> None:
     for day, until in expected.items():
         result = check_target(target, catalogue, dt.date.fromisoformat(day))
         assert result.stable_until == dt.date.fromisoformat(until), day
+
+
+def test_a_fifo_in_the_tree_is_never_opened_for_its_digest(repo: Path) -> None:
+    """Hashing a FIFO would wait for a writer forever; the check refuses it as it does without a cache."""
+    os.mkfifo(repo / "pipe")
+    (repo / "manifests/leeds/pipe.yaml").symlink_to(repo / "pipe")  # a FIFO alone is not found; a link to one is
+    exe = Path(sys.executable).with_name("standards")
+    run = subprocess.run(  # times out if it blocks
+        [str(exe), "check", "--as-of", AS_OF, "--format", "json"], cwd=repo, capture_output=True, text=True, timeout=60
+    )
+    files = {f["path"]: f for f in json.loads(run.stdout)["files"]}
+    assert files["manifests/leeds/pipe.yaml"]["problems"], files["manifests/leeds/pipe.yaml"]
+    assert cache_path(repo).is_file()
