@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from checks.models import Attestation, Service
 from checks.results import Outcome, RequirementResult
 from checks.rules import CompiledStandard
+from checks.says import day
 
 Locate = Callable[[tuple[str | int, ...]], tuple[int, int]]
 
@@ -42,7 +43,7 @@ def attestation_result(
     req = compiled.attestation.requirement
     found = find(service, compiled.id)
 
-    def result(outcome: Outcome, detail: str, path: tuple[str | int, ...]) -> RequirementResult:
+    def result(outcome: Outcome, detail: str, path: tuple[str | int, ...], says: str = "") -> RequirementResult:
         line, column = locate(path)
         return RequirementResult(
             req.id,
@@ -56,18 +57,25 @@ def attestation_result(
             None,
             line,
             column,
+            says,
         )
 
     if found is None:
-        return result(Outcome.FAIL, f"{compiled.id} is not attested", ("attestations",))
+        return result(Outcome.FAIL, f"{compiled.id} is not attested", ("attestations",), NOT_ATTESTED)
     i, a = found
     said = f"attested {a.date.isoformat()} by {a.attested_by} against {a.version}"
+    by = f"The attestation signed off by {a.attested_by} on {day(a.date)}"
     if a.expires < as_of:
-        return result(Outcome.FAIL, f"{said}; expired on {a.expires.isoformat()}", ("attestations", i, "expires"))
+        detail = f"{said}; expired on {a.expires.isoformat()}"
+        return result(Outcome.FAIL, detail, ("attestations", i, "expires"), f"{by} expired on {day(a.expires)}.")
     counts = f"{_count(a.failed_must, 'must')} and {_count(a.failed_should, 'should')} not met"
     if not a.compliant or a.failed_must:
-        return result(Outcome.FAIL, f"{said}: {counts}", ("attestations", i, "compliant"))
+        return result(Outcome.FAIL, f"{said}: {counts}", ("attestations", i, "compliant"), f"{by} records {counts}.")
     return result(Outcome.PASS, f"{said}, until {a.expires.isoformat()}: {counts}", ("attestations", i))
+
+
+# What a service with no attestation for a standard says; the site groups these into one finding.
+NOT_ATTESTED = "No attestation is recorded for the restricted requirements."
 
 
 def _count(n: int, level: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
+from checks import says as plain
 from checks.attestation import attestation_result
 from checks.celcontext import build_context
 from checks.detail import check_detail
@@ -252,8 +253,8 @@ def _evaluate(
     # The hot path: every requirement of every manifest passes through here.
     req = compiled.requirement
     if standard_error:
-        return _located(compiled, Outcome.ERROR, standard_error, (), locate)
-    failure: tuple[str, NodePath] | None = None
+        return _located(compiled, Outcome.ERROR, standard_error, (), locate, says=plain.could_not_check(standard_error))
+    failure: tuple[str, NodePath, str] | None = None
     # Rule.evaluate, inlined: this runs for every requirement of every manifest.
     try:
         for rule, is_check in ((compiled.applies_when, False), (compiled.check, True)):
@@ -268,32 +269,37 @@ def _evaluate(
             if value is False:
                 if not is_check:
                     return compiled.not_applicable
-                failure = (check_detail(req.field, service), _field_path(req.field))
+                failure = (
+                    check_detail(req.field, service),
+                    _field_path(req.field),
+                    plain.says_for_field(req.field, service),
+                )
             elif value is not True:
                 raise RuleError(f"should give true or false but gave {value!r}")
     except RuleError as exc:
-        return _located(compiled, Outcome.ERROR, f"rule {exc}", _field_path(req.field), locate)
+        why = f"rule {exc}"
+        return _located(compiled, Outcome.ERROR, why, _field_path(req.field), locate, says=plain.could_not_check(why))
     evidence: EvidenceUsed | None = None
     if req.evidence is not None:
         declared = service.evidence.get(req.id)
         if declared is not None:
             evidence = EvidenceUsed(declared.status, declared.date, declared.url)
         if failure is None:
-            failure = _evidence_failure(req.id, compiled.evidence_max_age, service, as_of)
+            failure = _evidence_failure(req.id, compiled.evidence_max_age, service, as_of, req.evidence.description)
     if failure is None:
         if evidence is None:
             return compiled.passed
         # A pass is the shared result plus the evidence that met it (passes point at line 1).
         return replace(compiled.passed, evidence=evidence)
-    detail, path = failure
+    detail, path, says = failure
     waiver_entry = waivers.get(req.id)
     if waiver_entry is None:
-        return _located(compiled, Outcome.FAIL, detail, path, locate, evidence=evidence)
+        return _located(compiled, Outcome.FAIL, detail, path, locate, evidence=evidence, says=says)
     index, waiver = waiver_entry
     note = WaiverNote(waiver.approved_by, waiver.expires, waiver.reason)
     if waiver.expires >= as_of:
-        return _located(compiled, Outcome.WAIVED, detail, ("waivers", index), locate, note, evidence)
-    return _located(compiled, Outcome.FAIL, detail, ("waivers", index, "expires"), locate, note, evidence)
+        return _located(compiled, Outcome.WAIVED, detail, ("waivers", index), locate, note, evidence, says)
+    return _located(compiled, Outcome.FAIL, detail, ("waivers", index, "expires"), locate, note, evidence, says)
 
 
 def _located(
@@ -304,6 +310,7 @@ def _located(
     locate: Locate,
     waiver: WaiverNote | None = None,
     evidence: EvidenceUsed | None = None,
+    says: str = "",
 ) -> RequirementResult:
     req = compiled.requirement
     line, column = locate(path)
@@ -319,26 +326,30 @@ def _located(
         evidence,
         line,
         column,
+        says,
     )
 
 
 def _evidence_failure(
-    requirement_id: str, max_age_days: int | None, service: Service, as_of: dt.date
-) -> tuple[str, NodePath] | None:
+    requirement_id: str, max_age_days: int | None, service: Service, as_of: dt.date, needed: str
+) -> tuple[str, NodePath, str] | None:
     evidence = service.evidence.get(requirement_id)
     if evidence is None:
-        return f"no evidence declared under evidence.{requirement_id}", ("evidence",)
+        return f"no evidence declared under evidence.{requirement_id}", ("evidence",), plain.no_evidence(needed)
     where: NodePath = ("evidence", requirement_id)
     if evidence.status != "met":
-        return f"evidence status is '{evidence.status}', not 'met'", (*where, "status")
+        detail = f"evidence status is '{evidence.status}', not 'met'"
+        return detail, (*where, "status"), plain.evidence_not_met(evidence.status)
     if max_age_days is not None:
         if evidence.date is None:
-            return f"evidence has no date (it must be under {max_age_days} days old)", where
+            detail = f"evidence has no date (it must be under {max_age_days} days old)"
+            return detail, where, plain.evidence_undated(max_age_days)
         age = (as_of - evidence.date).days
         if age > max_age_days:
             return (
                 f"evidence dated {evidence.date.isoformat()} is {age} days old (limit {max_age_days})",
                 (*where, "date"),
+                plain.evidence_too_old(evidence.date, max_age_days),
             )
     return None
 

@@ -8,6 +8,7 @@ Lewes's GSS code is reported as a wrong GSS code, not as five wrong fields.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from checks.registers import (
     suggest_councils,
     suggest_lgsl,
 )
+from checks.reorganisation import abolished_on
 
 Locate = Callable[[tuple[str | int, ...]], tuple[int, int]]
 
@@ -59,8 +61,12 @@ def load_registers() -> None:
     lgsl_services()
 
 
-def council_problems(council: Council, locate: Locate) -> list[Problem]:
-    """Each identity field that differs from the council's register entry, located at that field."""
+def council_problems(council: Council, locate: Locate, on: dt.date | None = None) -> list[Problem]:
+    """Each identity field that differs from the council's register entry, located at that field.
+
+    A former council is E313, unless judged `on` a day before it was abolished: a snapshot of the
+    councils before a reorganisation (reorganisations/<name>/) describes them as they were.
+    """
     index = council_index()
     written = _Written.of(council)
     gss, code = council.gss_code, council.register_code
@@ -68,6 +74,11 @@ def council_problems(council: Council, locate: Locate) -> list[Problem]:
     former = index.former_by_gss.get(gss) or index.former_by_register.get(code)
     best = max(current, key=written.agreement, default=None)  # max keeps the first of equals: the GSS code's
     if former is not None and (best is None or written.agreement(former) > written.agreement(best)):
+        ended = abolished_on(former.register_code)
+        if on is not None and ended is not None and on < ended:
+            return [
+                _mismatch_problem(f, written.values[f], former, locate) for f in FIELDS if _differs(written, former, f)
+            ]
         return [_former_problem(former, "gss_code" if index.former_by_gss.get(gss) else "register_code", locate)]
     if best is None:
         return [_unknown_problem(council, locate)]
@@ -78,7 +89,11 @@ def council_problems(council: Council, locate: Locate) -> list[Problem]:
     ]
 
 
-def _described(entry: CouncilEntry) -> str:
+def _differs(written: _Written, entry: CouncilEntry | FormerCouncil, field: str) -> bool:
+    return bool(written.values[field] != getattr(entry, field))
+
+
+def _described(entry: CouncilEntry | FormerCouncil) -> str:
     return f"{entry.name} ({entry.register_code}, {entry.gss_code})"
 
 
@@ -99,7 +114,7 @@ def _owner_of(field: str, value: str) -> str:
     return "is not in the register"
 
 
-def _mismatch_problem(field: str, value: str, entry: CouncilEntry, locate: Locate) -> Problem:
+def _mismatch_problem(field: str, value: str, entry: CouncilEntry | FormerCouncil, locate: Locate) -> Problem:
     expected = getattr(entry, field)
     if field in ("gss_code", "register_code"):
         message = f"{field} {value} {_owner_of(field, value)}; {entry.name}'s is {expected}"
@@ -115,12 +130,15 @@ def _mismatch_problem(field: str, value: str, entry: CouncilEntry, locate: Locat
     return Problem("E312", message, f"set `{field}: {expected}` (from {SOURCE})", line, column)
 
 
-def _former_problem(former: FormerCouncil, field: str, locate: Locate) -> Problem:
+def former_council(former: FormerCouncil) -> tuple[str, str]:
+    """What became of a former council, and what to do instead: the words E313 and `standards new council` share."""
     index = council_index()
     successors = [index.by_register[code] for code in former.successors]
     now = " and ".join(_described(s) for s in successors)
     merged = [index.by_register.get(code) or index.former_by_register[code] for code in former.replaced_by]
-    if [m.register_code for m in merged] == list(former.successors):
+    if len(merged) > 1 and [m.register_code for m in merged] == list(former.successors):
+        history = f"its area was split between {now}"
+    elif [m.register_code for m in merged] == list(former.successors):
         history = f"merged into {now}"
     else:
         history = f"merged into {' and '.join(m.name for m in merged)}, now {now}"
@@ -128,15 +146,17 @@ def _former_problem(former: FormerCouncil, field: str, locate: Locate) -> Proble
         f"{former.name} ({former.register_code}, {former.gss_code}) is a former council: "
         f"it was abolished in {former.end_date[:4]} and {history}"
     )
-    codes = " or ".join(f"`standards new council {s.register_code}`" for s in successors)
+    new = " or ".join(f"`standards new council {s.register_code}`" for s in successors)
+    first, *others = (s.register_code for s in successors)
+    into = f"`standards reorganise {former.register_code} --into {first}`" + "".join(f" (or {o})" for o in others)
+    hint = f"describe the council that serves the area now ({new}) and move the services there with {into}"
+    return message, hint
+
+
+def _former_problem(former: FormerCouncil, field: str, locate: Locate) -> Problem:
+    message, hint = former_council(former)
     line, column = locate((field,))
-    return Problem(
-        "E313",
-        message,
-        f"describe the council that serves the area now ({codes}) and move the services there",
-        line,
-        column,
-    )
+    return Problem("E313", message, hint, line, column)
 
 
 def _unknown_problem(council: Council, locate: Locate) -> Problem:

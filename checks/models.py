@@ -568,6 +568,15 @@ class Attestation(Strict):
     )
 
 
+class Inheritance(Strict):
+    """Where a service came from when its council was merged into another: `standards reorganise` writes it."""
+
+    council: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(
+        description="The predecessor council's register code, e.g. ALL for Allerdale."
+    )
+    service: Slug = Field(description="The service's id in the predecessor council's folder.")
+
+
 class Service(Strict):
     kind: Literal["Service"]
     schema_version: SchemaVersion
@@ -594,6 +603,9 @@ class Service(Strict):
     performance: Performance = Performance()
     evidence: dict[RequirementId, Evidence] = Field(default_factory=dict, max_length=MAX_REQUIREMENT_ENTRIES)
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_REQUIREMENT_ENTRIES)
+    inherited_from: Inheritance | None = Field(
+        default=None, description="The council and service id this service had before a reorganisation."
+    )
     attestations: list[Attestation] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
@@ -617,10 +629,36 @@ class RestrictedService(Strict):
     waivers: list[Waiver] = Field(default_factory=list, max_length=MAX_REQUIREMENT_ENTRIES)
 
 
-DOCUMENT_MODELS: dict[str, type[Standard] | type[Pattern] | type[Council] | type[Service] | type[RestrictedService]] = {
+class Reorganisation(Strict):
+    """`reorganisations/<name>.yaml`: councils merging into one on a vesting day (a proposal, or a past merger
+    whose constituents' services are kept beside it as a snapshot in `reorganisations/<name>/`)."""
+
+    kind: Literal["Reorganisation"]
+    schema_version: SchemaVersion
+    sample: bool = Field(default=False, description="True for illustrative data that is not the councils' own.")
+    name: ShortText = Field(description="What the merger is called, e.g. `Cumbria 2023`.")
+    description: str | None = Field(default=None, max_length=5000)
+    councils: list[Annotated[str, StringConstraints(pattern=r"^([A-Z]{3}|[ENSWK]\d{8})$")]] = Field(
+        min_length=2,
+        max_length=MAX_ITEMS,
+        description="The constituent councils, by register code (`CAR`) or GSS code (`E07000028`).",
+    )
+    vesting: Date = Field(description="Vesting day: the new council's first day.")
+    successors: list[Annotated[str, StringConstraints(pattern=r"^([A-Z]{3}|[ENSWK]\d{8})$")]] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="The council or councils formed, by code, where the register knows them.",
+    )
+
+
+DOCUMENT_MODELS: dict[
+    str,
+    type[Standard] | type[Pattern] | type[Council] | type[Service] | type[RestrictedService] | type[Reorganisation],
+] = {
     "Standard": Standard,
     "Pattern": Pattern,
     "Council": Council,
     "Service": Service,
     "RestrictedService": RestrictedService,
+    "Reorganisation": Reorganisation,
 }

@@ -45,6 +45,7 @@ class CouncilEntry:
     region: str
     website: str
     slug: str
+    start_date: str = ""  # ISO; empty for councils older than the register's records
 
     def describe(self) -> str:
         return f"{self.register_code}  {self.gss_code}  {self.name}"
@@ -64,6 +65,7 @@ class FormerCouncil:
     end_date: str
     replaced_by: tuple[str, ...]  # the council it merged into, which may itself have merged since
     successors: tuple[str, ...]
+    start_date: str = ""  # ISO; empty for councils older than the register's records
 
 
 @functools.cache
@@ -151,6 +153,138 @@ def suggest_councils(query: str, limit: int = 5) -> list[CouncilEntry]:
                     offer(entry, 1.0 + same)
     ranked = sorted(scored.values(), key=lambda pair: (-pair[0], pair[1].name))
     return [entry for _, entry in ranked[:limit]]
+
+
+def find_former_council(code: str) -> FormerCouncil | None:
+    """The former council with this GSS code (`E07000026`) or register code (`ALL`), in any case."""
+    wanted = code.strip().upper()
+    index = council_index()
+    if GSS_CODE.match(wanted):
+        return index.former_by_gss.get(wanted)
+    if REGISTER_CODE.match(wanted):
+        return index.former_by_register.get(wanted)
+    return None
+
+
+# --------------------------------------------------------------------------- lineage
+
+
+@dataclass(frozen=True, slots=True)
+class Succession:
+    """One step of a reorganisation: `predecessor` handed its area (or a share of it) to `successor`.
+
+    Codes are register codes. Cumbria (CMA) has two: to Cumberland (CBD) and to Westmorland and
+    Furness (WAF), each with `split_between` ("CBD", "WAF").
+    """
+
+    predecessor: str
+    successor: str  # the council it merged into, which may itself have merged since (TAU -> SWT -> SMT)
+    vesting_date: str  # ISO: the day the successor took over (its start date in the register)
+    end_date: str  # the predecessor's end date as the register records it (some say the 31st, some the 1st)
+    split_between: tuple[str, ...]  # every council the predecessor's area went to
+
+    @property
+    def split(self) -> bool:
+        """The predecessor's area was divided between several successors, not merged whole into one."""
+        return len(self.split_between) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Reorganisation:
+    """One change in the register: the councils that ended on a vesting day and the councils made from them.
+
+    Connected steps on one day are one reorganisation: Cumbria's county and six districts became
+    Cumberland and Westmorland and Furness together on 2023-04-01.
+    """
+
+    vesting_date: str
+    predecessors: tuple[str, ...]  # register codes, sorted
+    successors: tuple[str, ...]
+
+
+@functools.cache
+def successions() -> tuple[Succession, ...]:
+    """Every step in the shipped register, by predecessor then successor."""
+    index = council_index()
+    steps: list[Succession] = []
+    for former in former_councils():
+        for code in former.replaced_by:
+            after = index.by_register.get(code) or index.former_by_register[code]
+            steps.append(
+                Succession(
+                    former.register_code,
+                    code,
+                    after.start_date or former.end_date,  # the register always dates new unitaries; just in case
+                    former.end_date,
+                    former.replaced_by,
+                )
+            )
+    return tuple(sorted(steps, key=lambda s: (s.predecessor, s.successor)))
+
+
+@functools.cache
+def _steps_by() -> tuple[dict[str, tuple[Succession, ...]], dict[str, tuple[Succession, ...]]]:
+    before: dict[str, list[Succession]] = {}
+    after: dict[str, list[Succession]] = {}
+    for step in successions():
+        before.setdefault(step.successor, []).append(step)
+        after.setdefault(step.predecessor, []).append(step)
+    return (
+        {code: tuple(found) for code, found in before.items()},
+        {code: tuple(found) for code, found in after.items()},
+    )
+
+
+def _register_code(code: str) -> str:
+    entry = find_council(code) or find_former_council(code)
+    return entry.register_code if entry else code.strip().upper()
+
+
+def predecessors(code: str, *, transitive: bool = False) -> tuple[Succession, ...]:
+    """The steps that made this council (GSS or register code): the councils it replaced, with dates.
+
+    `transitive` follows them back: Somerset (SMT) then also has Taunton Deane and West Somerset,
+    which became Somerset West and Taunton in 2019 before it merged into Somerset in 2023.
+    """
+    found = _steps_by()[0].get(_register_code(code), ())
+    if not transitive:
+        return found
+    return found + tuple(step for s in found for step in predecessors(s.predecessor, transitive=True))
+
+
+def successors(code: str, *, transitive: bool = False) -> tuple[Succession, ...]:
+    """The steps that ended this council: the council(s) it went into, with dates (empty for a current one).
+
+    `transitive` follows them forward to today's councils: Taunton Deane -> SWT -> Somerset.
+    """
+    found = _steps_by()[1].get(_register_code(code), ())
+    if not transitive:
+        return found
+    return found + tuple(step for s in found for step in successors(s.successor, transitive=True))
+
+
+def start_date(code: str) -> str:
+    """The day a current or former council began (ISO), or "" when it predates the register's records."""
+    entry = find_council(code) or find_former_council(code)
+    return entry.start_date if entry else ""
+
+
+@functools.cache
+def reorganisations() -> tuple[Reorganisation, ...]:
+    """The register's reorganisations, oldest first: steps on one vesting day that share a council are one."""
+    groups: list[tuple[str, set[str], set[str]]] = []
+    for step in successions():
+        joined = [
+            g for g in groups if g[0] == step.vesting_date and ({step.predecessor, step.successor} & (g[1] | g[2]))
+        ]
+        merged = (step.vesting_date, {step.predecessor}, {step.successor})
+        for group in joined:
+            groups.remove(group)
+            merged[1].update(group[1])
+            merged[2].update(group[2])
+        groups.append(merged)
+    found = [Reorganisation(day, tuple(sorted(before)), tuple(sorted(after))) for day, before, after in groups]
+    return tuple(sorted(found, key=lambda r: (r.vesting_date, r.successors)))
 
 
 # --------------------------------------------------------------------------- LGSL

@@ -51,6 +51,11 @@ class ReportResult(_Closed):
         "broke; empty when there is nothing to add to the title."
     )
     message: str = Field(description="Title, detail and waiver state in one sentence; empty for pass.")
+    says: str = Field(
+        default="",
+        description="What the manifest says at the failing point, as a sentence for people who do not read YAML "
+        "(e.g. `No open API is recorded.`); empty for pass and not_applicable.",
+    )
     waiver: ReportWaiver | None = Field(
         description="The waiver that applied (outcome waived) or had expired (outcome fail)."
     )

@@ -111,6 +111,8 @@ class Repository:
                 kind, council = "Service", parts[1]
         elif len(parts) == 2 and parts[0] == "standards":
             kind = "Standard"
+        elif len(parts) == 2 and parts[0] == "reorganisations":
+            kind = "Reorganisation"
         elif len(parts) == 3 and parts[:2] == ("standards", "patterns"):
             kind = "Pattern"
         elif len(parts) >= 3 and parts[:2] == ("standards", "examples") and path.name != "council.yaml":
@@ -163,12 +165,22 @@ class Repository:
             if e.name.endswith(YAML_SUFFIXES)
         )
 
+    def _in_snapshot(self, path: Path) -> bool:
+        """A file of a reorganisation's snapshot (reorganisations/<name>/<council>/): judged as of the day
+        before vesting day, when its snapshot is indexed (docs/decisions/0005), not with today's files."""
+        try:
+            parts = path.absolute().relative_to(self.root).parts
+        except ValueError:
+            return False
+        return len(parts) > 2 and parts[0] == "reorganisations"
+
     def expand(self, paths: Iterable[Path]) -> Iterator[Target]:
         """Targets for paths given on the command line; folders are searched for YAML."""
         for path in paths:
             if path.is_dir() and not path.is_symlink():
                 for found in sorted(path.rglob("*")):
-                    if found.suffix in YAML_SUFFIXES and (found.is_file() or found.is_symlink()):
+                    wanted = found.suffix in YAML_SUFFIXES and (found.is_file() or found.is_symlink())
+                    if wanted and not self._in_snapshot(found):
                         yield self.target(found)
             elif not path.exists() and not path.is_symlink():
                 yield Target(

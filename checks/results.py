@@ -62,6 +62,9 @@ class RequirementResult:
     evidence: EvidenceUsed | None = None
     line: int = 1
     column: int = 1
+    # What the manifest says there, in a sentence for people who never read YAML (checks/says.py);
+    # "" for passes and not-applicables.
+    says: str = ""
 
     @property
     def message(self) -> str:

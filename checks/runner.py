@@ -27,10 +27,11 @@ from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service
 from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
-from checks.models import Council, RestrictedService, Service
+from checks.models import Council, Reorganisation, RestrictedService, Service
 from checks.problems import Problem, capped
 from checks.profile import active, phase
 from checks.references import pin_warnings, reference_problems
+from checks.reorganisation import reorganisation_problems
 from checks.repository import Repository, Target
 from checks.restricted import (
     Mode,
@@ -99,7 +100,10 @@ def check_target(
                     column,
                 )
             )
-        result.problems.extend(council_problems(typed, locate))
+        result.problems.extend(council_problems(typed, locate, as_of))
+        return result
+    if isinstance(typed, Reorganisation):
+        result.problems.extend(reorganisation_problems(typed, document_locator(doc)))
         return result
     if not isinstance(typed, Service):
         return result

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from checks.models import Council, Pattern, RestrictedService, Service, Standard
+from checks.models import Council, Pattern, Reorganisation, RestrictedService, Service, Standard
 from checks.report_schema import Report
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -19,6 +19,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "council.schema.json": Council,
     "service.schema.json": Service,
     "restricted-service.schema.json": RestrictedService,
+    "reorganisation.schema.json": Reorganisation,
     "report.schema.json": Report,
 }
 

@@ -17,12 +17,12 @@ from pydantic import BaseModel, ValidationError
 
 from checks.loading import Document, NodePath, position
 from checks.model_fields import bounds_at, enum_at, fields_at, wants_text
-from checks.models import DOCUMENT_MODELS, Council, Pattern, RestrictedService, Service, Standard
+from checks.models import DOCUMENT_MODELS, Council, Pattern, Reorganisation, RestrictedService, Service, Standard
 from checks.problems import MAX_PROBLEMS_PER_FILE, Problem, capped
 from checks.supplier_roles import SupplierRole, suggest_role
 from checks.yaml11 import number_reading, show_number, yaml11_hint, yaml11_reading
 
-AnyDocument = Standard | Pattern | Council | Service | RestrictedService
+AnyDocument = Standard | Pattern | Council | Service | RestrictedService | Reorganisation
 
 # Plain-English descriptions of the patterns in checks/models.py.
 _PATTERN_WORDS = {

@@ -38,7 +38,18 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data"
 OUT = ROOT / "checks" / "data"
 
 COUNCIL_TYPES = ("CTY", "NMD", "UA", "LBO", "MD", "SCO", "WPA", "NID", "CC")
-COUNCIL_COLUMNS = ("register_code", "gss_code", "name", "nice_name", "type", "nation", "region", "website", "slug")
+COUNCIL_COLUMNS = (
+    "register_code",
+    "gss_code",
+    "name",
+    "nice_name",
+    "type",
+    "nation",
+    "region",
+    "website",
+    "slug",
+    "start_date",
+)
 FORMER_COLUMNS = (
     "register_code",
     "gss_code",
@@ -50,6 +61,7 @@ FORMER_COLUMNS = (
     "end_date",
     "replaced_by",
     "successors",
+    "start_date",
 )
 LGSL_COLUMNS = ("id", "label", "function")
 TERM_COLUMNS = ("id", "term", "source")
@@ -91,6 +103,7 @@ def council_rows(data: Path) -> list[dict[str, str]]:
                 "region": entry["region"],
                 "website": website,
                 "slug": slugify(slug),
+                **lineage_dates(entry),
             }
         )
     rows.sort(key=lambda row: row["register_code"])
@@ -137,6 +150,7 @@ def former_council_rows(data: Path, current: list[dict[str, str]]) -> list[dict[
                 "end_date": entry["end-date"],
                 "replaced_by": " ".join(entry["replaced-by"].split(",")),
                 "successors": " ".join(successors(code)),
+                **lineage_dates(entry),
             }
         )
     rows.sort(key=lambda row: row["register_code"])
@@ -147,6 +161,15 @@ def former_council_rows(data: Path, current: list[dict[str, str]]) -> list[dict[
                 raise SystemExit(f"{column} {row[column]!r} is both a current and a former council's")
             taken.add(row[column])
     return rows
+
+
+def lineage_dates(entry: dict[str, str]) -> dict[str, str]:
+    """The day a council began (its vesting day, for a council made by a merger), so lineage has dates.
+
+    Empty for councils older than the register's records; `checks.registers` reads an empty start as
+    "before any vesting day".
+    """
+    return {"start_date": entry["start-date"].strip()}
 
 
 def lgsl_rows(data: Path) -> list[dict[str, str]]:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from registry.insights import merger_figures as merger
 from registry.insights.declaration import Column, Figure
 from registry.insights.headlines import HEADLINES
 from registry.insights.hotspots import HOTSPOTS
@@ -44,7 +45,8 @@ DECLARED = [
     HEADLINES,
 ]
 # Rows another row holds, or one record: no page of their own.
-NESTED = [SHARES, STANDARD_MUSTS, PATTERN_USES, SUGGESTION]
+NESTED = [SHARES, STANDARD_MUSTS, PATTERN_USES, SUGGESTION, merger.MUSTS, merger.INHERITED, merger.SHARED]
+NESTED += [merger.CANDIDATES, merger.CONTRACTS, merger.DATA, merger.COUNCILS, merger.MERGER, merger.SERVICE_TYPES]
 ROWS = [*DECLARED, *NESTED]
 
 
@@ -63,7 +65,8 @@ def _as_list(hint: object) -> object:
     return hint
 
 
-@pytest.mark.parametrize("figure", DECLARED, ids=lambda f: f.model)
+# The merger is one record (no page of rows), but the command line prints its service types as a table.
+@pytest.mark.parametrize("figure", [*DECLARED, merger.SERVICE_TYPES], ids=lambda f: f.model)
 def test_every_shown_column_has_a_label_and_every_number_prints_as_one(figure: Figure) -> None:
     assert all(c.label for c in figure.table_columns)
     for c in figure.columns:

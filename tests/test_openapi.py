@@ -61,6 +61,11 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 503]
 [[operations]]
 include-path = "/api/v1/insights/adoption/adopters"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 503]
+
+# Codes of the right shape that name no council, or a vesting day outside a council's life, are 422.
+[[operations]]
+include-path = "/api/v1/insights/merger"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 422]
 """
 
 

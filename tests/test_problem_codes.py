@@ -85,7 +85,7 @@ def _make(root: Path, example: Example) -> None:
         path.write_text(example.text + "#" * (MAX_BYTES // 2 * 3) + "\n", encoding="utf-8")
     elif example.make == "remove":
         shutil.rmtree(path)
-    elif example.make == "file":
+    elif example.make in ("file", "committed"):
         path.write_text(example.text, encoding="utf-8")
     else:
         assert example.make == "none", example.make
@@ -99,6 +99,8 @@ def run_example(tmp_path: Path, example: Example, monkeypatch: pytest.MonkeyPatc
     if example.before:
         commit_all(root, "before the example")
     _make(root, example)
+    if example.make == "committed":  # `standards reorganise` moves only what is committed
+        commit_all(root, "the example")
     for edit in example.also:
         _apply(root, edit)
     args = shlex.split(example.command)

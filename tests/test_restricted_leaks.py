@@ -36,6 +36,7 @@ SECRETS = [SECRET_OWNER, str(SECRET_DAYS), SECRET_DATE, SECRET_NOTE, SECRET_URL,
 SECRETS += [str(MISTAKE_DAYS), MISTAKE_DATE, MISTAKE_NOTE]
 MISTAKE = "manifests/camden/parking-permits.yaml"
 COPIED = ("standards", "manifests", "site", "schemas", "checks", "registry", "pyproject.toml", "README.md")
+COPIED += ("reorganisations",)  # the Cumbria snapshot: its merger page and index are searched too
 
 
 def _restricted_file(service_id: str, evidence_ids: list[str], restricted_waivable: str) -> str:
@@ -82,12 +83,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     commit_all(tree, "the registry, with a restricted field committed by mistake")
     # A council's own restricted files beside every manifest: present, never committed (.gitignore).
     services = [p for p in Repository(tree).iter_manifest_files() if p.name != "council.yaml"]
-    for path in services:
+    snapshot = [p for p in (tree / "reorganisations").glob("*/*/*.yaml") if p.name != "council.yaml"]
+    assert snapshot
+    for path in services + snapshot:
         (path.parent / f"{path.stem}.restricted.yaml").write_text(
             _restricted_file(path.stem, evidence_ids, "CAF-B2"), encoding="utf-8"
         )
     assert git(tree, "status", "--porcelain") == ""  # ignored, so the tree is still the commit
-    public_text = "\n".join(p.read_text(encoding="utf-8") for p in services if p != mistake)
+    public_text = "\n".join(p.read_text(encoding="utf-8") for p in services + snapshot if p != mistake)
     assert not _found(public_text, SECRETS)  # nothing below could be a coincidence
     proc = run_standards("site", "build", "--output", "build/site", "--index", "build/index.sqlite", cwd=tree)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -112,6 +115,7 @@ def test_no_restricted_value_in_any_built_file(built: dict[str, Any]) -> None:
     build = built["tree"] / "build"
     files = [p for p in build.rglob("*") if p.is_file() and p.suffix != ".sqlite"]
     assert len(files) > 100 and any(p.name == "search_index.json" for p in files)
+    assert build / "site" / "insights" / "mergers" / "cumbria-2023" / "index.html" in files
     leaks = {}
     for path in files:
         text = path.read_bytes().decode("utf-8", errors="replace")
@@ -121,9 +125,9 @@ def test_no_restricted_value_in_any_built_file(built: dict[str, Any]) -> None:
     assert leaks == {}
 
 
-def _dump(built: dict[str, Any]) -> dict[str, str]:
-    """The SQLite index as SQL, one text per table."""
-    conn = sqlite3.connect(built["tree"] / "build" / "index.sqlite")
+def _dump(built: dict[str, Any], index: str = "index.sqlite") -> dict[str, str]:
+    """The SQLite index (or a snapshot's, under build/) as SQL, one text per table."""
+    conn = sqlite3.connect(built["tree"] / "build" / index)
     tables: dict[str, list[str]] = {}
     for line in conn.iterdump():
         match = re.match(r'INSERT INTO "([^"]+)"', line)
@@ -143,6 +147,12 @@ def test_no_restricted_value_or_per_service_requirement_id_in_the_index(built: d
     everything = "\n".join(dump.values())
     assert not _found(everything, SECRETS)
     for table, text in dump.items():
+        if table not in CATALOGUE:
+            assert not _found(text, built["ids"]), table
+    # The merger page's snapshot index: the same.
+    (snapshot,) = (built["tree"] / "build" / "reorganisations").glob("cumbria-2023-*.sqlite")
+    for table, text in _dump(built, f"reorganisations/{snapshot.name}").items():
+        assert not _found(text, SECRETS), table
         if table not in CATALOGUE:
             assert not _found(text, built["ids"]), table
     # Nor their field names in any service's published manifest: not even a default (`mfa_for_admins: false`).
@@ -197,6 +207,7 @@ def _api_responses(built: dict[str, Any]) -> list[tuple[str, str]]:
         "standard_id": [r[0] for r in conn.execute("SELECT id FROM standards")],
     }
     versions = conn.execute("SELECT standard_id, version FROM standard_versions").fetchall()
+    codes = ",".join(r[0] for r in conn.execute("SELECT register_code FROM councils ORDER BY id"))
     conn.close()
     extra = [f"/api/v1/standards/{s}/versions/{v}" for s, v in versions]
     extra += [f"/api/v1/standards/{s}/diff?from={v}&to={v}" for s, v in versions]
@@ -211,6 +222,10 @@ def _api_responses(built: dict[str, Any]) -> list[tuple[str, str]]:
             for params in ({}, {"format": "csv"}, {"limit": 500}):
                 r = client.get(url, params=params)
                 responses.append((f"{url} {params}", r.text))
+        # Every sample council merging into one: what it would inherit, as the merger route publishes it.
+        r = client.get("/api/v1/insights/merger", params={"councils": codes})
+        assert r.status_code == 200 and '"service_types"' in r.text, r.text
+        responses.append((f"/api/v1/insights/merger?councils={codes}", r.text))
         for manifest in (ROOT / "manifests" / "camden").glob("*.yaml"):
             if manifest.name != "council.yaml":
                 r = client.post("/api/v1/validate", content=manifest.read_bytes(), params={"council": "camden"})
@@ -242,6 +257,7 @@ def test_no_restricted_value_or_per_service_requirement_id_in_any_api_response(b
             assert not _found(text, built["ids"]), where
     services = [w for w, _ in responses if w.startswith("/api/v1/services/")]
     assert len(services) >= built["services"]
+    assert any(w.startswith("/api/v1/insights/merger?councils=") for w, _ in responses)
 
 
 def test_the_cyber_security_page_says_what_is_public_and_how_to_attest(built: dict[str, Any]) -> None:

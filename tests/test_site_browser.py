@@ -179,7 +179,7 @@ def site_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Git repository copied from this one plus the hostile council, with its index and site built."""
     repo = tmp_path_factory.mktemp("site-browser") / "repo"
     repo.mkdir()
-    for name in ("standards", "manifests", "schemas", "site"):
+    for name in ("standards", "manifests", "schemas", "site", "reorganisations"):
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (repo / ".gitignore").write_text("build/\n", encoding="utf-8")
     hostile = repo / "manifests" / HOSTILE_COUNCIL
@@ -562,6 +562,8 @@ LAYOUT_PAGES = {
     "pattern-adoption": "/insights/pattern-adoption/gov-uk-notify/",
     "describe": "/describe-a-service/",
     "service-type": "/insights/service-types/524/",
+    "mergers": "/insights/mergers/",
+    "merger": "/insights/mergers/cumbria-2023/",
     "api-docs": "/api/v1/docs",
 }
 # Each table's first column and its key columns whose right edge lies beyond what its scrolling
@@ -629,6 +631,8 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "/insights/reuse/",
         "/insights/interop/",
         "/describe-a-service/",
+        "/insights/mergers/",
+        "/insights/mergers/cumbria-2023/",
     ],
     ids=[
         "home",
@@ -649,6 +653,8 @@ def test_pages_read_at_both_widths(tab: Tab, name: str, width: int) -> None:
         "insights-reuse",
         "insights-interop",
         "describe",
+        "mergers",
+        "merger",
     ],
 )
 def test_axe_finds_no_serious_or_critical_violations(tab: Tab, path: str, scheme: str) -> None:

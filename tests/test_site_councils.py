@@ -196,116 +196,95 @@ def test_council_page_lists_services_failures_fixes_and_waivers(
     alt = f"Kent County Council: {compliant} of {len(services)} services meet every standard that applies to them"
     assert f'<img src="../../badges/kent.svg" alt="{alt}" ' in html_text
     table = _tables(html_text)["services-table"]
-    assert [row[0] for row in table] == [s["name"] for s in services]
-    standards = [r[0] for r in db.execute("SELECT id FROM standards ORDER BY id")]
-    for row, service in zip(table, services, strict=True):
-        results = {
-            r["standard_id"]: r
-            for r in db.execute("SELECT * FROM service_standards WHERE service_key = ?", (f"kent/{service['id']}",))
-        }
-        for std, cell in zip(standards, row[5:], strict=True):
-            result = results.get(std)
-            if result is None:
-                assert cell == "n/a"
-            else:
-                assert cell.startswith("Meets" if result["compliant"] else "Fails"), (service["id"], std, cell)
+    assert sorted(row[0] for row in table) == sorted(s["name"] for s in services)
+    by_name = {s["name"]: s for s in services}
+    for row in table:
+        service = by_name[row[0]]
+        musts, shoulds = db.execute(
+            "SELECT sum(failed_must), sum(failed_should) FROM service_standards WHERE service_key = ?",
+            (f"kent/{service['id']}",),
+        ).fetchone()
+        assert row[1:4] == ["Yes" if service["compliant"] else "No", str(musts or 0), str(shoulds or 0)], row
         # Only the facts are searchable: the services are injected after Markdown and search.
         assert common.esc(service["name"]) not in page.markdown
 
-    sections = {
-        m.group(1): m.group(0)
-        for m in re.finditer(r'<section class="sitegen-service" id="service-([^"]+)".*?</section>', html_text, re.S)
-    }
-    assert sorted(sections) == sorted(s["id"] for s in services)
     failing = db.execute(
-        """SELECT f.service_key, f.requirement_id, f.level, r.fix FROM findings f
+        """SELECT f.service_key, f.requirement_id, f.says, r.fix FROM findings f
            JOIN requirement_versions r ON r.requirement_id = f.requirement_id AND r.standard_id = f.standard_id
                 AND r.version = f.version
            WHERE f.service_key LIKE 'kent/%' AND f.outcome = 'fail'"""
     ).fetchall()
     assert failing, "the sample data has failing Kent services"
+    names = {f"kent/{s['id']}": common.esc(s["name"]) for s in services}
     for f in failing:
-        section = sections[f["service_key"].split("/", 1)[1]]
-        rid = f["requirement_id"]
-        assert f'<a href="#fix-{rid.lower()}">{rid}</a> {f["level"]}: ' in section
-        fixes = re.findall(rf'<section class="sitegen-fix" id="fix-{re.escape(rid.lower())}">.*?</section>', html_text)
-        assert len(fixes) == 1, rid
-        assert 'href="../../standards/' in fixes[0] and f'/#{rid.lower()}"' in fixes[0]
-        prose = re.sub(r"</?code>", "`", fixes[0].split("<p>")[-1].removesuffix("</p></section>"))
-        assert prose == common.esc(f["fix"])
+        rid, name = f["requirement_id"], names[f["service_key"]]
+        ident = "attestations" if rid.endswith("-ATTESTED") else f"fix-{rid.lower()}"
+        found = re.findall(rf'<section class="[^"]*sitegen-fix" id="{re.escape(ident)}">.*?</section>', html_text, re.S)
+        assert len(found) == 1, rid
+        lines = [li for li in re.findall(r"<li>.*?</li>", found[0], re.S) if name in li]
+        assert lines and common.esc(f["says"]) in lines[0], (rid, name)
+        fix = common.esc(f["fix"])
+        prose = re.sub(r"</?code>", "`", found[0])
+        assert f"<p><strong>How to fix:</strong> {fix}</p>" in prose, rid
+        if not rid.endswith("-ATTESTED"):
+            assert 'href="../../standards/' in found[0] and f'/#{rid.lower()}"' in found[0]
 
     # Waivers, across every council: the sample data has active and expired ones.
-    waivers = db.execute("SELECT * FROM waivers").fetchall()
+    waivers = db.execute("SELECT w.*, s.name FROM waivers w JOIN services s ON s.key = w.service_key").fetchall()
     assert {w["active"] for w in waivers} == {0, 1}
     for w in waivers:
-        council, service = w["service_key"].split("/", 1)
+        council = w["service_key"].split("/", 1)[0]
         council_html = _html(shipped[f"councils/{council}.md"], common.placeholder)
-        pattern = rf'<section class="sitegen-service" id="service-{re.escape(service)}".*?</section>'
-        found = re.search(pattern, council_html)
-        assert found, w["service_key"]
-        section = found.group(0)
-        state = f"active until {w['expires']}" if w["active"] else f"<strong>expired</strong> on {w['expires']}"
-        assert f"{state}, approved by {common.esc(w['approved_by'])}. {common.esc(w['reason'])}" in section
+        listed = council_html.split("## Waivers", 1)[1].split("## About", 1)[0]
+        expires = dt.date.fromisoformat(w["expires"])
+        when = f"{expires.day} {expires:%B %Y}"
+        state = f"active until {when}" if w["active"] else f"<strong>expired</strong> on {when}"
+        assert f"{state}, approved by {common.esc(w['approved_by'])}. {common.esc(w['reason'])}" in listed
+        assert f"<li><strong>{common.esc(w['name'])}</strong>, " in listed
         if not w["active"]:
-            # The failing finding says when its waiver expired, after the manifest's value.
-            assert f"(waiver expired on {w['expires']})</li>" in section
-            assert ") (waiver expired" not in section
+            # The failing finding names the service with the waiver that expired.
+            assert (
+                f"{common.esc(w['name'])} (its waiver, approved by {common.esc(w['approved_by'])}, expired on {when})"
+                in (council_html)
+            )
 
 
 _EXPIRED = WaiverNote("Head of Digital", dt.date(2025, 12, 31), "Being rewritten")
 
 
 @pytest.mark.parametrize(
-    ("outcome", "detail", "waiver", "shown"),
+    ("outcome", "says", "waiver", "shown"),
     [
-        (Outcome.FAIL, "field: AA", None, "field: AA"),
-        (Outcome.FAIL, "field: AA", _EXPIRED, "field: AA (waiver expired on 2025-12-31)"),
-        (Outcome.FAIL, "role: revenues (cloud)", None, "role: revenues (cloud)"),
-        (Outcome.FAIL, "no evidence declared under evidence.X-1", None, "no evidence declared under evidence.X-1"),
-        (Outcome.FAIL, "", None, "Use it"),
-        (Outcome.FAIL, "", _EXPIRED, "Use it (waiver expired on 2025-12-31)"),
-        (Outcome.FAIL, "x: <b>&amp;</b>", None, "x: &lt;b&gt;&amp;amp;&lt;/b&gt;"),
-        (Outcome.ERROR, "rule refers to a field that does not exist: x", None, "could not be checked: rule refers"),
+        (Outcome.FAIL, "The WCAG level is recorded as A.", None, "<li>The WCAG level is recorded as A. (Bins)</li>"),
+        (
+            Outcome.FAIL,
+            "No statement is recorded.",
+            _EXPIRED,
+            "<li>No statement is recorded. (Bins (its waiver, approved by Head of Digital, expired on "
+            "31 December 2025))</li>",
+        ),
+        (Outcome.FAIL, "", None, "<li>The manifest does not meet this requirement. (Bins)</li>"),
+        (Outcome.FAIL, "x <b>&amp;</b>", None, "<li>x &lt;b&gt;&amp;amp;&lt;/b&gt; (Bins)</li>"),
+        (Outcome.ERROR, "", None, "<li>The registry could not check this requirement. (Bins)</li>"),
     ],
 )
-def test_a_finding_shows_its_detail_from_the_result_fields(
-    outcome: Outcome, detail: str, waiver: WaiverNote | None, shown: str
+def test_a_finding_shows_what_the_result_says(
+    shipped_index: Path, outcome: Outcome, says: str, waiver: WaiverNote | None, shown: str
 ) -> None:
-    # The title is the fix section's heading; the line shows the checker's detail field (never a message
-    # cut apart), the title when there is no detail, and an expired waiver's date after it.
-    mod = registry.playbook.councils
-    requirement = mod.Requirement("X-1", "demo", "1.0.0", 0, "Use it", "must", "fix", "", "", "", "")
-    result = RequirementResult("X-1", "demo", "1.0.0", "Use it", "must", outcome, detail, waiver, None, 3, 4)
-    assert requirement.finding_text(result).startswith(shown)
-    assert requirement.finding_text(result) == requirement.finding_text(result)  # cached, same text
+    # The line is the result's `says` field (never its detail or message cut apart), escaped, then the service.
+    from registry.playbook.council_data import load_site
+    from registry.playbook.council_findings import CouncilFindings
 
-
-def test_councils_index_table_matches_the_api_and_filters(shipped: dict[str, Any], api: Any) -> None:
-    common = registry.playbook.common
-    page = shipped["councils/index.md"]
-    html_text = _html(page, common.placeholder)
-    rows = _tables(html_text)["councils-table"]
-    standards = [s["id"] for s in api.get("/api/v1/standards?limit=500").json()["items"]]
-    councils = api.get("/api/v1/councils?limit=500").json()["items"]
-    assert [r[0] for r in rows] == [c["name"] for c in councils]
-    for row, c in zip(rows, councils, strict=True):
-        # Key columns first (compliant, score, services), then each standard, then where the council is.
-        assert row[1] == _pct(c["compliant"], c["services"]) and row[3] == str(c["services"])
-        per_standard = [
-            _pct(c["standards"][s]["compliant"], c["standards"][s]["services"]) if s in c["standards"] else "–"
-            for s in sorted(standards)
-        ]
-        assert row[4:-4] == per_standard
-        assert row[-4:-1] == [c["type"], c["nation"], c["region"]]
-        assert row[-1] == ("Sample" if c["sample"] else "No")
-    tags = _tags(html_text)
-    labels = {a["for"] for t, a in tags if t == "label"}
-    controls = [a for t, a in tags if t in ("input", "select")]
-    assert len(controls) == 3 and all(c["id"] in labels for c in controls)
-    scripts = [a["src"] for t, a in tags if t == "script"]
-    assert scripts == ["../assets/sitegen/filter-table.js"]
-    assert "assets/sitegen/filter-table.js" in shipped
-    assert "assets/sitegen/sitegen.css" in shipped
+    site = load_site(site_context(shipped_index))
+    (std, version, rid), req = next(iter(site.requirements.items()))
+    findings = CouncilFindings(site)
+    detail = "accessibility.wcag_level: A"
+    findings.add(
+        "Bins", RequirementResult(rid, std, version, req.title, req.level, outcome, detail, waiver, None, 3, 4, says)
+    )
+    html_text = findings.render({std: [1, 0]})
+    assert shown in html_text
+    assert detail not in html_text
 
 
 def test_hostile_manifest_values_are_escaped(tmp_path: Path) -> None:

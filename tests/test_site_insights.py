@@ -144,6 +144,37 @@ def test_every_figure_page_and_every_service_type_page_exists(site: dict[str, An
     assert not any(p.in_nav for path, p in site.items() if path.startswith("insights/service-types/"))
 
 
+def test_tables_over_every_service_type_list_their_first_rows_and_an_index_links_every_type(
+    shipped_index: Path, db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 400 councils a table of every service type has 1,500 rows: each lists its first LISTED and says so,
+    and insights/service-types/ links every type's page instead (issue 15: no page over 500 KB)."""
+    from registry.playbook.insights import data, hotspots, reuse, windows
+    from registry.playbook.insights import suppliers as supplier_page
+
+    for module in (data, hotspots, reuse, supplier_page, windows, registry.playbook.patterns):
+        monkeypatch.setattr(module, "LISTED", 3)
+    built = {
+        p.path: p for p in registry.playbook.insights.pages(site_context(shipped_index, ROOT)) if hasattr(p, "markdown")
+    }
+    reuse_all = ins.reuse_by_service_type(db)
+    assert len(reuse_all) > 3
+    page = _Parsed(_render(built["insights/reuse.md"]))
+    assert [r[0] for r in page.body("table-reuse")] == [_type(r.label, r.lgsl) for r in reuse_all[:3]]
+    assert f"The table lists the first 3 of {len(reuse_all)} service types" in built["insights/reuse.md"].markdown
+    for path, table in (
+        ("insights/hotspots.md", "table-hotspots"),
+        ("insights/suppliers.md", "table-types"),
+        ("insights/windows.md", "table-windows-type"),
+    ):
+        assert len(_Parsed(_render(built[path])).body(table)) <= 3, path
+        assert "](service-types/index.md)" in built[path].markdown, path
+    notify = next(p for p in registry.playbook.patterns.pages(site_context(shipped_index, ROOT)) if "notify" in p.path)
+    assert len(re.findall(r'href="\.\./\.\./insights/service-types/\d+/"', _render(notify))) == 3
+    index = _render(built["insights/service-types/index.md"])
+    assert sorted(int(n) for n in re.findall(r'href="(\d+)/"', index)) == sorted(r.lgsl for r in reuse_all)
+
+
 def test_index_links_every_figure_and_the_section_is_wired_in(site: dict[str, Any]) -> None:
     index = site["insights/index.md"].markdown
     for name in FIGURE_PAGES[1:]:
@@ -318,15 +349,27 @@ def test_windows_tables_match_registry_insights(parsed: dict[str, _Parsed], db: 
     for by, table in (("product", "table-windows-product"), ("service-type", "table-windows-type")):
         result = ins.procurement_windows(db, 18, by)
         assert result.as_of == AS_OF and result.windows and all(w.councils >= 2 for w in result.windows)
+        # By product, with the councils; by service type (1,500 types at 400 councils) the counts alone,
+        # since each type's page names its councils.
         assert page.body(table) == [
             [
-                w.label if by == "product" else _type(w.label, int(w.key)),
+                w.label,
                 str(w.councils),
                 str(w.contracts),
                 w.earliest_end,
                 w.latest_end,
                 w.next_notice or "–",
                 ", ".join(names[c] for c in w.council_ids),
+                w.text,
+            ]
+            if by == "product"
+            else [
+                _type(w.label, int(w.key)),
+                str(w.councils),
+                str(w.contracts),
+                w.earliest_end,
+                w.latest_end,
+                w.next_notice or "–",
                 w.text,
             ]
             for w in result.windows
@@ -342,9 +385,11 @@ def test_windows_timeline_has_a_bar_per_contract_and_a_table_of_them(
 
     shown = ins.procurement_windows(db, 18, "product").windows[:TIMELINE_PRODUCTS]
     names = dict(db.execute("SELECT id, name FROM councils").fetchall())
-    # The text alternative: every contract of the products drawn, with its notice date.
+    # The text alternative: every contract drawn, with its notice date.
     assert parsed["insights/windows.md"].body("table-windows-timeline") == [
-        [w.label, names[e.council_id], e.service, e.contract_end, e.notice_date or "–"] for w in shown for e in w.ends
+        [w.label, names[e.council_id], e.service, e.contract_end, e.notice_date or "–"]
+        for w in shown
+        for e in w.ends[:TIMELINE_CONTRACTS]
     ]
     svg = next(b for b in site["insights/windows.md"].html_blocks.values() if 'id="chart-windows-title"' in b)
     svg = svg[: svg.index("</svg>")]

@@ -29,7 +29,7 @@ class Example:
     before: tuple[Edit, ...] = ()  # made and committed to Git before the example
     also: tuple[Edit, ...] = ()  # further changes made with the example's
     # file | none (no such path) | link (a symlink to `text`) | large | latin-1 | remove (the folder is
-    # deleted, and `check` runs on the whole repository)
+    # deleted, and `check` runs on the whole repository) | committed (a file, committed to Git before the command)
     make: str = "file"
     shown: str = ""  # what the page shows when `text` cannot be shown as it is (too long, invisible)
 
@@ -79,6 +79,17 @@ type: MD
 nation: England
 region: Yorkshire and The Humber
 owners: ["@leeds/digital"]
+"""
+BRADFORD = """kind: Council
+schema_version: 1
+id: bradford
+name: City of Bradford Metropolitan District Council
+gss_code: E08000032
+register_code: BRD
+type: MD
+nation: England
+region: Yorkshire and The Humber
+owners: ["@bradford/digital"]
 """
 FORMER = """kind: Council
 schema_version: 1

@@ -54,8 +54,8 @@ def markdown(codes: tuple[Code, ...]) -> str:
         "",
         f"The checker reports {len(codes)} kinds of problem, each with a code, what it means and how to fix it.",
         "",
-        "Every problem `standards check` and `standards lint` report has a code. E codes mean a file "
-        "has a mistake and fail the run; W codes are warnings. Each finding is printed as "
+        "Every problem `standards check`, `standards lint` and `standards reorganise` report has a code. "
+        "E codes mean a file has a mistake and fail the run; W codes are warnings. Each finding is printed as "
         "`path:line:column: CODE [level] message` with a `help:` line under it. The examples are run "
         "against a council folder `manifests/leeds/` and a standard `demo` (requirements DEMO-01 to "
         "DEMO-04); a test runs every one and expects the line shown.",

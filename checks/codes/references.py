@@ -5,6 +5,7 @@ from __future__ import annotations
 from checks.codes.model import (
     AT,
     ATTESTED,
+    BRADFORD,
     CONFORMS,
     COUNCIL,
     DEMO,
@@ -16,6 +17,11 @@ from checks.codes.model import (
     Edit,
     Example,
     service_with,
+)
+
+REORGANISATION_AT = "reorganisations/west-yorkshire.yaml"
+REORGANISATION = (
+    "kind: Reorganisation\nschema_version: 1\nname: West Yorkshire\ncouncils: [LDS, BRD]\nvesting: 2028-04-01\n"
 )
 
 REFERENCES: tuple[Code, ...] = (
@@ -199,7 +205,8 @@ REFERENCES: tuple[Code, ...] = (
         "E313",
         "former council",
         "The council has been abolished or merged into another since the register began.",
-        "Describe the services under the successor council the message names.",
+        "Describe the services under the successor council the message names: `standards reorganise OLD --into "
+        "NEW` moves the folder's services there with their history.",
         Example(
             "manifests/allerdale/council.yaml",
             FORMER,
@@ -245,6 +252,23 @@ REFERENCES: tuple[Code, ...] = (
             "standards.toml",
             'release = "0.1.0"\n',
             "standards.toml:1:11: E316 [error] release '0.1.0' is named, but this repository keeps its own standards/",
+        ),
+    ),
+    Code(
+        "E317",
+        "service id taken in the successor's folder",
+        "`standards reorganise` would move a predecessor council's service into its successor's folder, "
+        "where another service (the successor's own, or another predecessor's) has the same id. Nothing is moved.",
+        "Pass `--on-clash prefix` (the id becomes `<old-folder>-<id>`) or `--on-clash suffix` (`<id>-<old-folder>`), "
+        "or run the command at a terminal to choose each new id.",
+        Example(
+            "manifests/bradford/good.yaml",
+            service_with("id: example", "id: good"),
+            "manifests/bradford/good.yaml:3:5: E317 [error] service id 'good' from BRD is already taken in the "
+            "successor's folder, by manifests/leeds/good.yaml",
+            command="reorganise BRD --into LDS --vesting 2027-04-01",
+            before=(Edit("manifests/bradford/council.yaml", "", BRADFORD),),
+            make="committed",
         ),
     ),
     Code(
@@ -333,6 +357,44 @@ REFERENCES: tuple[Code, ...] = (
             "manifests/leeds/example.yaml:14:14: E325 [error] attestation for demo 9.0.0, a version that does not "
             "exist (the standard is at 2.1.0)",
             before=RESTRICTED_DEMO,
+        ),
+    ),
+    Code(
+        "E340",
+        "unknown council in a reorganisation",
+        "A `reorganisations/<name>.yaml` names a code that is neither a current nor a former council in the "
+        "register the project ships.",
+        "Use the council's three-letter register code or GSS code; `standards new council NAME` lists matches.",
+        Example(
+            REORGANISATION_AT,
+            REORGANISATION.replace("[LDS, BRD]", "[LDS, XYZ]"),
+            "reorganisations/west-yorkshire.yaml:4:17: E340 [error] no council in the register has the code 'XYZ'",
+        ),
+    ),
+    Code(
+        "E341",
+        "council named twice in a reorganisation",
+        "A reorganisation names the same council twice (by its register code and GSS code, say), or fewer "
+        "than two different councils.",
+        "Name each merging council once.",
+        Example(
+            REORGANISATION_AT,
+            REORGANISATION.replace("[LDS, BRD]", "[LDS, BRD, E08000035]"),
+            "reorganisations/west-yorkshire.yaml:4:22: E341 [error] Leeds City Council (LDS) is named twice "
+            "('LDS' and 'E08000035')",
+        ),
+    ),
+    Code(
+        "E342",
+        "vesting day outside a council's life",
+        "A reorganisation's vesting day is before one of its councils existed (a council formed by an earlier "
+        "merger) or after one was abolished.",
+        "Give a vesting day on which every council named existed, or name the councils that served the area then.",
+        Example(
+            REORGANISATION_AT,
+            REORGANISATION.replace("[LDS, BRD]", "[LDS, CBD]").replace("2028-04-01", "2021-04-01"),
+            "reorganisations/west-yorkshire.yaml:5:10: E342 [error] Cumberland Council (CBD) did not exist until "
+            "1 April 2023, after the vesting day 1 April 2021",
         ),
     ),
 )

@@ -30,6 +30,7 @@ def result_record(r: RequirementResult) -> dict[str, Any]:
         "outcome": r.outcome.value,
         "detail": r.detail,
         "message": r.message,
+        "says": r.says,
         "waiver": None
         if waiver is None
         else {"approved_by": waiver.approved_by, "expires": waiver.expires.isoformat(), "reason": waiver.reason},

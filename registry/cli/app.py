@@ -25,9 +25,11 @@ from registry.cli import (
     index,
     insights,
     lint,
+    merger,
     new,
     notices,
     ownership,
+    reorganise,
     schema,
     serve,
     site,
@@ -88,9 +90,11 @@ app.command()(serve.serve)
 app.add_typer(site.site_app, name="site")
 app.add_typer(new.new_app, name="new", help="Scaffold a council folder or a service manifest to fill in.")
 app.command()(codeowners.codeowners)
+merger.register(insights.insights_app)
 app.add_typer(insights.insights_app, name="insights")
 app.command()(ownership.ownership)
 app.command()(notices.notices)
+app.command()(reorganise.reorganise)
 
 
 class Terminated(BaseException):

@@ -25,10 +25,11 @@ class ExitCode(IntEnum):
 class UsageError(Exception):
     """The command was used wrongly or cannot run: exit 2, with what went wrong and how to fix it."""
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    def __init__(self, message: str, hint: str = "", findings: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.findings = findings  # `path:line:col: CODE [error] ...` lines, printed first as `check` prints them
 
     @classmethod
     def from_os_error(cls, exc: OSError) -> UsageError:
@@ -48,6 +49,8 @@ class UsageError(Exception):
         return cls(f"{where}: {problem.code} {problem.message}", problem.help)
 
     def show(self) -> None:
+        for line in self.findings:
+            typer.echo(line)
         typer.echo(f"error: {self.message}", err=True)
         for line in self.hint.splitlines():
             typer.echo(f"  {line}", err=True)

@@ -35,7 +35,7 @@ INSERT = {
     "service_solutions": "INSERT OR IGNORE INTO service_solutions VALUES (?,?,?,?)",
     "service_standards": "INSERT INTO service_standards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "service_facts": "INSERT INTO service_facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    "findings": "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    "findings": "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     "waivers": "INSERT INTO waivers VALUES (?,?,?,?,?,?)",
     "evidence": "INSERT INTO evidence VALUES (?,?,?,?,?,?)",
     "invalid": "INSERT OR REPLACE INTO invalid_files VALUES (?,?,?,?,?,?)",
@@ -96,6 +96,7 @@ def finding_row(key: str, r: RequirementResult) -> Row:
         evidence.url if evidence else None,
         r.line,
         r.column,
+        r.says,
     )
 
 

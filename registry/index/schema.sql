@@ -209,7 +209,8 @@ CREATE TABLE findings (
     evidence_date      TEXT,
     evidence_url       TEXT,
     line               INTEGER NOT NULL,
-    column             INTEGER NOT NULL
+    column             INTEGER NOT NULL,
+    says               TEXT NOT NULL    -- what the manifest says there, in a sentence (checks/says.py)
 );
 CREATE INDEX findings_service ON findings(service_key);
 CREATE INDEX findings_requirement ON findings(requirement_id, outcome);

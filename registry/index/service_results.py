@@ -30,7 +30,7 @@ LETTER_BY_OUTCOME = {outcome: letter for letter, outcome in OUTCOME_BY_LETTER.it
 # The columns `decode` reads from `findings`, in this order (after the service key, if selected first).
 FINDING_COLUMNS = (
     "requirement_id, standard_id, version, level, outcome, detail, waiver_approved_by, waiver_expires, "
-    "waiver_reason, evidence_status, evidence_date, evidence_url, line, column"
+    "waiver_reason, evidence_status, evidence_date, evidence_url, line, column, says"
 )
 
 
@@ -67,7 +67,23 @@ def _date(text: str | None) -> dt.date | None:
 
 def from_finding(row: Sequence[object], title: str) -> RequirementResult:
     """One `findings` row (FINDING_COLUMNS) as the result the checker produced."""
-    (rid, standard, version, level, outcome, detail, approver, expires, reason, status, date, url, line, column) = row
+    (
+        rid,
+        standard,
+        version,
+        level,
+        outcome,
+        detail,
+        approver,
+        expires,
+        reason,
+        status,
+        date,
+        url,
+        line,
+        column,
+        says,
+    ) = row
     waiver = WaiverNote(str(approver), dt.date.fromisoformat(str(expires)), str(reason)) if approver else None
     evidence = EvidenceUsed(str(status), _date(date), url) if status else None  # type: ignore[arg-type]
     return RequirementResult(
@@ -82,6 +98,7 @@ def from_finding(row: Sequence[object], title: str) -> RequirementResult:
         evidence,
         int(line),  # type: ignore[call-overload]
         int(column),  # type: ignore[call-overload]
+        str(says),
     )
 
 

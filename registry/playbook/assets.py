@@ -32,10 +32,34 @@ def stylesheet_asset() -> Asset:
   box-shadow: inset 0 0 0 2px #0b0c0c; }
 .sitegen-filter [role=status] { margin: 0; flex-basis: 100%; }
 .sitegen-badge img { vertical-align: middle; }
-.sitegen-service { border-top: 1px solid var(--md-default-fg-color--lightest); padding-top: .5em; margin-top: 1.5em; }
-.sitegen-service ul ul { margin-top: .25em; }
+.sitegen-figures { display: grid; gap: .5rem 1.5rem; margin: 1em 0;
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 13rem), 1fr)); }
+.sitegen-figures > div { border-left: 4px solid #1d70b8; padding-left: .75em; }
+.sitegen-figures p { margin: .25em 0; }
+.sitegen-number { font-size: 1.6em; font-weight: 700; line-height: 1.2; }
+.sitegen-standard { border-top: 2px solid var(--md-default-fg-color--lighter); margin-top: 2em; }
+.sitegen-fix { margin-top: 1.25em; }
+.sitegen-fix h4 { margin: .5em 0 .25em; }
+.sitegen-fix ul { margin-top: .25em; }
+/* A name list's "N more" toggle reads as part of its sentence, not as a Material admonition. */
+.md-typeset details.sitegen-more { display: inline; margin: 0; padding: 0; border: 0; box-shadow: none;
+  background: none; font-size: inherit; overflow: visible; }
+.md-typeset details.sitegen-more > summary { display: inline; padding: 0; background: none; font-weight: 400;
+  cursor: pointer; text-decoration: underline; color: var(--md-typeset-a-color); }
+.md-typeset details.sitegen-more > summary::before, .md-typeset details.sitegen-more > summary::after { display: none; }
+.md-typeset details.sitegen-how { font-size: .7rem; }
 .sitegen-level { font-weight: 700; }
-.sitegen-fix h3 { margin-bottom: .25em; }
+#services-table td { text-align: right; }
+#services-table td:nth-of-type(1) { text-align: left; }
+@media screen and (max-width: 44.984375em) {
+  .md-typeset table[data-stack] caption { display: block; }
+  #services-table td::before { float: left; margin-right: 1em; font-weight: 700; text-align: left; }
+  #services-table td:nth-of-type(1)::before { content: "Compliant"; }
+  #services-table td:nth-of-type(2)::before { content: "Musts failing"; }
+  #services-table td:nth-of-type(3)::before { content: "Shoulds failing"; }
+  #services-table td:nth-of-type(4)::before { content: "Score"; }
+  #services-table td:nth-of-type(1) { text-align: right; }
+}
 .md-typeset caption { caption-side: top; text-align: left; font-weight: 700; padding: .6em 1em; }
 /* Links inside running text must not rely on colour alone (WCAG 1.4.1; axe link-in-text-block). */
 .md-typeset :is(p, li, td, h3) > a:not(.headerlink):not(.md-button) { text-decoration: underline; }

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
-from checks.results import Outcome, RequirementResult
 from registry.index.service_results import StoredRequirement, Versions, requirement_versions
 from registry.playbook.common import SiteContext, esc, safe_url
 
@@ -37,31 +36,10 @@ class Requirement:
     position: int
     title: str
     level: str
-    fix: str
-    finding_prefix: str  # '<li><a href="#fix-id">ID</a> level: ', built once and reused per finding
+    fix: str  # the standard's fix text as HTML (escaped, `code` marked up)
+    anchor: str  # its section's id on a council page: "ldd-05", or "ldd-05-v1-0-0" for an older version
     link: str  # the id, linked to its heading on the standard's page
-    fix_head: str  # the "How to fix" section up to the council's count of failing services ...
-    fix_tail: str  # ... and after it
-    # detail -> its escaped text: details repeat across services, so each is escaped once
-    details: dict[tuple[str, str | None], str] = field(default_factory=dict, compare=False)
-
-    def finding_text(self, result: RequirementResult) -> str:
-        """What a failing or erroring result adds to the requirement's id and level, escaped.
-
-        The title is in the fix section the line links to, so the detail is enough; with no detail
-        the title is shown. An expired waiver is said after it.
-        """
-        expired = result.waiver.expires.isoformat() if result.waiver is not None else None
-        key = (result.detail, expired)
-        found = self.details.get(key)
-        if found is None:
-            text = result.detail or self.title
-            if result.outcome is Outcome.ERROR:
-                text = f"could not be checked: {text}"
-            if expired is not None:
-                text += f" (waiver expired on {expired})"
-            found = self.details[key] = esc(text)
-        return found
+    older: bool = False  # judged against a version that is not the standard's current one
 
 
 @dataclass
@@ -73,6 +51,11 @@ class CouncilSummary:
     score_sum: float = 0.0
     # standard id -> [services it applies to, compliant]
     standards: dict[str, list[int]] = field(default_factory=dict)
+    failed_must: int = 0  # failing must results (a service and requirement count once each)
+    failed_should: int = 0
+    services_failing_must: int = 0
+    waivers_active: int = 0
+    waivers_expired: int = 0
 
 
 class Merged:
@@ -130,6 +113,8 @@ class CouncilSite:
     councils: dict[str, sqlite3.Row]
     site_url: str | None
     summaries: dict[str, CouncilSummary] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # standard id -> title
+    requirement_titles: dict[str, str] = field(default_factory=dict)  # requirement id -> its current title
 
 
 def load_site(ctx: SiteContext) -> CouncilSite:
@@ -143,18 +128,25 @@ def load_site(ctx: SiteContext) -> CouncilSite:
             requirements[(std, version, req.id)] = _requirement(std, version, position, req, current.get(std))
     links = {key[2]: r.link for key, r in requirements.items()}
     councils = {r["id"]: r for r in conn.execute("SELECT * FROM councils ORDER BY id")}
-    return CouncilSite(ctx, standards, requirements, versions, links, councils, safe_url(ctx.site_url))
+    titles = {s.id: s.title for s in standards}
+    # The current version's title wins: older versions come first in the requirements' order.
+    requirement_titles = {key[2]: r.title for key, r in sorted(requirements.items(), key=lambda kv: not kv[1].older)}
+    return CouncilSite(
+        ctx,
+        standards,
+        requirements,
+        versions,
+        links,
+        councils,
+        safe_url(ctx.site_url),
+        titles=titles,
+        requirement_titles=requirement_titles,
+    )
 
 
 def _requirement(std: str, version: str, position: int, req: StoredRequirement, current: str | None) -> Requirement:
-    # An older version's requirement gets its own fix section: its title, level and fix may differ.
-    anchor = esc(req.id.lower()) + ("" if version == current else "-v" + esc(version.replace(".", "-")))
-    prefix = f'<li><a href="#fix-{anchor}">{esc(req.id)}</a> {esc(req.level)}: '
+    # An older version's requirement gets its own section: its title, level and fix may differ.
+    older = version != current
+    anchor = esc(req.id.lower()) + (esc("-v" + version.replace(".", "-")) if older else "")
     ref = f'<a href="../../standards/{esc(std)}/#{esc(req.id.lower())}">{esc(req.id)}</a>'
-    older = "" if version == current else f" (version {esc(version)})"
-    head = (
-        f'<section class="sitegen-fix" id="fix-{anchor}"><h3>{ref} {esc(req.title)}{older}</h3>'
-        f'<p><span class="sitegen-level">{esc(req.level)}</span>; failing in '
-    )
-    tail = f".</p><p>{_fix_html(req.fix)}</p></section>"
-    return Requirement(req.id, std, version, position, req.title, req.level, req.fix, prefix, ref, head, tail)
+    return Requirement(req.id, std, version, position, req.title, req.level, _fix_html(req.fix), anchor, ref, older)

@@ -1,11 +1,11 @@
 """Council pages: councils/index.md (a filterable table of every council), councils/<id>.md
-(a council's services, their status per standard, failing requirements, waivers and a badge)
-and badges/<id>.svg (a badge the council can embed).
+(a council's headline figures and badge, its services, what fails in words grouped by standard
+with how to fix it, and its waivers) and badges/<id>.svg (a badge the council can embed).
 
 Speed: the benchmark site has 400 councils x 250 services, so the index is read in one
 ordered pass per table (services, service_standards, findings, waivers, all by service key)
-merged in Python, never one query per council or service. The bulky service HTML is built
-with lists and ''.join from per-requirement fragments made once, and goes into html_blocks,
+merged in Python, never one query per council or service. The bulky HTML (see
+registry.playbook.council_findings for how it stays small) goes into html_blocks,
 so MkDocs neither parses it as Markdown nor puts it in the search index: only a council's
 name and facts are searchable.
 
@@ -37,7 +37,6 @@ from registry.playbook.common import (
     Page,
     SiteContext,
     esc,
-    link,
     md_cell,
     placeholder,
     safe_url,
@@ -50,148 +49,161 @@ from registry.playbook.council_data import (
     load_site,
 )
 from registry.playbook.council_data import Requirement as Requirement
+from registry.playbook.council_findings import CouncilFindings, count, waiver_state
 from registry.playbook.council_index import index_page
 
 # Council pages list what fails; waived results are listed with the service's waivers instead.
 _SHOWN = frozenset({Outcome.FAIL, Outcome.ERROR})
 
 
-def _lgsl_link(lgsl: int, text: object) -> str:
-    """A service's LGSL code linked to its service type's page in the Insights section
-    (registry.playbook.insights.type_path, which makes a page for every LGSL code in the index)."""
-    return f'<a href="../../insights/service-types/{int(lgsl)}/">{esc(text)}</a>'
-
-
-def _status(compliant: int, failed_must: int, failed_should: int) -> str:
-    if not compliant:
-        return f"Fails ({failed_must} must)" if failed_must else "Fails (errors)"
-    return f"Meets ({failed_should} should)" if failed_should else "Meets"
-
-
 def _render_services(
     site: CouncilSite, services: list[tuple[Any, ...]], merged: dict[str, Merged]
 ) -> tuple[str, str, str, CouncilSummary]:
-    """The services table, the per-service sections and the fixes for one council, in one pass."""
-    titles = {s.id: esc(s.title) for s in site.standards}
+    """The services table, the findings and the waivers for one council, in one pass."""
     summary = CouncilSummary()
-    failing_reqs: dict[tuple[str, str, str], int] = {}
-    table: list[str] = []
-    detail: list[str] = []
-    requirements = site.requirements
+    findings = CouncilFindings(site)
+    rows: list[tuple[tuple[int, int, int, str], str]] = []
+    waiver_items: list[str] = []
     for service in services:
-        key, _sid, _name, _lgsl, _phase, _url, compliant, score = service
+        key, sid, name, lgsl, _phase, _url, compliant, score = service
         summary.services += 1
         summary.compliant += compliant
         summary.score_sum += score
         results = {r[1]: r for r in merged["standards"].take(key)}
-        findings = merged["findings"].take(key)
+        stored = merged["findings"].take(key)
         waivers = merged["waivers"].take(key)
-        _table_row(site, service, results, summary, table)
-        by_std: dict[str, list[tuple[int, str]]] = {}
-        stored = [(r[1], r[2], r[7]) for r in results.values()]
-        for result in decode(stored, [f[1:] for f in findings], site.versions, _SHOWN):
-            fkey = (result.standard, result.version, result.requirement)
-            req = requirements[fkey]
-            failing_reqs[fkey] = failing_reqs.get(fkey, 0) + 1
-            by_std.setdefault(result.standard, []).append(
-                (req.position, f"{req.finding_prefix}{req.finding_text(result)}</li>")
+        musts, shoulds = _count_standards(results, summary)
+        summary.failed_must += musts
+        summary.failed_should += shoulds
+        summary.services_failing_must += musts > 0
+        named = esc(name)
+        decoded = decode([(r[1], r[2], r[7]) for r in results.values()], [f[1:] for f in stored], site.versions, _SHOWN)
+        for result in decoded:
+            findings.add(named, result)
+        # No per-cell attributes: 250 rows of them cost 40 KB; the stylesheet aligns and labels the
+        # columns by position (sitegen.css, #services-table).
+        row = (
+            # The id is where other pages (patterns, suppliers, service types) link a service to.
+            f'<tr id="service-{esc(sid)}"><th scope="row">{_type_link(named, lgsl)}</th>'
+            f"<td>{'Yes' if compliant else 'No'}</td>"
+            f"<td>{musts}</td><td>{shoulds}</td><td>{100 * score:.1f}%</td></tr>"
+        )
+        rows.append(((compliant, -musts, -shoulds, str(name).lower()), row))
+        for _key, rid, reason, approver, expires, active in waivers:
+            summary.waivers_active += bool(active)
+            summary.waivers_expired += not active
+            ident = site.links.get(rid) or esc(rid)
+            waiver_items.append(
+                f"<li><strong>{named}</strong>, {_requirement_title(site, rid)}: {waiver_state(active, expires)}, "
+                f"approved by {esc(approver)}. {esc(reason)} "
+                f'<span class="sitegen-how">(requirement {ident})</span></li>'
             )
-        _service_section(site, service, results, by_std, waivers, titles, detail)
-
-    fixes = [
-        f"{requirements[k].fix_head}{n} service{'s' if n != 1 else ''}{requirements[k].fix_tail}"
-        for k, n in sorted(failing_reqs.items(), key=lambda kv: (kv[0][0], requirements[kv[0]].position, kv[0][1]))
-    ]
-    return "".join(table), "".join(detail), "".join(fixes), summary
+    rows.sort(key=itemgetter(0))
+    waivers_html = f"<ul>{''.join(waiver_items)}</ul>" if waiver_items else ""
+    return "".join(r for _k, r in rows), findings.render(summary.standards), waivers_html, summary
 
 
-def _table_row(
-    site: CouncilSite,
-    service: tuple[Any, ...],
-    results: dict[str, tuple[Any, ...]],
-    summary: CouncilSummary,
-    table: list[str],
-) -> None:
-    """The service's row in the council's table, counting it into the per-standard totals."""
-    _key, sid, name, lgsl, phase, _url, compliant, score = service
-    tappend = table.append
-    tappend(
-        f'<tr><th scope="row"><a href="#service-{esc(sid)}">{esc(name)}</a></th>'
-        f"<td>{_lgsl_link(lgsl, lgsl) if lgsl is not None else '–'}</td>"
-        f"<td>{esc(phase)}</td><td>{'Yes' if compliant else 'No'}</td>"
-        f'<td style="text-align:right">{100 * score:.1f}%</td>'
-    )
+def _requirement_title(site: CouncilSite, rid: str) -> str:
+    title = site.requirement_titles.get(rid)
+    return f"&ldquo;{esc(title)}&rdquo;" if title else esc(rid)
+
+
+def _count_standards(results: dict[str, tuple[Any, ...]], summary: CouncilSummary) -> tuple[int, int]:
+    """The service's failing musts and shoulds over its standards, counting it into each standard's totals."""
+    musts = shoulds = 0
     per_std = summary.standards
-    for std in site.standards:
-        r = results.get(std.id)
-        if r is None:
-            tappend('<td><abbr title="not applicable">n/a</abbr></td>')
-            continue
-        counts = per_std.get(std.id)
+    for std_id, r in results.items():
+        counts = per_std.get(std_id)
         if counts is None:
-            counts = per_std[std.id] = [0, 0]
+            counts = per_std[std_id] = [0, 0]
         counts[0] += 1
         counts[1] += r[3]
-        tappend(f"<td>{_status(r[3], r[5], r[6])}</td>")
-    tappend("</tr>")
+        musts += r[5]
+        shoulds += r[6]
+    return musts, shoulds
 
 
-def _service_section(
-    site: CouncilSite,
-    service: tuple[Any, ...],
-    results: dict[str, tuple[Any, ...]],
-    by_std: dict[str, list[tuple[int, str]]],
-    waivers: list[tuple[Any, ...]],
-    titles: dict[str, str],
-    detail: list[str],
-) -> None:
-    """The service's section: its status, each standard's failing requirements, its waivers."""
-    _key, sid, name, lgsl, phase, url, compliant, score = service
-    dappend = detail.append
-    dappend(
-        # No accessible name on the section: 250 named regions would swamp landmark navigation.
-        f'<section class="sitegen-service" id="service-{esc(sid)}"><h3>{esc(name)}</h3><p>'
-        f"{'Compliant with every standard that applies' if compliant else 'Not compliant'}; "
-        f"score {100 * score:.1f}%. Phase: {esc(phase)}"
-        f"{'; ' + _lgsl_link(lgsl, f'LGSL {lgsl}') if lgsl is not None else ''}"
-        f"{'; ' + link(url, 'service website') if safe_url(url) else ''}.</p><ul>"
-    )
-    for std_id, r in sorted(results.items()):
-        dappend(
-            f"<li><strong>{titles.get(std_id) or esc(std_id)}</strong> (version {esc(r[2])}): "
-            f"{_status(r[3], r[5], r[6])}, score {100 * r[4]:.1f}%"
-        )
-        failing = by_std.get(std_id)
-        if failing:
-            failing.sort()
-            dappend("<ul>")
-            dappend("".join(item for _pos, item in failing))
-            dappend("</ul>")
-        dappend("</li>")
-    dappend("</ul>")
-    if waivers:
-        dappend("<p>Waivers:</p><ul>")
-        for _key, rid, reason, approver, expires, active in waivers:
-            ident = site.links.get(rid) or esc(rid)
-            state = f"active until {esc(expires)}" if active else f"<strong>expired</strong> on {esc(expires)}"
-            dappend(f"<li>{ident}: {state}, approved by {esc(approver)}. {esc(reason)}</li>")
-        dappend("</ul>")
-    dappend("</section>")
+def _type_link(named: str, lgsl: int | None) -> str:
+    """A service's name linking to its service type's page: how every council delivers the same service."""
+    return f'<a href="../../insights/service-types/{lgsl}/">{named}</a>' if lgsl is not None else named
 
 
-def _services_table(site: CouncilSite, rows: str) -> str:
-    heads = "".join(f'<th scope="col"><abbr title="{esc(s.title)}">{esc(s.prefix)}</abbr></th>' for s in site.standards)
+def _services_table(rows: str) -> str:
     return (
-        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table id="services-table">'
-        "<caption>Services and their status per standard</caption>"
-        '<thead><tr><th scope="col">Service</th><th scope="col">LGSL</th><th scope="col">Phase</th>'
-        '<th scope="col">Compliant</th><th scope="col">Score</th>'
-        f"{heads}</tr></thead><tbody>{rows}</tbody></table></div></div>"
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table id="services-table" data-stack>'
+        "<caption>Services, those failing most musts first; each links to how other councils deliver that "
+        "type of service</caption>"
+        '<thead><tr><th scope="col">Service</th><th scope="col">Compliant</th>'
+        '<th scope="col" style="text-align:right">Musts failing</th>'
+        '<th scope="col" style="text-align:right">Shoulds failing</th>'
+        '<th scope="col" style="text-align:right">Score</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div></div>"
     )
+
+
+def _opening(name: str, s: CouncilSummary) -> str:
+    """The page's first sentence: what it shows, with the council's headline result."""
+    if not s.services:
+        return f"{md_cell(name)} has not published any services in the registry yet."
+    return (
+        f"{md_cell(name)} has {count(s.services, 'service')} in the registry; {s.compliant} of them meet every "
+        "*must* in the standards that apply to them. This page shows what fails, in which services, and how to fix it."
+    )
+
+
+def _figures(site: CouncilSite, cid: str, name: str, s: CouncilSummary) -> str:
+    """The headline figures, each with what it counts, and the badge."""
+    alt = " ".join(badge_alt(name, s.compliant, s.services).split())
+    width = sum(badge_widths(badge_text(s.compliant, s.services)))
+    figures = [
+        (str(s.services), "services", "Every service manifest the council has published."),
+        (
+            f"{s.compliant} of {s.services}",
+            "services compliant",
+            "They fail no <em>must</em> in any standard that applies to them; an active waiver counts as met.",
+        ),
+        (
+            str(s.failed_must),
+            f"musts failing, in {count(s.services_failing_must, 'service')}",
+            "Each service counts once for each <em>must</em> requirement it does not meet.",
+        ),
+        (
+            str(s.waivers_active),
+            f"waivers active, {s.waivers_expired} expired",
+            "Exceptions to one requirement for one service, approved by the council until a date.",
+        ),
+    ]
+    cards = "".join(
+        f'<div><p class="sitegen-number">{value}</p><p><strong>{label}</strong></p><p>{meaning}</p></div>'
+        for value, label, meaning in figures
+    )
+    badge = (
+        f'<div><p class="sitegen-badge"><img src="../../badges/{esc(cid)}.svg" alt="{esc(alt)}" '
+        f'width="{width}" height="20"></p><p><strong>badge</strong></p><p>Compliant services out of all; '
+        'see <a href="#badge">Badge</a> to embed it.</p></div>'
+    )
+    rows = "".join(
+        f'<tr><th scope="row">{esc(std.title)}</th>'
+        f'<td data-label="Compliant" style="text-align:right">{met} of {applies}</td>'
+        f'<td data-label="Share" style="text-align:right">{pct(met, applies)}</td></tr>'
+        for std in site.standards
+        if std.id in s.standards
+        for applies, met in [s.standards[std.id]]
+    )
+    table = (
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table id="standards-table" data-stack>'
+        "<caption>Services compliant with each standard, out of those it applies to</caption>"
+        '<thead><tr><th scope="col">Standard</th><th scope="col" style="text-align:right">Compliant</th>'
+        '<th scope="col" style="text-align:right">Share</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table></div></div>"
+        if rows
+        else ""
+    )
+    return f'<div class="sitegen-figures">{cards}{badge}</div>{table}'
 
 
 def council_page(
-    site: CouncilSite, council: sqlite3.Row, table: str, detail: str, fixes: str, s: CouncilSummary
+    site: CouncilSite, council: sqlite3.Row, table: str, findings: str, waivers: str, s: CouncilSummary
 ) -> Page:
     cid = council["id"]
     name = council["name"]
@@ -199,11 +211,50 @@ def council_page(
     url = safe_url(council["website"])
     # md_cell keeps Markdown from reading the address's * or _ as emphasis (the link text is in a cell).
     website = f'<a href="{esc(url)}">{md_cell(url)}</a>' if url else md_cell(council["website"] or "–")
-    blocks = {"style": stylesheet_link("../../"), "badge": _badge_block(site, cid, name, s)}
-    md = [f"# {esc(name)}", "", placeholder("style"), ""]
+    blocks = {
+        "style": stylesheet_link("../../"),
+        "figures": _figures(site, cid, name, s),
+        "badge": _badge_block(site, cid, name, s),
+    }
+    md = [f"# {esc(name)}", "", placeholder("style"), "", _opening(name, s), ""]
     if sample:
         md += [SAMPLE_NOTICE, ""]
+    md += [placeholder("figures"), ""]
+    if s.services:
+        blocks["services"] = _services_table(table)
+        md += [
+            "## Services",
+            "",
+            "A service is **compliant** when it fails no *must* requirement of any standard that applies to it; "
+            "its **score** is the share of those standards' requirements it meets or has waived. What fails is "
+            "under [What fails and how to fix it](#what-fails-and-how-to-fix-it).",
+            "",
+            placeholder("services"),
+            "",
+            "## What fails and how to fix it",
+            "",
+        ]
+        if findings:
+            blocks["findings"] = findings
+            md += [
+                "Grouped by standard, *musts* first and then the requirements failing in most services. Each says "
+                "what the manifests record, which services it concerns and how to fix it; *How this is checked* "
+                "under each links to the requirement's rule.",
+                "",
+                placeholder("findings"),
+                "",
+            ]
+        else:
+            md += ["No requirement fails in this council's services.", ""]
+        md += ["## Waivers", ""]
+        if waivers:
+            blocks["waivers"] = waivers
+            md += [placeholder("waivers"), ""]
+        else:
+            md += ["No service has a waiver.", ""]
     md += [
+        f"## About {esc(name)}",
+        "",
         "| Fact | Detail |",
         "|---|---|",
         f"| GSS code | {md_cell(council['gss_code'])} |",
@@ -212,7 +263,6 @@ def council_page(
         f"| Nation | {md_cell(council['nation'])} |",
         f"| Region | {md_cell(council['region'])} |",
         f"| Website | {website} |",
-        f"| Services | {s.services} ({s.compliant} compliant, {pct(s.compliant, s.services)}) |",
         f"| Mean score | {f'{100 * s.score_sum / s.services:.1f}%' if s.services else '–'} |",
         "| Sample data | " + ("Yes: the services and their statuses are invented |" if sample else "No |"),
         "",
@@ -221,36 +271,7 @@ def council_page(
         "",
         placeholder("badge"),
         "",
-        "## Services",
-        "",
     ]
-    if s.services:
-        blocks["services"] = _services_table(site, table)
-        blocks["detail"] = detail
-        md += [
-            "A service **meets** a standard when it fails none of the standard's *must* requirements "
-            "(an active waiver counts as met); its **score** is the share of the applicable requirements "
-            "it passes or has waived. In the table, *Fails (N must)* counts the standard's failing *must* "
-            "requirements, *Meets (N should)* its failing *should* requirements, and *n/a* means the standard "
-            "does not apply. How to fix each failing requirement is under "
-            "[How to fix](#how-to-fix) below.",
-            "",
-            placeholder("services"),
-            "",
-            "## Each service",
-            "",
-            placeholder("detail"),
-            "",
-            "## How to fix",
-            "",
-        ]
-        if fixes:
-            blocks["fixes"] = fixes
-            md += [placeholder("fixes"), ""]
-        else:
-            md += ["No requirement fails in this council's services.", ""]
-    else:
-        md += ["This council has not published any service manifests yet.", ""]
     return Page(
         path=f"councils/{cid}.md",
         markdown="\n".join(md),
@@ -274,7 +295,8 @@ def _badge_block(site: CouncilSite, cid: str, name: str, s: CouncilSummary) -> s
     return (
         f'<p class="sitegen-badge"><img src="../../badges/{esc(cid)}.svg" alt="{esc(alt)}" '
         f'width="{width}" height="20"></p>'
-        f"<p>Embed the badge in a page or README; it links back here.{where} As Markdown:</p>"
+        "<p>The badge shows how many of the council's services are compliant, out of all its services. "
+        f"Embed the badge in a page or README; it links back here.{where} As Markdown:</p>"
         f"<pre><code>{esc(markdown_snippet)}</code></pre>"
         f"<p>As HTML:</p><pre><code>{esc(html_snippet)}</code></pre>"
     )
@@ -317,9 +339,9 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
         if council is None:
             continue
         rows = [r[:8] for r in group]
-        table, detail, fixes, summary = _render_services(site, rows, merged)
+        table, findings, waivers, summary = _render_services(site, rows, merged)
         site.summaries[council_id] = summary
-        out.append(council_page(site, council, table, detail, fixes, summary))
+        out.append(council_page(site, council, table, findings, waivers, summary))
         out.append(
             Asset(f"badges/{council_id}.svg", badge_svg(summary.compliant, summary.services, council["name"]).encode())
         )

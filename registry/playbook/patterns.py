@@ -15,6 +15,7 @@ import sqlite3
 from collections import Counter
 
 from registry.playbook.common import SAMPLE_NOTICE, Page, SiteContext, esc, link, md_cell, placeholder
+from registry.playbook.insights.data import LISTED
 
 CATEGORIES = {
     "common_platform": "Common platforms",
@@ -44,40 +45,51 @@ def category_name(category: str) -> str:
 
 
 def _users_html(rows: list[sqlite3.Row], sample_councils: frozenset[str]) -> str:
-    """A table of adopting councils, each with its services, linking to the council pages."""
+    """A table of adopting councils: each links to its page, with how many of its services use the
+    pattern and their names.
+
+    The names are text, not links to each service: a common platform has thousands of adopters
+    (9,000 services at 400 councils x 250), and a link apiece made the page 1.3 MB. The council's
+    page has its services.
+    """
     if not rows:
         return "<p>No service in the registry declares this pattern yet.</p>"
     parts = [
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>',
-        '<thead><tr><th scope="col">Council</th><th scope="col">Services using it</th></tr></thead><tbody>',
+        '<thead><tr><th scope="col">Council</th><th scope="col" style="text-align:right">Services</th>'
+        '<th scope="col">Services using it</th></tr></thead><tbody>',
     ]
     for council_id, group in itertools.groupby(rows, key=lambda r: r["council_id"]):
         services = list(group)
         council = esc(council_id)
         sample = ' <span class="sg-sample">sample</span>' if council_id in sample_councils else ""
-        items = ", ".join(
-            f'<a href="../../councils/{council}/#service-{esc(s["service_id"])}">{esc(s["service_name"])}</a>'
-            for s in services
-        )
+        names = ", ".join(esc(s["service_name"]) for s in services)
         parts.append(
             f'<tr><th scope="row"><a href="../../councils/{council}/">{esc(services[0]["council_name"])}</a>'
-            f"{sample}</th><td>{items}</td></tr>"
+            f'{sample}</th><td style="text-align:right">{len(services)}</td><td>{names}</td></tr>'
         )
     parts.append("</tbody></table></div></div>")
     return "".join(parts)
 
 
 def _types_html(rows: list[sqlite3.Row]) -> str:
-    """The service types whose services use the pattern, each linking to its insights page
-    (registry.playbook.insights makes one for every LGSL code in the index)."""
+    """The service types whose services use the pattern, the LISTED with the most councils, each linking
+    to its insights page (registry.playbook.insights makes one for every LGSL code in the index)."""
     if not rows:
         return "<p>No service with an LGSL code declares this pattern yet.</p>"
+    more = (
+        f"<p>The {LISTED} service types with the most councils, of {len(rows):,}; "
+        '<a href="../../insights/service-types/">every service type</a> has its own page.</p>'
+        if len(rows) > LISTED
+        else ""
+    )
     parts = [
+        more,
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>',
         '<thead><tr><th scope="col">Service type</th><th scope="col" style="text-align:right">Councils</th>'
         '<th scope="col" style="text-align:right">Services</th></tr></thead><tbody>',
     ]
-    for r in rows:
+    for r in rows[:LISTED]:
         lgsl = int(r["lgsl"])
         parts.append(
             f'<tr><th scope="row"><a href="../../insights/service-types/{lgsl}/">{esc(r["label"])} (LGSL {lgsl})</a>'

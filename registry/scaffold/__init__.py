@@ -1,4 +1,4 @@
-"""Scaffolding for contributors: `standards new council`, `standards new service`, and CODEOWNERS.
+"""Scaffolding for contributors: `standards new council`, `standards new service`, CODEOWNERS, reorganisations.
 
 `new` writes a manifest a council can fill in.
 
@@ -14,4 +14,7 @@ takes plain values and raises `ScaffoldError` with a message for the user.
 * `council`, `service`: planning, rendering and writing each kind of manifest;
 * `field_guide`: the prose the notes carry; `registers`: the UK council and service registers;
 * `codeowners`: .github/CODEOWNERS from each council.yaml's owners, and which councils a change touches.
+* `reorganise`, with `lineage` and `inheritance`: `standards reorganise`, predecessor councils' services
+  moved into their successor's folder (the councils checked against the register's lineage; each
+  service's id there and its `inherited_from`).
 """

@@ -10,12 +10,13 @@ from typing import Any
 
 from checks.atomic import write_text_atomic
 from checks.engine import Catalogue
+from checks.identity import former_council
 from checks.loading import load_file
 from checks.models import Council
 from checks.repository import YAML_SUFFIXES, Repository
 from registry.scaffold.answers import ScaffoldError, check_owner, find_registry
 from registry.scaffold.field_guide import COUNCIL_NOTES
-from registry.scaffold.registers import CouncilEntry, suggest_councils
+from registry.scaffold.registers import CouncilEntry, find_former_council, suggest_councils
 from registry.scaffold.render import Notes, check_rendered, render_model, wrapped
 
 COUNCIL_SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/council.schema.json"
@@ -32,6 +33,9 @@ class CouncilPlan:
 
 def unknown_code(code: str) -> ScaffoldError:
     """The error for a code the register does not hold; a name gets the codes of the councils it matches."""
+    former = find_former_council(code)
+    if former is not None:
+        return ScaffoldError(*former_council(former))
     suggestions = suggest_councils(code)
     listed = "\n".join(f"  {e.describe()}" for e in suggestions)
     usage = "give a GSS code (e.g. E08000035) or a three-letter register code (e.g. LDS)"

@@ -168,6 +168,12 @@ SERVICE_NOTES: dict[str, str] = {
         "the date, the role that signed it off, the expiry and a digest of the restricted file. Without one the "
         "standard is not attested, which fails as a must."
     ),
+    "inherited_from": (
+        "Only for a service that came from a council merged into this one: `standards reorganise` writes the "
+        "predecessor's register code and the service's id there. Leave it out for a new service."
+    ),
+    "inherited_from.council": "The predecessor council's register code, e.g. ALL for Allerdale.",
+    "inherited_from.service": "The service's id in the predecessor council's folder.",
 }
 
 # Commented examples shown under fields that start empty: the value only; the key is added when written.

@@ -70,6 +70,9 @@ class FailingService(BaseModel):
     version: str = Field(description="The version of the standard the service was judged against.")
     detail: str = Field(description="What the manifest says at the requirement's field, or what evidence is missing.")
     message: str = Field(description="Why it fails, as the checker reported it.")
+    says: str = Field(
+        default="", description="What the manifest says there, as a sentence for people who do not read YAML."
+    )
     line: int = Field(description="Where in the manifest the failure points.")
     column: int
 
@@ -214,6 +217,7 @@ def get_requirement(
                 "version": result.version,
                 "detail": result.detail,
                 "message": result.message,
+                "says": result.says,
                 "line": result.line,
                 "column": result.column,
             }

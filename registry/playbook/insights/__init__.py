@@ -12,7 +12,7 @@ and pattern pages link to for a service's LGSL code. One module per page:
     reuse.py, hotspots.py, suppliers.py (with lock-in), ranking.py, windows.py, interop.py, trend.py,
     pattern_reuse.py (with a page per pattern)
                      one figure's page each
-    service_type.py  insights/service-types/<lgsl>.md
+    service_type.py  insights/service-types/<lgsl>.md, and service-types/index.md linking every one
 
 The numbers are registry.insights.figures' own (and registry.insights.trend's), so the site, the
 `standards insights` command and /api/v1/insights/... cannot disagree; each page quotes the
@@ -40,6 +40,7 @@ from registry.playbook.insights.pattern_reuse import load_patterns, pattern_adop
 from registry.playbook.insights.ranking import ranking_page
 from registry.playbook.insights.reuse import reuse_page
 from registry.playbook.insights.service_type import by_type, service_type_page
+from registry.playbook.insights.service_type import index_page as service_types_index
 from registry.playbook.insights.suppliers import suppliers_page
 from registry.playbook.insights.trend import council_trend_pages, read_trend, trend_page, trend_period
 from registry.playbook.insights.windows import windows_page
@@ -66,5 +67,6 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
     out += council_trend_pages(data, trend)
     out.append(pattern_reuse_page(data, patterns))
     out += pattern_adoption_pages(data, patterns)
+    out.append(service_types_index(data))
     out += [service_type_page(data, by, r) for r in data.reuse]
     return out

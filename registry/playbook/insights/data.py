@@ -22,6 +22,10 @@ from registry.playbook.common import SAMPLE_NOTICE, WIDE, Page, SiteContext, esc
 SECTION = "insights"
 TYPE_DIR = f"{SECTION}/service-types"
 TOP_BARS = 20  # bars in a chart; the table beside it, or below it, has every row
+# Rows of a table over every service type (1,500 of them at 400 councils): listed in full they made
+# pages of 1 to 5 MB. Each service type's own page has its row's figures, and insights/service-types/
+# links every one.
+LISTED = 200
 LOCK_IN_LISTED = 50  # services listed with the most lock-in signals
 TREND_MONTHS = 12
 HORIZON_MONTHS = ins.DEFAULT_HORIZON_MONTHS
@@ -151,6 +155,18 @@ def make_page(
     text = "\n".join(lines) + "\n"
     # Every insight page leads with a table: it gets the side columns' width.
     return Page(path, text, block_tokens(blocks), title, in_nav, search_boost=boost, hide=WIDE)
+
+
+def listed_note(total: int, what: str) -> list[str]:
+    """The sentence under a table cut to its first LISTED rows, linking every service type (from a page
+    directly under insights/)."""
+    if total <= LISTED:
+        return []
+    return [
+        f"The table lists the first {LISTED} of {total:,} {what}. Every service type has its own page with its "
+        "figures: [all service types](service-types/index.md).",
+        "",
+    ]
 
 
 def page_head(title: str, sample: bool, lead: str) -> list[str]:

@@ -84,8 +84,9 @@ def index_page(data: Insights, headlines: list[Headline]) -> Page:
         "",
         *(f"- [{title}]({path}): {what}." for path, title, what in FIGURES),
         "",
-        "Each service type has its own page with every figure for it; they are linked from the "
-        "[reuse table](reuse.md), from each council's services and from each pattern's page.",
+        "Each service type has its own page with every figure for it; [all service types](service-types/index.md) "
+        "lists them by ESD function, and they are linked from the [reuse table](reuse.md), from each council's "
+        "services and from each pattern's page.",
         "",
         "Each page says how its figures are computed, quoting the code that computes them. The same "
         "figures come from the command line (`standards insights reuse|hotspots|suppliers|lock-in|windows|"

@@ -8,9 +8,11 @@ from registry.insights.hotspots import HOTSPOTS
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import Page, esc, md_cell, placeholder
 from registry.playbook.insights.data import (
+    LISTED,
     SECTION,
     TOP_BARS,
     Insights,
+    listed_note,
     make_page,
     page_head,
     quote,
@@ -101,7 +103,7 @@ def _every(spots: list[ins.Hotspot]) -> str:
             h.separate_councils,
             h.councils_without_solution,
         ]
-        for h in spots
+        for h in spots[:LISTED]
     ]
     if not rows:
         return ""
@@ -139,6 +141,7 @@ def hotspots_page(data: Insights) -> Page:
         "",
         f"{len(spots)} service types.",
         "",
+        *listed_note(len(spots), "hotspots, most different solutions first"),
         placeholder("hotspots-all"),
         "",
         "## Which councils share a solution",

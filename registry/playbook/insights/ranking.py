@@ -43,9 +43,11 @@ def ranking_page(data: Insights) -> Page:
         table_id="table-ranking-top",
     )
     listed = ranks[:LISTED]
-    blocks = {
-        "ranking-chart": figure(chart, table) if bars else "<p>No service names a supplier yet.</p>",
-        "ranking-all": data_table(
+    blocks = {"ranking-chart": figure(chart, table) if bars else "<p>No service names a supplier yet.</p>"}
+    # In the Markdown as raw HTML, not an html_block, so the search index has it: this is where a search
+    # for a supplier's name leads (the service types' pages no longer put suppliers in the index).
+    every = (
+        data_table(
             f"{RANKING.title}: most councils first",
             HEADINGS,
             [rank_cells(r) for r in listed],
@@ -53,8 +55,8 @@ def ranking_page(data: Insights) -> Page:
             table_id="table-ranking",
         )
         if listed
-        else "",
-    }
+        else ""
+    )
     shown = f"the first {len(listed)} are listed" if len(listed) < len(ranks) else "every one is listed"
     lines = [
         *page_head(
@@ -80,7 +82,7 @@ def ranking_page(data: Insights) -> Page:
         f"{len(ranks)} suppliers, most councils first; {shown} (`standards insights ranking` and "
         "`/api/v1/insights/ranking` give them all).",
         "",
-        placeholder("ranking-all"),
+        every,
         "",
     ]
     return make_page(f"{SECTION}/{RANKING.name}.md", RANKING.title, lines, blocks, "../../", in_nav=True)

@@ -7,9 +7,11 @@ from registry.insights.reuse import REUSE, SOLUTIONS
 from registry.playbook.charts import Bar, Html, bar_chart, data_table, figure, pct
 from registry.playbook.common import Page, esc, placeholder
 from registry.playbook.insights.data import (
+    LISTED,
     SECTION,
     TOP_BARS,
     Insights,
+    listed_note,
     make_page,
     page_head,
     quote,
@@ -89,7 +91,7 @@ def reuse_page(data: Insights) -> Page:
         "reuse-all": data_table(
             f"{REUSE.title}, most councils first",
             REUSE_HEADERS,
-            reuse_rows(data, "../service-types/", "../../"),
+            reuse_rows(data, "../service-types/", "../../")[:LISTED],
             numeric=(2, 3, 4, 5, 8, 9, 10, 11),
             table_id="table-reuse",
         )
@@ -122,6 +124,7 @@ def reuse_page(data: Insights) -> Page:
         "",
         "## Every service type",
         "",
+        *listed_note(len(data.reuse), "service types, most councils first"),
         placeholder("reuse-all"),
         "",
     ]

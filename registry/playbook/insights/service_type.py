@@ -13,10 +13,12 @@ from registry.playbook.common import Page, esc, md_cell, placeholder
 from registry.playbook.insights.data import (
     HORIZON_MONTHS,
     TOP_BARS,
+    TYPE_DIR,
     Insights,
     hhi_text,
     make_page,
     notice,
+    page_head,
     rate,
     type_name,
     type_path,
@@ -79,7 +81,7 @@ def service_type_page(data: Insights, by: ByType, r: ins.ServiceTypeReuse) -> Pa
     for section_lines, section_blocks in (
         (_names_section(r, data.delivery.get(r.lgsl, [])), {}),
         _reuse_section(data, r, title, solutions),
-        (["## Duplication", "", hotspot_text(r, by.hotspots.get(r.lgsl)), ""], {}),
+        ([f"## Duplication{UNSEARCHED}", "", hotspot_text(r, by.hotspots.get(r.lgsl)), ""], {}),
         _suppliers_section(by.markets.get(r.lgsl, []), title),
         _windows_section(data, by, solutions, by.windows.get(r.lgsl)),
         _councils_section(data, data.delivery.get(r.lgsl, []), title),
@@ -116,6 +118,11 @@ def _facts(r: ins.ServiceTypeReuse, title: str, sample: bool) -> list[str]:
 
 
 SEARCH_BOOST = 4  # a service type's page first when people search by what they call the service
+# Material's search leaves out a section whose heading carries this (attr_list). A type's page is found by
+# its names (its title, facts and "What it is called") and its solutions (Reuse); its duplication, supplier,
+# buying-window and council sections, repeated over 1,500 types, were 4.6 of the search index's 7.5 MB at
+# 382 councils and made every supplier's name match 1,500 pages.
+UNSEARCHED = " { data-search-exclude }"
 NAMES_SHOWN = 40  # the most common service names, enough for search without a long page at 400 councils
 
 
@@ -187,9 +194,9 @@ def _reuse_section(data: Insights, r: ins.ServiceTypeReuse, title: str, solution
 
 def _suppliers_section(markets: list[ins.Market], title: str) -> Section:
     if not markets:
-        return ["## Suppliers", "", "No service of this type names a supplier with a role.", ""], {}
+        return [f"## Suppliers{UNSEARCHED}", "", "No service of this type names a supplier with a role.", ""], {}
     lines = [
-        "## Suppliers",
+        f"## Suppliers{UNSEARCHED}",
         "",
         "Each supplier role is a market of its own "
         "([how shares and the HHI are computed](../suppliers.md#how-it-is-computed)):",
@@ -235,8 +242,8 @@ def _windows_section(
             f"No contracts for this service type, or a product used for it, end at two or more councils by "
             f"{esc(data.windows_type.horizon_end)}."
         )
-        return ["## Buying windows", "", text, ""], {}
-    lines = ["## Buying windows", ""]
+        return [f"## Buying windows{UNSEARCHED}", "", text, ""], {}
+    lines = [f"## Buying windows{UNSEARCHED}", ""]
     if window is not None:
         lines += [f"{md_cell(window.text)}.", ""]
     # No council list on the product rows: a product bought by hundreds of councils would put
@@ -291,4 +298,37 @@ def _councils_section(data: Insights, services: list[sqlite3.Row], title: str) -
         ],
         table_id="table-councils",
     )
-    return ["## Councils delivering it", "", placeholder("councils"), ""], {"councils": table}
+    return [f"## Councils delivering it{UNSEARCHED}", "", placeholder("councils"), ""], {"councils": table}
+
+
+def index_page(data: Insights) -> Page:
+    """insights/service-types/index.md: every service type by ESD function, each linking to its page.
+
+    The tables over every service type list their first LISTED rows, so this is where every type's
+    page is reached from. A list of links in an html_block: each type's page is searchable already.
+    """
+    by_function: dict[str, list[ins.ServiceTypeReuse]] = {}
+    for r in data.reuse:
+        by_function.setdefault(r.function or "No ESD function", []).append(r)
+    parts: list[str] = []
+    for function in sorted(by_function):
+        rows = sorted(by_function[function], key=lambda r: (r.label.lower(), r.lgsl))
+        items = "".join(
+            f'<li><a href="{r.lgsl}/">{esc(type_name(r.label, r.lgsl))}</a>: {r.councils} councils</li>' for r in rows
+        )
+        parts.append(f"<h2>{esc(function)}</h2><ul>{items}</ul>")
+    lines = [
+        *page_head(
+            "Service types",
+            data.sample,
+            f"Every service type (LGSL code) that indexed services deliver, {len(data.reuse):,} of them, by ESD "
+            "function, with how many councils deliver each.",
+        ),
+        "Each links to its page in the [sector insights](../index.md): its solutions, suppliers, buying windows "
+        "and councils.",
+        "",
+        placeholder("types"),
+        "",
+    ]
+    blocks = {"types": "".join(parts) if parts else "<p>No indexed service has an LGSL code yet.</p>"}
+    return make_page(f"{TYPE_DIR}/index.md", "Service types", lines, blocks, "../../", in_nav=False)

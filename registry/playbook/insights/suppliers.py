@@ -10,10 +10,12 @@ from registry.insights.suppliers import MARKET, MIN_COUNCILS, MIN_SERVICES
 from registry.playbook.charts import Bar, Html, bar_chart, count, data_table, figure, pct
 from registry.playbook.common import Page, esc, placeholder
 from registry.playbook.insights.data import (
+    LISTED,
     SECTION,
     TOP_BARS,
     Insights,
     hhi_text,
+    listed_note,
     make_page,
     page_head,
     quote,
@@ -112,7 +114,7 @@ def _markets_blocks(
         f"{ident}-all": data_table(
             f"{MARKET.title} by {what} and role, highest HHI first",
             [label, *JUDGED_HEADERS],
-            [[cell(m), *judged_cells(m)] for m in judged],
+            [[cell(m), *judged_cells(m)] for m in judged[:LISTED]],
             numeric=(2, 3, 4, 5, 6),
             table_id=f"table-{ident}",
         )
@@ -121,7 +123,7 @@ def _markets_blocks(
         f"{ident}-too-few": data_table(
             f"Markets by {what} and role too few to judge, most services first",
             [label, *TOO_FEW_HEADERS],
-            [[cell(m), *too_few_cells(m)] for m in too_few],
+            [[cell(m), *too_few_cells(m)] for m in too_few[:LISTED]],
             numeric=(2, 3, 4),
             table_id=f"table-{ident}-too-few",
         )
@@ -242,6 +244,8 @@ def _market_section(heading: str, ident: str, markets: list[ins.Market]) -> list
         f"the {min(len(judged), TOP_BARS)} largest judged markets, most concentrated first; the first table has "
         "every judged market, the second the markets too few to judge.",
         "",
+        *listed_note(len(judged), "judged markets"),
+        *listed_note(len(markets) - len(judged), "markets too few to judge"),
         placeholder(f"{ident}-chart"),
         "",
         placeholder(f"{ident}-all"),

@@ -12,9 +12,11 @@ from registry.playbook.charts import Html, data_table
 from registry.playbook.common import Page, esc, md_cell, placeholder
 from registry.playbook.insights.data import (
     HORIZON_MONTHS,
+    LISTED,
     SECTION,
     TOP_BARS,
     Insights,
+    listed_note,
     make_page,
     page_head,
     quote,
@@ -45,6 +47,12 @@ def window_cells(data: Insights, w: ins.Window, prefix: str) -> list[object]:
 
 
 WINDOW_COUNT_HEADERS = WINDOWS.headings_of("councils", "contracts", "earliest_end", "latest_end", "text")
+# The by-type table, 1,500 rows at 400 councils: everything but the councils, which each type's page names.
+WINDOW_TYPE_HEADERS = WINDOWS.headings_of("councils", "contracts", "earliest_end", "latest_end", "next_notice", "text")
+
+
+def window_type_cells(w: ins.Window) -> list[object]:
+    return [w.councils, w.contracts, w.earliest_end, w.latest_end, w.next_notice or "–", w.text]
 
 
 def window_counts(w: ins.Window) -> list[object]:
@@ -53,7 +61,7 @@ def window_counts(w: ins.Window) -> list[object]:
 
 
 TIMELINE_PRODUCTS = 10  # products drawn on the timeline (most councils first); the tables list every one
-TIMELINE_CONTRACTS = 12  # bars per product; the table under the timeline lists every contract of those drawn
+TIMELINE_CONTRACTS = 12  # bars per product; the table under the timeline lists the contracts drawn
 
 
 def timeline(data: Insights, result: ins.WindowResult) -> str:
@@ -91,7 +99,7 @@ def timeline(data: Insights, result: ins.WindowResult) -> str:
         [
             [w.label, data.councils.get(e.council_id, e.council_id), e.service, e.contract_end, e.notice_date or "–"]
             for w in shown
-            for e in w.ends
+            for e in w.ends[:TIMELINE_CONTRACTS]
         ],
         table_id="table-windows-timeline",
     )
@@ -116,10 +124,10 @@ def windows_page(data: Insights) -> Page:
         else none,
         "windows-type": data_table(
             f"Contracts ending {types.as_of} to {types.horizon_end}, by service type",
-            ["Service type", *WINDOW_HEADERS],
+            ["Service type", *WINDOW_TYPE_HEADERS],
             [
-                [type_link("../service-types/", int(w.key), w.label), *window_cells(data, w, "../../")]
-                for w in types.windows
+                [type_link("../service-types/", int(w.key), w.label), *window_type_cells(w)]
+                for w in types.windows[:LISTED]
             ],
             numeric=(1, 2),
             table_id="table-windows-type",
@@ -165,6 +173,9 @@ def windows_page(data: Insights) -> Page:
         "",
         "## By service type",
         "",
+        "Each service type's page names the councils whose contracts end.",
+        "",
+        *listed_note(len(types.windows), "service types, most councils first"),
         placeholder("windows-type"),
         "",
     ]
