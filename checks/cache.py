@@ -52,7 +52,7 @@ from checks.visibility import public_manifest, restricted_sibling
 CACHE_FOLDER = Path("build") / "cache"
 CACHE_NAME = "check-results.sqlite3"
 # Bumped whenever the tables or the payload's encoding change: an older file is then emptied.
-FORMAT = 3
+FORMAT = 4
 # A stat is trusted only for a file last written this long before it was recorded (see the module doc).
 RACY_SECONDS = 2.0
 # Rows written per transaction: few enough that a concurrent run waits briefly, many enough to be cheap.
@@ -411,6 +411,7 @@ def _requirement(r: RequirementResult) -> list[Any]:
         [e.status, e.date.isoformat() if e.date else None, e.url] if e else None,
         r.line,
         r.column,
+        r.says,
     ]
 
 
@@ -428,4 +429,5 @@ def _requirement_from(r: list[Any]) -> RequirementResult:
         EvidenceUsed(e[0], dt.date.fromisoformat(e[1]) if e[1] else None, e[2]) if e else None,
         r[9],
         r[10],
+        r[11],
     )

@@ -245,3 +245,31 @@ def test_a_fifo_in_the_tree_is_never_opened_for_its_digest(repo: Path) -> None:
     files = {f["path"]: f for f in json.loads(run.stdout)["files"]}
     assert files["manifests/leeds/pipe.yaml"]["problems"], files["manifests/leeds/pipe.yaml"]
     assert cache_path(repo).is_file()
+
+
+def test_every_field_of_a_result_survives_the_cache() -> None:
+    """A field added to the result records (as `says` was) must be stored too, or a warm run loses it."""
+    import datetime as dt
+    from dataclasses import fields
+
+    from checks.cache import decode, encode
+    from checks.repository import Repository
+    from checks.results import RequirementResult
+    from checks.runner import check_target
+    from conftest import MINI
+
+    repo = Repository(MINI)
+    catalogue, _ = repo.load_catalogue()
+    for name in ("failing", "waived", "good"):
+        result = check_target(repo.target(MINI / f"manifests/leeds/{name}.yaml"), catalogue, dt.date(2027, 4, 1))
+        result.redacted = ["security.mfa"]
+        again = decode(json.loads(json.dumps(encode(result))), None)
+        assert again == result, name
+        for record in result.results:
+            assert len(_requirement_fields(record)) == len(fields(RequirementResult))
+
+
+def _requirement_fields(record: object) -> list[object]:
+    from checks.cache import _requirement
+
+    return _requirement(record)  # type: ignore[arg-type]

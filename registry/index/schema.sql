@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 10;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
+PRAGMA user_version = 11;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
