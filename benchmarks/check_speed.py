@@ -10,7 +10,9 @@ One run over the same generated tree (see benchmarks/generate.py) times:
 - `check-jsonschema --schemafile schemas/service.schema.json` on a subset of the service
   manifests (default 1,000: it manages about 100 files/s), scaled per file;
 - ajv-cli (`ajv validate --spec=draft2020` with ajv-formats, pinned in package.json) on every service
-  manifest, in one Node process, beside each `standards check` run; the run stops if it is missing.
+  manifest, in one Node process, beside each `standards check` run; the run stops if it is missing;
+- `standards check` with its result cache (build/cache/): filling an empty cache, warm (nothing
+  changed) and after one manifest changed, each against ajv-cli over the same files.
 
 It prints files/s for each and the ratios measured in this run, plus the peak
 memory (max RSS of the largest process of each `standards check` run, from
@@ -137,8 +139,10 @@ def report_summary(report: Path) -> dict[str, object]:
     return summary
 
 
-def standards_check(tree: Path, report: Path | None) -> Measured:
+def standards_check(tree: Path, report: Path | None, cache: bool = False) -> Measured:
+    """One `standards check`; cold (`--no-cache`) unless `cache`, so repeats time the same work."""
     cmd = [*standards_command(), "check", "--as-of", AS_OF.isoformat(), "--format", "json"]
+    cmd += [] if cache else ["--no-cache"]
     run = measure(cmd, tree, report)
     if run.returncode not in (0, 1):  # 1 means some service fails a rule, which the data intends
         raise SystemExit(f"standards check could not run (exit {run.returncode}):\n{run.stderr}")
@@ -179,6 +183,55 @@ def ajv(tree: Path, files: list[Path], batch: int) -> Measured:
         total.cpu_seconds += run.cpu_seconds
         total.maxrss_kb = max(total.maxrss_kb, run.maxrss_kb)
     return total
+
+
+# --------------------------------------------------------------------------- the result cache
+
+
+@dataclass
+class CachedRuns:
+    """`standards check` with its result cache: filling it, warm, and after one file changed."""
+
+    fill: Measured
+    warm: Measured
+    one_changed: Measured
+
+
+def cached_runs(tree: Path, report: Path, repeat: int) -> CachedRuns:
+    """Time the cache: an empty one filled, the best of `repeat` warm runs, then one manifest edited."""
+    shutil.rmtree(tree / "build" / "cache", ignore_errors=True)
+    (tree / "build" / "cache").mkdir(parents=True)  # the generated tree is not a Git work tree: ask for one
+    fill = standards_check(tree, report, cache=True)
+    warm = min((standards_check(tree, report, cache=True) for _ in range(repeat)), key=lambda r: r.seconds)
+    services = [p for p in manifest_files(tree) if p.stem != "council"]
+    path = services[len(services) // 2]
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before.replace("\nname: ", "\nname: Renamed ", 1), encoding="utf-8")
+    try:
+        one = standards_check(tree, report, cache=True)
+    finally:
+        path.write_text(before, encoding="utf-8")  # a kept tree stays as generated
+    report.unlink(missing_ok=True)
+    return CachedRuns(fill, warm, one)
+
+
+def print_cached(runs: CachedRuns, files: int, label: str) -> None:
+    for name, run in (("fill", runs.fill), ("warm", runs.warm), ("one changed", runs.one_changed)):
+        print(
+            f"check {label} {name + ':':<13} {run.seconds:7.2f} s {rate(files, run.seconds)}"
+            f"  (cpu {run.cpu_seconds:.1f} s, peak RSS {run.maxrss_kb / 1024:.0f} MB)"
+        )
+
+
+def cached_ratios(
+    runs: CachedRuns, ajv_run: Measured, services: int, files: int
+) -> list[tuple[str, float, float, bool]]:
+    """The cache's targets, per file as the cold ratio is: warm at least 20x faster than ajv-cli."""
+    ajv_per_file = ajv_run.seconds / services
+    return [
+        ("ratio ajv-cli/warm", ajv_per_file / (runs.warm.seconds / files), 20.0, False),
+        ("ratio ajv-cli/one-file-changed", ajv_per_file / (runs.one_changed.seconds / files), 1.0, False),
+    ]
 
 
 # --------------------------------------------------------------------------- the run
@@ -263,7 +316,11 @@ def main(argv: list[str] | None = None) -> int:
             f"service files, 1 process; {js_per_file * len(services):.1f} s scaled to all {len(services)})"
         )
 
+        cached = cached_runs(tree, report, args.repeat)
+        print_cached(cached, len(files), f"@{args.count}")
+
         big: Measured | None = None
+        big_cached: CachedRuns | None = None
         if args.memory_scale:
             big_tree, big_how = ensure_tree(
                 base / f"tree-{MEMORY_SCALE_COUNT}-seed{args.seed}", MEMORY_SCALE_COUNT, args.seed
@@ -271,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             big_files = len(manifest_files(big_tree))
             print(f"memory tree: {big_tree} ({big_how}): {big_files} files")
             big = standards_check(big_tree, None)
+            big_cached = cached_runs(big_tree, Path(tmp) / "big-report.json", 1)
+            print_cached(big_cached, big_files, f"@{MEMORY_SCALE_COUNT}")
             print(
                 f"standards check @{MEMORY_SCALE_COUNT:,}: {big.seconds:7.2f} s {rate(big_files, big.seconds)}"
                 f"  (cpu {big.cpu_seconds:.1f} s, peak RSS {big.maxrss_kb / 1024:.0f} MB)"
@@ -298,9 +357,14 @@ def main(argv: list[str] | None = None) -> int:
         ("ratio check/ajv-cli", (check.seconds / len(files)) / (ajv_run.seconds / len(services)), 1.0, True),
         ("ratio check-jsonschema/check", js_vs_check, 5.0, False),
     ]
-    if big is not None:
+    results += cached_ratios(cached, ajv_run, len(services), len(files))
+    print(f"peak RSS warm check @{args.count}: {cached.warm.maxrss_kb / 1024:.1f} MB")
+    if big is not None and big_cached is not None:
         print(f"peak RSS check @{MEMORY_SCALE_COUNT}: {big.maxrss_kb / 1024:.1f} MB")
         results.append((f"ratio memory {MEMORY_SCALE_COUNT}/{args.count}", big.maxrss_kb / check.maxrss_kb, 1.5, True))
+        print(f"peak RSS warm check @{MEMORY_SCALE_COUNT}: {big_cached.warm.maxrss_kb / 1024:.1f} MB")
+        ratio = big_cached.warm.maxrss_kb / cached.warm.maxrss_kb
+        results.append((f"ratio warm memory {MEMORY_SCALE_COUNT}/{args.count}", ratio, 1.5, True))
     else:
         print("ratio memory: not measured (add --memory-scale)")
     missed = False

@@ -123,6 +123,8 @@ class FileResult:
     rendered: Any = None
     # Restricted fields found in a public manifest and left out of the index (named, never their values).
     redacted: list[str] = field(default_factory=list)
+    # The first as-of date on which a time-based outcome here might change (None: never); see checks/timespan.py.
+    stable_until: dt.date | None = None
 
     @property
     def valid(self) -> bool:

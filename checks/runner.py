@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.atomic import signals_deferred
+from checks.cache import ResultCache, Stored, stored
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service
 from checks.identity import council_problems, lgsl_problems, load_registers
@@ -45,6 +46,7 @@ from checks.restricted import (
 )
 from checks.results import FileResult
 from checks.settings import SettingsError
+from checks.timespan import stable_until
 from checks.validation import validate
 
 # Below this many files, starting worker processes costs more than it saves.
@@ -136,6 +138,7 @@ def check_service(
     problems += attestation_problems(service, doc, catalogue, as_of, file_digest, stem or service.id)
     if restricted is not None and not problems:
         service = Service.model_validate(merged(doc.data, restricted[0].data))
+    result.stable_until = stable_until(service, catalogue, as_of)
     problems = capped([*problems, *reference_problems(service, catalogue, doc, result.council, stem)])
     problems += lgsl_problems(service, document_locator(doc))
     if problems:
@@ -177,15 +180,26 @@ class Plan:
     # Why the run cannot go ahead (standards.toml names no release, no manifests/ to check): reported
     # like broken files, and the run checks nothing.
     blocking: list[FileResult] = field(default_factory=list)
+    # Results kept from earlier runs (checks/cache.py), with the key of what this run's results depend on.
+    cache: ResultCache | None = None
+    scope: str = ""
 
 
-def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
+def _target(item: Item, plan: Plan) -> Target | None:
+    """The item as a target, or None when the run does not check it."""
     target = item if isinstance(item, Target) else plan.repo.target(item)
     # Standards, patterns and broken council files were reported while loading the catalogue.
     if target.display in plan.skip or target.kind in ("Standard", "Pattern"):
         return None
     if target.kind == "RestrictedService" and plan.mode is Mode.PUBLISH:
         return None  # a council's own copy in its working tree: never read for the index
+    return target
+
+
+def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
+    target = _target(item, plan)
+    if target is None:
+        return None
     result = check_target(target, plan.catalogue, as_of, plan.keep_documents, plan.mode)
     if plan.prerender is not None:
         with phase("render"):
@@ -194,10 +208,18 @@ def _check_item(item: Item, plan: Plan, as_of: dt.date) -> FileResult | None:
     return result
 
 
-def _check_chunk(chunk: Sequence[Item]) -> list[FileResult | None]:
+def _check_chunk(chunk: Sequence[Item]) -> list[Any]:
     plan, as_of = _WORKER_STATE["plan"], _WORKER_STATE["as_of"]
     assert isinstance(plan, Plan) and isinstance(as_of, dt.date)
+    if plan.cache is not None:
+        return [_check_to_store(item, plan, as_of) for item in chunk]
     return [_check_item(item, plan, as_of) for item in chunk]
+
+
+def _check_to_store(item: Item, plan: Plan, as_of: dt.date) -> tuple[FileResult, Stored] | None:
+    """A result and its encoding for the cache, both made where it was checked."""
+    result = _check_item(item, plan, as_of)
+    return None if result is None else (result, stored(result))
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
@@ -307,12 +329,17 @@ def default_jobs() -> int:
 
 def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[FileResult, None, None]:
     """Results in the order of `plan.items`, streamed; large runs are spread over processes."""
+    # Told how many processes to use, a cached run starts them even when little is left to check.
+    adaptive = jobs is None
     jobs = default_jobs() if jobs is None else max(1, jobs)
     load_registers()  # before freezing and forking, so every worker shares the one copy
     # Manifests build no reference cycles, so the cyclic collector only burns time on a long run;
     # frozen, the catalogue is never rescanned, and each file is still freed by reference counting.
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
+    if plan.cache is not None:
+        yield from _run_cached(plan, plan.cache, as_of, jobs, adaptive)
+        return
     iterator = iter(plan.items)
     head = list(islice(iterator, PARALLEL_THRESHOLD))
     serial = jobs == 1 or len(head) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods()
@@ -327,6 +354,60 @@ def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[F
     with contextlib.closing(_in_workers(_chunks(chain(head, iterator), CHUNK_SIZE), jobs)) as batches:
         for results in batches:
             yield from (r for r in results if r is not None)
+
+
+# A file looked up in the cache: its target and key, and its result when the cache had one.
+Looked = tuple[Target, str, FileResult | None]
+
+
+def _looked_up(items: Iterable[Item], plan: Plan, cache: ResultCache, as_of: dt.date) -> Iterator[Looked]:
+    for item in items:
+        target = _target(item, plan)
+        if target is not None:
+            key = cache.key(plan.scope, target, plan.mode)
+            yield target, key, cache.get(key, as_of)
+
+
+def _run_cached(plan: Plan, cache: ResultCache, as_of: dt.date, jobs: int, adaptive: bool) -> Iterator[FileResult]:
+    """run_plan with a cache: hits come from it, misses are checked (in workers when there are many)
+    and stored; results still come in the order of `plan.items`."""
+    looked = _looked_up(plan.items, plan, cache, as_of)
+    head = list(islice(looked, PARALLEL_THRESHOLD))
+    # By default, spread over processes only when there is much to check: a warm run is faster without.
+    many = len(head) >= PARALLEL_THRESHOLD
+    if adaptive:
+        many = many and sum(1 for _, _, hit in head if hit is None) >= PARALLEL_THRESHOLD // 8
+    if jobs == 1 or not many or "fork" not in multiprocessing.get_all_start_methods():
+        for target, key, hit in chain(head, looked):
+            found = (hit, None) if hit is not None else _check_to_store(target, plan, as_of)
+            if found is not None:
+                if found[1] is not None:
+                    cache.put(key, as_of, found[1])
+                yield found[0]
+        return
+    sent: deque[list[Looked]] = deque()
+
+    def to_check() -> Iterator[list[Item]]:
+        for chunk in _chunks_of(chain(head, looked), CHUNK_SIZE):
+            sent.append(chunk)
+            yield [target for target, _, hit in chunk if hit is None]
+
+    _WORKER_STATE.update(plan=plan, as_of=as_of)
+    with contextlib.closing(_in_workers(to_check(), jobs)) as batches:
+        for checked in batches:
+            fresh: Iterator[tuple[FileResult, Stored] | None] = iter(checked)  # type: ignore[arg-type]
+            for _, key, hit in sent.popleft():
+                found = (hit, None) if hit is not None else next(fresh)
+                if found is not None:
+                    if found[1] is not None:
+                        cache.put(key, as_of, found[1])
+                    yield found[0]
+
+
+def _chunks_of(looked: Iterable[Looked], size: int) -> Iterator[list[Looked]]:
+    iterator = iter(looked)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def check_targets(

@@ -18,13 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from checks import profile as profiling
 from checks.atomic import atomic_writer
+from checks.cache import open_cache
 from checks.history import HistoryError
 from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext, Reporter
 from checks.reporters.text import TextReporter
 from checks.repository import Repository, Target
 from checks.restricted import Mode
 from checks.results import FileResult, RunSummary
-from checks.runner import check_target, plan, run_plan
+from checks.runner import Plan, check_target, plan, run_plan
 from checks.settings import ReleaseOptionError
 from registry import __version__
 from registry.cli.errors import ExitCode, UsageError, for_check
@@ -84,6 +85,13 @@ def check(
             "requirements are judged from attestations. Use it for reports that are published.",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Judge every file afresh: neither read nor write the result cache (build/cache/ in the repository).",
+        ),
+    ] = False,
 ) -> None:
     """Check manifests against the standards that apply to them."""
     if profile:
@@ -101,6 +109,7 @@ def check(
         changed_since=changed_since,
         standards_release=standards_release,
         mode=Mode.PUBLIC if public else Mode.PRIVATE,
+        cache=not no_cache,
     )
     try:
         code = run_check(options)
@@ -123,6 +132,7 @@ class CheckOptions:
     changed_since: str | None = None
     standards_release: str | None = None
     mode: Mode = Mode.PRIVATE
+    cache: bool = True
 
 
 @contextlib.contextmanager
@@ -136,6 +146,17 @@ def _destination(output: Path | None) -> Iterator[TextIO]:
 
 def _show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def use_cache(work: Plan, view: str, code: tuple[Path, ...] = ()) -> None:
+    """Give the run the repository's result cache, keyed by everything its results depend on."""
+    opened = open_cache(work.repo, (__version__, work.mode.value, view, str(work.keep_documents)), code, warn)
+    if opened is not None:
+        work.cache, work.scope = opened
 
 
 def run_check(options: CheckOptions) -> ExitCode:
@@ -185,12 +206,18 @@ def run_check(options: CheckOptions) -> ExitCode:
         with progress:
             task = progress.add_task("check", total=work.count() if show_progress else None)
             work.prerender = PRERENDER.get(options.format)
-            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
-            with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
-                for result in results:
-                    summary.add(result)
-                    reporter.file(result)
-                    progress.advance(task)
+            if options.cache and not work.blocking:
+                use_cache(work, view=options.format if work.prerender else "results")
+            try:
+                # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+                with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
+                    for result in results:
+                        summary.add(result)
+                        reporter.file(result)
+                        progress.advance(task)
+            finally:
+                if work.cache is not None:
+                    work.cache.close()
         reporter.finish(summary)
     return for_check(summary, options.fail_on, len(missing) + len(work.blocking))
 

@@ -20,13 +20,17 @@ def index_build(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the index.")] = DEFAULT_INDEX,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date rules are judged at (default: today).")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use.")] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Judge every file afresh and write a whole new index (no result cache)."),
+    ] = False,
 ) -> None:
     """Check the whole repository and write the SQLite index (swapped in atomically)."""
     from checks.history import HistoryError
     from registry.index.build import build_index
 
     try:
-        summary = build_index(Path.cwd(), output, parse_date(as_of), ref=ref, jobs=jobs)
+        summary = build_index(Path.cwd(), output, parse_date(as_of), ref=ref, jobs=jobs, cache=not no_cache)
     except HistoryError as exc:
         raise UsageError(f"--ref: {exc}") from None
     commit = summary.commit[:10] if summary.commit else "no commit (not a Git repository)"

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import logging
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -20,17 +21,19 @@ from importlib import resources
 from pathlib import Path
 
 from checks.atomic import replace_keeping_mode, temporary_beside
+from checks.cache import open_cache
 from checks.history import History, export_tree
 from checks.registers import lgsl_services
 from checks.repository import Repository
 from checks.restricted import Mode
 from checks.results import FileResult
+from checks.runner import Plan, run_plan
 from checks.runner import plan as make_plan
-from checks.runner import run_plan
 from registry import __version__
 from registry.index.authorities import write_authorities
 from registry.index.catalogue import write_catalogue
 from registry.index.health import SCHEMA_VERSION, ensure_replaceable_index, head_commit, index_verdict
+from registry.index.incremental import FileRow, changes, counts, drop_rows, file_row, previous_scope, split_schema
 from registry.index.rows import INSERT, Rows, index_rows
 from registry.index.settings import today_from_env
 from registry.index.solutions import pattern_types
@@ -61,8 +64,13 @@ def build_index(
     as_of: dt.date,
     ref: str | None = None,
     jobs: int | None = None,
+    cache: bool = True,
 ) -> BuildSummary:
-    """Check the whole repository (or `ref`) and write the index to `output` atomically."""
+    """Check the whole repository (or `ref`) and write the index to `output` atomically.
+
+    With `cache`, results come from the result cache where it has them, and when the index at `output`
+    was built the same way, only the rows of the files that changed are replaced (registry/index/incremental.py).
+    """
     start = dt.datetime.now(dt.UTC)
     repo = Repository.find(root)
     if ref is not None:
@@ -70,10 +78,13 @@ def build_index(
         with tempfile.TemporaryDirectory(prefix="standards-index-") as tmp:
             export_tree(commit_obj, Path(tmp), all_manifests=True)
             # History (versions, pins) still comes from the real repository.
-            summary = _build(Repository(Path(tmp)), output, as_of, commit_obj.hexsha, False, jobs, repo.root, ref)
+            # An exported tree is new each time: nothing in it could be found in a cache again.
+            summary = _build(
+                Repository(Path(tmp)), output, as_of, commit_obj.hexsha, False, jobs, repo.root, ref, cache=False
+            )
     else:
         sha, dirty = head_commit(repo.root)
-        summary = _build(repo, output, as_of, sha, dirty, jobs, repo.root, None)
+        summary = _build(repo, output, as_of, sha, dirty, jobs, repo.root, None, cache)
     summary.seconds = (dt.datetime.now(dt.UTC) - start).total_seconds()
     return summary
 
@@ -87,6 +98,7 @@ def _build(
     jobs: int | None,
     history_root: Path,
     ref: str | None,
+    cache: bool = True,
 ) -> BuildSummary:
     output = output.absolute()
     ensure_replaceable_index(output)
@@ -101,20 +113,25 @@ def _build(
         work.prerender = rows_of
         if (history_root / ".git").exists() and work.catalogue.version_source is not None:
             work.catalogue.version_source.history = History(history_root)
+        if cache and not work.blocking:
+            opened = open_cache(
+                repo, (__version__, work.mode.value, "index", "True"), [Path(__file__).parent], log.warning
+            )
+            if opened is not None:
+                work.cache, work.scope = opened
+        # A copy of the previous index with the changed files' rows replaced, when its rows can be kept.
+        incremental = work.cache is not None and previous_scope(output, as_of) == work.scope
+        if incremental:
+            shutil.copyfile(output, temp)
         conn = sqlite3.connect(temp)
         try:
             # A private file until the rename: durability comes from one fsync at the end.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            conn.executescript(schema_sql())
-            write_catalogue(conn, work.catalogue)
-            conn.executemany(
-                "INSERT INTO lgsl VALUES (?, ?, ?)", [(e.id, e.label, e.function) for e in lgsl_services().values()]
-            )
-            write_authorities(conn)
-            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
-            with contextlib.closing(run_plan(work, as_of, jobs)) as results:
-                councils, services, invalid = _write_manifests(conn, work.broken, results, rows_of)
+            if incremental:
+                councils, services, invalid = _update(conn, work, as_of, jobs, rows_of)
+            else:
+                councils, services, invalid = _fill(conn, work, as_of, jobs, rows_of)
             meta = {
                 "commit": commit or "",
                 "dirty": "true" if dirty else "false",
@@ -130,25 +147,67 @@ def _build(
                 "standards": str(len(work.catalogue.standards)),
                 "patterns": str(len(work.catalogue.patterns)),
             }
+            conn.execute("DELETE FROM meta")
             conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            conn.execute("DELETE FROM index_scope")
+            if work.cache is not None:
+                conn.execute("INSERT INTO index_scope VALUES (?)", (work.scope,))
             conn.commit()
         finally:
             conn.close()
+            if work.cache is not None:
+                work.cache.close()
         with temp.open("rb") as f:
             os.fsync(f.fileno())
         replace_keeping_mode(temp, output)
     return BuildSummary(output, commit, councils, services, invalid, 0.0)
 
 
+def _fill(
+    conn: sqlite3.Connection, work: Plan, as_of: dt.date, jobs: int | None, rows_of: Callable[[FileResult], Rows]
+) -> tuple[int, int, int]:
+    """A new index: the schema, the catalogue, every manifest's rows, then the indexes over them."""
+    tables, indexes = split_schema(schema_sql())
+    for statement in tables:
+        conn.execute(statement)
+    write_catalogue(conn, work.catalogue)
+    conn.executemany(
+        "INSERT INTO lgsl VALUES (?, ?, ?)", [(e.id, e.label, e.function) for e in lgsl_services().values()]
+    )
+    write_authorities(conn)
+    # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+    with contextlib.closing(run_plan(work, as_of, jobs)) as results:
+        found = _write_manifests(conn, work, results, rows_of)
+    for statement in indexes:
+        conn.execute(statement)
+    return found
+
+
+def _update(
+    conn: sqlite3.Connection, work: Plan, as_of: dt.date, jobs: int | None, rows_of: Callable[[FileResult], Rows]
+) -> tuple[int, int, int]:
+    """The previous index (copied into `conn`) with the rows of every changed file replaced."""
+    assert work.cache is not None
+    found = changes(conn, work.repo, work.cache, as_of, [r.path for r in work.broken])
+    for path in found.dropped:
+        drop_rows(conn, path)
+    work.items, work.count = found.changed, lambda: len(found.changed)
+    log.info("index: %d files changed, %d rows dropped", len(found.changed), len(found.dropped))
+    with contextlib.closing(run_plan(work, as_of, jobs)) as results:
+        _write_manifests(conn, work, results, rows_of)
+    return counts(conn)
+
+
 def _write_manifests(
     conn: sqlite3.Connection,
-    broken: list[FileResult],
+    work: Plan,
     results: Iterator[FileResult],
     rows_of: Callable[[FileResult], Rows],
 ) -> tuple[int, int, int]:
     councils = services = invalid = 0
     pending: Rows = {name: [] for name in INSERT}
-    for result in _chain(broken, results):
+    files: list[FileRow] = []
+    for result in _chain(work.broken, results):
         # Workers usually built the rows already (see index_rows); broken files come from here.
         rows: Rows = result.rendered if result.rendered is not None else rows_of(result)
         if result.redacted:
@@ -166,9 +225,11 @@ def _write_manifests(
             services += 1
         for name, batch in rows.items():
             pending[name].extend(batch)
-        if len(pending["services"]) >= BATCH:
-            _flush(conn, pending)
-    _flush(conn, pending)
+        if work.cache is not None:
+            files.append(file_row(result, work.repo.root / result.path, work.cache))
+        if len(pending["services"]) >= BATCH or len(files) >= BATCH:
+            _flush(conn, pending, files)
+    _flush(conn, pending, files)
     return councils, services, invalid
 
 
@@ -177,11 +238,13 @@ def _chain(first: list[FileResult], rest: Iterator[FileResult]) -> Iterator[File
     yield from rest
 
 
-def _flush(conn: sqlite3.Connection, pending: Rows) -> None:
+def _flush(conn: sqlite3.Connection, pending: Rows, files: list[FileRow]) -> None:
     for name, rows in pending.items():
         if rows:
             conn.executemany(INSERT[name], rows)
             rows.clear()
+    conn.executemany("INSERT OR REPLACE INTO index_files VALUES (?, ?, ?, ?, ?, ?)", files)
+    files.clear()
 
 
 def prepare_index(root: Path, index: Path) -> str:

@@ -16,7 +16,7 @@ from checks.atomic import ensure_replaceable
 from checks.history import History, HistoryError
 from registry.index.connection import connect_readonly
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 

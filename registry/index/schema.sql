@@ -3,7 +3,7 @@
 -- values are stored as text (ISO dates, JSON arrays) so the file is readable with
 -- any SQLite client.
 
-PRAGMA user_version = 11;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
+PRAGMA user_version = 12;  -- the same as registry/index/health.py SCHEMA_VERSION (tests/test_index.py holds them together)
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,   -- commit, ref, built_at, as_of, schema_version, licence, tool_version
@@ -320,3 +320,21 @@ CREATE TABLE authority_councils (
     authority     TEXT NOT NULL REFERENCES strategic_authorities(code)
 );
 CREATE INDEX authority_councils_authority ON authority_councils(authority, register_code);
+
+-- How each manifest was indexed, so a rebuild after a change replaces only the rows of the files that
+-- changed (registry/index/incremental.py). `digest` is the file's SHA-256 and its council file's
+-- (checks/cache.py); `seen` their stats (size, mtime, ctime, inode), so an unchanged file is known
+-- without a look at the cache; `valid_until` the first as-of date its rows may differ (checks/timespan.py).
+CREATE TABLE index_files (
+    path        TEXT PRIMARY KEY,
+    digest      TEXT NOT NULL,
+    seen        TEXT,
+    valid_until TEXT,
+    service_key TEXT,
+    council_id  TEXT
+);
+
+-- What every row depends on beside its file (the standards, the tool, the mode): the result cache's scope.
+CREATE TABLE index_scope (
+    scope TEXT NOT NULL
+);

@@ -1,0 +1,433 @@
+"""A content-addressed cache of check results, so an unchanged file is never read or judged twice.
+
+A file's result is stored under a key made of everything that result depends on:
+
+* the file's own content (a SHA-256 of its bytes), its path and kind;
+* what it reads besides itself: its council's `council.yaml`, and in a private check the
+  `<service>.restricted.yaml` beside it (a restricted file: the public manifest beside it);
+* the *scope* of the run (`scope_key`): every file under `standards/`, `standards.toml`, the release
+  chosen, the tool's version and its code, the mode (private, public, publish) and the view stored
+  (a report format's pre-rendered text, the index's rows).
+
+and is reused for any as-of date from the one it was judged at up to its `stable_until`
+(checks/timespan.py), the first date a time-based outcome might change.
+
+A file's digest is itself remembered by its stat (size, mtime, ctime, inode), as Git's index does,
+so a warm run stats files and never opens them. A stat is only trusted when the file was last
+written well before it was recorded (Git's "racy" rule): a file rewritten within the same clock tick
+would otherwise keep its old digest.
+
+The store is one SQLite file (WAL mode: readers never block, concurrent runs take turns to write;
+every write is a transaction, so a crash leaves the file as it was). The cache only ever speeds a
+run up: a locked or read-only file is skipped, and a damaged one is said once, deleted and rebuilt.
+Payloads are JSON (compressed), never pickles, so a planted cache file cannot run code; one that Git
+tracks (committed by mistake or on purpose) is not used at all, as its results could be forged.
+Why SQLite: docs/decisions/0004-result-cache.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from checks.problems import Problem
+from checks.repository import Repository, Target
+from checks.restricted import Mode
+from checks.results import EvidenceUsed, FileResult, Outcome, RequirementResult, StandardSummary, WaiverNote
+from checks.settings import FILE as SETTINGS_FILE
+from checks.visibility import public_manifest, restricted_sibling
+
+CACHE_FOLDER = Path("build") / "cache"
+CACHE_NAME = "check-results.sqlite3"
+# Bumped whenever the tables or the payload's encoding change: an older file is then emptied.
+FORMAT = 4
+# A stat is trusted only for a file last written this long before it was recorded (see the module doc).
+RACY_SECONDS = 2.0
+# Rows written per transaction: few enough that a concurrent run waits briefly, many enough to be cheap.
+WRITE_BATCH = 500
+BUSY_MS = 2000
+# Digests worked out lately, kept in memory until written (more than a run's files in flight at once).
+RECENT = 8192
+MISSING = "-"
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS digests (
+    path BLOB PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, ino INTEGER, digest TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS results (
+    key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT, payload TEXT NOT NULL, rendered BLOB,
+    PRIMARY KEY (key, valid_from)
+);
+"""
+
+Warn = Callable[[str], None]
+
+
+def cache_path(root: Path) -> Path:
+    return root / CACHE_FOLDER / CACHE_NAME
+
+
+class ResultCache:
+    """One run's view of the cache: digests by stat, results by key. Not shared between processes."""
+
+    def __init__(self, path: Path, warn: Warn) -> None:
+        self.path = path
+        self.warn = warn
+        self.conn: sqlite3.Connection | None = None
+        self._pending_results: list[tuple[str, str, str | None, str, bytes | None]] = []
+        self._pending_digests: list[tuple[bytes, int, int, int, int, str]] = []
+        self._folder_digests: dict[Path, str] = {}
+        self._recent: dict[bytes, tuple[tuple[int, int, int, int], str]] = {}
+        self.hits = self.misses = 0
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, root: Path, warn: Warn) -> ResultCache | None:
+        """The cache of the repository at `root`, or None when it cannot be used (said through `warn`)."""
+        path = cache_path(root)
+        if _tracked_by_git(root, path):
+            warn(f"{path} is committed to Git, so its results could be forged: not using it (remove it from Git)")
+            return None
+        cache = cls(path, warn)
+        try:
+            cache._connect()
+        except sqlite3.DatabaseError as exc:
+            if not cache._rebuild(exc):
+                return None
+        except OSError:
+            return None  # a read-only tree: the run goes ahead without a cache
+        return cache
+
+    def _connect(self) -> None:
+        if not (self.path.parent / ".gitignore").is_file():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # As pytest and ruff do: the folder ignores itself, so a repository that does not ignore
+            # build/ (a council's) still shows nothing new in `git status`.
+            (self.path.parent / ".gitignore").write_text("# the result cache of `standards check`\n*\n")
+        conn = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] != "wal":
+                raise sqlite3.DatabaseError("the cache could not be put in WAL mode")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != FORMAT:
+                with conn:
+                    conn.execute("BEGIN IMMEDIATE")
+                    if conn.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                        conn.execute("DROP TABLE IF EXISTS digests")
+                        conn.execute("DROP TABLE IF EXISTS results")
+                        for statement in _TABLES.split(";"):
+                            if statement.strip():
+                                conn.execute(statement)
+                        conn.execute(f"PRAGMA user_version = {FORMAT}")
+        except BaseException:
+            conn.close()
+            raise
+        self.conn = conn
+
+    def _rebuild(self, exc: sqlite3.DatabaseError) -> bool:
+        """Said once: the damaged file is removed and an empty one made; False when even that fails."""
+        self.warn(f"the result cache {self.path} is damaged ({exc}); rebuilding it")
+        self.close(flush=False)
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{self.path}{suffix}").unlink()
+        try:
+            self._connect()
+        except (sqlite3.DatabaseError, OSError):
+            self.conn = None
+            return False
+        return True
+
+    def close(self, flush: bool = True) -> None:
+        if self.conn is None:
+            return
+        if flush:
+            self.flush()
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        self.conn = None
+
+    # ------------------------------------------------------------------ digests
+
+    def digest(self, path: Path) -> str:
+        """SHA-256 of the file's bytes, from its stat when that is unchanged; MISSING when there is none."""
+        try:
+            st = path.stat()
+        except OSError:
+            return MISSING
+        key = os.fsencode(path)  # bytes: a file's name need not be UTF-8
+        seen = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        recent = self._recent.get(key)
+        if recent is not None and recent[0] == seen:
+            return recent[1]
+        row = self._query("SELECT size, mtime_ns, ctime_ns, ino, digest FROM digests WHERE path = ?", (key,))
+        if row is not None and tuple(row[:4]) == seen:
+            return str(row[4])
+        if not stat.S_ISREG(st.st_mode):
+            return f"special:{st.st_mode:o}"  # a FIFO or a device: never opened (a read could wait forever)
+        try:
+            with path.open("rb") as f:
+                found = hashlib.file_digest(f, "sha256").hexdigest()  # in chunks: a huge file is not held
+        except OSError:
+            return MISSING
+        settled = time.time_ns() - RACY_SECONDS * 1e9
+        if max(st.st_mtime_ns, st.st_ctime_ns) < settled:
+            self._pending_digests.append((key, *seen, found))
+            # Asked again soon (the index records each file's digest as its rows are written), before it is flushed.
+            if len(self._recent) >= RECENT:
+                self._recent.clear()
+            self._recent[key] = (seen, found)
+        return found
+
+    def council_digest(self, folder: Path) -> str:
+        """The council file of a folder, asked for by each of its services: worked out once per folder."""
+        found = self._folder_digests.get(folder)
+        if found is None:
+            if len(self._folder_digests) > 64:  # folders come one after another: keep memory flat
+                self._folder_digests.clear()
+            found = self._folder_digests[folder] = "/".join(
+                self.digest(folder / name) for name in ("council.yaml", "council.yml")
+            )
+        return found
+
+    # ------------------------------------------------------------------ results
+
+    def key(self, scope: str, target: Target, mode: Mode) -> str:
+        """Everything a file's result depends on beside the as-of date, hashed."""
+        path = target.path.absolute()
+        parts = [scope, target.display, target.kind or "", target.council or "", self.digest(path)]
+        if target.kind in ("Service", "RestrictedService"):
+            parts.append(self.council_digest(path.parent))
+        if target.kind == "Service" and mode is Mode.PRIVATE:
+            parts.append(self.digest(restricted_sibling(path)))
+        elif target.kind == "RestrictedService":
+            parts.append(self.digest(public_manifest(path)))
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, key: str, as_of: dt.date) -> FileResult | None:
+        day = as_of.isoformat()
+        row = self._query(
+            "SELECT payload, rendered FROM results WHERE key = ? AND valid_from <= ?"
+            " AND (valid_until IS NULL OR valid_until > ?) ORDER BY valid_from DESC LIMIT 1",
+            (key, day, day),
+        )
+        if row is None:
+            self.misses += 1
+            return None
+        try:
+            result = decode(json.loads(row[0]), _rendered(row[1]))
+        except (zlib.error, ValueError, TypeError, KeyError, IndexError):
+            self.misses += 1
+            return None  # written by a broken run: judged again and overwritten
+        self.hits += 1
+        return result
+
+    def put(self, key: str, as_of: dt.date, stored: Stored) -> None:
+        """Keep a result, encoded by `stored` (in the worker that checked it, to spare the parent)."""
+        if self.conn is None:
+            return
+        self._pending_results.append((key, as_of.isoformat(), *stored))
+        if len(self._pending_results) >= WRITE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.conn is None or not (self._pending_results or self._pending_digests):
+            return
+        results, digests = self._pending_results, self._pending_digests
+        self._pending_results, self._pending_digests = [], []
+        try:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", results)
+                self.conn.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)", digests)
+        except sqlite3.OperationalError:
+            pass  # busy for too long, or the disk is full: these results are simply judged again next time
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+
+    def _query(self, sql: str, args: tuple[Any, ...]) -> Any:
+        if self.conn is None:
+            return None
+        try:
+            return self.conn.execute(sql, args).fetchone()
+        except sqlite3.OperationalError:
+            return None
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            return None
+
+
+# A result as the cache keeps it: the date it stops holding, its fields as JSON, its rendered view.
+Stored = tuple[str | None, str, bytes | None]
+
+
+def stored(result: FileResult) -> Stored:
+    until = result.stable_until.isoformat() if result.stable_until is not None else None
+    payload = json.dumps(encode(result), separators=(",", ":"))
+    # A report's pre-rendered text is most of the bytes: kept apart, compressed, and never parsed.
+    rendered = result.rendered
+    if isinstance(rendered, str):
+        blob: bytes | None = b"s" + zlib.compress(rendered.encode("utf-8", "surrogatepass"), 1)
+    elif rendered is not None:
+        blob = b"j" + zlib.compress(json.dumps(rendered, separators=(",", ":")).encode(), 1)
+    else:
+        blob = None
+    return until, payload, blob
+
+
+def open_cache(
+    repo: Repository, parts: Iterable[str], code: Iterable[Path], warn: Warn
+) -> tuple[ResultCache, str] | None:
+    """The repository's cache and the scope of a run (see scope_key); None when there is no usable cache."""
+    if not (repo.root / ".git").exists() and not cache_path(repo.root).parent.is_dir():
+        # Only a Git work tree gets a cache unasked: a folder of files elsewhere (a fixture, an unpacked
+        # archive, files checked outside any repository) is left as it was, unless build/cache/ is made.
+        return None
+    cache = ResultCache.open(repo.root, warn)
+    if cache is None:
+        return None
+    return cache, scope_key(repo, cache, parts, [Path(__file__).parent, *code])
+
+
+def scope_key(repo: Repository, cache: ResultCache, parts: Iterable[str], code: Iterable[Path]) -> str:
+    """What every result of a run depends on: the standards and settings, the tool's code, and `parts`
+    (its version, the mode, the view stored)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    digest.update((repo.release or "").encode() + b"\0")
+    digest.update(cache.digest(repo.root / SETTINGS_FILE).encode())
+    standards = repo.root / "standards"
+    if standards.is_dir():
+        for path in sorted(p for p in standards.rglob("*") if p.is_file()):
+            digest.update(os.fsencode(path.relative_to(standards)) + f"\0{cache.digest(path)}\0".encode())
+    # The tool's own code and data, by stat: an edited checkout must not be served results of the old code.
+    for folder in code:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix != ".pyc" and path.is_file():
+                st = path.stat()
+                digest.update(os.fsencode(path.relative_to(folder)) + f"\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _tracked_by_git(root: Path, path: Path) -> bool:
+    if not (root / ".git").exists() or not path.exists():
+        return False
+    try:
+        found = subprocess.run(
+            ["git", "ls-files", "--", str(path.relative_to(root))],
+            cwd=root,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(found.stdout.strip())
+
+
+# ---------------------------------------------------------------------- payloads
+
+
+def encode(result: FileResult) -> list[Any]:
+    return [
+        result.path,
+        result.kind,
+        result.council,
+        result.service,
+        result.name,
+        result.sample,
+        [_problem(p) for p in result.problems],
+        [_problem(p) for p in result.warnings],
+        [_requirement(r) for r in result.results],
+        [[getattr(s, name) for name in _SUMMARY_FIELDS] for s in result.summaries],
+        result.document,
+        result.redacted,
+        result.stable_until.isoformat() if result.stable_until else None,
+    ]
+
+
+def _rendered(blob: bytes | None) -> Any:
+    if blob is None:
+        return None
+    text = zlib.decompress(blob[1:]).decode("utf-8", "surrogatepass")
+    return text if blob[:1] == b"s" else json.loads(text)
+
+
+def decode(data: list[Any], rendered: Any) -> FileResult:
+    (path, kind, council, service, name, sample, problems, warnings, results, summaries) = data[:10]
+    document, redacted, until = data[10:]
+    return FileResult(
+        path,
+        kind,
+        council,
+        service,
+        name,
+        sample,
+        [Problem(*p) for p in problems],
+        [Problem(*p) for p in warnings],
+        [_requirement_from(r) for r in results],
+        [StandardSummary(*s) for s in summaries],
+        document,
+        rendered,
+        redacted,
+        dt.date.fromisoformat(until) if until else None,
+    )
+
+
+_SUMMARY_FIELDS = tuple(f.name for f in fields(StandardSummary))
+
+
+def _problem(p: Problem) -> list[Any]:
+    return [p.code, p.message, p.help, p.line, p.column]
+
+
+def _requirement(r: RequirementResult) -> list[Any]:
+    w, e = r.waiver, r.evidence
+    return [
+        r.requirement,
+        r.standard,
+        r.version,
+        r.title,
+        r.level,
+        r.outcome.value,
+        r.detail,
+        [w.approved_by, w.expires.isoformat(), w.reason] if w else None,
+        [e.status, e.date.isoformat() if e.date else None, e.url] if e else None,
+        r.line,
+        r.column,
+        r.says,
+    ]
+
+
+def _requirement_from(r: list[Any]) -> RequirementResult:
+    w, e = r[7], r[8]
+    return RequirementResult(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        Outcome(r[5]),
+        r[6],
+        WaiverNote(w[0], dt.date.fromisoformat(w[1]), w[2]) if w else None,
+        EvidenceUsed(e[0], dt.date.fromisoformat(e[1]) if e[1] else None, e[2]) if e else None,
+        r[9],
+        r[10],
+        r[11],
+    )
