@@ -38,14 +38,13 @@ import subprocess
 import time
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from checks.problems import Problem
+from checks.cache_codec import Stored, decode, unpack_rendered
 from checks.repository import Repository, Target
 from checks.restricted import Mode
-from checks.results import EvidenceUsed, FileResult, Outcome, RequirementResult, StandardSummary, WaiverNote
+from checks.results import FileResult
 from checks.settings import FILE as SETTINGS_FILE
 from checks.visibility import public_manifest, restricted_sibling
 
@@ -230,7 +229,7 @@ class ResultCache:
             self.misses += 1
             return None
         try:
-            result = decode(json.loads(row[0]), _rendered(row[1]))
+            result = decode(json.loads(row[0]), unpack_rendered(row[1]))
         except (zlib.error, ValueError, TypeError, KeyError, IndexError):
             self.misses += 1
             return None  # written by a broken run: judged again and overwritten
@@ -270,24 +269,6 @@ class ResultCache:
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
             return None
-
-
-# A result as the cache keeps it: the date it stops holding, its fields as JSON, its rendered view.
-Stored = tuple[str | None, str, bytes | None]
-
-
-def stored(result: FileResult) -> Stored:
-    until = result.stable_until.isoformat() if result.stable_until is not None else None
-    payload = json.dumps(encode(result), separators=(",", ":"))
-    # A report's pre-rendered text is most of the bytes: kept apart, compressed, and never parsed.
-    rendered = result.rendered
-    if isinstance(rendered, str):
-        blob: bytes | None = b"s" + zlib.compress(rendered.encode("utf-8", "surrogatepass"), 1)
-    elif rendered is not None:
-        blob = b"j" + zlib.compress(json.dumps(rendered, separators=(",", ":")).encode(), 1)
-    else:
-        blob = None
-    return until, payload, blob
 
 
 def open_cache(
@@ -342,92 +323,3 @@ def _tracked_by_git(root: Path, path: Path) -> bool:
 
 
 # ---------------------------------------------------------------------- payloads
-
-
-def encode(result: FileResult) -> list[Any]:
-    return [
-        result.path,
-        result.kind,
-        result.council,
-        result.service,
-        result.name,
-        result.sample,
-        [_problem(p) for p in result.problems],
-        [_problem(p) for p in result.warnings],
-        [_requirement(r) for r in result.results],
-        [[getattr(s, name) for name in _SUMMARY_FIELDS] for s in result.summaries],
-        result.document,
-        result.redacted,
-        result.stable_until.isoformat() if result.stable_until else None,
-    ]
-
-
-def _rendered(blob: bytes | None) -> Any:
-    if blob is None:
-        return None
-    text = zlib.decompress(blob[1:]).decode("utf-8", "surrogatepass")
-    return text if blob[:1] == b"s" else json.loads(text)
-
-
-def decode(data: list[Any], rendered: Any) -> FileResult:
-    (path, kind, council, service, name, sample, problems, warnings, results, summaries) = data[:10]
-    document, redacted, until = data[10:]
-    return FileResult(
-        path,
-        kind,
-        council,
-        service,
-        name,
-        sample,
-        [Problem(*p) for p in problems],
-        [Problem(*p) for p in warnings],
-        [_requirement_from(r) for r in results],
-        [StandardSummary(*s) for s in summaries],
-        document,
-        rendered,
-        redacted,
-        dt.date.fromisoformat(until) if until else None,
-    )
-
-
-_SUMMARY_FIELDS = tuple(f.name for f in fields(StandardSummary))
-
-
-def _problem(p: Problem) -> list[Any]:
-    return [p.code, p.message, p.help, p.line, p.column]
-
-
-def _requirement(r: RequirementResult) -> list[Any]:
-    w, e = r.waiver, r.evidence
-    return [
-        r.requirement,
-        r.standard,
-        r.version,
-        r.title,
-        r.level,
-        r.outcome.value,
-        r.detail,
-        [w.approved_by, w.expires.isoformat(), w.reason] if w else None,
-        [e.status, e.date.isoformat() if e.date else None, e.url] if e else None,
-        r.line,
-        r.column,
-        r.says,
-    ]
-
-
-def _requirement_from(r: list[Any]) -> RequirementResult:
-    w, e = r[7], r[8]
-    return RequirementResult(
-        r[0],
-        r[1],
-        r[2],
-        r[3],
-        r[4],
-        Outcome(r[5]),
-        r[6],
-        WaiverNote(w[0], dt.date.fromisoformat(w[1]), w[2]) if w else None,
-        EvidenceUsed(e[0], dt.date.fromisoformat(e[1]) if e[1] else None, e[2]) if e else None,
-        r[9],
-        r[10],
-        r[11],
-    )

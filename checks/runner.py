@@ -11,25 +11,22 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from checks.atomic import signals_deferred
-from checks.cache import ResultCache, Stored, stored
+from checks.cache import ResultCache
+from checks.cache_codec import Stored, stored
 from checks.changes import affected_manifests
 from checks.engine import Catalogue, document_locator, evaluate_service
 from checks.identity import council_problems, lgsl_problems, load_registers
 from checks.loading import Document, load_file
 from checks.models import Council, Reorganisation, RestrictedService, Service
 from checks.problems import Problem, capped
-from checks.profile import active, phase
+from checks.profile import phase
 from checks.references import pin_warnings, reference_problems
 from checks.reorganisation import reorganisation_problems
 from checks.repository import Repository, Target
@@ -48,6 +45,7 @@ from checks.results import FileResult
 from checks.settings import SettingsError
 from checks.timespan import stable_until
 from checks.validation import validate
+from checks.worker_pool import in_workers
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -228,101 +226,6 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def _serve(conn: Connection, parent_ends: list[Connection]) -> None:
-    """A worker: chunks in, results out, over a pipe of its own, until the parent closes it or stops it.
-
-    It first leaves the caller's process group, so a Ctrl-C or SIGTERM sent to the group reaches only
-    the parent, which then stops the workers itself. It started with both signals held (see _in_workers):
-    ignoring SIGINT drops one sent meanwhile, and a held SIGTERM ends it now, while it is idle.
-    """
-    os.setpgid(0, 0)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGINT, signal.SIGTERM))
-    for end in parent_ends:  # inherited through fork; held open, the parent's exit would never reach us as EOF
-        end.close()
-    profile = active()
-    if profile is not None:
-        profile.take()  # the parent's figures so far came with the fork: it counts those itself
-    while True:
-        try:
-            chunk = conn.recv()
-        except EOFError:
-            return
-        try:
-            reply: tuple[bool, object, dict[str, float] | None] = (True, _check_chunk(chunk), None)
-        except Exception as exc:  # a bug in a check: raised again in the parent
-            reply = (False, exc, None)
-        if profile is not None:
-            reply = (*reply[:2], profile.take())
-        conn.send(reply)
-
-
-def _receive(conn: Connection) -> list[FileResult | None]:
-    try:
-        ok, value, seconds = conn.recv()
-    except (EOFError, ConnectionError):
-        raise RuntimeError("a worker process stopped unexpectedly (out of memory?); run with --jobs 1") from None
-    profile = active()
-    if seconds is not None and profile is not None:
-        profile.add(seconds)
-    if not ok:
-        assert isinstance(value, BaseException)
-        raise value
-    return value  # type: ignore[no-any-return]
-
-
-def _in_workers(chunks: Iterable[list[Item]], jobs: int) -> Generator[list[FileResult | None], None, None]:
-    """Each chunk's results, in order, from `jobs` forked workers dealt chunks in turn.
-
-    Not multiprocessing.Pool: its workers share locks and pipes, so one killed (by a signal to the group,
-    or by Pool.terminate) while holding a lock or half-way through sending a result leaves the parent
-    waiting forever. Here each worker has its own pipe, and however the run ends (finished, abandoned,
-    interrupted) every worker is killed and reaped before this returns.
-    """
-    context = multiprocessing.get_context("fork")
-    workers: list[tuple[BaseProcess, Connection]] = []
-    profile = active()
-    if profile is not None:
-        profile.workers = jobs
-    try:
-        with signals_deferred():
-            for _ in range(jobs):
-                here, there = context.Pipe()
-                ends = [conn for _, conn in workers] + [here]
-                process = context.Process(target=_serve, args=(there, ends), daemon=True)
-                process.start()
-                there.close()
-                workers.append((process, here))
-        # A few small chunks in flight per worker: far less than a pipe holds, so sending never blocks.
-        in_flight: deque[Connection] = deque()
-        received: dict[Connection, deque[list[FileResult | None]]] = {conn: deque() for _, conn in workers}
-
-        def oldest() -> list[FileResult | None]:
-            conn = in_flight.popleft()
-            while not received[conn]:
-                # Whatever any worker has finished is read while waiting, so none sits blocked sending it.
-                for ready in wait({conn, *in_flight}):
-                    assert isinstance(ready, Connection)
-                    received[ready].append(_receive(ready))
-            return received[conn].popleft()
-
-        for n, chunk in enumerate(chunks):
-            conn = workers[n % jobs][1]
-            conn.send(chunk)
-            in_flight.append(conn)
-            if len(in_flight) >= jobs * 3:
-                yield oldest()
-        while in_flight:
-            yield oldest()
-    finally:
-        for worker, _ in workers:
-            worker.kill()
-        for worker, conn in workers:
-            worker.join()
-            conn.close()
-
-
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
@@ -351,7 +254,7 @@ def run_plan(plan: Plan, as_of: dt.date, jobs: int | None = None) -> Generator[F
         return
     _WORKER_STATE.update(plan=plan, as_of=as_of)
     # Closed with this generator, not when collected: the workers stop as soon as the caller does.
-    with contextlib.closing(_in_workers(_chunks(chain(head, iterator), CHUNK_SIZE), jobs)) as batches:
+    with contextlib.closing(in_workers(_chunks(chain(head, iterator), CHUNK_SIZE), jobs, _check_chunk)) as batches:
         for results in batches:
             yield from (r for r in results if r is not None)
 
@@ -393,9 +296,9 @@ def _run_cached(plan: Plan, cache: ResultCache, as_of: dt.date, jobs: int, adapt
             yield [target for target, _, hit in chunk if hit is None]
 
     _WORKER_STATE.update(plan=plan, as_of=as_of)
-    with contextlib.closing(_in_workers(to_check(), jobs)) as batches:
+    with contextlib.closing(in_workers(to_check(), jobs, _check_chunk)) as batches:
         for checked in batches:
-            fresh: Iterator[tuple[FileResult, Stored] | None] = iter(checked)  # type: ignore[arg-type]
+            fresh: Iterator[tuple[FileResult, Stored] | None] = iter(checked)
             for _, key, hit in sent.popleft():
                 found = (hit, None) if hit is not None else next(fresh)
                 if found is not None:

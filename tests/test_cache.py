@@ -252,7 +252,7 @@ def test_every_field_of_a_result_survives_the_cache() -> None:
     import datetime as dt
     from dataclasses import fields
 
-    from checks.cache import decode, encode
+    from checks.cache_codec import decode, encode
     from checks.repository import Repository
     from checks.results import RequirementResult
     from checks.runner import check_target
@@ -270,6 +270,6 @@ def test_every_field_of_a_result_survives_the_cache() -> None:
 
 
 def _requirement_fields(record: object) -> list[object]:
-    from checks.cache import _requirement
+    from checks.cache_codec import _requirement
 
     return _requirement(record)  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ from checks import cache as cache_module
 from checks.cache import ResultCache
 from checks.repository import YAML_SUFFIXES, Repository
 from checks.results import FileResult
+from registry.index.connection import connect_readonly
 
 # The tables holding a service's rows, each with its key in `service_key`.
 SERVICE_TABLES = (
@@ -43,7 +44,7 @@ def previous_scope(index: Path, as_of: dt.date) -> str | None:
     if not index.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+        conn = connect_readonly(index, rows_by_name=False)
         try:
             row = conn.execute("SELECT scope FROM index_scope").fetchone()
             built = conn.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()
