@@ -407,3 +407,123 @@ def test_site_pattern_pages_give_the_worked_adopters_and_candidates(site) -> Non
     notify = _tables(site, "insights/pattern-adoption/gov-uk-notify.md")
     assert notify["table-adopters"][1:] == [[LEEDS, "2026-01", "Yes"], [YORK, "2026-02", "No"]]
     assert notify["table-candidates"][1:] == [[BATH, "Household waste collection (LGSL 524)", "1", "2"]]
+
+
+# --------------------------------------------------------------------------- by strategic authority
+
+# The register places each fixture council in its own authority: leeds (LDS) in West Yorkshire
+# (WYCA), york (YOR) in York and North Yorkshire (YNYC), bath (BAS) in the West of England (WECA).
+
+
+def _pooled(shas: dict[str, str], councils: set[str]) -> list[tuple[str, str, int, int, float]]:
+    """The sector line over `councils`, pooled by hand from their worked per-council points."""
+    pooled: dict[tuple[str, str], tuple[int, int]] = {}
+    for p in _council_points(shas):
+        if p.council_id in councils:
+            services, compliant = pooled.get((p.month, p.standard_id), (0, 0))
+            pooled[(p.month, p.standard_id)] = (services + p.services, compliant + p.compliant)
+    return [(m, sid, n, ok, round(ok / n, 4)) for (m, sid), (n, ok) in sorted(pooled.items())]
+
+
+def test_the_trend_of_an_authority_pools_only_its_councils(history, tmp_path: Path) -> None:
+    path, shas = history
+    result = compliance_trend(path, SINCE, UNTIL, cache_dir=tmp_path / "cache", authority="wyca")
+    assert result.councils == [p for p in _council_points(shas) if p.council_id == "leeds"]
+    line = [(p.month, p.standard_id, p.services, p.compliant, p.rate) for p in result.points]
+    assert line == _pooled(shas, {"leeds"})
+    # Leeds alone: basics 0/2 until April's 1/2 (the sector's is 0/3, 1/3, 1/3, 3/4), demo 1/1 throughout.
+    assert [(p.month, p.services, p.compliant) for p in result.points if p.standard_id == "basics"] == [
+        ("2026-01", 2, 0),
+        ("2026-02", 2, 0),
+        ("2026-03", 2, 0),
+        ("2026-04", 2, 1),
+    ]
+    assert {p.standard for p in result.points} == {BASICS_TITLE, DEMO_TITLE}
+    # Bath joins in April: the West of England has no line before it.
+    weca = compliance_trend(path, SINCE, UNTIL, cache_dir=tmp_path / "cache", authority="WECA")
+    assert [(p.month, p.standard_id, p.services, p.compliant) for p in weca.points] == [("2026-04", "basics", 1, 1)]
+
+
+def test_a_snapshot_within_two_councils_pools_their_figures(history, tmp_path: Path) -> None:
+    from registry.insights.snapshots import month_snapshots
+
+    path, shas = history
+    _, _, snapped = month_snapshots(path, SINCE, UNTIL, "HEAD", tmp_path / "cache", None)
+    within = [(s.month.label, s.snapshot.within(frozenset({"leeds", "york"}))) for s in snapped]
+    line = [(m, f.standard_id, f.services, f.compliant, f.rate) for m, snap in within for f in snap.standards]
+    # April: basics is leeds's 1/2 and york's 1/1, 2/3 (bath's 1/1 is left out).
+    assert line == _pooled(shas, {"leeds", "york"})
+    assert ("2026-04", "basics", 3, 2, 0.6667) in line
+    april = within[-1][1]
+    assert [(p.pattern_id, p.council_ids) for p in april.patterns] == [
+        ("gov-uk-notify", ["leeds", "york"]),
+        ("gov-uk-pay", ["leeds"]),
+    ]
+    assert sorted(april.council_names) == ["leeds", "york"]
+
+
+def test_adoption_in_an_authority_counts_only_its_councils(history, tmp_path: Path) -> None:
+    path, shas = history
+    ynyc = pattern_adoption(path, SINCE, UNTIL, cache_dir=tmp_path / "cache", authority="YNYC")
+    # York never names Pay, so it has no point; Notify is york's from February.
+    assert [(p.month, p.pattern_id, p.council_ids, p.new_council_ids) for p in ynyc.points] == [
+        ("2026-01", "gov-uk-notify", [], []),
+        ("2026-02", "gov-uk-notify", ["york"], ["york"]),
+        ("2026-03", "gov-uk-notify", ["york"], []),
+        ("2026-04", "gov-uk-notify", ["york"], []),
+    ]
+    assert ynyc.adopters == [a for a in _adopters(shas) if a.council_id == "york"]
+    weca = pattern_adoption(path, SINCE, UNTIL, cache_dir=tmp_path / "cache", authority="weca")
+    assert [a.council_id for a in weca.adopters] == ["bath"]
+    assert [(p.month, p.councils) for p in weca.points] == [
+        ("2026-01", 0),
+        ("2026-02", 0),
+        ("2026-03", 0),
+        ("2026-04", 1),
+    ]
+
+
+def test_cli_filters_the_trend_and_adoption_by_authority(cli, history) -> None:
+    path, shas = history
+    period = ("--since", "2026-01-01", "--until", "2026-04-30")
+    trend = _json(cli, path, "trend", *period, "--authority", "WYCA")
+    assert [(p["month"], p["standard_id"], p["services"], p["compliant"], p["rate"]) for p in trend["points"]] == (
+        _pooled(shas, {"leeds"})
+    )
+    assert {p["council_id"] for p in trend["councils"]} == {"leeds"}
+    adoption = _json(cli, path, "adoption", *period, "--by", "council", "--authority", "ynyc")
+    assert [(a["pattern_id"], a["council_id"], a["first_month"]) for a in adoption["adopters"]] == [
+        ("gov-uk-notify", "york", "2026-02")
+    ]
+    for command in ("trend", "adoption"):
+        run = cli("insights", command, *period, "--authority", "GLA", cwd=path)
+        assert run.exit_code == 2, run.stderr
+        assert "error: --authority: no strategic authority 'GLA'" in run.stderr
+        assert "use a combined authority's register code: CPCA, EMCA" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_api_filters_the_trend_and_adoption_by_authority(history, index: Path) -> None:
+    path, shas = history
+    period = {"since": "2026-01-01", "until": "2026-04-30"}
+    with TestClient(create_app(index, settings={"repo_root": str(path)})) as c:
+        r = c.get("/api/v1/insights/trend", params={**period, "authority": "WYCA"})
+        assert r.status_code == 200, r.text
+        items = r.json()["items"]
+        assert [(p["month"], p["standard_id"], p["services"], p["compliant"], p["rate"]) for p in items] == (
+            _pooled(shas, {"leeds"})
+        )
+        r = c.get("/api/v1/insights/trend/councils", params={**period, "authority": "YNYC"})
+        assert r.json()["items"] == [{**p.__dict__} for p in _council_points(shas) if p.council_id == "york"]
+        r = c.get("/api/v1/insights/adoption", params={**period, "authority": "WECA"})
+        assert [(p["month"], p["pattern_id"], p["council_ids"]) for p in r.json()["items"]][-1] == (
+            "2026-04",
+            "gov-uk-pay",
+            ["bath"],
+        )
+        r = c.get("/api/v1/insights/adoption/adopters", params={**period, "authority": "YNYC"})
+        assert r.json()["items"] == [{**a.__dict__} for a in _adopters(shas) if a.council_id == "york"]
+        for url in ("trend", "trend/councils", "adoption", "adoption/adopters"):
+            r = c.get(f"/api/v1/insights/{url}", params={**period, "authority": "GLA"})
+            assert r.status_code == 422, r.text
+            error = r.json()["error"]
+            assert (error["code"], error["details"][0]["parameter"]) == ("invalid_parameter", "authority")

@@ -116,15 +116,13 @@ def run(
 ) -> ExitCode:
     """Open the index, compute (over one strategic authority's councils with `authority`), print; bad
     input is exit 2 with a message, never a traceback."""
-    from registry.index.authorities import UnknownAuthority, authority_scope
+    from registry.index.authorities import authority_scope
 
     def compute() -> Output:
         conn = open_index(index, Path.cwd())
         try:
             with authority_scope(conn, authority) as scoped:
                 return make(scoped)
-        except UnknownAuthority as exc:
-            raise UsageError(f"--authority: {exc}", exc.hint) from None
         finally:
             conn.close()
 
@@ -132,12 +130,15 @@ def run(
 
 
 def run_plain(make: Callable[[], Output], fmt: str) -> ExitCode:
+    from registry.index.authorities import UnknownAuthority
     from registry.insights.tables import InsightUsageError, render
 
     try:
         out = make()
     except InsightUsageError as exc:
         raise UsageError(str(exc)) from None
+    except UnknownAuthority as exc:  # from the index's filter or the history figures' (`--authority`)
+        raise UsageError(f"--authority: {exc}", exc.hint) from None
     typer.echo(render(out, fmt), nl=False)
     return ExitCode.OK
 
@@ -339,6 +340,7 @@ def trend_cmd(
     council: Annotated[
         str | None, typer.Option("--council", help="Only this council's lines (council id, e.g. leeds).")
     ] = None,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
 ) -> None:
     """Compliance by standard at each month-end commit over a period, from Git history."""
@@ -346,7 +348,7 @@ def trend_cmd(
 
     start = _date(since, "--since")
     end = _date(until, "--until") if until is not None else None
-    _exit(run_plain(lambda: cmd.trend(Path.cwd(), start, end, by.value, council), format.value))
+    _exit(run_plain(lambda: cmd.trend(Path.cwd(), start, end, by.value, council, authority), format.value))
 
 
 @insights_app.command("adoption")
@@ -358,6 +360,7 @@ def adoption_cmd(
         AdoptionBy,
         typer.Option("--by", help="Councils naming each pattern at each month end, or when each council first did."),
     ] = AdoptionBy.MONTH,
+    authority: AuthorityOpt = None,
     format: FormatOpt = InsightFormat.TEXT,
 ) -> None:
     """Each pattern's adopters at each month-end commit over a period, from Git history."""
@@ -365,7 +368,7 @@ def adoption_cmd(
 
     start = _date(since, "--since")
     end = _date(until, "--until") if until is not None else None
-    _exit(run_plain(lambda: cmd.adoption(Path.cwd(), start, end, pattern, by.value), format.value))
+    _exit(run_plain(lambda: cmd.adoption(Path.cwd(), start, end, pattern, by.value, authority), format.value))
 
 
 @insights_app.command("pattern-reuse")

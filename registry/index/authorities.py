@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 from checks.authority_register import strategic_authorities
+from checks.loading import Document, load_file
+from checks.repository import Repository
 
 
 def write_authorities(conn: sqlite3.Connection) -> None:
@@ -67,6 +70,30 @@ def require_authority(conn: sqlite3.Connection, code: str) -> str:
         known = [r[0] for r in conn.execute("SELECT code FROM main.strategic_authorities ORDER BY code")]
         raise UnknownAuthority(code, known)
     return str(found["code"])
+
+
+def constituent_council_ids(repo_root: Path, code: str) -> frozenset[str]:
+    """The ids of the registry's councils (manifests/*/council.yaml in the working tree) that are
+    constituents of authority `code`, or UnknownAuthority naming the codes there are.
+
+    For the figures read from Git history, whose snapshots hold council ids only: the register the
+    index's authority tables are written from is the same one, so a code is known here exactly when
+    `require_authority` knows it. A council is placed by its register code as the tree gives it now.
+    """
+    found = {a.register_code: a for a in strategic_authorities()}
+    authority = found.get(code.strip().upper())
+    if authority is None:
+        raise UnknownAuthority(code, sorted(found))
+    repo = Repository(repo_root)
+    ids: set[str] = set()
+    for path in repo.council_files():
+        doc = load_file(path)
+        data = doc.data if isinstance(doc, Document) and isinstance(doc.data, dict) else {}
+        ident, register_code = data.get("id"), data.get("register_code")
+        in_manifests = path.parent.parent == repo.root / "manifests"  # not standards/examples/
+        if in_manifests and isinstance(ident, str) and register_code in authority.constituents:
+            ids.add(ident)
+    return frozenset(ids)
 
 
 @contextlib.contextmanager

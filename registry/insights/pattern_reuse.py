@@ -64,6 +64,7 @@ def pattern_adoption(
     ref: str = "HEAD",
     cache_dir: Path | None = None,
     current_index: Path | None = None,
+    authority: str | None = None,
 ) -> AdoptionResult:
     """Each pattern's adopters at each month end from `since` to `until`, from `ref`'s first-parent history.
 
@@ -75,9 +76,11 @@ def pattern_adoption(
     commit on (0 councils where none named it). A council's *first named* month is the first
     month end in the period at which it named the pattern; `at_start` marks councils already
     naming it at the period's first point, which may have named it earlier. A pattern's name is
-    its latest in the period. `pattern` keeps only that pattern.
+    its latest in the period. `pattern` keeps only that pattern. `authority` (a strategic
+    authority's register code) counts only its constituent councils as adopters, and keeps only
+    the patterns one of them named in the period.
     """
-    start, end, snapped = month_snapshots(root, since, until, ref, cache_dir, current_index)
+    start, end, snapped = month_snapshots(root, since, until, ref, cache_dir, current_index, authority)
     names: dict[str, str] = {}
     council_names: dict[str, str] = {}
     for s in snapped:

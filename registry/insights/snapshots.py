@@ -24,6 +24,7 @@ from checks.history import SHALLOW_HELP, History, HistoryError
 from checks.repository import Repository
 from registry import __version__
 from registry.index import build as index_build
+from registry.index.authorities import constituent_council_ids
 from registry.index.compliance import by_standard_sql, group_row
 from registry.index.connection import connect_readonly
 from registry.index.health import SCHEMA_VERSION, is_snapshot
@@ -80,6 +81,34 @@ class Snapshot(BaseModel):
     patterns: list[PatternCouncils]
     council_names: dict[str, str]
 
+    def within(self, council_ids: frozenset[str]) -> Snapshot:
+        """Only these councils: their own figures and adoptions, and each standard's figure their pooled
+        services and compliant services (a standard none of their services meets has none)."""
+        councils = [c for c in self.councils if c.council_id in council_ids]
+        pooled: dict[str, tuple[int, int]] = {}
+        for c in councils:
+            services, compliant = pooled.get(c.standard_id, (0, 0))
+            pooled[c.standard_id] = (services + c.services, compliant + c.compliant)
+        standards = [
+            StandardFigure(
+                standard_id=f.standard_id,
+                title=f.title,
+                services=pooled[f.standard_id][0],
+                compliant=pooled[f.standard_id][1],
+                rate=round(pooled[f.standard_id][1] / pooled[f.standard_id][0], 4),
+            )
+            for f in self.standards
+            if f.standard_id in pooled
+        ]
+        patterns = [
+            PatternCouncils(pattern_id=p.pattern_id, name=p.name, council_ids=chosen)
+            for p in self.patterns
+            for chosen in [[c for c in p.council_ids if c in council_ids]]
+            if chosen
+        ]
+        names = {k: v for k, v in self.council_names.items() if k in council_ids}
+        return Snapshot(standards=standards, councils=councils, patterns=patterns, council_names=names)
+
 
 class _CacheEntry(BaseModel):
     """One cache file: the figures of one commit judged at one date by one version of the tool."""
@@ -116,13 +145,18 @@ def month_snapshots(
     ref: str,
     cache_dir: Path | None,
     current_index: Path | None,
+    authority: str | None = None,
 ) -> tuple[str, str, list[Snapped]]:
     """The period (ISO since, until) and each month's snapshot in it, oldest first (see `compliance_trend`).
 
     Every figure read from Git history (the trend here, pattern adoption in pattern_reuse.py)
-    reads these, so one index build per month end (then the cache) serves them all.
+    reads these, so one index build per month end (then the cache) serves them all. With
+    `authority` (a strategic authority's register code), each snapshot holds only its constituent
+    councils (registry.index.authorities.constituent_council_ids), so every history figure is
+    filtered the same way; an unknown code is UnknownAuthority, before any history is read.
     """
     repo_root = Repository.find(root).root
+    scope = None if authority is None else constituent_council_ids(repo_root, authority)
     history = History(repo_root)
     try:
         git_repo = history.repo
@@ -172,6 +206,9 @@ def month_snapshots(
         key = (sha, month.cutoff)
         if key not in found:
             found[key] = _snapshot(repo_root, sha, month.cutoff, cache, current_index)
+    if scope is not None:
+        # The cache holds whole snapshots, so every authority (and the sector) shares one build a month.
+        found = {key: snapshot.within(scope) for key, snapshot in found.items()}
     snapped = [Snapped(month, sha, found[(sha, month.cutoff)]) for month, sha in planned]
     return since.isoformat(), end.isoformat(), snapped
 

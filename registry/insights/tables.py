@@ -311,12 +311,17 @@ def interop(conn: sqlite3.Connection, by: str) -> Output:
 
 
 def trend(
-    root: Path, since: dt.date, until: dt.date | None, by: str = "standard", council: str | None = None
+    root: Path,
+    since: dt.date,
+    until: dt.date | None,
+    by: str = "standard",
+    council: str | None = None,
+    authority: str | None = None,
 ) -> Output:
     from registry.insights.trend import COUNCIL_TREND, TREND, TrendError
 
     try:
-        result = TREND.compute(root, since, until)
+        result = TREND.compute(root, since, until, authority=authority)
     except TrendError as exc:
         raise InsightUsageError(str(exc)) from None
     period = f"{result.since} to {result.until}"
@@ -344,12 +349,19 @@ def trend(
     )
 
 
-def adoption(root: Path, since: dt.date, until: dt.date | None, pattern: str | None, by: str = "month") -> Output:
+def adoption(
+    root: Path,
+    since: dt.date,
+    until: dt.date | None,
+    pattern: str | None,
+    by: str = "month",
+    authority: str | None = None,
+) -> Output:
     from registry.insights.pattern_reuse import ADOPTERS, ADOPTION
     from registry.insights.trend import TrendError
 
     try:
-        result = ADOPTION.compute(root, since, until, pattern=pattern)
+        result = ADOPTION.compute(root, since, until, pattern=pattern, authority=authority)
     except TrendError as exc:
         raise InsightUsageError(str(exc)) from None
     if pattern is not None and not result.points:

@@ -57,6 +57,7 @@ def compliance_trend(
     ref: str = "HEAD",
     cache_dir: Path | None = None,
     current_index: Path | None = None,
+    authority: str | None = None,
 ) -> TrendResult:
     """Compliance by standard, and by council and standard, at each month end from `since` to `until`.
 
@@ -74,8 +75,11 @@ def compliance_trend(
     `current_index` is an index already built from a clean commit: a month whose commit and
     as-of date are that index's reads its figures from it instead of building the snapshot again
     (the site passes its own index, which at 100,000 services saves a full build).
+
+    `authority` (a strategic authority's register code) keeps only its constituent councils: their
+    own points, and each standard's figure over their services pooled (snapshots.Snapshot.within).
     """
-    start, end, snapped = month_snapshots(root, since, until, ref, cache_dir, current_index)
+    start, end, snapped = month_snapshots(root, since, until, ref, cache_dir, current_index, authority)
     points = [
         TrendPoint(
             s.month.label, s.month.cutoff.isoformat(), s.commit, f.standard_id, f.title, f.services, f.compliant, f.rate

@@ -16,6 +16,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from registry.api.authority import AuthorityParam
 from registry.api.dependencies import API_PREFIX, FormatParam, Paging, csv_responses
 from registry.api.errors import ApiError, ErrorResponse
 from registry.api.figures import figure_page, page_model, row_model
@@ -61,9 +62,18 @@ UntilParam = Annotated[str | None, date_query("Last day of the period (default: 
 T_ = TypeVar("T_")
 
 
-def _from_history(request: Request, since: str, until: str | None, compute: Callable[..., T_], **options: object) -> T_:
-    """`compute(root, since, until, current_index=the served index, **options)` over Git history: one at a
-    time, and a period of bounded length."""
+def _from_history(
+    request: Request,
+    since: str,
+    until: str | None,
+    compute: Callable[..., T_],
+    authority: AuthorityParam = None,
+    **options: object,
+) -> T_:
+    """`compute(root, since, until, current_index=the served index, authority=its code, **options)` over Git
+    history: one at a time, and a period of bounded length. The figures filter by authority themselves
+    (registry/insights/snapshots.py), as the CLI's do, so no route here filters on its own."""
+    from registry.index.authorities import UnknownAuthority
     from registry.insights.trend import TrendError
 
     root = request.app.state.settings.get("repo_root")
@@ -85,9 +95,13 @@ def _from_history(request: Request, since: str, until: str | None, compute: Call
         )
     try:
         # The served index is the current month's snapshot when it was built from a clean commit.
-        return compute(FsPath(root), start, end, current_index=FsPath(request.app.state.index.path), **options)
+        code = None if authority is None else authority.value
+        index = FsPath(request.app.state.index.path)
+        return compute(FsPath(root), start, end, current_index=index, authority=code, **options)
     except TrendError as exc:
         raise ApiError(400, "invalid_parameter", str(exc)) from None
+    except UnknownAuthority as exc:  # the parameter's enum is the same register, so only if that drifts
+        raise ApiError(422, "invalid_parameter", f"authority: {exc}; {exc.hint}") from None
     finally:
         _TREND_LOCK.release()
 
@@ -105,9 +119,14 @@ def _from_history(request: Request, since: str, until: str | None, compute: Call
     responses=TREND_RESPONSES,
 )
 def trend(
-    request: Request, page: Paging, since: SinceParam, until: UntilParam = None, format: FormatParam = None
+    request: Request,
+    page: Paging,
+    since: SinceParam,
+    until: UntilParam = None,
+    authority: AuthorityParam = None,
+    format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    result = _from_history(request, since, until, TREND.compute)
+    result = _from_history(request, since, until, TREND.compute, authority)
     return figure_page(request, page, format, result.points, TREND_COLUMNS)
 
 
@@ -127,9 +146,10 @@ def trend_councils(
     since: SinceParam,
     until: UntilParam = None,
     council: Annotated[str | None, Query(pattern=SLUG, max_length=80, description="Only this council.")] = None,
+    authority: AuthorityParam = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    result = _from_history(request, since, until, TREND.compute)
+    result = _from_history(request, since, until, TREND.compute, authority)
     points = [p for p in result.councils if council in (None, p.council_id)]
     return figure_page(request, page, format, points, COUNCIL_TREND_COLUMNS)
 
@@ -155,9 +175,10 @@ def adoption(
     since: SinceParam,
     until: UntilParam = None,
     pattern: PatternParam = None,
+    authority: AuthorityParam = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    result = _from_history(request, since, until, ADOPTION.compute, pattern=pattern)
+    result = _from_history(request, since, until, ADOPTION.compute, authority, pattern=pattern)
     return figure_page(request, page, format, result.points, ADOPTION_COLUMNS)
 
 
@@ -174,7 +195,8 @@ def adopters(
     since: SinceParam,
     until: UntilParam = None,
     pattern: PatternParam = None,
+    authority: AuthorityParam = None,
     format: FormatParam = None,
 ) -> Response | dict[str, Any]:
-    result = _from_history(request, since, until, ADOPTERS.compute, pattern=pattern)
+    result = _from_history(request, since, until, ADOPTERS.compute, authority, pattern=pattern)
     return figure_page(request, page, format, result.adopters, ADOPTER_COLUMNS)
