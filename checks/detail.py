@@ -12,15 +12,23 @@ from checks.models import Service
 MAX_DETAIL = 200
 
 
-def check_detail(field: str | None, service: Service) -> str:
-    """What the manifest says at the field a failing check points to, as its author wrote it."""
-    if not field or field == "evidence":
-        return ""
+def value_at(field: str, service: Service) -> object:
+    """The value at the dotted `field` of `service` (models and mappings alike); None when it is not set."""
     value: object = service
     for part in field.split("."):
         value = getattr(value, part, None) if not isinstance(value, dict) else value.get(part)
         if value is None:
-            return f"{field} is not set"
+            return None
+    return value
+
+
+def check_detail(field: str | None, service: Service) -> str:
+    """What the manifest says at the field a failing check points to, as its author wrote it."""
+    if not field or field == "evidence":
+        return ""
+    value = value_at(field, service)
+    if value is None:
+        return f"{field} is not set"
     if value in ([], {}, ""):
         return f"{field} is empty"
     text = f"{field}: {shown(value)}"

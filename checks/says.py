@@ -16,6 +16,7 @@ from enum import Enum
 
 from pydantic import BaseModel
 
+from checks.detail import value_at
 from checks.models import Service
 
 # Field path -> what it records, as a noun phrase without an article. Yes/no fields are in _CLAIMS.
@@ -131,12 +132,7 @@ def says_for_field(field: str | None, service: Service) -> str:
     """What the manifest says at `field` of `service`, in a sentence; "" without a field."""
     if not field or field == "evidence":
         return ""
-    value: object = service
-    for part in field.split("."):
-        value = getattr(value, part, None) if not isinstance(value, dict) else value.get(part)
-        if value is None:
-            break
-    return says_at_field(field, value)
+    return says_at_field(field, value_at(field, service))
 
 
 def day(date: dt.date) -> str:

@@ -107,12 +107,7 @@ def council_rows(data: Path) -> list[dict[str, str]]:
         rows.append(
             {
                 "register_code": entry["local-authority-code"],
-                "gss_code": entry["gss-code"],
-                "name": entry["official-name"].strip(),
-                "nice_name": entry["nice-name"].strip(),
-                "type": entry["local-authority-type"],
-                "nation": entry["nation"],
-                "region": entry["region"],
+                **identity(entry),
                 "website": website,
                 "slug": slugify(slug),
                 **lineage_dates(entry),
@@ -153,12 +148,7 @@ def former_council_rows(data: Path, current: list[dict[str, str]]) -> list[dict[
         rows.append(
             {
                 "register_code": code,
-                "gss_code": entry["gss-code"],
-                "name": entry["official-name"].strip(),
-                "nice_name": entry["nice-name"].strip(),
-                "type": entry["local-authority-type"],
-                "nation": entry["nation"],
-                "region": entry["region"],
+                **identity(entry),
                 "end_date": entry["end-date"],
                 "replaced_by": " ".join(entry["replaced-by"].split(",")),
                 "successors": " ".join(successors(code)),
@@ -173,6 +163,18 @@ def former_council_rows(data: Path, current: list[dict[str, str]]) -> list[dict[
                 raise SystemExit(f"{column} {row[column]!r} is both a current and a former council's")
             taken.add(row[column])
     return rows
+
+
+def identity(entry: dict[str, str]) -> dict[str, str]:
+    """The columns every register file shares: codes aside, who the authority is and where."""
+    return {
+        "gss_code": entry["gss-code"],
+        "name": entry["official-name"].strip(),
+        "nice_name": entry["nice-name"].strip(),
+        "type": entry["local-authority-type"],
+        "nation": entry["nation"],
+        "region": entry["region"],
+    }
 
 
 def lineage_dates(entry: dict[str, str]) -> dict[str, str]:
@@ -209,12 +211,7 @@ def strategic_authority_rows(data: Path, current: list[dict[str, str]]) -> list[
         rows.append(
             {
                 "register_code": code,
-                "gss_code": entry["gss-code"],
-                "name": entry["official-name"].strip(),
-                "nice_name": entry["nice-name"].strip(),
-                "type": entry["local-authority-type"],
-                "nation": entry["nation"],
-                "region": entry["region"],
+                **identity(entry),
                 "start_date": entry["start-date"],
                 "constituents": " ".join(sorted(members[code])),
             }

@@ -24,7 +24,7 @@ from registry.insights.figures import (
 from registry.insights.suppliers import MIN_COUNCILS, MIN_SERVICES
 
 if TYPE_CHECKING:
-    from registry.insights.tables import Output
+    from registry.insights.output import Output
 
 insights_app = typer.Typer(
     help="Sector insights from the index: reuse, duplication, suppliers, lock-in, procurement windows, "
@@ -131,7 +131,7 @@ def run(
 
 def run_plain(make: Callable[[], Output], fmt: str) -> ExitCode:
     from registry.index.authorities import UnknownAuthority
-    from registry.insights.tables import InsightUsageError, render
+    from registry.insights.output import InsightUsageError, render
 
     try:
         out = make()

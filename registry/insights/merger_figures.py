@@ -25,7 +25,7 @@ from registry.insights.merger_rows import (
     ServiceType,
     Shared,
 )
-from registry.insights.tables import InsightUsageError, Output
+from registry.insights.output import InsightUsageError, Output
 
 DEFINITION = (
     "- The **constituent councils** are named by register code and checked against the register of UK councils "
