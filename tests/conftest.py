@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import checks.runner
 from registry.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +87,20 @@ class Run:
     exit_code: int
     stdout: str
     stderr: str
+
+
+@pytest.fixture
+def judged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files a run judged afresh (not served from the cache), in order: check_target's calls."""
+    seen: list[str] = []
+    real = checks.runner.check_target
+
+    def counting(target, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(target.display)
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(checks.runner, "check_target", counting)
+    return seen
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import checks.runner
 from checks import cache as cache_module
 from checks.cache import cache_path
 from conftest import AS_OF, run_standards
@@ -27,20 +26,6 @@ def repo(tmp_path: Path, mini_repo: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     # Not a Git work tree: a cache is used where build/cache/ exists (the fixture has none).
     cache_path(mini_repo).parent.mkdir(parents=True)
     return mini_repo
-
-
-@pytest.fixture
-def judged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The files a run judged afresh (not served from the cache), in order."""
-    seen: list[str] = []
-    real = checks.runner.check_target
-
-    def counting(target, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(target.display)
-        return real(target, *args, **kwargs)
-
-    monkeypatch.setattr(checks.runner, "check_target", counting)
-    return seen
 
 
 def _report(cli: Callable[..., object], repo: Path, *extra: str, as_of: str = AS_OF) -> dict[str, object]:

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-import checks.runner
 from checks import cache as cache_module
 from conftest import MINI
 from gitrepo import edit
@@ -24,19 +23,6 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(MINI, path)
     (path / "build" / "cache").mkdir(parents=True)  # not a Git work tree: the cache is asked for
     return path
-
-
-@pytest.fixture
-def judged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    real = checks.runner.check_target
-
-    def counting(target, *args, **kwargs):  # type: ignore[no-untyped-def]
-        seen.append(target.display)
-        return real(target, *args, **kwargs)
-
-    monkeypatch.setattr(checks.runner, "check_target", counting)
-    return seen
 
 
 def _content(index: Path) -> dict[str, list[str]]:
