@@ -30,7 +30,9 @@ def as_of_timestamp(as_of: dt.date) -> dt.datetime:
     return dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.UTC)
 
 
-_COUNCILS: dict[int, Any] = {}
+# Keyed by the object, kept in the entry: a freed council's id can be reused by another (a catalogue
+# reloaded in a long-lived process), which must not be handed the first one's values.
+_COUNCILS: dict[int, tuple[Council, Any]] = {}
 _CEL = {"cel": True}
 
 
@@ -47,8 +49,13 @@ def build_context(
     council_value = None
     if council is not None:
         # Thousands of services share a handful of councils: convert each once per process.
-        council_value = _COUNCILS.get(id(council))
-        if council_value is None:
-            council_value = _COUNCILS[id(council)] = _cel_value(council.model_dump(mode="python"))
+        cached = _COUNCILS.get(id(council))
+        if cached is not None and cached[0] is council:
+            council_value = cached[1]
+        else:
+            council_value = _cel_value(council.model_dump(mode="python"))
+            if len(_COUNCILS) >= 5_000:  # several catalogues' councils: a bound however many are loaded
+                _COUNCILS.clear()
+            _COUNCILS[id(council)] = (council, council_value)
     dumped = service.model_dump(mode="python", include=set(sections) if sections is not None else None, context=_CEL)
     return cel.Context({"service": dumped, "council": council_value, "now": as_of_timestamp(as_of)})

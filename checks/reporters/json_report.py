@@ -16,6 +16,8 @@ _SUMMARY_FIELDS = tuple(f.name for f in fields(StandardSummary))
 # itself (its id, with the object kept in the entry so the id cannot be reused while cached): every
 # field is in the key by construction, and two versions of one requirement never share a rendering.
 _RENDERED: dict[int, tuple[RequirementResult, str]] = {}
+# Far more than a catalogue's requirements (two shared results each, per version).
+_RENDERED_LIMIT = 20_000
 
 
 def result_record(r: RequirementResult) -> dict[str, Any]:
@@ -51,8 +53,11 @@ def _render_result(r: RequirementResult) -> str:
     if cached is not None and cached[0] is r:
         return cached[1]
     text = json.dumps(result_record(r))
-    # Only the shared objects: a pass carrying its evidence is made per manifest and would pile up.
-    if (r.outcome is Outcome.PASS or r.outcome is Outcome.NOT_APPLICABLE) and r.evidence is None:
+    # Only the shared objects. A pass with a detail (an attestation's) or with its evidence is made per
+    # manifest: kept here, each would stay alive to the end of the run, a worker's memory growing with N.
+    if (r.outcome is Outcome.PASS or r.outcome is Outcome.NOT_APPLICABLE) and r.evidence is None and not r.detail:
+        if len(_RENDERED) >= _RENDERED_LIMIT:
+            _RENDERED.clear()  # a bound, whatever else comes to pass for shared: memory flat in N
         _RENDERED[id(r)] = (r, text)
     return text
 
