@@ -14,7 +14,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from checks.reporters import REPORTER_BY_NAME
+from checks.reporters import REPORTER_BY_NAME, ReportContext
 from checks.schemas import rendered_schemas
 from conftest import AS_OF, MINI, shared_data
 
@@ -160,3 +160,24 @@ def test_output_through_a_symlink_replaces_the_target(mini_repo: Path, cli) -> N
     link.symlink_to(target)
     cli("check", "--as-of", AS_OF, "--format", "markdown", "--output", str(link), cwd=mini_repo)
     assert link.is_symlink() and target.read_text().startswith("## Standards check")
+
+
+def test_text_in_colour_is_what_rich_prints() -> None:
+    """Findings are written as plain strings (Rich's per-line rendering was most of a large run); in a
+    terminal they carry exactly the codes Rich gave them: bold place, level coloured, help dimmed."""
+    import datetime as dt
+    import io
+
+    from checks.engine import Catalogue
+    from checks.problems import Problem
+    from checks.results import FileResult, Outcome, RequirementResult
+
+    fail = RequirementResult("R-1", "demo", "1.0.0", "Named", "should", Outcome.FAIL, "x", line=4, column=3)
+    result = FileResult("m/a.yaml", "Service", problems=[Problem("E101", "bad \x1b[2J", "fix it")], results=[fail])
+    out = io.StringIO()
+    context = ReportContext(Catalogue(), dt.date(2026, 11, 1), "must", "1", color=True)
+    REPORTER_BY_NAME["text"](out, context).file(result)
+    assert out.getvalue() == (
+        "\x1b[1mm/a.yaml:1:1:\x1b[0m E101 \x1b[1;31m[error]\x1b[0m bad \\x1b[2J\n\x1b[2m  help: fix it\x1b[0m\n"
+        "\x1b[1mm/a.yaml:4:3:\x1b[0m R-1 \x1b[33m[should]\x1b[0m Named (x)\n\x1b[2m  help: \x1b[0m\n"
+    )

@@ -13,7 +13,7 @@ from checks.reporters.json_report import JsonReporter, file_json
 from checks.reporters.junit import JunitReporter
 from checks.reporters.markdown import MarkdownReporter
 from checks.reporters.sarif import SarifReporter
-from checks.reporters.text import TextReporter
+from checks.reporters.text import TextReporter, finding_text
 
 REPORTER_BY_NAME: dict[str, ReporterFactory] = {
     "text": TextReporter,
@@ -24,6 +24,7 @@ REPORTER_BY_NAME: dict[str, ReporterFactory] = {
     "markdown": MarkdownReporter,
 }
 
-PRERENDER["json"] = file_json
+PRERENDER["json"] = lambda result, context: file_json(result)
+PRERENDER["text"] = finding_text
 
 __all__ = ["PRERENDER", "REPORTER_BY_NAME", "ReportContext", "Reporter"]

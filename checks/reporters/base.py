@@ -38,6 +38,6 @@ class ReporterFactory(Protocol):
     def __call__(self, stream: TextIO, context: ReportContext) -> Reporter: ...
 
 
-# Reporters whose output for one file depends on that file alone can render it in the worker that
-# checked it: the parent then only writes strings. Keyed by format name.
-PRERENDER: dict[str, Callable[[FileResult], str]] = {}
+# Reporters whose output for one file depends on that file (and the run's context) alone can render it
+# in the worker that checked it: the parent then only writes strings. Keyed by format name.
+PRERENDER: dict[str, Callable[[FileResult, ReportContext], str]] = {}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TextIO
 
+from rich.color import ColorSystem
 from rich.console import Console
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -16,9 +19,35 @@ from checks.results import FileResult, RunSummary
 _LEVEL_STYLE = {"must": "bold red", "should": "yellow", "may": "cyan", "error": "bold red", "warning": "yellow"}
 
 
+@cache
+def _styled(style: str, color: bool) -> tuple[str, str]:
+    """The codes Rich writes before and after text in `style` (none without colour or style)."""
+    if not color or not style:
+        return "", ""
+    before, after = Style.parse(style).render("\0", color_system=ColorSystem.TRUECOLOR).split("\0")
+    return before, after
+
+
+def finding_text(result: FileResult, context: ReportContext) -> str:
+    """A file's findings, two lines each, exactly as Rich prints them; built as plain strings because
+    Rich's per-line rendering cost more than checking the files (26 s of a 32 s run at 10,000)."""
+    bold, end_bold = _styled("bold", context.color)
+    dim, end_dim = _styled("dim", context.color)
+    lines = []
+    for f in findings(result, context.catalogue):
+        level, end_level = _styled(_LEVEL_STYLE.get(f.level, ""), context.color)
+        # Each piece from the repository is made inert: one finding is always two lines.
+        lines.append(
+            f"{bold}{visible(f.path)}:{f.line}:{f.column}:{end_bold} {visible(f.code)} {level}[{f.level}]{end_level}"
+            f" {visible(f.message)}\n{dim}  help: {visible(f.help)}{end_dim}\n"
+        )
+    return "".join(lines)
+
+
 class TextReporter:
     def __init__(self, stream: TextIO, context: ReportContext) -> None:
         self.context = context
+        self.stream = stream
         # Wide and soft-wrapped so a finding stays on one line for grep and editors.
         self.console = Console(
             file=stream,
@@ -29,16 +58,8 @@ class TextReporter:
         )
 
     def file(self, result: FileResult) -> None:
-        for f in findings(result, self.context.catalogue):
-            line = Text()
-            # Each piece from the repository is made inert: one finding is always two lines.
-            line.append(f"{visible(f.path)}:{f.line}:{f.column}:", style="bold")
-            line.append(f" {visible(f.code)} ")
-            line.append(f"[{f.level}]", style=_LEVEL_STYLE.get(f.level, ""))
-            line.append(f" {visible(f.message)}")
-            self.console.print(line, soft_wrap=True)
-            help_line = Text(f"  help: {visible(f.help)}", style="dim" if self.context.color else "")
-            self.console.print(help_line, soft_wrap=True)
+        text = result.rendered if isinstance(result.rendered, str) else finding_text(result, self.context)
+        self.stream.write(text)
 
     def finish(self, summary: RunSummary) -> None:
         if summary.by_council:

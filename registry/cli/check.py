@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -205,9 +206,13 @@ def run_check(options: CheckOptions) -> ExitCode:
         )
         with progress:
             task = progress.add_task("check", total=work.count() if show_progress else None)
-            work.prerender = PRERENDER.get(options.format)
+            render = PRERENDER.get(options.format)
+            if render is not None:
+                work.prerender = functools.partial(_prerender, render, context)
             if options.cache and not work.blocking:
-                use_cache(work, view=options.format if work.prerender else "results")
+                # What a rendering depends on beyond the catalogue (in the scope already): colour.
+                view = f"{options.format}{'+color' if color else ''}" if render else "results"
+                use_cache(work, view=view)
             try:
                 # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
                 with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
@@ -220,6 +225,10 @@ def run_check(options: CheckOptions) -> ExitCode:
                     work.cache.close()
         reporter.finish(summary)
     return for_check(summary, options.fail_on, len(missing) + len(work.blocking))
+
+
+def _prerender(render: Callable[[FileResult, ReportContext], str], context: ReportContext, result: FileResult) -> str:
+    return render(result, context)
 
 
 class _TimedReporter:
