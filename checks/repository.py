@@ -22,7 +22,7 @@ from checks.problems import Problem
 from checks.releases import VersionSource, packaged
 from checks.results import FileResult
 from checks.rules import compile_standard, rule_errors
-from checks.settings import FILE as SETTINGS_FILE
+from checks.run_memo import find_root
 from checks.settings import choose_release
 from checks.validation import validate
 from checks.visibility import is_restricted_file
@@ -60,11 +60,7 @@ class Repository:
     def find(cls, start: Path, release: str | None = None) -> Repository:
         """The nearest folder at or above `start` holding `standards/`, `standards.toml` or `manifests/`;
         else `start` itself."""
-        start = start.resolve()
-        for folder in (start, *start.parents):
-            if (folder / "standards").is_dir() or (folder / SETTINGS_FILE).is_file() or (folder / "manifests").is_dir():
-                return cls(folder, release)
-        return cls(start, release)
+        return cls(find_root(start), release)
 
     @property
     def own_standards(self) -> bool:

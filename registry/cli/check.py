@@ -11,15 +11,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, TextIO, cast
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from checks import profile as profiling
+from checks import run_memo
 from checks.atomic import atomic_writer
-from checks.cache import open_cache
+from checks.cache import CACHE_FOLDER, open_cache
 from checks.history import HistoryError
 from checks.reporters import PRERENDER, REPORTER_BY_NAME, ReportContext, Reporter
 from checks.reporters.text import TextReporter
@@ -161,6 +162,37 @@ def use_cache(work: Plan, view: str, code: tuple[Path, ...] = ()) -> None:
 
 
 def run_check(options: CheckOptions) -> ExitCode:
+    recorder = _recorder(options)
+    if recorder is None:
+        return _run_check(options, None)
+    try:
+        code = _run_check(options, recorder)
+    except BaseException:
+        recorder.drop()
+        raise
+    recorder.keep(int(code), _memo_key(options)[0])
+    return code
+
+
+def _memo_key(options: CheckOptions) -> tuple[str, int]:
+    color = run_memo.wants_color(options.output is not None, options.format, sys.stdout)
+    public = options.mode is Mode.PUBLIC
+    parts = run_memo.report_parts(__version__, options.format, options.fail_on, public, options.as_of, color)
+    return run_memo.fingerprint(run_memo.find_root(options.root), parts, run_memo.code_folders())
+
+
+def _recorder(options: CheckOptions) -> run_memo.Recorder | None:
+    """A recorder for a run registry.entry can answer next time: the whole register, to stdout, with the
+    result cache (whose folder must exist already: a folder that has no cache is left as it was)."""
+    plain = not (options.paths or options.changed_since or options.standards_release or options.output)
+    root = run_memo.find_root(options.root)
+    if not plain or not options.cache or profiling.active() is not None or not (root / CACHE_FOLDER).is_dir():
+        return None
+    key, newest = _memo_key(options)
+    return run_memo.Recorder(root, key, newest, sys.stdout.encoding, sys.stdout.errors)
+
+
+def _run_check(options: CheckOptions, recorder: run_memo.Recorder | None) -> ExitCode:
     try:
         work = plan(Repository.find(options.root, options.standards_release), options.paths, options.changed_since)
     except HistoryError as exc:
@@ -174,9 +206,7 @@ def run_check(options: CheckOptions) -> ExitCode:
         if isinstance(work.items, list)
         else []
     )
-    color = (
-        options.output is None and options.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    )
+    color = run_memo.wants_color(options.output is not None, options.format, sys.stdout)
     context = ReportContext(
         work.catalogue, options.as_of, options.fail_on, __version__, color=color, root=work.repo.root
     )
@@ -186,45 +216,55 @@ def run_check(options: CheckOptions) -> ExitCode:
         for target in missing:
             errors.file(check_target(target, work.catalogue, options.as_of, mode=options.mode))
         raise UsageError(f"{options.output} was not written, as a path to check does not exist")
+    with _destination(options.output) as stream:
+        if recorder is not None:
+            stream = cast(TextIO, run_memo.Tee(stream, recorder))
+        summary = _report(work, options, context, stream)
+        if work.cache is None and recorder is not None:
+            recorder.racy = True  # no cache was used (none could be opened): nothing is remembered either
+    return for_check(summary, options.fail_on, len(missing) + len(work.blocking))
+
+
+def _report(work: Plan, options: CheckOptions, context: ReportContext, stream: TextIO) -> RunSummary:
+    """Check the plan's files, writing each one's findings as it comes, then the summary."""
     summary = RunSummary()
     show_progress = _show_progress()
-    with _destination(options.output) as stream:
-        reporter = REPORTER_BY_NAME[options.format](stream, context)
-        if profiling.active() is not None:
-            reporter = _TimedReporter(reporter)
-        for result in [*work.blocking, *work.broken]:
-            summary.add(result)
-            reporter.file(result)
-        progress = Progress(
-            TextColumn("checking"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=Console(stderr=True),
-            transient=True,
-            disable=not show_progress,
-        )
-        with progress:
-            task = progress.add_task("check", total=work.count() if show_progress else None)
-            render = PRERENDER.get(options.format)
-            if render is not None:
-                work.prerender = functools.partial(_prerender, render, context)
-            if options.cache and not work.blocking:
-                # What a rendering depends on beyond the catalogue (in the scope already): colour.
-                view = f"{options.format}{'+color' if color else ''}" if render else "results"
-                use_cache(work, view=view)
-            try:
-                # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
-                with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
-                    for result in results:
-                        summary.add(result)
-                        reporter.file(result)
-                        progress.advance(task)
-            finally:
-                if work.cache is not None:
-                    work.cache.close()
-        reporter.finish(summary)
-    return for_check(summary, options.fail_on, len(missing) + len(work.blocking))
+    reporter = REPORTER_BY_NAME[options.format](stream, context)
+    if profiling.active() is not None:
+        reporter = _TimedReporter(reporter)
+    for result in [*work.blocking, *work.broken]:
+        summary.add(result)
+        reporter.file(result)
+    progress = Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=not show_progress,
+    )
+    with progress:
+        task = progress.add_task("check", total=work.count() if show_progress else None)
+        render = PRERENDER.get(options.format)
+        if render is not None:
+            work.prerender = functools.partial(_prerender, render, context)
+        if options.cache and not work.blocking:
+            # What a rendering depends on beyond the catalogue (in the scope already): colour.
+            view = f"{options.format}{'+color' if context.color else ''}" if render else "results"
+            use_cache(work, view=view)
+        try:
+            # Closed here, not when garbage collected, so an interrupt stops the worker processes at once.
+            with contextlib.closing(run_plan(work, options.as_of, options.jobs)) as results:
+                for result in results:
+                    summary.add(result)
+                    reporter.file(result)
+                    progress.advance(task)
+        finally:
+            if work.cache is not None:
+                work.cache.close()
+    reporter.finish(summary)
+    return summary
 
 
 def _prerender(render: Callable[[FileResult, ReportContext], str], context: ReportContext, result: FileResult) -> str:
