@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import shutil
 import sys
@@ -190,10 +191,11 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-class Tee:
+class Tee(io.TextIOBase):
     """A text stream writing to the report's destination and to a Recorder."""
 
     def __init__(self, stream: TextIO, recorder: Recorder) -> None:
+        super().__init__()
         self.inner, self.recorder = stream, recorder
 
     def write(self, text: str) -> int:
@@ -210,5 +212,5 @@ class Tee:
         return self.inner.fileno()
 
     @property
-    def encoding(self) -> str:
+    def encoding(self) -> str:  # type: ignore[override]
         return self.inner.encoding

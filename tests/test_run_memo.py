@@ -123,3 +123,10 @@ def test_the_key_covers_the_tools_own_code(tmp_path: Path) -> None:
     (code / "rules.py").write_text("A = 2\n")
     assert run_memo.fingerprint(root, ["x"], [code])[0] != key
     assert run_memo.fingerprint(root, ["y"], [code])[0] != run_memo.fingerprint(root, ["x"], [code])[0]
+
+
+def test_the_entry_reads_the_formats_and_levels_check_takes() -> None:
+    from registry.cli.check import FailOn, Format
+
+    assert run_memo.FORMATS == {f.value for f in Format}
+    assert run_memo.FAIL_ON == {f.value for f in FailOn}
