@@ -68,7 +68,9 @@ def test_an_unchanged_register_is_answered_without_loading_the_command_line(reme
     "options",
     [["--format", "json"], ["--fail-on", "should"], ["--public"], ["--as-of", "2027-06-01"], ["manifests/leeds"]],
 )
-def test_other_options_are_never_given_the_remembered_report(remembered: tuple[Path, int, str], options: list[str]) -> None:
+def test_other_options_are_never_given_the_remembered_report(
+    remembered: tuple[Path, int, str], options: list[str]
+) -> None:
     repo = remembered[0]
     as_of = [] if "--as-of" in options else ["--as-of", AS_OF]
     code, out, full = _standards(repo, "check", *as_of, *options)
@@ -128,5 +130,5 @@ def test_the_key_covers_the_tools_own_code(tmp_path: Path) -> None:
 def test_the_entry_reads_the_formats_and_levels_check_takes() -> None:
     from registry.cli.check import FailOn, Format
 
-    assert run_memo.FORMATS == {f.value for f in Format}
-    assert run_memo.FAIL_ON == {f.value for f in FailOn}
+    assert {f.value for f in Format} == run_memo.FORMATS
+    assert {f.value for f in FailOn} == run_memo.FAIL_ON
