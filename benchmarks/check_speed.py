@@ -1,9 +1,13 @@
 """How fast `standards check` is, against a parsing floor and against JSON Schema validators.
 
     python benchmarks/check_speed.py [--count 10000] [--seed 0] [--keep DIR] [--memory-scale] [--format text|json]
+        [--tool installed|checkout]
 
 One run over the same generated tree (see benchmarks/generate.py) times:
 
+- `standards` installed from this checkout into a new virtual environment as a council's CI or pre-commit
+  installs it (a wheel, compiled; `--tool checkout` times this checkout's editable install instead, whose
+  path finder costs each start about 10 ms);
 - the floor: reading and parsing every manifest with PyYAML's C loader in one process;
 - `standards check --as-of 2026-11-01 --format FORMAT` (default text, the report a user gets unasked;
   `--format json` for the largest report), run as a user runs it (a subprocess, default jobs = all
@@ -43,7 +47,16 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import AS_OF, PROJECT, describe_checkout, generate, pattern_files, standard_files, standards_command
+from generate import (
+    AS_OF,
+    PROJECT,
+    describe_checkout,
+    generate,
+    installed_command,
+    pattern_files,
+    standard_files,
+    standards_command,
+)
 
 SCHEMA = PROJECT / "schemas" / "service.schema.json"
 MARKER = ".benchmark-tree.json"
@@ -148,9 +161,9 @@ def invalid_files(report: Path, fmt: str) -> int:
     return int(found.group(1))
 
 
-def standards_check(tree: Path, report: Path | None, fmt: str, cache: bool = False) -> Measured:
+def standards_check(tool: list[str], tree: Path, report: Path | None, fmt: str, cache: bool = False) -> Measured:
     """One `standards check`; cold (`--no-cache`) unless `cache`, so repeats time the same work."""
-    cmd = [*standards_command(), "check", "--as-of", AS_OF.isoformat(), "--format", fmt]
+    cmd = [*tool, "check", "--as-of", AS_OF.isoformat(), "--format", fmt]
     cmd += [] if cache else ["--no-cache"]
     run = measure(cmd, tree, report)
     if run.returncode not in (0, 1):  # 1 means some service fails a rule, which the data intends
@@ -207,24 +220,24 @@ class CachedRuns:
     one_changed: Measured
 
 
-def cached_runs(tree: Path, report: Path, repeat: int, fmt: str) -> CachedRuns:
+def cached_runs(tool: list[str], tree: Path, report: Path, repeat: int, fmt: str) -> CachedRuns:
     """Time the cache: an empty one filled, the best of `repeat` warm runs of each kind, one manifest edited."""
     shutil.rmtree(tree / "build" / "cache", ignore_errors=True)
     (tree / "build" / "cache").mkdir(parents=True)  # the generated tree is not a Git work tree: ask for one
-    fill = standards_check(tree, report, fmt, cache=True)
+    fill = standards_check(tool, tree, report, fmt, cache=True)
 
     def files_only() -> Measured:
         shutil.rmtree(tree / "build" / "cache" / "runs", ignore_errors=True)
-        return standards_check(tree, report, fmt, cache=True)  # remembers the run again, for the next
+        return standards_check(tool, tree, report, fmt, cache=True)  # remembers the run again, for the next
 
     warm_files = min((files_only() for _ in range(repeat)), key=lambda r: r.seconds)
-    warm = min((standards_check(tree, report, fmt, cache=True) for _ in range(repeat)), key=lambda r: r.seconds)
+    warm = min((standards_check(tool, tree, report, fmt, cache=True) for _ in range(repeat)), key=lambda r: r.seconds)
     services = [p for p in manifest_files(tree) if p.stem != "council"]
     path = services[len(services) // 2]
     before = path.read_text(encoding="utf-8")
     path.write_text(before.replace("\nname: ", "\nname: Renamed ", 1), encoding="utf-8")
     try:
-        one = standards_check(tree, report, fmt, cache=True)
+        one = standards_check(tool, tree, report, fmt, cache=True)
     finally:
         path.write_text(before, encoding="utf-8")  # a kept tree stays as generated
     report.unlink(missing_ok=True)
@@ -287,6 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--format", choices=("text", "json"), default="text", help="the report standards check writes (default text)"
     )
+    parser.add_argument(
+        "--tool",
+        choices=("installed", "checkout"),
+        default="installed",
+        help="time `standards` installed from this checkout as a council's CI installs it (a wheel, in a new"
+        " virtual environment: default) or this checkout's own, editable, as it is",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     args.repeat = max(1, args.repeat)
@@ -299,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         councils = len(files) - len(services)
         size = sum(p.stat().st_size for p in services) / max(1, len(services))
         print(f"tree: {tree} ({how}): {len(services)} services (mean {size:.0f} bytes) + {councils} councils")
+        tool = installed_command(base / "installed") if args.tool == "installed" else standards_command()
+        how_installed = "installed as a council's CI installs it" if args.tool == "installed" else "editable"
+        print(f"tool: {tool[0]} (this checkout, {how_installed})")
         print(
             f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before timing, "
             f"Python {sys.version.split()[0]}, PyYAML {yaml.__version__}; project {describe_checkout()}"
@@ -310,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         report = Path(tmp) / f"report.{args.format}"
         runs, ajv_runs = [], []
         for _ in range(args.repeat):  # the two contenders side by side, so a burst of load hits both alike
-            runs.append(standards_check(tree, report, args.format))
+            runs.append(standards_check(tool, tree, report, args.format))
             invalid = invalid_files(report, args.format)
             report.unlink()
             ajv_runs.append(ajv(tree, services, args.ajv_batch))
@@ -337,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
             f"service files, 1 process; {js_per_file * len(services):.1f} s scaled to all {len(services)})"
         )
 
-        cached = cached_runs(tree, report, args.repeat, args.format)
+        cached = cached_runs(tool, tree, report, args.repeat, args.format)
         print_cached(cached, len(files), f"@{args.count}")
 
         big: Measured | None = None
@@ -348,8 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             big_files = len(manifest_files(big_tree))
             print(f"memory tree: {big_tree} ({big_how}): {big_files} files")
-            big = standards_check(big_tree, None, args.format)
-            big_cached = cached_runs(big_tree, Path(tmp) / f"big-report.{args.format}", 1, args.format)
+            big = standards_check(tool, big_tree, None, args.format)
+            big_cached = cached_runs(tool, big_tree, Path(tmp) / f"big-report.{args.format}", 1, args.format)
             print_cached(big_cached, big_files, f"@{MEMORY_SCALE_COUNT}")
             print(
                 f"standards check @{MEMORY_SCALE_COUNT:,}: {big.seconds:7.2f} s {rate(big_files, big.seconds)}"

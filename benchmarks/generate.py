@@ -37,6 +37,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -647,8 +648,32 @@ def describe_checkout() -> str:
 
 
 def standards_command() -> list[str]:
+    """This checkout's `standards` (beside the running Python: `make install` makes it editable)."""
     beside = Path(sys.executable).with_name("standards")
     return [str(beside)] if beside.is_file() else [shutil.which("standards") or "standards"]
+
+
+def installed_command(folder: Path) -> list[str]:
+    """`standards` installed from this checkout as a council's CI or pre-commit installs it (a built wheel,
+    compiled, not editable: an editable install loads a path finder on every start, ~10 ms), into a new
+    virtual environment in `folder` that takes its libraries from this one's. SystemExit if pip cannot."""
+    shutil.rmtree(folder, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    python = folder / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(purelib, "libraries.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    pip = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", str(PROJECT)]
+    proc = subprocess.run(pip, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(
+            f"could not install this checkout into {folder} (--tool checkout runs it as is):\n{proc.stderr}"
+        )
+    return [str(folder / "bin" / "standards")]
 
 
 def verify(out: Path, as_of: str = AS_OF.isoformat()) -> dict[str, object]:

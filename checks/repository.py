@@ -60,7 +60,7 @@ class Repository:
     def find(cls, start: Path, release: str | None = None) -> Repository:
         """The nearest folder at or above `start` holding `standards/`, `standards.toml` or `manifests/`;
         else `start` itself."""
-        return cls(find_root(start), release)
+        return cls(Path(find_root(start)), release)
 
     @property
     def own_standards(self) -> bool:

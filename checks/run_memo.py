@@ -11,24 +11,30 @@ its own imports, which take longer than a remembered run.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import io
 import os
-import shutil
+import stat
 import sys
-import tempfile
 import time
-from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import BinaryIO, TextIO
+from array import array
+
+try:  # hashlib's own import starts OpenSSL (3 ms, a thirtieth of a remembered run); BLAKE2 is built in
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
+
+# pathlib, typing and datetime cost a remembered run more than its listing: annotations only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import BinaryIO, TextIO
 
 # Every folder and file under the repository root that a check reads (a superset does no harm: more misses).
 INPUTS = ("manifests", "standards", "reorganisations", "standards.toml")
 # The folders that mark a repository's root (checks.repository.Repository.find).
 ROOT_MARKERS = ("standards", "manifests")
 SETTINGS_FILE = "standards.toml"
-MEMO_FOLDER = Path("build") / "cache" / "runs"
+MEMO_FOLDER = os.path.join("build", "cache", "runs")
 KEEP = 3  # a report of 100,000 manifests runs to hundreds of MB: keep the last few runs only
 # A file written this close to the run's start may yet change within one tick of the file system's clock
 # without its stat changing (Git's "racily clean" entries): such a run is not remembered.
@@ -38,14 +44,18 @@ FORMATS = frozenset({"text", "json", "junit", "sarif", "github", "markdown"})
 FAIL_ON = frozenset({"must", "should"})
 
 
-def find_root(start: Path) -> Path:
+def find_root(start: str | os.PathLike[str]) -> str:
     """The nearest folder at or above `start` holding `standards/`, `standards.toml` or `manifests/`;
     else `start` itself."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if any((folder / m).is_dir() for m in ROOT_MARKERS) or (folder / SETTINGS_FILE).is_file():
+    start = folder = os.path.realpath(start)
+    while True:
+        join = os.path.join
+        if any(os.path.isdir(join(folder, m)) for m in ROOT_MARKERS) or os.path.isfile(join(folder, SETTINGS_FILE)):
             return folder
-    return start
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start
+        folder = parent
 
 
 def wants_color(to_file: bool, format: str, stdout: TextIO) -> bool:
@@ -53,72 +63,128 @@ def wants_color(to_file: bool, format: str, stdout: TextIO) -> bool:
     return not to_file and format == "text" and stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def report_parts(version: str, format: str, fail_on: str, public: bool, as_of: dt.date, color: bool) -> list[str]:
+def report_parts(version: str, format: str, fail_on: str, public: bool, as_of: str, color: bool) -> list[str]:
     """The options a report depends on, as the key takes them; the one list both sides build."""
-    width = str(shutil.get_terminal_size().columns) if color else ""  # Rich fits the closing table to it
-    return [version, format, fail_on, "public" if public else "private", as_of.isoformat(), str(color), width]
+    width = _terminal_width() if color else ""  # Rich fits the closing table to it
+    return [version, format, fail_on, "public" if public else "private", as_of, str(color), width]
 
 
-def _stat(path: str) -> tuple[bytes, int]:
-    try:
-        st = os.stat(path)  # noqa: PTH116 - strings, not Paths: this runs for every file of the register
-    except OSError:
-        return os.fsencode(path) + b"\0missing\0", 0
-    entry = f"\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode()
-    return os.fsencode(path) + entry, max(st.st_mtime_ns, st.st_ctime_ns)
+def _terminal_width() -> str:
+    import shutil  # a coloured run only; a remembered run to a file does without it
+
+    return str(shutil.get_terminal_size().columns)
 
 
-def _tree(folder: Path) -> Iterator[str]:
-    """Every file under `folder` (or `folder` itself, a file), in a stable order, but compiled Python."""
-    if not folder.is_dir():
-        yield str(folder)
-        return
-    for current, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        yield current  # its own stat: a file added or removed changes it
-        yield from (os.path.join(current, name) for name in sorted(files))  # noqa: PTH118 - as above
+# In place of a file's four numbers: every entry gives four, so with each folder's count the order is the tree.
+_FOLDER = (-1, -1, -1, -1)
+_MISSING = (-2, -2, -2, -2)
 
 
-def fingerprint(root: Path, parts: Iterable[str], code: Iterable[Path]) -> tuple[str, int]:
+class _Listing:
+    """Every entry under a run's inputs: four numbers of its stat (size, modification and change times,
+    inode: a file changed in any way changes one) and, per folder, its sorted names."""
+
+    def __init__(self) -> None:
+        self.numbers = array("q")
+        self.names: list[str] = []
+
+    def add(self, path: str) -> None:
+        """`path` (a file, or a folder and everything under it but compiled Python), or that it is missing."""
+        self.names.append(path)
+        try:
+            is_folder = stat.S_ISDIR(os.stat(path).st_mode)
+        except OSError:
+            self.names.append("\0missing")
+            return
+        if is_folder:
+            self._folder(path)
+        else:
+            self._files(os.path.dirname(path), [os.path.basename(path)])
+
+    def _folder(self, path: str) -> None:
+        try:
+            names = sorted(n for n in os.listdir(path) if n != "__pycache__")  # compiled files change by themselves
+        except OSError:
+            self.names.append(path + "\0unreadable")
+            return
+        self.names.append(f"{len(names)}\0" + "\0".join(names))  # counted: where one folder ends is kept
+        for folder in self._files(path, names):
+            self._folder(folder)
+
+    def _files(self, path: str, names: list[str]) -> list[str]:
+        """Four numbers for each of `names` in `path` (folders marked, not timed); the folders among them."""
+        extend, folders, prefix = self.numbers.extend, [], path + os.sep
+        for name in names:  # the loop that runs for every file of the register: kept to the bare calls
+            try:
+                st = os.stat(prefix + name)
+            except OSError:  # removed while listed, or a broken link
+                extend(_MISSING)
+                continue
+            if stat.S_ISDIR(st.st_mode):  # a folder is its names and what they hold, not its own times
+                extend(_FOLDER)
+                folders.append(prefix + name)
+            else:
+                extend((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+        return folders
+
+    def newest(self) -> int:
+        """The newest modification or change time listed (ns)."""
+        return max(max(self.numbers[1::4], default=0), max(self.numbers[2::4], default=0))
+
+
+def fingerprint(
+    root: str | os.PathLike[str], parts: Iterable[str], code: Iterable[str | os.PathLike[str]]
+) -> tuple[str, int]:
     """The run's key, and the newest modification or change time among its inputs (ns)."""
-    digest = hashlib.sha256()
-    for part in [*parts, sys.version]:
-        digest.update(part.encode() + b"\0")
-    newest = 0
+    listing = _Listing()
     # The installed libraries' folders (not their files): an upgrade adds and removes entries in them.
-    libraries = [Path(p) for p in sys.path if p.endswith("-packages")]
-    for path in [*libraries, *(f for base in code for f in _tree(base)), *(f for n in INPUTS for f in _tree(root / n))]:
-        entry, changed = _stat(str(path))
-        digest.update(entry)
-        newest = max(newest, changed)
-    return digest.hexdigest(), newest
+    for library in (p for p in sys.path if p.endswith("-packages")):
+        try:
+            st = os.stat(library)
+            listing.numbers.extend((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+        except OSError:
+            pass
+        listing.names.append(library)
+    for folder in code:
+        listing.add(os.fspath(folder))
+    for name in INPUTS:
+        listing.add(os.path.join(root, name))
+    digest = blake2b("\0".join([*parts, sys.version, *listing.names]).encode("utf-8", "surrogateescape"))
+    digest.update(listing.numbers.tobytes())
+    return digest.hexdigest(), listing.newest()
 
 
-def code_folders() -> list[Path]:
+def code_folders() -> list[str]:
     """The tool's own packages: an edited checkout must not be served the old code's report."""
-    here = Path(__file__).resolve().parent
-    return [here, here.parent / "registry"]
+    here = os.path.dirname(os.path.realpath(__file__))
+    return [here, os.path.join(os.path.dirname(here), "registry")]
 
 
-def _memo(root: Path, key: str) -> Path:
-    return root / MEMO_FOLDER / key
+def has_memos(root: str) -> bool:
+    """Whether runs under `root` are remembered (a full run writes its memo into an existing cache only)."""
+    return os.path.isdir(os.path.join(root, MEMO_FOLDER))
 
 
-def replay(root: Path, key: str, out: BinaryIO) -> int | None:
+def _memo(root: str, key: str) -> str:
+    return os.path.join(root, MEMO_FOLDER, key)
+
+
+def replay(root: str, key: str, out: BinaryIO) -> int | None:
     """Write the remembered report for `key` to `out` and give its exit code; None when there is none."""
     try:
-        with _memo(root, key).open("rb") as memo:
-            head = memo.readline().split()
-            # Damaged (cut short, written over): the full run that follows writes it again.
-            if len(head) != 3 or head[0] != b"exit" or not head[1].isdigit() or not head[2].isdigit():
-                return None
-            if int(head[2]) != os.fstat(memo.fileno()).st_size:
-                return None
-            out.flush()
-            _copy(memo, out)
-            return int(head[1])
+        memo = open(_memo(root, key), "rb")  # noqa: SIM115 - closed by the with below, after the open that may fail
     except OSError:
         return None
+    with memo:
+        head = memo.readline().split()
+        # Damaged (cut short, written over): the full run that follows writes it again.
+        if len(head) != 3 or head[0] != b"exit" or not head[1].isdigit() or not head[2].isdigit():
+            return None
+        if int(head[2]) != os.fstat(memo.fileno()).st_size:
+            return None
+        out.flush()
+        _copy(memo, out)
+        return int(head[1])
 
 
 def _copy(memo: BinaryIO, out: BinaryIO) -> None:
@@ -126,7 +192,7 @@ def _copy(memo: BinaryIO, out: BinaryIO) -> None:
     try:
         out_fd = out.fileno()
     except (OSError, ValueError):  # not a file (a test's buffer)
-        shutil.copyfileobj(memo, out, 1 << 20)
+        _copy_through(memo, out)
         return
     offset, size = memo.tell(), os.fstat(memo.fileno()).st_size
     try:
@@ -135,23 +201,31 @@ def _copy(memo: BinaryIO, out: BinaryIO) -> None:
             if sent == 0:
                 break
             offset += sent
-    except OSError:
+    except BrokenPipeError:
+        raise
+    except OSError:  # a destination sendfile cannot write to
         memo.seek(offset)
-        shutil.copyfileobj(memo, out, 1 << 20)
+        _copy_through(memo, out)
     out.flush()
+
+
+def _copy_through(memo: BinaryIO, out: BinaryIO) -> None:
+    while chunk := memo.read(1 << 20):
+        out.write(chunk)
 
 
 class Recorder:
     """Tees a run's report into a memo, kept (atomically) only when the run ends cleanly and nothing
     it read changed meanwhile."""
 
-    def __init__(self, root: Path, key: str, newest_ns: int, encoding: str, errors: str | None) -> None:
+    def __init__(self, root: str, key: str, newest_ns: int, encoding: str, errors: str | None) -> None:
+        import tempfile  # a full run's cost, not a remembered one's
+
         self.root, self.key = root, key
         self.racy = time.time_ns() - newest_ns < RACY_SECONDS * 1e9
-        folder = root / MEMO_FOLDER
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".run-", suffix=".tmp")
-        self.temporary = Path(name)
+        folder = os.path.join(root, MEMO_FOLDER)
+        os.makedirs(folder, exist_ok=True)
+        fd, self.temporary = tempfile.mkstemp(dir=folder, prefix=".run-", suffix=".tmp")
         self.stream = os.fdopen(fd, "w", encoding=encoding, errors=errors or "strict")
         self.stream.write(_HEAD.format(0, 0))  # written over at the end, in the same width
 
@@ -164,29 +238,35 @@ class Recorder:
         if self.racy or key_now != self.key or not 0 <= exit_code <= 255:
             self.drop()
             return
-        with self.temporary.open("r+b") as memo:
+        with open(self.temporary, "r+b") as memo:
             memo.write(_HEAD.format(exit_code, os.fstat(memo.fileno()).st_size).encode())
-        self.temporary.replace(_memo(self.root, self.key))
-        _evict(self.root / MEMO_FOLDER)
+        os.replace(self.temporary, _memo(self.root, self.key))
+        _evict(os.path.join(self.root, MEMO_FOLDER))
 
     def drop(self) -> None:
         self.stream.close()
-        self.temporary.unlink(missing_ok=True)
+        try:
+            os.unlink(self.temporary)
+        except FileNotFoundError:
+            pass
 
 
 # The exit code and the memo's whole size, by which a damaged one is known.
 _HEAD = "exit {:03d} {:015d}\n"
 
 
-def _evict(folder: Path) -> None:
-    memos = sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=_mtime, reverse=True)
+def _evict(folder: str) -> None:
+    memos = sorted((e for e in os.scandir(folder) if not e.name.startswith(".")), key=_mtime, reverse=True)
     for old in memos[KEEP:]:
-        old.unlink(missing_ok=True)  # another run may have evicted it first
+        try:
+            os.unlink(old.path)
+        except FileNotFoundError:  # another run evicted it first
+            pass
 
 
-def _mtime(path: Path) -> float:
+def _mtime(entry: os.DirEntry[str]) -> float:
     try:
-        return path.stat().st_mtime
+        return entry.stat().st_mtime
     except FileNotFoundError:
         return 0.0
 

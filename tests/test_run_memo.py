@@ -127,6 +127,41 @@ def test_the_key_covers_the_tools_own_code(tmp_path: Path) -> None:
     assert run_memo.fingerprint(root, ["y"], [code])[0] != run_memo.fingerprint(root, ["x"], [code])[0]
 
 
+def test_the_key_sees_every_change_a_listing_can_miss(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    (root / "manifests" / "leeds").mkdir(parents=True)
+    (root / "manifests" / "york").mkdir()
+    service = root / "manifests" / "leeds" / "a.yaml"
+    service.write_text("name: A\n")
+    keys = [run_memo.fingerprint(root, ["x"], [])[0]]
+
+    def changed() -> bool:
+        keys.append(run_memo.fingerprint(root, ["x"], [])[0])
+        return keys[-1] != keys[-2]
+
+    before = service.stat()
+    service.write_text("name: B\n")  # same size, its times put back: only the change time tells
+    os.utime(service, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert changed()
+    service.rename(root / "manifests" / "york" / "a.yaml")  # the same name in another council
+    assert changed()
+    (root / "manifests" / "york" / "b").mkdir()  # an empty folder
+    assert changed()
+    (root / "manifests" / "__pycache__").mkdir()  # compiled Python is no input
+    assert not changed()
+    (root / "standards.toml").write_text("")
+    assert changed()
+
+
+def test_a_run_at_today_s_date_is_remembered_too(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo", MINI)
+    _settle()
+    for _ in range(2):
+        code, report, _ = _standards(repo, "check")
+    assert _standards(repo, "check") == (code, report, False)
+    assert _standards(repo, "check", "--as-of", time.strftime("%Y-%m-%d")) == (code, report, False)
+
+
 def test_the_entry_reads_the_formats_and_levels_check_takes() -> None:
     from registry.cli.check import FailOn, Format
 

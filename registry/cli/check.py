@@ -177,7 +177,9 @@ def run_check(options: CheckOptions) -> ExitCode:
 def _memo_key(options: CheckOptions) -> tuple[str, int]:
     color = run_memo.wants_color(options.output is not None, options.format, sys.stdout)
     public = options.mode is Mode.PUBLIC
-    parts = run_memo.report_parts(__version__, options.format, options.fail_on, public, options.as_of, color)
+    parts = run_memo.report_parts(
+        __version__, options.format, options.fail_on, public, options.as_of.isoformat(), color
+    )
     return run_memo.fingerprint(run_memo.find_root(options.root), parts, run_memo.code_folders())
 
 
@@ -186,7 +188,7 @@ def _recorder(options: CheckOptions) -> run_memo.Recorder | None:
     result cache (whose folder must exist already: a folder that has no cache is left as it was)."""
     plain = not (options.paths or options.changed_since or options.standards_release or options.output)
     root = run_memo.find_root(options.root)
-    if not plain or not options.cache or profiling.active() is not None or not (root / CACHE_FOLDER).is_dir():
+    if not plain or not options.cache or profiling.active() is not None or not (Path(root) / CACHE_FOLDER).is_dir():
         return None
     key, newest = _memo_key(options)
     return run_memo.Recorder(root, key, newest, sys.stdout.encoding, sys.stdout.errors)
