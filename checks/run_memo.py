@@ -201,7 +201,7 @@ def _copy(memo: BinaryIO, out: BinaryIO) -> None:
             if sent == 0:
                 break
             offset += sent
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away: not a destination to try another way
         raise
     except OSError:  # a destination sendfile cannot write to
         memo.seek(offset)

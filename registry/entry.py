@@ -8,6 +8,7 @@ not changed is answered from checks.run_memo with the standard library alone. An
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -70,7 +71,11 @@ def replayed(argv: Sequence[str]) -> int | None:
 
 
 def main() -> None:
-    code = replayed(sys.argv[1:])
+    try:
+        code = replayed(sys.argv[1:])
+    except BrokenPipeError:  # the reader went away (`| head`): quietly, with click's exit code for it
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        sys.exit(1)
     if code is not None:
         sys.exit(code)
     from registry.cli import main as full

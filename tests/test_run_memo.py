@@ -162,6 +162,29 @@ def test_a_run_at_today_s_date_is_remembered_too(tmp_path: Path) -> None:
     assert _standards(repo, "check", "--as-of", time.strftime("%Y-%m-%d")) == (code, report, False)
 
 
+def test_a_reader_that_goes_away_ends_the_run_quietly(remembered: tuple[Path, int, str]) -> None:
+    """`standards check | head`: exit 1 and nothing on stderr, remembered or not (click's own handling)."""
+    repo = remembered[0]
+    for extra in ([], ["--no-cache"]):
+        read, write = os.pipe()
+        os.close(read)  # gone before the first write
+        with os.fdopen(write, "wb") as stdout:
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    ENTRY.replace("main()", f"sys.argv[1:] = {['check', '--as-of', AS_OF, *extra]!r}; main()"),
+                ],
+                cwd=repo,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+        assert (proc.returncode, proc.stderr) == (1, ""), extra
+
+
 def test_the_entry_reads_the_formats_and_levels_check_takes() -> None:
     from registry.cli.check import FailOn, Format
 
