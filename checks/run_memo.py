@@ -81,20 +81,23 @@ _MISSING = (-2, -2, -2, -2)
 
 
 class _Listing:
-    """Every entry under a run's inputs: four numbers of its stat (size, modification and change times,
-    inode: a file changed in any way changes one) and, per folder, its sorted names."""
+    """Every entry under a run's inputs, hashed as it is listed (so memory does not grow with the register):
+    per folder its sorted names, then four numbers for each entry: a file's size, modification and change
+    times and inode (a file changed in any way changes one), or a folder's mark."""
 
-    def __init__(self) -> None:
-        self.numbers = array("q")
-        self.names: list[str] = []
+    def __init__(self, digest: blake2b) -> None:
+        self.digest, self.newest = digest, 0  # the newest modification or change time listed (ns)
+
+    def text(self, text: str) -> None:
+        self.digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
 
     def add(self, path: str) -> None:
         """`path` (a file, or a folder and everything under it but compiled Python), or that it is missing."""
-        self.names.append(path)
+        self.text(path)
         try:
             is_folder = stat.S_ISDIR(os.stat(path).st_mode)
         except OSError:
-            self.names.append("\0missing")
+            self.text("missing")
             return
         if is_folder:
             self._folder(path)
@@ -105,15 +108,16 @@ class _Listing:
         try:
             names = sorted(n for n in os.listdir(path) if n != "__pycache__")  # compiled files change by themselves
         except OSError:
-            self.names.append(path + "\0unreadable")
+            self.text("unreadable")
             return
-        self.names.append(f"{len(names)}\0" + "\0".join(names))  # counted: where one folder ends is kept
+        self.text(f"{len(names)}\0" + "\0".join(names))  # counted: where one folder's names end is kept
         for folder in self._files(path, names):
             self._folder(folder)
 
     def _files(self, path: str, names: list[str]) -> list[str]:
         """Four numbers for each of `names` in `path` (folders marked, not timed); the folders among them."""
-        extend, folders, prefix = self.numbers.extend, [], path + os.sep
+        numbers, folders, prefix = array("q"), [], path + os.sep
+        extend = numbers.extend
         for name in names:  # the loop that runs for every file of the register: kept to the bare calls
             try:
                 st = os.stat(prefix + name)
@@ -125,33 +129,30 @@ class _Listing:
                 folders.append(prefix + name)
             else:
                 extend((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+        self.digest.update(numbers.tobytes())
+        self.newest = max(self.newest, max(numbers[1::4], default=0), max(numbers[2::4], default=0))
         return folders
-
-    def newest(self) -> int:
-        """The newest modification or change time listed (ns)."""
-        return max(max(self.numbers[1::4], default=0), max(self.numbers[2::4], default=0))
 
 
 def fingerprint(
     root: str | os.PathLike[str], parts: Iterable[str], code: Iterable[str | os.PathLike[str]]
 ) -> tuple[str, int]:
     """The run's key, and the newest modification or change time among its inputs (ns)."""
-    listing = _Listing()
+    listing = _Listing(blake2b(digest_size=32))
+    for part in [*parts, sys.version]:
+        listing.text(part)
     # The installed libraries' folders (not their files): an upgrade adds and removes entries in them.
     for library in (p for p in sys.path if p.endswith("-packages")):
         try:
             st = os.stat(library)
-            listing.numbers.extend((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+            listing.text(f"{library}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}")
         except OSError:
-            pass
-        listing.names.append(library)
+            listing.text(f"{library}\0missing")
     for folder in code:
         listing.add(os.fspath(folder))
     for name in INPUTS:
         listing.add(os.path.join(root, name))
-    digest = blake2b("\0".join([*parts, sys.version, *listing.names]).encode("utf-8", "surrogateescape"))
-    digest.update(listing.numbers.tobytes())
-    return digest.hexdigest(), listing.newest()
+    return listing.digest.hexdigest(), listing.newest
 
 
 def code_folders() -> list[str]:
