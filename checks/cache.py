@@ -46,7 +46,7 @@ from checks.repository import Repository, Target
 from checks.restricted import Mode
 from checks.results import FileResult
 from checks.settings import FILE as SETTINGS_FILE
-from checks.visibility import public_manifest, restricted_sibling
+from checks.visibility import public_manifest_path, restricted_sibling_path
 
 CACHE_FOLDER = Path("build") / "cache"
 CACHE_NAME = "check-results.sqlite3"
@@ -87,7 +87,7 @@ class ResultCache:
         self.conn: sqlite3.Connection | None = None
         self._pending_results: list[tuple[str, str, str | None, str, bytes | None]] = []
         self._pending_digests: list[tuple[bytes, int, int, int, int, str]] = []
-        self._folder_digests: dict[Path, str] = {}
+        self._folder_digests: dict[str, str] = {}
         self._recent: dict[bytes, tuple[tuple[int, int, int, int], str]] = {}
         self.hits = self.misses = 0
 
@@ -163,10 +163,10 @@ class ResultCache:
 
     # ------------------------------------------------------------------ digests
 
-    def digest(self, path: Path) -> str:
+    def digest(self, path: Path | str) -> str:
         """SHA-256 of the file's bytes, from its stat when that is unchanged; MISSING when there is none."""
         try:
-            st = path.stat()
+            st = os.stat(path)  # noqa: PTH116 - a Path or text (cache.key gives text: pathlib costs per file)
         except OSError:
             return MISSING
         key = os.fsencode(path)  # bytes: a file's name need not be UTF-8
@@ -180,7 +180,7 @@ class ResultCache:
         if not stat.S_ISREG(st.st_mode):
             return f"special:{st.st_mode:o}"  # a FIFO or a device: never opened (a read could wait forever)
         try:
-            with path.open("rb") as f:
+            with open(path, "rb") as f:  # noqa: PTH123 - a Path or text: this runs for every file
                 found = hashlib.file_digest(f, "sha256").hexdigest()  # in chunks: a huge file is not held
         except OSError:
             return MISSING
@@ -193,14 +193,16 @@ class ResultCache:
             self._recent[key] = (seen, found)
         return found
 
-    def council_digest(self, folder: Path) -> str:
+    def council_digest(self, folder: Path | str) -> str:
         """The council file of a folder, asked for by each of its services: worked out once per folder."""
+        folder = os.fspath(folder)
         found = self._folder_digests.get(folder)
         if found is None:
             if len(self._folder_digests) > 64:  # folders come one after another: keep memory flat
                 self._folder_digests.clear()
             found = self._folder_digests[folder] = "/".join(
-                self.digest(folder / name) for name in ("council.yaml", "council.yml")
+                self.digest(os.path.join(folder, name))  # noqa: PTH118
+                for name in ("council.yaml", "council.yml")
             )
         return found
 
@@ -208,14 +210,15 @@ class ResultCache:
 
     def key(self, scope: str, target: Target, mode: Mode) -> str:
         """Everything a file's result depends on beside the as-of date, hashed."""
-        path = target.path.absolute()
+        # As Path.absolute() gives it, as text: a warm run asks for every file, and pathlib was a tenth of it.
+        path = os.path.join(os.getcwd(), target.path)  # noqa: PTH109, PTH118
         parts = [scope, target.display, target.kind or "", target.council or "", self.digest(path)]
         if target.kind in ("Service", "RestrictedService"):
-            parts.append(self.council_digest(path.parent))
+            parts.append(self.council_digest(os.path.dirname(path)))  # noqa: PTH120
         if target.kind == "Service" and mode is Mode.PRIVATE:
-            parts.append(self.digest(restricted_sibling(path)))
+            parts.append(self.digest(restricted_sibling_path(path)))
         elif target.kind == "RestrictedService":
-            parts.append(self.digest(public_manifest(path)))
+            parts.append(self.digest(public_manifest_path(path)))
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, key: str, as_of: dt.date) -> FileResult | None:

@@ -21,10 +21,12 @@ Stored = tuple[str | None, str, bytes | None]
 def stored(result: FileResult) -> Stored:
     until = result.stable_until.isoformat() if result.stable_until is not None else None
     payload = json.dumps(encode(result), separators=(",", ":"))
-    # A report's pre-rendered text is most of the bytes: kept apart, compressed, and never parsed.
+    # A report's pre-rendered view is most of the bytes: kept apart and never parsed. The text report's is
+    # kept as it is: inflating it was a quarter of a warm run (0.37 s of 1.7 at 10,000 files) for a third
+    # of the bytes (97 MB, not 32); the JSON report's, three times larger, is compressed.
     rendered = result.rendered
     if isinstance(rendered, str):
-        blob: bytes | None = b"s" + zlib.compress(rendered.encode("utf-8", "surrogatepass"), 1)
+        blob: bytes | None = b"t" + rendered.encode("utf-8", "surrogatepass")
     elif rendered is not None:
         blob = b"j" + zlib.compress(json.dumps(rendered, separators=(",", ":")).encode(), 1)
     else:
@@ -53,8 +55,11 @@ def encode(result: FileResult) -> list[Any]:
 def unpack_rendered(blob: bytes | None) -> Any:
     if blob is None:
         return None
+    kind = blob[:1]
+    if kind == b"t":
+        return str(memoryview(blob)[1:], "utf-8", "surrogatepass")  # not sliced: no copy of the bytes
     text = zlib.decompress(blob[1:]).decode("utf-8", "surrogatepass")
-    return text if blob[:1] == b"s" else json.loads(text)
+    return text if kind == b"s" else json.loads(text)  # b"s": compressed text, as written before
 
 
 def decode(data: list[Any], rendered: Any) -> FileResult:

@@ -55,6 +55,8 @@ class Repository:
     def __init__(self, root: Path, release: str | None = None) -> None:
         self.root = root.resolve()
         self.release = release
+        self._root_text = str(self.root)
+        self._root_prefix = os.path.join(self._root_text, "")  # noqa: PTH118 - ends in one separator
 
     @classmethod
     def find(cls, start: Path, release: str | None = None) -> Repository:
@@ -70,14 +72,20 @@ class Repository:
     # ------------------------------------------------------------------ paths
 
     def display(self, path: Path) -> str:
-        try:
-            return path.absolute().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        relative = self._relative(path)
+        return path.as_posix() if relative is None else relative.replace(os.sep, "/")
+
+    def _relative(self, path: Path) -> str | None:
+        """`path` from the root (as Path.relative_to, lexically), as text; None when it is outside.
+        Text, not pathlib: a warm run asks this of every file, and pathlib was a tenth of that run."""
+        absolute = os.path.join(os.getcwd(), path)  # noqa: PTH109, PTH118 - as Path.absolute()
+        if absolute == self._root_text:
+            return "."
+        return absolute[len(self._root_prefix) :] if absolute.startswith(self._root_prefix) else None
 
     def target(self, path: Path) -> Target:
-        display = self.display(path)
-        absolute = path.absolute()
+        relative = self._relative(path)
+        display = path.as_posix() if relative is None else relative.replace(os.sep, "/")
         if path.is_symlink():
             resolved = path.resolve()
             if not resolved.is_relative_to(self.root):
@@ -92,16 +100,13 @@ class Repository:
                         "replace the link with the file itself",
                     ),
                 )
-        try:
-            parts = absolute.relative_to(self.root).parts
-        except ValueError:
-            parts = ()
+        parts = () if relative in (None, ".") else tuple(relative.split(os.sep))  # noqa: PTH206
         kind: str | None = None
         council: str | None = None
         if len(parts) == 3 and parts[0] == "manifests":
             if parts[2] in ("council.yaml", "council.yml"):
                 kind = "Council"
-            elif is_restricted_file(path):
+            elif is_restricted_file(parts[2]):
                 kind, council = "RestrictedService", parts[1]
             else:
                 kind, council = "Service", parts[1]
@@ -113,8 +118,8 @@ class Repository:
             kind = "Pattern"
         elif len(parts) >= 3 and parts[:2] == ("standards", "examples") and path.name != "council.yaml":
             kind, council = "Service", "examples"
-        elif (absolute.parent / "council.yaml").is_file() and path.name != "council.yaml":
-            council = absolute.parent.name
+        elif (path.absolute().parent / "council.yaml").is_file() and path.name != "council.yaml":
+            council = path.absolute().parent.name
         return Target(path, display, kind, council)
 
     def _yaml_in(self, folder: Path, pattern: str) -> list[Path]:

@@ -9,6 +9,7 @@ restricted requirements are judged from an attestation (one result, the requirem
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from checks.models import Level, Requirement, Standard, Visibility
@@ -21,20 +22,32 @@ def is_restricted(requirement: Requirement, standard: Standard) -> bool:
     return (requirement.visibility or standard.visibility) == Visibility.RESTRICTED
 
 
-def is_restricted_file(path: Path) -> bool:
-    return path.name.endswith(RESTRICTED_SUFFIXES)
+def is_restricted_file(path: Path | str) -> bool:
+    return os.path.basename(path).endswith(RESTRICTED_SUFFIXES)  # noqa: PTH119 - a Path or text
 
 
 def restricted_sibling(manifest: Path) -> Path:
     """Where the restricted facts of the manifest at `manifest` live: `<service>.restricted.yaml`."""
-    return manifest.with_name(f"{manifest.stem}.restricted{manifest.suffix}")
+    return Path(restricted_sibling_path(str(manifest)))
+
+
+def restricted_sibling_path(manifest: str) -> str:
+    """restricted_sibling for a path as text (a warm run asks for every file: pathlib is slower)."""
+    folder, name = os.path.split(manifest)
+    stem, suffix = os.path.splitext(name)  # noqa: PTH122 - as Path.stem and Path.suffix split a name
+    return os.path.join(folder, f"{stem}.restricted{suffix}")  # noqa: PTH118
 
 
 def public_manifest(restricted: Path) -> Path:
     """The public manifest a restricted file belongs to."""
+    return Path(public_manifest_path(str(restricted)))
+
+
+def public_manifest_path(restricted: str) -> str:
+    """public_manifest for a path as text."""
     for suffix in RESTRICTED_SUFFIXES:
-        if restricted.name.endswith(suffix):
-            return restricted.with_name(restricted.name.removesuffix(suffix) + suffix.removeprefix(".restricted"))
+        if restricted.endswith(suffix):
+            return restricted.removesuffix(suffix) + suffix.removeprefix(".restricted")
     return restricted
 
 
