@@ -20,8 +20,11 @@ would otherwise keep its old digest.
 The store is one SQLite file (WAL mode: readers never block, concurrent runs take turns to write;
 every write is a transaction, so a crash leaves the file as it was). The cache only ever speeds a
 run up: a locked or read-only file is skipped, and a damaged one is said once, deleted and rebuilt.
-Payloads are JSON (compressed), never pickles, so a planted cache file cannot run code; one that Git
-tracks (committed by mistake or on purpose) is not used at all, as its results could be forged.
+Payloads are JSON (a report's pre-rendered view beside it: the text report's as it is, the JSON
+report's compressed), never pickles, so a planted cache file cannot run code; one that Git tracks
+(committed by mistake or on purpose) is not used at all, as its results could be forged. Results are
+filed under their scope, and only the KEEP_SCOPES scopes used last are kept, so upgrades of the tool or
+the standards do not make the file grow without end.
 Why SQLite: docs/decisions/0004-result-cache.md.
 """
 
@@ -51,7 +54,9 @@ from checks.visibility import public_manifest_path, restricted_sibling_path
 CACHE_FOLDER = Path("build") / "cache"
 CACHE_NAME = "check-results.sqlite3"
 # Bumped whenever the tables or the payload's encoding change: an older file is then emptied.
-FORMAT = 4
+# How many scopes' results are kept: a few views (text, JSON, the index) in a few modes, and the last release.
+KEEP_SCOPES = 8
+FORMAT = 5  # 5: results carry their scope, and only the last KEEP_SCOPES scopes are kept
 # A stat is trusted only for a file last written this long before it was recorded (see the module doc).
 RACY_SECONDS = 2.0
 # Rows written per transaction: few enough that a concurrent run waits briefly, many enough to be cheap.
@@ -67,8 +72,10 @@ CREATE TABLE IF NOT EXISTS digests (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS results (
     key TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT, payload TEXT NOT NULL, rendered BLOB,
-    PRIMARY KEY (key, valid_from)
+    scope TEXT NOT NULL, PRIMARY KEY (key, valid_from)
 );
+CREATE INDEX IF NOT EXISTS results_by_scope ON results (scope);
+CREATE TABLE IF NOT EXISTS scopes (scope TEXT PRIMARY KEY, used_ns INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 Warn = Callable[[str], None]
@@ -85,7 +92,8 @@ class ResultCache:
         self.path = path
         self.warn = warn
         self.conn: sqlite3.Connection | None = None
-        self._pending_results: list[tuple[str, str, str | None, str, bytes | None]] = []
+        self._pending_results: list[tuple[str, str, str | None, str, bytes | None, str]] = []
+        self.scope = ""  # the run's (scope_key), which every result it stores is filed under
         self._pending_digests: list[tuple[bytes, int, int, int, int, str]] = []
         self._folder_digests: dict[str, str] = {}
         self._recent: dict[bytes, tuple[tuple[int, int, int, int], str]] = {}
@@ -157,6 +165,7 @@ class ResultCache:
             return
         if flush:
             self.flush()
+            self.prune()
         with contextlib.suppress(sqlite3.Error):
             self.conn.close()
         self.conn = None
@@ -243,7 +252,7 @@ class ResultCache:
         """Keep a result, encoded by `stored` (in the worker that checked it, to spare the parent)."""
         if self.conn is None:
             return
-        self._pending_results.append((key, as_of.isoformat(), *stored))
+        self._pending_results.append((key, as_of.isoformat(), *stored, self.scope))
         if len(self._pending_results) >= WRITE_BATCH:
             self.flush()
 
@@ -255,10 +264,40 @@ class ResultCache:
         try:
             with self.conn:
                 self.conn.execute("BEGIN IMMEDIATE")
-                self.conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", results)
+                self.conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", results)
                 self.conn.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)", digests)
         except sqlite3.OperationalError:
             pass  # busy for too long, or the disk is full: these results are simply judged again next time
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+
+    def use_scope(self, scope: str) -> None:
+        """File this run's results under `scope`, and mark it the most recently used."""
+        self.scope = scope
+        self._write("INSERT OR REPLACE INTO scopes VALUES (?, ?)", (scope, time.time_ns()))
+
+    def prune(self) -> None:
+        """Forget the results of all but the KEEP_SCOPES scopes used last: each new release of the tool or
+        of the standards, each edit to them, starts a scope, and the file would otherwise only grow."""
+        if (self._query("SELECT count(*) FROM scopes", ()) or (0,))[0] <= KEEP_SCOPES:
+            return
+        self._write(
+            "DELETE FROM results WHERE scope NOT IN (SELECT scope FROM scopes ORDER BY used_ns DESC LIMIT ?)",
+            (KEEP_SCOPES,),
+            "DELETE FROM scopes WHERE scope NOT IN (SELECT scope FROM scopes ORDER BY used_ns DESC LIMIT ?)",
+        )
+
+    def _write(self, sql: str, args: tuple[Any, ...], *more: str) -> None:
+        """`sql` and then each of `more` (with the same arguments) in one transaction; skipped when busy."""
+        if self.conn is None:
+            return
+        try:
+            with self.conn:
+                self.conn.execute("BEGIN IMMEDIATE")
+                for statement in (sql, *more):
+                    self.conn.execute(statement, args)
+        except sqlite3.OperationalError:
+            pass  # busy for too long, or the disk is full: only tidying is put off
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
 
@@ -285,7 +324,9 @@ def open_cache(
     cache = ResultCache.open(repo.root, warn)
     if cache is None:
         return None
-    return cache, scope_key(repo, cache, parts, [Path(__file__).parent, *code])
+    scope = scope_key(repo, cache, parts, [Path(__file__).parent, *code])
+    cache.use_scope(scope)
+    return cache, scope
 
 
 def scope_key(repo: Repository, cache: ResultCache, parts: Iterable[str], code: Iterable[Path]) -> str:

@@ -258,3 +258,30 @@ def _requirement_fields(record: object) -> list[object]:
     from checks.cache_codec import _requirement
 
     return _requirement(record)  # type: ignore[arg-type]
+
+
+def test_only_the_last_scopes_used_are_kept(tmp_path: Path) -> None:
+    """Each release of the tool or the standards starts a scope; older scopes' results are let go, so the
+    file does not grow with every upgrade, while a scope used again (a view switched back to) stays."""
+    import datetime as dt
+
+    from checks.cache import KEEP_SCOPES, ResultCache
+    from checks.cache_codec import stored
+    from checks.results import FileResult
+
+    day = dt.date(2026, 11, 1)
+    result = FileResult("manifests/leeds/a.yaml", "Service", rendered="a finding\n")
+    scopes = [f"scope-{i}" for i in range(KEEP_SCOPES + 3)]
+    for scope in [*scopes, scopes[0]]:  # the first is used again last: it is recent, not old
+        cache = ResultCache.open(tmp_path, print)
+        assert cache is not None
+        cache.use_scope(scope)
+        cache.put(f"key-{scope}", day, stored(result))
+        cache.close()
+    cache = ResultCache.open(tmp_path, print)
+    assert cache is not None
+    kept = {scope for scope in scopes if cache.get(f"key-{scope}", day) is not None}
+    assert kept == {scopes[0], *scopes[-(KEEP_SCOPES - 1) :]}
+    assert cache.get("key-scope-1", day) is None
+    assert cache.get(f"key-{scopes[-1]}", day) == result
+    cache.close()
