@@ -14,6 +14,7 @@ from checks import cache as cache_module
 from conftest import MINI
 from gitrepo import edit
 from registry.index.build import build_index
+from registry.index.incremental import seen_now
 
 
 @pytest.fixture
@@ -96,6 +97,28 @@ def test_a_council_change_replaces_its_services_rows(repo: Path, tmp_path: Path,
     judged.clear()
     build_index(repo, index, AS_OF, jobs=1)
     assert len(judged) == 5
+    assert _content(index) == _fresh(repo, tmp_path, AS_OF)
+
+
+def test_each_folder_s_services_are_seen_with_their_own_council_file(
+    repo: Path, tmp_path: Path, judged: list[str]
+) -> None:
+    """A pass statts each council file once for its folder's services (incremental.seen_now): never
+    another folder's."""
+    shutil.copytree(repo / "manifests/leeds", repo / "manifests/york")
+    edit(repo / "manifests/york/council.yaml", "id: leeds", "id: york")
+    index = tmp_path / "index.sqlite"
+    build_index(repo, index, AS_OF, jobs=1)
+    judged.clear()
+    build_index(repo, index, AS_OF, jobs=1)
+    assert judged == []
+    with sqlite3.connect(index) as conn:
+        recorded = dict(conn.execute("SELECT path, seen FROM index_files"))
+    assert {p for p in recorded if p.startswith("manifests/york/")}
+    assert recorded == {path: seen_now(repo / path) for path in recorded}
+    edit(repo / "manifests/york/council.yaml", "Leeds City Council", "City of York Council")
+    build_index(repo, index, AS_OF, jobs=1)
+    assert judged and all(path.startswith("manifests/york/") for path in judged)
     assert _content(index) == _fresh(repo, tmp_path, AS_OF)
 
 

@@ -85,15 +85,16 @@ def changes(
         for path, digest, seen, until in conn.execute("SELECT path, digest, seen, valid_until FROM index_files")
     }
     refreshed: list[tuple[str | None, str]] = []
-    for display, path in manifest_entries(repo.root):
+    folders: dict[str, str | None] = {}  # each council folder's own files, statted once for its services
+    for display, text in manifest_entries(repo.root):
         row = previous.pop(display, None)
         if row is not None and (row[2] is None or row[2] > day):
-            if row[1] is not None and row[1] == seen_now(path):
+            if row[1] is not None and row[1] == seen_now(text, folders):
                 continue
-            if row[0] == file_digest(cache, path):  # touched, not changed
-                refreshed.append((seen_now(path), display))
+            if row[0] == file_digest(cache, Path(text)):  # touched, not changed
+                refreshed.append((seen_now(text, folders), display))
                 continue
-        found.changed.append(path)
+        found.changed.append(Path(text))
         found.dropped.append(display)
     conn.executemany("UPDATE index_files SET seen = ? WHERE path = ?", refreshed)
     # Broken council files are reported from the catalogue, every time: their rows are always replaced.
@@ -102,38 +103,54 @@ def changes(
     return found
 
 
-def manifest_entries(root: Path) -> Iterator[tuple[str, Path]]:
-    """(display path, path) of every manifest, as Repository.iter_manifest_files finds them, minus its Path work."""
-    base = root / "manifests"
-    if not base.is_dir():
+def manifest_entries(root: Path) -> Iterator[tuple[str, str]]:
+    """(display path, path as text) of every manifest, as Repository.iter_manifest_files finds them, minus its
+    Path work and its stat of each file (the folder's listing says which are files)."""
+    base = os.path.join(root, "manifests")  # noqa: PTH118 - text: this runs for every file of the register
+    if not os.path.isdir(base):  # noqa: PTH112
         return
     with os.scandir(base) as folders:
         councils = sorted(e.name for e in folders if e.is_dir(follow_symlinks=False))
     for council in councils:
-        folder = base / council
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(YAML_SUFFIXES))
-        for name in names:
-            path = folder / name
-            if path.is_file() or path.is_symlink():
-                yield f"manifests/{council}/{name}", path
+        with os.scandir(os.path.join(base, council)) as listed:  # noqa: PTH118
+            entries = sorted((e for e in listed if e.name.endswith(YAML_SUFFIXES)), key=lambda e: e.name)
+        for entry in entries:
+            if entry.is_file() or entry.is_symlink():
+                yield f"manifests/{council}/{entry.name}", entry.path
 
 
-def seen_now(path: Path) -> str | None:
+_UNSEEN = "unseen"
+
+
+def seen_now(path: Path | str, folders: dict[str, str | None] | None = None) -> str | None:
     """The stats of a file and of its council file, or None when one was written too lately to trust
-    (Git's racy rule: a rewrite within the same clock tick would not show)."""
+    (Git's racy rule: a rewrite within the same clock tick would not show). `folders` keeps each
+    folder's council part for a pass over many files."""
     settled = time.time_ns() - cache_module.RACY_SECONDS * 1e9
-    parts = []
-    for each in (path, path.parent / "council.yaml", path.parent / "council.yml"):
-        try:
-            st = each.stat()
-        except OSError:
-            parts.append("-")
-            continue
-        if max(st.st_mtime_ns, st.st_ctime_ns) >= settled:
-            return None
-        parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
-    return "|".join(parts)
+    text = os.fspath(path)
+    own = _seen(text, settled)
+    if own is None:
+        return None
+    folder = os.path.dirname(text)  # noqa: PTH120
+    council = _UNSEEN if folders is None else folders.get(folder, _UNSEEN)
+    if council is _UNSEEN:
+        parts = [_seen(os.path.join(folder, name), settled) for name in ("council.yaml", "council.yml")]  # noqa: PTH118
+        council = None if None in parts else "|".join(p for p in parts if p is not None)
+        if folders is not None:
+            if len(folders) > 64:  # folders come one after another: keep memory flat
+                folders.clear()
+            folders[folder] = council
+    return None if council is None else f"{own}|{council}"
+
+
+def _seen(path: str, settled: float) -> str | None:
+    try:
+        st = os.stat(path)  # noqa: PTH116
+    except OSError:
+        return "-"
+    if max(st.st_mtime_ns, st.st_ctime_ns) >= settled:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def drop_rows(conn: sqlite3.Connection, path: str) -> None:
