@@ -872,3 +872,17 @@ def test_index_build_in_a_repository_with_no_commits_yet(mini_repo: Path) -> Non
     proc = run_standards("index", "build", "--as-of", AS_OF, cwd=mini_repo)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and (mini_repo / "build/index.sqlite").is_file()
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
+def test_a_file_larger_than_its_stat_says_is_read_whole_and_bounded(tmp_path: Path) -> None:
+    """The read is sized by the stat (not the 1 MB limit, which cost most of reading 10,000 files); a
+    file whose stat says less than it holds (here 0, as /proc's do) is still read to its end, or to the limit."""
+    from checks.file_text import read_text
+
+    status = Path("/proc/self/status")
+    assert status.stat().st_size == 0
+    text = read_text(status)
+    assert isinstance(text, str) and "\nPid:" in text
+    small = read_text(status, max_bytes=10)
+    assert not isinstance(small, str) and small.code == "E102"
