@@ -135,6 +135,8 @@ def test_an_interrupt_mid_work_leaves_the_old_output_and_nothing_else(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # As a terminal starts it: a shell's background job (`pytest &`) hands on SIGINT ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         _wait_until_working(proc, target.parent, before, workers)
