@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.cache_codec import Stored, decode, unpack_rendered
-from checks.repository import Repository, Target
+from checks.repository import Repository, Target, absolute_text
 from checks.restricted import Mode
 from checks.results import FileResult
 from checks.settings import FILE as SETTINGS_FILE
@@ -219,8 +219,7 @@ class ResultCache:
 
     def key(self, scope: str, target: Target, mode: Mode) -> str:
         """Everything a file's result depends on beside the as-of date, hashed."""
-        # As Path.absolute() gives it, as text: a warm run asks for every file, and pathlib was a tenth of it.
-        path = os.path.join(os.getcwd(), target.path)  # noqa: PTH109, PTH118
+        path = absolute_text(target.path)
         parts = [scope, target.display, target.kind or "", target.council or "", self.digest(path)]
         if target.kind in ("Service", "RestrictedService"):
             parts.append(self.council_digest(os.path.dirname(path)))  # noqa: PTH120
@@ -261,43 +260,41 @@ class ResultCache:
             return
         results, digests = self._pending_results, self._pending_digests
         self._pending_results, self._pending_digests = [], []
-        try:
-            with self.conn:
-                self.conn.execute("BEGIN IMMEDIATE")
-                self.conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", results)
-                self.conn.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)", digests)
-        except sqlite3.OperationalError:
-            pass  # busy for too long, or the disk is full: these results are simply judged again next time
-        except sqlite3.DatabaseError as exc:
-            self._rebuild(exc)
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", results)
+            conn.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?, ?, ?, ?, ?)", digests)
+
+        self._write(write)  # not written (busy, the disk full): these results are simply judged again next time
 
     def use_scope(self, scope: str) -> None:
         """File this run's results under `scope`, and mark it the most recently used."""
         self.scope = scope
-        self._write("INSERT OR REPLACE INTO scopes VALUES (?, ?)", (scope, time.time_ns()))
+        self._write(lambda conn: conn.execute("INSERT OR REPLACE INTO scopes VALUES (?, ?)", (scope, time.time_ns())))
 
     def prune(self) -> None:
         """Forget the results of all but the KEEP_SCOPES scopes used last: each new release of the tool or
         of the standards, each edit to them, starts a scope, and the file would otherwise only grow."""
         if (self._query("SELECT count(*) FROM scopes", ()) or (0,))[0] <= KEEP_SCOPES:
             return
-        self._write(
-            "DELETE FROM results WHERE scope NOT IN (SELECT scope FROM scopes ORDER BY used_ns DESC LIMIT ?)",
-            (KEEP_SCOPES,),
-            "DELETE FROM scopes WHERE scope NOT IN (SELECT scope FROM scopes ORDER BY used_ns DESC LIMIT ?)",
-        )
+        recent = "SELECT scope FROM scopes ORDER BY used_ns DESC LIMIT ?"
 
-    def _write(self, sql: str, args: tuple[Any, ...], *more: str) -> None:
-        """`sql` and then each of `more` (with the same arguments) in one transaction; skipped when busy."""
+        def forget(conn: sqlite3.Connection) -> None:
+            conn.execute(f"DELETE FROM results WHERE scope NOT IN ({recent})", (KEEP_SCOPES,))
+            conn.execute(f"DELETE FROM scopes WHERE scope NOT IN ({recent})", (KEEP_SCOPES,))
+
+        self._write(forget)
+
+    def _write(self, work: Callable[[sqlite3.Connection], object]) -> None:
+        """`work` in one write transaction; put off when the file is busy for too long or the disk is full."""
         if self.conn is None:
             return
         try:
             with self.conn:
                 self.conn.execute("BEGIN IMMEDIATE")
-                for statement in (sql, *more):
-                    self.conn.execute(statement, args)
+                work(self.conn)
         except sqlite3.OperationalError:
-            pass  # busy for too long, or the disk is full: only tidying is put off
+            pass
         except sqlite3.DatabaseError as exc:
             self._rebuild(exc)
 

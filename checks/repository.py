@@ -30,6 +30,13 @@ from checks.visibility import is_restricted_file
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+def absolute_text(path: Path | str) -> str:
+    """`path` as Path.absolute() gives it (joined to the working folder, not resolved), as text: asked of
+    every file of a run, where pathlib's cost shows."""
+    text = os.fspath(path)
+    return text if os.path.isabs(text) else os.path.join(os.getcwd(), text)  # noqa: PTH109, PTH117, PTH118
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """One file to check, with what its place in the tree says it must be."""
@@ -72,20 +79,22 @@ class Repository:
     # ------------------------------------------------------------------ paths
 
     def display(self, path: Path) -> str:
-        relative = self._relative(path)
-        return path.as_posix() if relative is None else relative.replace(os.sep, "/")
+        return self._placed(path)[1]
 
-    def _relative(self, path: Path) -> str | None:
-        """`path` from the root (as Path.relative_to, lexically), as text; None when it is outside.
+    def _placed(self, path: Path) -> tuple[str | None, str]:
+        """`path` from the root (as Path.relative_to, lexically: None when it is outside), and as shown.
         Text, not pathlib: a warm run asks this of every file, and pathlib was a tenth of that run."""
-        absolute = os.path.join(os.getcwd(), path)  # noqa: PTH109, PTH118 - as Path.absolute()
+        absolute = absolute_text(path)
         if absolute == self._root_text:
-            return "."
-        return absolute[len(self._root_prefix) :] if absolute.startswith(self._root_prefix) else None
+            relative: str | None = "."
+        elif absolute.startswith(self._root_prefix):
+            relative = absolute[len(self._root_prefix) :]
+        else:
+            relative = None
+        return relative, path.as_posix() if relative is None else relative.replace(os.sep, "/")
 
     def target(self, path: Path) -> Target:
-        relative = self._relative(path)
-        display = path.as_posix() if relative is None else relative.replace(os.sep, "/")
+        relative, display = self._placed(path)
         if path.is_symlink():
             resolved = path.resolve()
             if not resolved.is_relative_to(self.root):

@@ -48,8 +48,8 @@ def find_root(start: str | os.PathLike[str]) -> str:
     """The nearest folder at or above `start` holding `standards/`, `standards.toml` or `manifests/`;
     else `start` itself."""
     start = folder = os.path.realpath(start)
+    join = os.path.join
     while True:
-        join = os.path.join
         if any(os.path.isdir(join(folder, m)) for m in ROOT_MARKERS) or os.path.isfile(join(folder, SETTINGS_FILE)):
             return folder
         parent = os.path.dirname(folder)
@@ -211,8 +211,9 @@ def _copy(memo: BinaryIO, out: BinaryIO) -> None:
 
 
 def _copy_through(memo: BinaryIO, out: BinaryIO) -> None:
-    while chunk := memo.read(1 << 20):
-        out.write(chunk)
+    import shutil  # only where sendfile cannot write: not a remembered run's usual cost
+
+    shutil.copyfileobj(memo, out, 1 << 20)
 
 
 class Recorder:

@@ -89,10 +89,11 @@ def changes(
     for display, text in manifest_entries(repo.root):
         row = previous.pop(display, None)
         if row is not None and (row[2] is None or row[2] > day):
-            if row[1] is not None and row[1] == seen_now(text, folders):
+            seen = seen_now(text, folders)
+            if row[1] is not None and row[1] == seen:
                 continue
             if row[0] == file_digest(cache, Path(text)):  # touched, not changed
-                refreshed.append((seen_now(text, folders), display))
+                refreshed.append((seen, display))
                 continue
         found.changed.append(Path(text))
         found.dropped.append(display)
@@ -119,9 +120,6 @@ def manifest_entries(root: Path) -> Iterator[tuple[str, str]]:
                 yield f"manifests/{council}/{entry.name}", entry.path
 
 
-_UNSEEN = "unseen"
-
-
 def seen_now(path: Path | str, folders: dict[str, str | None] | None = None) -> str | None:
     """The stats of a file and of its council file, or None when one was written too lately to trust
     (Git's racy rule: a rewrite within the same clock tick would not show). `folders` keeps each
@@ -132,8 +130,9 @@ def seen_now(path: Path | str, folders: dict[str, str | None] | None = None) -> 
     if own is None:
         return None
     folder = os.path.dirname(text)  # noqa: PTH120
-    council = _UNSEEN if folders is None else folders.get(folder, _UNSEEN)
-    if council is _UNSEEN:
+    if folders is not None and folder in folders:
+        council = folders[folder]
+    else:
         parts = [_seen(os.path.join(folder, name), settled) for name in ("council.yaml", "council.yml")]  # noqa: PTH118
         council = None if None in parts else "|".join(p for p in parts if p is not None)
         if folders is not None:
