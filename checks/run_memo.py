@@ -86,7 +86,8 @@ class _Listing:
     times and inode (a file changed in any way changes one), or a folder's mark."""
 
     def __init__(self, digest: blake2b) -> None:
-        self.digest, self.newest = digest, 0  # the newest modification or change time listed (ns)
+        # The newest modification or change time listed (ns), folders' own included (see Recorder.racy).
+        self.digest, self.newest = digest, 0
 
     def text(self, text: str) -> None:
         self.digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
@@ -95,11 +96,12 @@ class _Listing:
         """`path` (a file, or a folder and everything under it but compiled Python), or that it is missing."""
         self.text(path)
         try:
-            is_folder = stat.S_ISDIR(os.stat(path).st_mode)
+            st = os.stat(path)
         except OSError:
             self.text("missing")
             return
-        if is_folder:
+        if stat.S_ISDIR(st.st_mode):
+            self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
             self._folder(path)
         else:
             self._files(os.path.dirname(path), [os.path.basename(path)])
@@ -117,7 +119,7 @@ class _Listing:
     def _files(self, path: str, names: list[str]) -> list[str]:
         """Four numbers for each of `names` in `path` (folders marked, not timed); the folders among them."""
         numbers, folders, prefix = array("q"), [], path + os.sep
-        extend = numbers.extend
+        extend, newest = numbers.extend, self.newest
         for name in names:  # the loop that runs for every file of the register: kept to the bare calls
             try:
                 st = os.stat(prefix + name)
@@ -127,10 +129,12 @@ class _Listing:
             if stat.S_ISDIR(st.st_mode):  # a folder is its names and what they hold, not its own times
                 extend(_FOLDER)
                 folders.append(prefix + name)
+                # Not in the key, but in how settled the listing is: a file just removed leaves no file's time.
+                newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
             else:
                 extend((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
         self.digest.update(numbers.tobytes())
-        self.newest = max(self.newest, max(numbers[1::4], default=0), max(numbers[2::4], default=0))
+        self.newest = max(newest, max(numbers[1::4], default=0), max(numbers[2::4], default=0))
         return folders
 
 

@@ -153,6 +153,16 @@ def test_the_key_sees_every_change_a_listing_can_miss(tmp_path: Path) -> None:
     assert changed()
 
 
+def test_a_file_removed_just_now_makes_the_listing_unsettled(tmp_path: Path) -> None:
+    """A removal leaves no file with a new time, but its folder's: a run right after one is not remembered."""
+    (tmp_path / "manifests" / "leeds").mkdir(parents=True)
+    (tmp_path / "manifests" / "leeds" / "a.yaml").write_text("name: A\n")
+    time.sleep(0.3)  # the times left by writing the file fall well before the removal's
+    removed = time.time_ns()
+    (tmp_path / "manifests" / "leeds" / "a.yaml").unlink()
+    assert run_memo.fingerprint(tmp_path, ["x"], [])[1] > removed - 100_000_000  # a clock tick's leeway
+
+
 def test_a_run_at_today_s_date_is_remembered_too(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo", MINI)
     _settle()
