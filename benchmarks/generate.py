@@ -673,7 +673,17 @@ def installed_command(folder: Path) -> list[str]:
         raise SystemExit(
             f"could not install this checkout into {folder} (--tool checkout runs it as is):\n{proc.stderr}"
         )
-    return [str(folder / "bin" / "standards")]
+    command = [str(folder / "bin" / "standards")]
+    # The new environment borrows this one's libraries: run from a Python without the project's
+    # dependencies (not .venv's), it installs but cannot start. Say so here, not as a missing report later.
+    started = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False)
+    if started.returncode != 0:
+        last = (started.stderr.strip().splitlines() or ["(no output)"])[-1]
+        raise SystemExit(
+            f"standards installed into {folder} does not start ({last}); run this script with the"
+            " project's Python (.venv/bin/python, after `make install-dev`)"
+        )
+    return command
 
 
 def verify(out: Path, as_of: str = AS_OF.isoformat()) -> dict[str, object]:
