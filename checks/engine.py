@@ -11,7 +11,7 @@ from checks.attestation import attestation_result
 from checks.celcontext import build_context
 from checks.detail import check_detail
 from checks.history import matches_spec, version_key
-from checks.loading import Document, NodePath, position
+from checks.loading import Document, NodePath
 from checks.models import Council, Pattern, Service, Standard, Status, Waiver
 from checks.profile import phase
 from checks.releases import VersionSource
@@ -158,8 +158,7 @@ def unavailable_pin(
 def document_locator(doc: Document) -> Locate:
     def locate(path: NodePath) -> tuple[int, int]:
         with phase("positions"):
-            node, _ = doc.node_at(path)
-            return position(node)
+            return doc.place(path)
 
     return locate
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from checks.engine import Catalogue
 from checks.history import History, export_tree, version_key
-from checks.loading import Document, load_file, position
+from checks.loading import Document, load_file
 from checks.models import Pattern, PatternStatus, Standard
 from checks.problems import Problem
 from checks.references import suggest
@@ -68,7 +68,7 @@ def _add(report: LintReport, path: str, problem: Problem) -> None:
 def _locate(doc: Document | None, where: tuple[str | int, ...]) -> tuple[int, int]:
     if doc is None:
         return 1, 1
-    return position(doc.node_at(where)[0])
+    return doc.place(where)
 
 
 def lint(root: Path, base: str | None, as_of: dt.date) -> LintReport:

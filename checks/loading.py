@@ -10,13 +10,18 @@ that any later error can point at the exact line and column.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 # Reading a file's bytes lives in file_text; its limit and readers are still imported from here too.
+from checks import block_yaml
+
+# The parsed document lives in checks.document; it is still imported from here too.
+from checks.document import Document as Document
+from checks.document import NodePath as NodePath
+from checks.document import position as position
 from checks.file_text import CONTROL, control_problems
 from checks.file_text import MAX_BYTES as MAX_BYTES
 from checks.file_text import decode as decode
@@ -34,88 +39,6 @@ _ALLOWED_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
 
-NodePath = tuple[str | int, ...]
-
-
-@dataclass(slots=True)
-class Document:
-    """A parsed YAML file: its data and the node tree for positions."""
-
-    data: Any
-    root: yaml.Node
-    text: str
-    # Failures of many requirements point at the same few fields: look each path up once.
-    found: dict[NodePath, tuple[yaml.Node, bool]] = field(default_factory=dict)
-    key_index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict)
-    # Plain numbers YAML 1.1 read in a surprising way (0x1F, 1_000, 1:30:00): validation refuses them.
-    surprising: list[yaml.ScalarNode] = field(default_factory=list)
-
-    def node_at(self, path: NodePath) -> tuple[yaml.Node, bool]:
-        """The deepest node on `path`, and whether the whole path was found."""
-        cached = self.found.get(path)
-        if cached is not None:
-            return cached
-        node = self.root
-        complete = True
-        for part in path:
-            child = self.child(node, part)
-            if child is None:
-                complete = False
-                break
-            node = child
-        self.found[path] = (node, complete)
-        return node, complete
-
-    def path_to(self, target: yaml.Node) -> NodePath:
-        """The key path of a node in the tree (a walk of the tree: only for the rare node a message names)."""
-        stack: list[tuple[yaml.Node, NodePath]] = [(self.root, ())]
-        while stack:
-            node, path = stack.pop()
-            if node is target:
-                return path
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    name = key.value if isinstance(key, yaml.ScalarNode) else "?"
-                    stack.extend(((key, path), (value, (*path, name))))
-            elif isinstance(node, yaml.SequenceNode):
-                stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
-        return ()
-
-    def key_node_at(self, path: NodePath) -> yaml.Node | None:
-        """The key node for the last element of `path` in its mapping, if present."""
-        if not path or not isinstance(path[-1], str):
-            return None
-        parent, found = self.node_at(path[:-1])
-        if not found or not isinstance(parent, yaml.MappingNode):
-            return None
-        entry = self._keys(parent).get(path[-1])
-        return entry[0] if entry else None
-
-    def child(self, node: yaml.Node, part: str | int) -> yaml.Node | None:
-        """The value under `part` in a mapping or sequence node, or None."""
-        if isinstance(node, yaml.MappingNode):
-            entry = self._keys(node).get(str(part))
-            return entry[1] if entry else None
-        if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            return node.value[part]  # type: ignore[no-any-return]
-        return None
-
-    def _keys(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        # An index per mapping, so a file with thousands of bad keys is still located in linear time.
-        index = self.key_index.get(id(node))
-        if index is None:
-            index = {}
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    index.setdefault(key.value, (key, value))
-            self.key_index[id(node)] = index
-        return index
-
-
-def position(node: yaml.Node) -> tuple[int, int]:
-    mark = node.start_mark
-    return mark.line + 1, mark.column + 1
-
 
 def _problem_at(code: str, message: str, help_text: str, mark: Any) -> Problem:
     if mark is None:
@@ -129,6 +52,21 @@ def parse(text: str) -> Document | list[Problem]:
     # first with its own wording, and some of its paths report none at all).
     if CONTROL.search(text):
         return control_problems(text)
+    read = block_yaml.read(text)
+    if read is not None:
+        data, places, key_places = read
+        return Document(data, None, text, places=places, key_places=key_places)
+    return _composed(text)
+
+
+def parse_composed(text: str) -> Document | list[Problem]:
+    """`parse` by PyYAML's node tree alone, as for every file checks.block_yaml leaves (its tests compare)."""
+    if CONTROL.search(text):
+        return control_problems(text)
+    return _composed(text)
+
+
+def _composed(text: str) -> Document | list[Problem]:
     if _MAYBE_ANCHOR.search(text):
         # Only files that could hold an anchor or alias pay for the event scan.
         alias_problem = _scan_anchors(text)

@@ -10,7 +10,7 @@ import difflib
 from collections.abc import Iterable
 
 from checks.engine import Catalogue, document_locator
-from checks.loading import Document, NodePath, position
+from checks.loading import Document, NodePath
 from checks.models import Service, Status
 from checks.problems import Problem
 
@@ -28,8 +28,8 @@ def reference_problems(
     problems: list[Problem] = []
 
     def add(code: str, message: str, help_text: str, path: NodePath, at_key: bool = False) -> None:
-        key = doc.key_node_at(path) if at_key else None
-        line, column = position(key) if key is not None else locate(path)
+        key = doc.key_place(path) if at_key else None
+        line, column = key if key is not None else locate(path)
         problems.append(Problem(code, message, help_text, line, column))
 
     if file_stem is not None and service.id != file_stem:

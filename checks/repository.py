@@ -16,7 +16,7 @@ from pathlib import Path
 
 from checks.engine import Catalogue
 from checks.history import History
-from checks.loading import Document, load_file, position
+from checks.loading import Document, load_file
 from checks.models import Council, Pattern, Standard
 from checks.problems import Problem
 from checks.releases import VersionSource, packaged
@@ -286,7 +286,7 @@ def standard_problems(standard: Standard, path: Path, doc: Document) -> list[Pro
     problems: list[Problem] = []
 
     def add(code: str, message: str, help_text: str, where: tuple[str | int, ...]) -> None:
-        line, column = position(doc.node_at(where)[0])
+        line, column = doc.place(where)
         problems.append(Problem(code, message, help_text, line, column))
 
     if standard.id != path.stem:

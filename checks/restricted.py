@@ -17,7 +17,7 @@ from typing import Any
 from checks.attestation import digest
 from checks.engine import Catalogue
 from checks.history import HistoryError, matches_spec
-from checks.loading import Document, NodePath, load_file, position
+from checks.loading import Document, NodePath, load_file
 from checks.models import RestrictedService, Service
 from checks.problems import Problem
 from checks.validation import validate
@@ -70,8 +70,7 @@ def restricted_field_problems(doc: Document, catalogue: Catalogue, stem: str) ->
     """E320 for each restricted fact written in a public manifest."""
     problems = []
     for path, shown, _ in found_restricted(doc.data, catalogue):
-        key = doc.key_node_at(path)
-        line, column = position(key if key is not None else doc.node_at(path)[0])
+        line, column = doc.key_place(path) or doc.place(path)
         problems.append(
             Problem(
                 "E320",
@@ -180,7 +179,7 @@ def attestation_problems(
     problems: list[Problem] = []
 
     def add(code: str, message: str, help_text: str, path: NodePath) -> None:
-        line, column = position(doc.node_at(path)[0])
+        line, column = doc.place(path)
         problems.append(Problem(code, message, help_text, line, column))
 
     for i, a in enumerate(service.attestations):
@@ -249,7 +248,7 @@ def attestation_warnings(service: Service, doc: Document, catalogue: Catalogue) 
         if compiled is None or compiled.attestation is None:
             continue
         if int(a.version.split(".", 1)[0]) < compiled.major:
-            line, column = position(doc.node_at(("attestations", i, "version"))[0])
+            line, column = doc.place(("attestations", i, "version"))
             warnings.append(
                 Problem(
                     "W004",

@@ -158,12 +158,10 @@ def _code(etype: str) -> str:
 
 def _place(doc: Document, etype: str, path: NodePath) -> tuple[int, int]:
     if etype == "extra_forbidden":
-        key = doc.key_node_at(path)
-        return position(key if key is not None else doc.node_at(path)[0])
+        return doc.key_place(path) or doc.place(path)
     if etype == "missing":
-        key = doc.key_node_at(path[:-1])
-        return position(key if key is not None else doc.node_at(path[:-1])[0])
-    return position(doc.node_at(path)[0])
+        return doc.key_place(path[:-1]) or doc.place(path[:-1])
+    return doc.place(path)
 
 
 def _clean_loc(doc: Document, loc: tuple[Any, ...]) -> NodePath:
