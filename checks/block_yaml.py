@@ -8,7 +8,8 @@ splits every line, and PyYAML's own resolver and scalar readers give the values.
 it gives up (returns None): plain or quoted text running over lines, anchors, tags, flow mappings,
 unusual keys, duplicate keys, empty values, YAML 1.1 words and numbers written in a surprising way,
 tabs, carriage returns, directives and document markers. checks.loading then parses the file
-with PyYAML as before, so every refusal, hint and position there stays PyYAML's.
+with PyYAML as before, so every refusal, hint and position there stays PyYAML's
+(docs/decisions/0007-block-yaml-reader.md).
 
 tests/test_block_yaml.py holds this reader to PyYAML's values (and their types) and positions
 (every key and value) on every shipped manifest, a generated registry and generated documents.
