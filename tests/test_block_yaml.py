@@ -166,6 +166,12 @@ EDGES = [
     "a: [x] #c\n",
     "a:   spaced   \n",
     "a: - x\n",
+    # Found by fuzzing: `-`, `?` or `:` starts a plain value only before a character that may follow it.
+    "a: -: x\n",
+    "e: ?: :x\n",
+    "a: :: x\n",
+    "a: -:x\n",
+    "a: -#x\n",
 ]
 
 
@@ -251,10 +257,13 @@ def test_generated_documents_read_as_pyyaml(text: str) -> None:
 @given(documents(), st.data())
 def test_mangled_documents_read_as_pyyaml_or_are_left_to_it(text: str, data: st.DataObject) -> None:
     at = data.draw(st.integers(0, len(text)))
-    inserted = data.draw(
-        st.sampled_from([" ", "  ", "- ", ": ", "#", '"', "'", "[", "]", ",", "\n", "\n  ", "&", "\\"])
-    )
-    assert_read_as_pyyaml(text[:at] + inserted + text[at:])
+    inserted = data.draw(st.sampled_from(_INSERTED))
+    cut = data.draw(st.integers(0, 3))
+    assert_read_as_pyyaml(text[:at] + inserted + text[at + cut :])
+
+
+_INSERTED = [" ", "  ", "- ", ": ", "-:", "?", ":", "#", '"', "'", "[", "]", ",", "\n", "\n  ", "&", "\\", "\\u"]
+_INSERTED += ["|", ">-", "\n\n", "~", "yes", "012"]
 
 
 BLOCK_SCALARS = [
