@@ -29,7 +29,7 @@ from checks.problems import Problem, capped
 from checks.profile import phase
 from checks.references import pin_warnings, reference_problems
 from checks.reorganisation import reorganisation_problems
-from checks.repository import Repository, Target
+from checks.repository import Repository, Target, absolute_text
 from checks.restricted import (
     Mode,
     attestation_problems,
@@ -50,6 +50,7 @@ from checks.worker_pool import in_workers
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 CHUNK_SIZE = 48
+LOOKUP_BATCH = 256  # files looked up in the result cache per query (well under SQLite's 999 parameters)
 
 
 def check_target(
@@ -264,10 +265,13 @@ Looked = tuple[Target, str, FileResult | None]
 
 
 def _looked_up(items: Iterable[Item], plan: Plan, cache: ResultCache, as_of: dt.date) -> Iterator[Looked]:
-    for item in items:
-        target = _target(item, plan)
-        if target is not None:
-            key = cache.key(plan.scope, target, plan.mode)
+    # A batch at a time: the cache reads each batch's digests and results in one query apiece.
+    for batch in _chunks(items, LOOKUP_BATCH):
+        targets = [target for target in map(lambda item: _target(item, plan), batch) if target is not None]
+        cache.prefetch_digests(absolute_text(target.path) for target in targets)
+        keys = [cache.key(plan.scope, target, plan.mode) for target in targets]
+        cache.prefetch_results(keys, as_of)
+        for target, key in zip(targets, keys, strict=True):
             yield target, key, cache.get(key, as_of)
 
 

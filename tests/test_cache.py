@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import checks.runner
 from checks import cache as cache_module
 from checks.cache import cache_path
 from conftest import AS_OF, run_standards
@@ -285,3 +286,36 @@ def test_only_the_last_scopes_used_are_kept(tmp_path: Path) -> None:
     assert cache.get("key-scope-1", day) is None
     assert cache.get(f"key-{scopes[-1]}", day) == result
     cache.close()
+
+
+@pytest.fixture
+def statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every SQL statement the result cache runs, as SQLite saw it."""
+    seen: list[str] = []
+    real = cache_module.ResultCache._connect
+
+    def traced(self: cache_module.ResultCache) -> None:
+        real(self)
+        assert self.conn is not None
+        self.conn.set_trace_callback(seen.append)
+
+    monkeypatch.setattr(cache_module.ResultCache, "_connect", traced)
+    return seen
+
+
+@pytest.mark.parametrize("batch", [2, 256])
+def test_a_warm_run_looks_files_up_a_batch_to_a_query(
+    repo: Path, cli, judged: list[str], statements: list[str], monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(checks.runner, "LOOKUP_BATCH", batch)
+    cold = _cold(cli, repo)
+    _report(cli, repo)
+    statements.clear()
+    judged.clear()
+    warm = _report(cli, repo)
+    assert judged == [] and warm == cold  # across batch boundaries too
+    results = [s for s in statements if s.startswith("SELECT") and "FROM results" in s]
+    digests = [s for s in statements if s.startswith("SELECT") and "FROM digests WHERE path IN" in s]
+    batches = -(-len(ALL) // batch)
+    assert len(results) == batches and all("key IN (" in s for s in results), results
+    assert len(digests) == batches
