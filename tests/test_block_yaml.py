@@ -175,7 +175,31 @@ EDGES = [
 ]
 
 
-@pytest.mark.parametrize("text", EDGES)
+BLOCK_SCALARS = [
+    "a: >-\n  one\n  two\n\n  three\n    more\n  four\nb: 1\n",
+    "a: >\n  one\n  two\n\n\nb: 1\n",
+    "a: >+\n  one\n  two\n\n\nb: 1\n",
+    "a: |\n  one\n  two\n\n   three\n  # not a comment\n  b: not a key\nb: 1\n",
+    "a: |-\n  one\n  two",
+    "a: |+\n  one\n\n",
+    "a: >\n\n  after a blank\n",
+    "a: >\n   \n  after spaces\n",
+    "a: >\n      \n  indented by a blank\n",
+    "a: >\n  one\n   \n  two\n",
+    "a: >\n  one\n     \n  two\n",
+    "a: >  # header comment\n  one\n",
+    "a: >2\n   one\n",
+    "a: >\nb: 1\n",
+    "a: >\n",
+    "a:\n  b: >-\n    deep\n    text\n  c: |\n    lit\n# after\nd: >\n x\n",
+    "list:\n  - name: >-\n      in an item\n    url: u\n",
+    "a: >\n    first\n  second\n",
+    "a: >-\n  text\n  - not an item\n",
+    "a: >\n  one\n\tb\n",
+]
+
+
+@pytest.mark.parametrize("text", [*EDGES, *BLOCK_SCALARS])
 def test_edge_cases_read_as_pyyaml_or_are_left_to_it(text: str) -> None:
     assert_read_as_pyyaml(text)
 
@@ -199,7 +223,7 @@ def test_what_pyyaml_must_say_is_left_to_it(text: str) -> None:
 
 
 def test_common_forms_take_the_fast_path() -> None:
-    for text in EDGES[:9]:
+    for text in [*EDGES[:9], *BLOCK_SCALARS[:7]]:
         assert block_yaml.read(text) is not None, text
 
 
@@ -264,37 +288,3 @@ def test_mangled_documents_read_as_pyyaml_or_are_left_to_it(text: str, data: st.
 
 _INSERTED = [" ", "  ", "- ", ": ", "-:", "?", ":", "#", '"', "'", "[", "]", ",", "\n", "\n  ", "&", "\\", "\\u"]
 _INSERTED += ["|", ">-", "\n\n", "~", "yes", "012"]
-
-
-BLOCK_SCALARS = [
-    "a: >-\n  one\n  two\n\n  three\n    more\n  four\nb: 1\n",
-    "a: >\n  one\n  two\n\n\nb: 1\n",
-    "a: >+\n  one\n  two\n\n\nb: 1\n",
-    "a: |\n  one\n  two\n\n   three\n  # not a comment\n  b: not a key\nb: 1\n",
-    "a: |-\n  one\n  two",
-    "a: |+\n  one\n\n",
-    "a: >\n\n  after a blank\n",
-    "a: >\n   \n  after spaces\n",
-    "a: >\n      \n  indented by a blank\n",
-    "a: >\n  one\n   \n  two\n",
-    "a: >\n  one\n     \n  two\n",
-    "a: >  # header comment\n  one\n",
-    "a: >2\n   one\n",
-    "a: >\nb: 1\n",
-    "a: >\n",
-    "a:\n  b: >-\n    deep\n    text\n  c: |\n    lit\n# after\nd: >\n x\n",
-    "list:\n  - name: >-\n      in an item\n    url: u\n",
-    "a: >\n    first\n  second\n",
-    "a: >-\n  text\n  - not an item\n",
-    "a: >\n  one\n\tb\n",
-]
-
-
-@pytest.mark.parametrize("text", BLOCK_SCALARS)
-def test_block_scalars_fold_and_chomp_as_pyyaml(text: str) -> None:
-    assert_read_as_pyyaml(text)
-
-
-def test_the_usual_block_scalars_take_the_fast_path() -> None:
-    for text in BLOCK_SCALARS[:7]:
-        assert block_yaml.read(text) is not None, text
