@@ -141,7 +141,7 @@ class _Reader:
                 out[key] = plain(bare) if value is _PLAIN else value
             elif quoted:
                 values[child] = (number, value_column + 1, SCALAR)
-                out[key] = _unescape(quoted[1:-1]) if "\\" in quoted else quoted[1:-1]
+                out[key] = double_quoted(quoted)
             elif rest and rest[0] in "|>":
                 values[child] = (number, value_column + 1, SCALAR)
                 if self.raw is None:
@@ -190,7 +190,7 @@ class _Reader:
                 at += 1
             elif quoted:
                 values[child] = (number, value_column + 1, SCALAR)
-                item = _unescape(quoted[1:-1]) if "\\" in quoted else quoted[1:-1]
+                item = double_quoted(quoted)
                 at += 1
             elif rest and rest[0] != "#":
                 item = self.inline(rest, number, value_column, child)
@@ -317,8 +317,10 @@ def _plain(text: str) -> Any:
     return fast(text)
 
 
-def _unescape(inner: str) -> str:
-    return _ESCAPE.sub(_escaped, inner)
+def double_quoted(text: str) -> str:
+    """A one-line double-quoted scalar, quotes included, as its text."""
+    inner = text[1:-1]
+    return _ESCAPE.sub(_escaped, inner) if "\\" in inner else inner
 
 
 def _escaped(match: re.Match[str]) -> str:

@@ -188,12 +188,11 @@ class ResultCache:
             return recent[1]
         if key in self._digest_rows:
             stored = self._digest_rows[key]
-            if stored is not None and stored[0] == seen:
-                return stored[1]
-        else:
+        else:  # a council file, or a file outside the batch: one by one, as few as there are folders
             row = self._query("SELECT size, mtime_ns, ctime_ns, ino, digest FROM digests WHERE path = ?", (key,))
-            if row is not None and tuple(row[:4]) == seen:
-                return str(row[4])
+            stored = None if row is None else ((row[0], row[1], row[2], row[3]), str(row[4]))
+        if stored is not None and stored[0] == seen:
+            return stored[1]
         if not stat.S_ISREG(st.st_mode):
             return f"special:{st.st_mode:o}"  # a FIFO or a device: never opened (a read could wait forever)
         try:
@@ -226,21 +225,27 @@ class ResultCache:
     def prefetch_digests(self, paths: Iterable[str]) -> None:
         """Read the stored digests of the next files (absolute paths as text) in one query, so a warm
         run of 10,000 files makes dozens of queries, not 10,000; `digest` still checks each stat."""
-        self._digest_rows = dict.fromkeys(names := [os.fsencode(path) for path in paths])
-        sql = "SELECT path, size, mtime_ns, ctime_ns, ino, digest FROM digests WHERE path IN ({})"
-        for path, size, mtime_ns, ctime_ns, ino, digest in self._query(sql, tuple(names), len(names)):
-            self._digest_rows[bytes(path)] = ((size, mtime_ns, ctime_ns, ino), str(digest))
+        names = [os.fsencode(path) for path in paths]
+        self._digest_rows = {**dict.fromkeys(names), **self._stored_digests(names)}
 
     def prefetch_results(self, keys: Iterable[str], as_of: dt.date) -> None:
         """Read the next files' results for `as_of` in one query (each key's latest, as `get` picks)."""
-        self._result_rows = dict.fromkeys(wanted := list(keys))
+        wanted = list(keys)
+        self._result_rows = {**dict.fromkeys(wanted), **self._stored_results(wanted, as_of)}
+
+    def _stored_digests(self, names: list[bytes]) -> dict[bytes, tuple[tuple[int, int, int, int], str]]:
+        sql = "SELECT path, size, mtime_ns, ctime_ns, ino, digest FROM digests WHERE path IN ({})"
+        rows = self._query(sql, tuple(names), len(names))
+        return {bytes(path): ((size, mtime, ctime, ino), str(digest)) for path, size, mtime, ctime, ino, digest in rows}
+
+    def _stored_results(self, keys: list[str], as_of: dt.date) -> dict[str, tuple[str, bytes | None]]:
         day = as_of.isoformat()
         sql = (
             "SELECT key, payload, rendered FROM results WHERE key IN ({}) AND valid_from <= ?"
             " AND (valid_until IS NULL OR valid_until > ?) ORDER BY key, valid_from"
         )
-        for key, payload, rendered in self._query(sql, (*wanted, day, day), len(wanted)):
-            self._result_rows[key] = (payload, rendered)  # the latest valid_from comes last, and stays
+        # For each key the latest valid_from comes last, and stays.
+        return {key: (payload, rendered) for key, payload, rendered in self._query(sql, (*keys, day, day), len(keys))}
 
     # ------------------------------------------------------------------ results
 
@@ -257,15 +262,7 @@ class ResultCache:
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, key: str, as_of: dt.date) -> FileResult | None:
-        day = as_of.isoformat()
-        if key in self._result_rows:
-            row = self._result_rows.pop(key)
-        else:
-            row = self._query(
-                "SELECT payload, rendered FROM results WHERE key = ? AND valid_from <= ?"
-                " AND (valid_until IS NULL OR valid_until > ?) ORDER BY valid_from DESC LIMIT 1",
-                (key, day, day),
-            )
+        row = self._result_rows.pop(key) if key in self._result_rows else self._stored_results([key], as_of).get(key)
         if row is None:
             self.misses += 1
             return None

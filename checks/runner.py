@@ -267,7 +267,7 @@ Looked = tuple[Target, str, FileResult | None]
 def _looked_up(items: Iterable[Item], plan: Plan, cache: ResultCache, as_of: dt.date) -> Iterator[Looked]:
     # A batch at a time: the cache reads each batch's digests and results in one query apiece.
     for batch in _chunks(items, LOOKUP_BATCH):
-        targets = [target for target in map(lambda item: _target(item, plan), batch) if target is not None]
+        targets = [target for item in batch if (target := _target(item, plan)) is not None]
         cache.prefetch_digests(absolute_text(target.path) for target in targets)
         keys = [cache.key(plan.scope, target, plan.mode) for target in targets]
         cache.prefetch_results(keys, as_of)
