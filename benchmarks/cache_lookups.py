@@ -26,7 +26,7 @@ from registry.cli.app import app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from check_speed import ensure_tree
+from check_speed import ensure_tree, tree_options
 from generate import AS_OF, describe_checkout
 
 
@@ -44,9 +44,7 @@ def warm_run(tree: Path, batch: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--keep", type=Path, help="keep generated trees in this folder and reuse them next time")
+    tree_options(parser, 10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     shipped = checks.runner.LOOKUP_BATCH

@@ -110,6 +110,13 @@ def rules_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def tree_options(parser: argparse.ArgumentParser, count: int) -> None:
+    """The options every benchmark on a generated tree takes: its size, its seed, and where to keep it."""
+    parser.add_argument("--count", type=int, default=count, help=f"service manifests to generate (default {count})")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, help="keep generated trees in this folder and reuse them next time")
+
+
 def ensure_tree(folder: Path, count: int, seed: int) -> tuple[Path, str]:
     """A generated tree in `folder`, reused when it was made with the same count, seed and rules."""
     wanted = {"count": count, "seed": seed, "rules": rules_fingerprint()}
@@ -283,9 +290,7 @@ def verdict(value: float, target: float, at_most: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=10_000, help="service manifests to generate (default 10000)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--keep", type=Path, help="keep generated trees in this folder and reuse them next time")
+    tree_options(parser, 10_000)
     parser.add_argument(
         "--jsonschema-files",
         type=int,

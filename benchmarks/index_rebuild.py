@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from check_speed import Measured, ensure_tree, manifest_files, measure
+from check_speed import Measured, ensure_tree, manifest_files, measure, tree_options
 from generate import AS_OF, describe_checkout, standards_command
 
 COLD_TARGET = 60.0
@@ -61,9 +61,7 @@ def line(label: str, run: Measured) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--keep", type=Path, help="keep generated trees in this folder and reuse them next time")
+    tree_options(parser, 100_000)
     parser.add_argument("--skip-no-cache", action="store_true", help="do not time the --no-cache build")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="standards-index-bench-") as tmp:

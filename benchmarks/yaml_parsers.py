@@ -35,7 +35,7 @@ from checks import block_yaml, loading
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from check_speed import ensure_tree, manifest_files
+from check_speed import ensure_tree, manifest_files, tree_options
 
 
 def timed(texts: list[str], parse: Callable[[str], Any], keep: bool) -> tuple[float, list[Any]]:
@@ -77,9 +77,7 @@ BLOCK = "checker, block YAML reader"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--keep", type=Path, help="keep generated trees in this folder and reuse them next time")
+    tree_options(parser, 10_000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="standards-yaml-bench-") as tmp:
         tree, how = ensure_tree(
