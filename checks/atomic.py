@@ -63,6 +63,34 @@ def replace_keeping_mode(new: Path, old: Path) -> None:
     new.replace(old)
 
 
+def replace_keeping_previous(new: Path, path: Path, previous: Path) -> None:
+    """Rename the file `new` over `path` (which keeps its permissions), keeping the file it replaces as
+    `previous`: a second name, made before the rename, so `path` names a whole file throughout.
+
+    `new` may be `previous` itself: the two files then swap names.
+    """
+    with signals_deferred():
+        held = _link_beside(path) if path.is_file() else None
+        try:
+            replace_keeping_mode(new, path)
+        except BaseException:
+            if held is not None:
+                held.unlink(missing_ok=True)
+            raise
+        if held is not None:
+            held.replace(previous)
+
+
+def _link_beside(path: Path) -> Path:
+    while True:
+        link = path.with_name(f".{path.name}.{secrets.token_hex(6)}.previous")
+        try:
+            os.link(path, link)
+        except FileExistsError:
+            continue
+        return link
+
+
 def remove(path: Path) -> None:
     """Delete a file or a folder tree, if it is there."""
     if path.is_dir() and not path.is_symlink():

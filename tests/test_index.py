@@ -112,7 +112,8 @@ def test_reader_keeps_its_snapshot_while_a_rebuild_swaps_in(repo: Path) -> None:
     assert reader.execute("SELECT name FROM services WHERE id = 'good'").fetchone()[0] == "Report a missed bin"
     reader.close()
     assert _rows(db, "SELECT value FROM meta WHERE key = 'commit'")[0][0] != old_commit
-    assert [p.name for p in repo.iterdir() if p.name.startswith(".live")] == []  # no temporary left behind
+    # No temporary left behind: only the file replaced, kept as the spare (registry/index/spare.py).
+    assert [p.name for p in repo.iterdir() if p.name.startswith(".live")] == [".live.sqlite.previous"]
 
 
 def test_failed_build_leaves_the_live_index_untouched(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ import sqlite3
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -168,12 +169,16 @@ def test_reindex_while_twenty_clients_read(tmp_path: Path, monkeypatch: pytest.M
     failures: list[str] = []
     straddler: list[tuple[str, int]] = []
 
-    def held_db(request: Request) -> Any:
-        conn = get_db(request)
+    def held_db(request: Request) -> Iterator[Any]:
+        dependency = get_db(request)
+        conn = next(dependency)
         if request.headers.get("x-straddle"):
             straddling.set()
             assert swapped.wait(30), "the build never swapped"
-        return conn
+        try:
+            yield conn
+        finally:
+            dependency.close()
 
     app.dependency_overrides[get_db] = held_db
     real_replace = Path.replace

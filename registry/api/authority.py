@@ -37,7 +37,7 @@ AuthorityParam = Annotated[
 def scoped_db(request: Request, authority: AuthorityParam = None) -> Iterator[sqlite3.Connection]:
     """The index, seen whole or (with `authority`) through one strategic authority's councils."""
     if authority is None:
-        yield get_db(request)
+        yield from get_db(request)
         return
     try:
         conn = request.app.state.index.connect()

@@ -1,7 +1,8 @@
 """What every API route depends on: the index snapshot, pagination, and lists as JSON or CSV.
 
-Every request reads one read-only SQLite connection opened for it, so it sees a
-single index from start to finish even if a rebuild swaps a new file in midway.
+Every request reads through one read-only SQLite connection holding a snapshot of the index
+(registry/index/connection.py), so it sees a single index from start to finish even if a
+rebuild swaps a new file in midway.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import io
 import logging
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,12 +23,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from registry.api.errors import ERROR_RESPONSES
-from registry.index.connection import connect_readonly
+from registry.index.connection import Snapshot, begin_snapshot, connect_readonly, end_snapshot, file_id
 
 log = logging.getLogger("registry.api")
 
 API_PREFIX = "/api/v1"
 MAX_LIMIT = 500
+MAX_IDLE = 16  # idle index connections kept for reuse; a busy server opens more and closes the extra
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ class IndexStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._info: tuple[tuple[int, int, int], IndexInfo] | None = None
-        self._local = threading.local()
+        self._idle: list[Snapshot] = []
+        self._pool_lock = threading.Lock()
         self._reported: object = None
         self._report_lock = threading.Lock()
 
@@ -64,26 +67,44 @@ class IndexStore:
             self._reported = state
         log.warning("index %s cannot be read (%s): answering 503 until a good index is in place", self.path, exc)
 
-    def connect(self) -> sqlite3.Connection:
+    def connect(self) -> Snapshot:
         return connect_readonly(self.path)
 
-    def reader(self) -> sqlite3.Connection:
-        """This thread's connection to the current index file, reopened when a rebuild swaps the file.
+    def checkout(self) -> Snapshot:
+        """A connection reading the current index file, for one request: a snapshot until `checkin`.
 
-        A connection keeps reading the file it opened even after a newer one is renamed over
-        it, so each request sees one index throughout; reusing it keeps SQLite's page cache warm.
+        Idle connections are kept and reused, which keeps SQLite's page cache warm; those still on a
+        file a rebuild has since replaced are closed, so the rebuild after next may rewrite it.
         """
-        stat = self.path.stat()
-        identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        cached: tuple[tuple[int, int, int], sqlite3.Connection] | None = getattr(self._local, "conn", None)
-        if cached is not None and cached[0] == identity:
-            return cached[1]
-        # The old connection is not closed here: FastAPI may run a request's dependency and its
-        # handler on different threads, so another request can still be reading through it. It
-        # closes when the last reference goes.
-        conn = self.connect()
-        self._local.conn = (identity, conn)
-        return conn
+        live = file_id(self.path)
+        with self._pool_lock:
+            stale = [c for c in self._idle if c.file_id != live]
+            self._idle = [c for c in self._idle if c.file_id == live]
+            conn = self._idle.pop() if self._idle else None
+        for old in stale:
+            old.close()
+        if conn is not None:
+            try:
+                begin_snapshot(conn)
+                if file_id(self.path) == live:  # still the live file now that the lock is held
+                    return conn
+            except (OSError, sqlite3.Error):
+                pass
+            conn.close()
+        return self.connect()
+
+    def checkin(self, conn: Snapshot) -> None:
+        """End the request's snapshot and keep the connection for another (at most MAX_IDLE are kept)."""
+        try:
+            end_snapshot(conn)
+        except sqlite3.Error:
+            conn.close()
+            return
+        with self._pool_lock:
+            if len(self._idle) < MAX_IDLE:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def info(self) -> IndexInfo:
         """The indexed commit, cached until the file is swapped (a new inode or mtime)."""
@@ -100,18 +121,31 @@ class IndexStore:
         return self._info[1]
 
 
-def get_db(request: Request) -> sqlite3.Connection:
-    """For sync routes: the worker thread's own connection."""
+def get_db(request: Request) -> Iterator[Snapshot]:
+    """For sync routes: a connection of the pool, a snapshot of the index for the whole request."""
+    store: IndexStore = request.app.state.index
+    conn = _checkout(store)
     try:
-        conn: sqlite3.Connection = request.app.state.index.reader()
+        yield conn
+    finally:
+        store.checkin(conn)
+
+
+async def get_db_on_loop(request: Request) -> AsyncIterator[Snapshot]:
+    """For async routes, which run their few quick queries on the event loop without a thread hop."""
+    store: IndexStore = request.app.state.index
+    conn = _checkout(store)
+    try:
+        yield conn
+    finally:
+        store.checkin(conn)
+
+
+def _checkout(store: IndexStore) -> Snapshot:
+    try:
+        return store.checkout()
     except (OSError, sqlite3.Error) as exc:
         raise IndexUnavailable(str(exc)) from exc
-    return conn
-
-
-async def get_db_on_loop(request: Request) -> sqlite3.Connection:
-    """For async routes, which run their few quick queries on the event loop without a thread hop."""
-    return get_db(request)
 
 
 Db = Annotated[sqlite3.Connection, Depends(get_db)]

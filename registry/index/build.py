@@ -3,6 +3,8 @@
 The new index is written beside the live one and renamed over it only when it
 is complete, so a reader sees the old index or the new, never half of one; a
 connection opened before the swap keeps reading the old file until it closes.
+The file it replaces is kept as the spare, which the next rebuild after a change
+rewrites in place rather than copying the live index (registry/index/spare.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from checks.atomic import replace_keeping_mode, temporary_beside
+from checks.atomic import replace_keeping_previous, temporary_beside
 from checks.cache import open_cache
 from checks.history import History, export_tree
 from checks.registers import lgsl_services
@@ -37,6 +39,7 @@ from registry.index.incremental import FileRow, changes, counts, drop_rows, file
 from registry.index.rows import INSERT, Rows, index_rows
 from registry.index.settings import today_from_env
 from registry.index.solutions import pattern_types
+from registry.index.spare import claim, spare_path
 
 log = logging.getLogger("registry.index")
 
@@ -103,24 +106,80 @@ def _build(
     output = output.absolute()
     ensure_replaceable_index(output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    work = make_plan(repo, None)
+    # Public: restricted files are never read, and restricted fields committed by mistake are left out.
+    work.mode = Mode.PUBLISH
+    work.keep_documents = True
+    patterns = pattern_types(work.catalogue.patterns)
+    rows_of = functools.partial(index_rows, as_of=as_of, patterns=patterns)
+    work.prerender = rows_of
+    if (history_root / ".git").exists() and work.catalogue.version_source is not None:
+        work.catalogue.version_source.history = History(history_root)
+    if cache and not work.blocking:
+        opened = open_cache(repo, (__version__, work.mode.value, "index", "True"), [Path(__file__).parent], log.warning)
+        if opened is not None:
+            work.cache, work.scope = opened
+    scope = work.scope if work.cache is not None else None
+    try:
+        with _index_to_write(output, scope, as_of) as (conn, incremental):
+            if incremental:
+                councils, services, invalid = _update(conn, work, as_of, jobs, rows_of)
+            else:
+                councils, services, invalid = _fill(conn, work, as_of, jobs, rows_of)
+            _write_meta(conn, work, as_of, (commit, dirty, ref), (councils, services, invalid))
+            conn.execute("DELETE FROM index_scope")
+            if scope is not None:
+                conn.execute("INSERT INTO index_scope VALUES (?)", (scope,))
+    finally:
+        if work.cache is not None:
+            work.cache.close()
+    return BuildSummary(output, commit, councils, services, invalid, 0.0)
+
+
+def _write_meta(
+    conn: sqlite3.Connection,
+    work: Plan,
+    as_of: dt.date,
+    source: tuple[str | None, bool, str | None],
+    found: tuple[int, int, int],
+) -> None:
+    (commit, dirty, ref), (councils, services, invalid) = source, found
+    meta = {
+        "commit": commit or "",
+        "dirty": "true" if dirty else "false",
+        "ref": ref or "",
+        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "as_of": as_of.isoformat(),
+        "schema_version": str(SCHEMA_VERSION),
+        "tool_version": __version__,
+        "licence": LICENCE,
+        "councils": str(councils),
+        "services": str(services),
+        "invalid": str(invalid),
+        "standards": str(len(work.catalogue.standards)),
+        "patterns": str(len(work.catalogue.patterns)),
+    }
+    conn.execute("DELETE FROM meta")
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+
+
+@contextlib.contextmanager
+def _index_to_write(output: Path, scope: str | None, as_of: dt.date) -> Iterator[tuple[sqlite3.Connection, bool]]:
+    """Where the index is written, and whether it holds rows to keep: the spare, rewritten in place when it
+    can be claimed (registry/index/spare.py); else a copy of the live index when its rows can be kept; else
+    a new file. On success it is renamed over `output`, and the file it replaces becomes the spare."""
+    spare = spare_path(output)
+    claimed = claim(spare, scope, as_of) if scope is not None else None
+    if claimed is not None:
+        try:
+            yield claimed, True
+            claimed.commit()
+            replace_keeping_previous(spare, output, spare)  # while the lock is held
+        finally:
+            claimed.close()
+        return
     with temporary_beside(output, ".building") as temp:
-        work = make_plan(repo, None)
-        # Public: restricted files are never read, and restricted fields committed by mistake are left out.
-        work.mode = Mode.PUBLISH
-        work.keep_documents = True
-        patterns = pattern_types(work.catalogue.patterns)
-        rows_of = functools.partial(index_rows, as_of=as_of, patterns=patterns)
-        work.prerender = rows_of
-        if (history_root / ".git").exists() and work.catalogue.version_source is not None:
-            work.catalogue.version_source.history = History(history_root)
-        if cache and not work.blocking:
-            opened = open_cache(
-                repo, (__version__, work.mode.value, "index", "True"), [Path(__file__).parent], log.warning
-            )
-            if opened is not None:
-                work.cache, work.scope = opened
-        # A copy of the previous index with the changed files' rows replaced, when its rows can be kept.
-        incremental = work.cache is not None and previous_scope(output, as_of) == work.scope
+        incremental = scope is not None and previous_scope(output, as_of) == scope
         if incremental:
             shutil.copyfile(output, temp)
         conn = sqlite3.connect(temp)
@@ -128,39 +187,13 @@ def _build(
             # A private file until the rename: durability comes from one fsync at the end.
             conn.execute("PRAGMA journal_mode = OFF")
             conn.execute("PRAGMA synchronous = OFF")
-            if incremental:
-                councils, services, invalid = _update(conn, work, as_of, jobs, rows_of)
-            else:
-                councils, services, invalid = _fill(conn, work, as_of, jobs, rows_of)
-            meta = {
-                "commit": commit or "",
-                "dirty": "true" if dirty else "false",
-                "ref": ref or "",
-                "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-                "as_of": as_of.isoformat(),
-                "schema_version": str(SCHEMA_VERSION),
-                "tool_version": __version__,
-                "licence": LICENCE,
-                "councils": str(councils),
-                "services": str(services),
-                "invalid": str(invalid),
-                "standards": str(len(work.catalogue.standards)),
-                "patterns": str(len(work.catalogue.patterns)),
-            }
-            conn.execute("DELETE FROM meta")
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-            conn.execute("DELETE FROM index_scope")
-            if work.cache is not None:
-                conn.execute("INSERT INTO index_scope VALUES (?)", (work.scope,))
+            yield conn, incremental
             conn.commit()
         finally:
             conn.close()
-            if work.cache is not None:
-                work.cache.close()
         with temp.open("rb") as f:
             os.fsync(f.fileno())
-        replace_keeping_mode(temp, output)
-    return BuildSummary(output, commit, councils, services, invalid, 0.0)
+        replace_keeping_previous(temp, output, spare)
 
 
 def _fill(

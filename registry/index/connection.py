@@ -1,7 +1,10 @@
 """Opening an index to read it: the one way every reader (the API, the site, the health checks) does.
 
 Read-only through SQLite's URI form, so a reader can never create a missing index or write to
-one, and a rebuild renamed over the file leaves an open connection reading the old file.
+one. Every connection is a snapshot: it holds a read transaction, and with it SQLite's shared
+lock on the file, from the moment it opens. A rebuild renamed over the file leaves the snapshot
+reading the old file, and a rebuild only ever rewrites a file nobody holds (registry/index/spare.py),
+so a reader sees one index throughout, never half of one and never two.
 """
 
 from __future__ import annotations
@@ -9,16 +12,65 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+FileId = tuple[int, int]  # (device, inode): which file a path names at a moment
 
-def connect_readonly(path: Path, *, rows_by_name: bool = True) -> sqlite3.Connection:
-    """`path` opened read-only; rows are `sqlite3.Row` (by name and by position) unless told not.
+
+class Snapshot(sqlite3.Connection):
+    """A read-only connection holding a read transaction on the index file `file_id`."""
+
+    file_id: FileId
+
+
+def file_id(path: Path) -> FileId:
+    st = path.stat()
+    return st.st_dev, st.st_ino
+
+
+def connect_readonly(path: Path, *, rows_by_name: bool = True) -> Snapshot:
+    """`path` opened read-only, as a snapshot; rows are `sqlite3.Row` (by name and by position) unless told not.
 
     The URI is built by `Path.as_uri`, which percent-encodes the path, so a folder named with
     `?`, `#` or `%` opens the file it names. The connection may be used from another thread than
     the one that opened it (FastAPI runs a request's dependency and its handler on different
-    threads); SQLite serialises access to it.
+    threads); SQLite serialises access to it. Raises sqlite3.DatabaseError at once for a file
+    that is not a database.
     """
-    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    if rows_by_name:
-        conn.row_factory = sqlite3.Row
-    return conn
+    for _ in range(3):
+        try:
+            before = file_id(path)
+        except OSError as exc:  # as SQLite itself says it, so callers catch one kind of error
+            raise sqlite3.OperationalError(f"unable to open database file {path}: {exc.strerror}") from exc
+        conn = sqlite3.connect(
+            f"{path.absolute().as_uri()}?mode=ro", uri=True, check_same_thread=False, factory=Snapshot
+        )
+        if rows_by_name:
+            conn.row_factory = sqlite3.Row
+        try:
+            begin_snapshot(conn)
+            # Swapped between the look and the lock: the lock may be on another file than `before`.
+            if _still(path, before):
+                conn.file_id = before
+                return conn
+        except BaseException:
+            conn.close()
+            raise
+        conn.close()
+    raise sqlite3.OperationalError(f"the index {path} kept being replaced while it was opened")
+
+
+def _still(path: Path, expected: FileId) -> bool:
+    try:
+        return file_id(path) == expected
+    except OSError:
+        return False
+
+
+def begin_snapshot(conn: sqlite3.Connection) -> None:
+    """Start a read transaction and take the file's shared lock now rather than at the first query:
+    until the transaction ends, no rebuild can claim the file to rewrite it."""
+    conn.execute("BEGIN")
+    conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+
+
+def end_snapshot(conn: sqlite3.Connection) -> None:
+    conn.rollback()

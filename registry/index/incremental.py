@@ -46,13 +46,19 @@ def previous_scope(index: Path, as_of: dt.date) -> str | None:
     try:
         conn = connect_readonly(index, rows_by_name=False)
         try:
-            row = conn.execute("SELECT scope FROM index_scope").fetchone()
-            built = conn.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            return scope_of(conn, as_of)
         finally:
             conn.close()
     except sqlite3.Error:
         return None  # damaged, or from before the index recorded its files: built afresh
+
+
+def scope_of(conn: sqlite3.Connection, as_of: dt.date) -> str | None:
+    """The scope of the index open in `conn` when a rebuild at `as_of` may start from it; else None.
+    Raises sqlite3.Error for a file that is no index."""
+    row = conn.execute("SELECT scope FROM index_scope").fetchone()
+    built = conn.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
     from registry.index.health import SCHEMA_VERSION
 
     if row is None or built is None or version != SCHEMA_VERSION or built[0] > as_of.isoformat():
