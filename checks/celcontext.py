@@ -1,7 +1,8 @@
-"""Turning a validated manifest into the one CEL activation all its rules share.
+"""Turning a validated manifest into the one activation all its rules share.
 
-Converting a document into CEL values costs far more than evaluating a rule,
-so each manifest is converted once and every rule runs against that context.
+Converting a document into CEL values costs far more than evaluating a rule, so
+rules read the plain Python values where they can (checks/celpython.py), and the
+CEL values are made once per manifest, only when some rule needs the runtime.
 """
 
 from __future__ import annotations
@@ -33,12 +34,30 @@ def as_of_timestamp(as_of: dt.date) -> dt.datetime:
 # Keyed by the object, kept in the entry: a freed council's id can be reused by another (a catalogue
 # reloaded in a long-lived process), which must not be handed the first one's values.
 _COUNCILS: dict[int, tuple[Council, Any]] = {}
+
+
+class Activation:
+    """The variables a rule sees (`service`, `council`, `now`) as Python values, and as CEL values made
+    the first time a rule asks for them."""
+
+    __slots__ = ("_cel", "values")
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self._cel: cel.Context | None = None
+
+    def cel(self) -> cel.Context:
+        if self._cel is None:
+            self._cel = cel.Context(self.values)
+        return self._cel
+
+
 _CEL = {"cel": True}
 
 
 def build_context(
     service: Service, council: Council | None, as_of: dt.date, sections: frozenset[str] | None = None
-) -> cel.Context:
+) -> Activation:
     """The variables a rule sees: `service`, `council` (null when unknown) and `now`.
 
     `sections` limits `service` to the top-level fields some rule reads (from each rule's syntax
@@ -58,4 +77,4 @@ def build_context(
                 _COUNCILS.clear()
             _COUNCILS[id(council)] = (council, council_value)
     dumped = service.model_dump(mode="python", include=set(sections) if sections is not None else None, context=_CEL)
-    return cel.Context({"service": dumped, "council": council_value, "now": as_of_timestamp(as_of)})
+    return Activation({"service": dumped, "council": council_value, "now": as_of_timestamp(as_of)})

@@ -96,6 +96,16 @@ def _tokens(source: str) -> list[_Token]:
     return found
 
 
+def plain_literals(source: str) -> bool:
+    """True when every literal in `source` is plain text, an integer, true, false or null: the syntax tree
+    does not tell `1u` from `1`, nor raw or bytes text from plain."""
+    try:
+        found = _tokens(source)
+    except CelSyntaxError:
+        return False
+    return not any(t.kind in ("uint", "float") or (t.kind == "string" and t.text[0] in "rRbB") for t in found)
+
+
 def string_value(text: str) -> str | bytes | None:
     """A string literal's value; None for one this parser cannot decode exactly."""
     prefix = len(text) - len(text.lstrip("rRbB"))

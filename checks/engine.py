@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from checks import says as plain
 from checks.attestation import attestation_result
-from checks.celcontext import build_context
+from checks.celcontext import Activation, build_context
 from checks.detail import check_detail
 from checks.history import matches_spec, version_key
 from checks.loading import Document, NodePath
@@ -16,7 +16,7 @@ from checks.models import Council, Pattern, Service, Standard, Status, Waiver
 from checks.profile import phase
 from checks.releases import VersionSource
 from checks.results import EvidenceUsed, Outcome, RequirementResult, StandardSummary, WaiverNote
-from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, explain, fields_read
+from checks.rules import CompiledRequirement, CompiledStandard, RuleError, compile_standard, fields_read
 from checks.visibility import carried_visibility
 
 Locate = Callable[[NodePath], tuple[int, int]]
@@ -170,7 +170,7 @@ def _field_path(dotted: str | None) -> NodePath:
 
 
 def applicable_standards(
-    service: Service, catalogue: Catalogue, context: object, as_of: dt.date
+    service: Service, catalogue: Catalogue, context: Activation, as_of: dt.date
 ) -> list[tuple[CompiledStandard, str | None]]:
     """Standards that apply, with an error message where the standard's own rule broke."""
     declared = {c.standard: c.version for c in service.conforms_to}
@@ -190,7 +190,7 @@ def applicable_standards(
             chosen.append((compiled, None))
         elif compiled.applies_when is not None:
             try:
-                if compiled.applies_when.evaluate(context):  # type: ignore[arg-type]
+                if compiled.applies_when.evaluate(context):
                     chosen.append((compiled, None))
             except RuleError as exc:
                 chosen.append((compiled, f"the standard's applies_to rule {exc}"))
@@ -223,7 +223,7 @@ def _judge(
     as_of: dt.date,
     locate: Locate,
     restricted_facts: bool,
-    context: object,
+    context: Activation,
 ) -> tuple[list[RequirementResult], list[StandardSummary]]:
     waivers = {w.requirement: (i, w) for i, w in enumerate(service.waivers)}
     results: list[RequirementResult] = []
@@ -243,7 +243,7 @@ def _judge(
 def _evaluate(
     compiled: CompiledRequirement,
     service: Service,
-    context: object,
+    context: Activation,
     as_of: dt.date,
     waivers: dict[str, tuple[int, Waiver]],
     locate: Locate,
@@ -254,17 +254,11 @@ def _evaluate(
     if standard_error:
         return _located(compiled, Outcome.ERROR, standard_error, (), locate, says=plain.could_not_check(standard_error))
     failure: tuple[str, NodePath, str] | None = None
-    # Rule.evaluate, inlined: this runs for every requirement of every manifest.
     try:
         for rule, is_check in ((compiled.applies_when, False), (compiled.check, True)):
             if rule is None:
                 continue
-            if rule.program is None:
-                raise RuleError(f"does not compile: {rule.compile_error}")
-            try:
-                value = rule.program.execute(context)
-            except Exception as exc:  # the CEL runtime raises several types; all are the rule's fault
-                raise explain(exc) from None
+            value = rule.run(context)
             if value is False:
                 if not is_check:
                     return compiled.not_applicable

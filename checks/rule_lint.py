@@ -20,8 +20,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from checks import celruntime as cel
-from checks.celcontext import build_context
+from checks.celcontext import Activation, build_context
 from checks.celsyntax import Chain, Node, analyse, chain_of, is_macro, parse
 from checks.loading import load_file
 from checks.models import Council, Service
@@ -203,7 +202,7 @@ def _literal_kind(value: object) -> str:
     return "a number"
 
 
-def example_contexts(examples: Path, standard_id: str, as_of: dt.date) -> Iterator[tuple[str, cel.Context]]:
+def example_contexts(examples: Path, standard_id: str, as_of: dt.date) -> Iterator[tuple[str, Activation]]:
     """(file name, context) for each valid example manifest of a standard, with the example council."""
     council: Council | None = None
     council_file = examples / "council.yaml"
@@ -219,7 +218,7 @@ def example_contexts(examples: Path, standard_id: str, as_of: dt.date) -> Iterat
 
 
 def _run_on(
-    compiled: CompiledStandard, context: cel.Context, example: str
+    compiled: CompiledStandard, context: Activation, example: str
 ) -> Iterator[tuple[tuple[str | int, ...], tuple[str, str, str]]]:
     """Problems running a standard's rules on one example, as `check` runs them (a check only where it applies)."""
     skip: set[int] = set()

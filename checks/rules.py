@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks import celruntime as cel
-from checks.celsyntax import CelSyntaxError, Shape, TooDeep, analyse, parse
+from checks.celcontext import Activation
+from checks.celpython import Compiled, compile_python
+from checks.celsyntax import CelSyntaxError, Node, Shape, TooDeep, analyse, parse
 from checks.models import Requirement, Standard
 from checks.results import Outcome, RequirementResult
 from checks.visibility import attestation_requirement, is_restricted
@@ -38,17 +40,25 @@ class Rule:
     reads: frozenset[str] | None = frozenset()
     # The dotted manifest paths the rule reads (`security.mfa_for_admins`); None when it may read any.
     paths: frozenset[str] | None = frozenset()
+    # The rule as a Python closure over plain values, where it has a common shape (checks/celpython.py).
+    fast: Compiled | None = None
 
-    def run(self, context: cel.Context) -> object:
+    def run(self, context: Activation) -> object:
         """The rule's value, whatever its type; raises RuleError."""
         if self.program is None:
             raise RuleError(f"does not compile: {self.compile_error}")
+        if self.fast is not None:
+            try:
+                return self.fast(context.values)
+            except Exception:  # Defer, or anything unforeseen: the runtime decides, as it always did
+                pass
+        values = context.cel()  # outside the try: a value CEL cannot take is no fault of the rule
         try:
-            return self.program.execute(context)
+            return self.program.execute(values)
         except Exception as exc:  # the CEL runtime raises several types; all are the rule's fault
             raise explain(exc) from None
 
-    def evaluate(self, context: cel.Context) -> bool:
+    def evaluate(self, context: Activation) -> bool:
         value = self.run(context)
         if value is True or value is False:
             return value
@@ -70,8 +80,10 @@ def compile_rule(source: str) -> Rule:
     # Sized up before the runtime sees it: a rule nested thousands deep must not reach its parser.
     if len(source) > MAX_SOURCE:
         return Rule(source, None, _too_complex(f"{len(source)} characters long, at most {MAX_SOURCE} allowed"))
+    tree: Node | None = None
     try:
-        shape: Shape | CelSyntaxError = analyse(parse(source))
+        tree = parse(source)
+        shape: Shape | CelSyntaxError = analyse(tree)
     except TooDeep as exc:
         return Rule(source, None, _too_complex(str(exc)))
     except CelSyntaxError as exc:
@@ -86,7 +98,8 @@ def compile_rule(source: str) -> Rule:
     refused = size_problem(shape)
     if refused:
         return Rule(source, None, _too_complex(refused))
-    return Rule(source, program, None, shape.reads, _paths(shape))
+    fast = compile_python(source, tree) if tree is not None else None
+    return Rule(source, program, None, shape.reads, _paths(shape), fast)
 
 
 def _paths(shape: Shape) -> frozenset[str] | None:
