@@ -2,6 +2,9 @@
 
     python benchmarks/cel_engines.py [--docs 24] [--repeat 20] [--runner interpreted|compiled|both]
 
+Also the checker's own way (`closures`): each rule as a Python closure over the manifest's plain
+values (checks/celpython.py), with cel only where a closure defers.
+
 On the project's real rules (every `applies_to.when`, `applies_when` and `check`
 in standards/*.yaml) and a few generated service manifests
 (benchmarks/generate.py), it converts each manifest to a CEL context once per
@@ -43,6 +46,8 @@ from generate import AS_OF, PROJECT, describe_checkout, generate, service_files,
 from checks.celcontext import _cel_value, as_of_timestamp, build_context
 from checks.loading import load_file
 from checks.models import Council, Service
+from checks.rules import Rule as Rule_
+from checks.rules import compile_rule
 from checks.validation import validate
 
 
@@ -104,8 +109,26 @@ def cel_engine() -> Engine:
     return Engine(
         name="cel",
         compile=cel.compile,
-        convert=lambda service, council: build_context(service, council, AS_OF),
+        convert=lambda service, council: build_context(service, council, AS_OF).cel(),
         run=lambda program, context: program.execute(context),
+    )
+
+
+def checker_engine() -> Engine:
+    """What `standards check` runs: each rule's Python closure (checks/celpython.py), and cel where one
+    defers, with cel's values made only then."""
+
+    def compiled(source: str) -> Rule_:
+        rule = compile_rule(source)
+        if rule.program is None:
+            raise ValueError(rule.compile_error)
+        return rule
+
+    return Engine(
+        name="closures",
+        compile=compiled,
+        convert=lambda service, council: build_context(service, council, AS_OF),
+        run=lambda rule, activation: rule.run(activation),
     )
 
 
@@ -297,9 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="evaluations of each rule per document (default 20)")
     parser.add_argument(
         "--runner",
-        choices=("interpreted", "compiled", "both"),
+        choices=("interpreted", "compiled", "both", "none"),
         default="both",
-        help="celpy's runner: InterpretedRunner (its default), CompiledRunner (transpiles to Python) or both",
+        help="celpy's runner: InterpretedRunner (its default), CompiledRunner (transpiles to Python), both or none",
     )
     parser.add_argument("--keep", type=Path, help="generate the manifests in this folder (and reuse them)")
     parser.add_argument("--per-rule", action="store_true", help="print a line for every rule")
@@ -327,8 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     base_t = measure(base, rules, docs, args.repeat)
     if base.compile_errors:
         print(f"cel: {len(base.compile_errors)} rules do not compile")
-    lines: list[str] = []
-    runners = ("interpreted", "compiled") if args.runner == "both" else (args.runner,)
+    checker = checker_engine()
+    lines = compare(base, checker, rules, len(docs), base_t, measure(checker, rules, docs, args.repeat), args.per_rule)
+    runners = {"both": ("interpreted", "compiled"), "none": ()}.get(args.runner, (args.runner,))
     for runner in runners:
         other = celpy_engine(runner)
         other_t = measure(other, rules, docs, args.repeat)
