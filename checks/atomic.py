@@ -78,7 +78,10 @@ def replace_keeping_previous(new: Path, path: Path, previous: Path) -> None:
                 held.unlink(missing_ok=True)
             raise
         if held is not None:
-            held.replace(previous)
+            try:
+                held.replace(previous)
+            except OSError:  # a folder or such in its place: the previous file is only an optimisation
+                held.unlink(missing_ok=True)
 
 
 def _link_beside(path: Path) -> Path:

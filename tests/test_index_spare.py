@@ -140,6 +140,17 @@ def test_a_spare_from_other_standards_is_not_used(repo: Path, tmp_path: Path, co
     assert _content(index) == _fresh(repo, tmp_path, AS_OF)
 
 
+def test_a_folder_where_the_spare_goes_is_left_alone(repo: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    build_index(repo, index, AS_OF, jobs=1)
+    spare_path(index).mkdir()
+    (spare_path(index) / "kept.txt").write_text("mine")
+    build_index(repo, index, AS_OF, jobs=1)
+    assert (spare_path(index) / "kept.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".index")) == [".index.sqlite.previous"]
+    assert _content(index) == _fresh(repo, tmp_path, AS_OF)
+
+
 @pytest.mark.parametrize("kind", ["link", "damaged"])
 def test_a_spare_that_is_no_index_of_ours_is_not_rewritten(repo: Path, tmp_path: Path, kind: str) -> None:
     index = tmp_path / "index.sqlite"

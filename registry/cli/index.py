@@ -25,7 +25,11 @@ def index_build(
         typer.Option("--no-cache", help="Judge every file afresh and write a whole new index (no result cache)."),
     ] = False,
 ) -> None:
-    """Check the whole repository and write the SQLite index (swapped in atomically)."""
+    """Check the whole repository and write the SQLite index (swapped in atomically).
+
+    The index it replaces is kept beside it (`.index.sqlite.previous`): the next rebuild brings that
+    file up to date in place rather than copying the whole index. Keep room for two.
+    """
     from checks.history import HistoryError
     from registry.index.build import build_index
 
