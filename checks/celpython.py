@@ -138,34 +138,8 @@ def _outcome(f: Compiled, env: Env) -> Any:
 
 def _binary(op: str, args: tuple[Node, ...], bound: frozenset[str]) -> Compiled:
     left, right = (_compile(a, bound) for a in args)
-    if op == "&&":
-        # CEL's `&&` is false when either side is false, whatever the other gives, error included.
-        def both(env: Env) -> bool:
-            a = _outcome(left, env)
-            if a is False:
-                return False
-            b = _outcome(right, env)
-            if b is False:
-                return False
-            if a is True and b is True:
-                return True
-            raise _DEFER
-
-        return both
-    if op == "||":
-
-        def either(env: Env) -> bool:
-            a = _outcome(left, env)
-            if a is True:
-                return True
-            b = _outcome(right, env)
-            if b is True:
-                return True
-            if a is False and b is False:
-                return False
-            raise _DEFER
-
-        return either
+    if op in ("&&", "||"):
+        return _logical(left, right, op == "||")
     if op == "in" and args[1].kind == "list" and all(_is_text(a) for a in args[1].args):
         texts = frozenset(str(a.value) for a in args[1].args)
         return lambda env: _in_texts(left(env), texts)
@@ -173,6 +147,23 @@ def _binary(op: str, args: tuple[Node, ...], bound: frozenset[str]) -> Compiled:
     if compare is None:
         raise Unsupported(op)
     return lambda env: compare(left(env), right(env))
+
+
+def _logical(left: Compiled, right: Compiled, decisive: bool) -> Compiled:
+    # CEL's `&&` is false when either side is false, whatever the other gives, error included; `||`
+    # likewise true. `decisive` is that value: False for `&&`, True for `||`.
+    def logical(env: Env) -> bool:
+        a = _outcome(left, env)
+        if a is decisive:
+            return bool(decisive)  # bool(): mypy narrows `decisive` to a's type after `is`
+        b = _outcome(right, env)
+        if b is decisive:
+            return bool(decisive)
+        if a is (not decisive) and b is (not decisive):
+            return not decisive
+        raise _DEFER
+
+    return logical
 
 
 def _is_text(node: Node) -> bool:

@@ -141,6 +141,15 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def generated_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A registry of 300 generated service manifests (benchmarks/generate.py), read-only: copy it to change it."""
+    tree = tmp_path_factory.mktemp("generated")
+    generate = [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--count", "300", "--out", str(tree)]
+    subprocess.run(generate, check=True, capture_output=True)
+    return tree
+
+
 @pytest.fixture
 def api(shipped_index: Path):
     """A TestClient over the shipped index."""

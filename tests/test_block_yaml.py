@@ -10,8 +10,6 @@ refusal and hint in tests/test_bad_input.py is unchanged.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,16 +88,8 @@ def test_every_shipped_and_fixture_file_reads_as_pyyaml() -> None:
     assert len(files) > 100 and read >= 0.9 * len(files)
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tree = tmp_path_factory.mktemp("generated")
-    generate = [sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--count", "400", "--out", str(tree)]
-    subprocess.run(generate, check=True, capture_output=True)
-    return tree
-
-
-def test_a_generated_registry_is_read_fast_and_as_pyyaml(generated: Path) -> None:
-    files = yaml_files(generated / "manifests")
+def test_a_generated_registry_is_read_fast_and_as_pyyaml(generated_registry: Path) -> None:
+    files = yaml_files(generated_registry / "manifests")
     read = sum(assert_read_as_pyyaml(p.read_text(encoding="utf-8")) for p in files)
     # What the speed is for: nearly every manifest takes the fast path.
     assert read >= 0.95 * len(files)

@@ -7,6 +7,7 @@ rebuild swaps a new file in midway.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -123,16 +124,18 @@ class IndexStore:
 
 def get_db(request: Request) -> Iterator[Snapshot]:
     """For sync routes: a connection of the pool, a snapshot of the index for the whole request."""
-    store: IndexStore = request.app.state.index
-    conn = _checkout(store)
-    try:
+    with _snapshot(request) as conn:
         yield conn
-    finally:
-        store.checkin(conn)
 
 
 async def get_db_on_loop(request: Request) -> AsyncIterator[Snapshot]:
     """For async routes, which run their few quick queries on the event loop without a thread hop."""
+    with _snapshot(request) as conn:
+        yield conn
+
+
+@contextlib.contextmanager
+def _snapshot(request: Request) -> Iterator[Snapshot]:
     store: IndexStore = request.app.state.index
     conn = _checkout(store)
     try:
