@@ -202,3 +202,69 @@ def test_the_api_holds_a_file_only_while_a_request_reads_it(repo: Path, tmp_path
     assert again.file_id == (index.stat().st_dev, _inode(index))
     assert again.execute("SELECT count(*) FROM services").fetchone()[0] == services - 1
     store.checkin(again)
+
+
+def test_clients_reading_while_rebuilds_rewrite_the_spare_see_one_whole_index(
+    repo: Path, tmp_path: Path, copies: list[str]
+) -> None:
+    """A real server on 127.0.0.1 and four clients, while a manifest comes and goes over six rebuilds:
+    every answer is whole (its total and its rows from one index), and most rebuilds take the spare."""
+    import json
+    import socket
+    import threading
+    import time
+    import urllib.request
+
+    import uvicorn
+
+    from registry.api.app import create_app
+
+    index = tmp_path / "index.sqlite"
+    build_index(repo, index, AS_OF, jobs=1)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = uvicorn.Server(uvicorn.Config(create_app(index), host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    stop, failures, totals = threading.Event(), [], set()
+
+    def client() -> None:
+        while not stop.is_set():
+            try:
+                url = f"http://127.0.0.1:{port}/api/v1/services?limit=500"
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    body = json.loads(response.read())
+                totals.add(body["total"])
+                if len(body["items"]) != body["total"]:
+                    failures.append(f"total {body['total']} but {len(body['items'])} rows")
+            except Exception as exc:  # any failure is a finding
+                failures.append(repr(exc))
+
+    gone = repo / "manifests/leeds/phone-only.yaml"
+    text = gone.read_text()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        clients = [threading.Thread(target=client) for _ in range(4)]
+        for c in clients:
+            c.start()
+        for n in range(6):
+            if n % 2:
+                gone.write_text(text)
+            else:
+                gone.unlink()
+            build_index(repo, index, AS_OF, jobs=1)
+            time.sleep(0.1)
+        stop.set()
+        for c in clients:
+            c.join(timeout=30)
+    finally:
+        stop.set()
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert failures == []
+    assert len(totals) == 2  # both indexes were read
+    assert len(copies) <= 3, copies  # the first rebuild copies; most others rewrite the spare while clients read
