@@ -84,13 +84,16 @@ def replace_keeping_previous(new: Path, path: Path, previous: Path) -> None:
                 held.unlink(missing_ok=True)
 
 
-def _link_beside(path: Path) -> Path:
+def _link_beside(path: Path) -> Path | None:
+    """A second name for `path` beside it; None where the file system has no hard links."""
     while True:
         link = path.with_name(f".{path.name}.{secrets.token_hex(6)}.previous")
         try:
             os.link(path, link)
         except FileExistsError:
             continue
+        except OSError:
+            return None
         return link
 
 

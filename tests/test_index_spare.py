@@ -140,6 +140,20 @@ def test_a_spare_from_other_standards_is_not_used(repo: Path, tmp_path: Path, co
     assert _content(index) == _fresh(repo, tmp_path, AS_OF)
 
 
+def test_a_file_system_without_hard_links_builds_without_a_spare(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*_: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
+    index = tmp_path / "index.sqlite"
+    build_index(repo, index, AS_OF, jobs=1)
+    build_index(repo, index, AS_OF, jobs=1)
+    assert not spare_path(index).exists()
+    assert _content(index) == _fresh(repo, tmp_path, AS_OF)
+
+
 def test_a_folder_where_the_spare_goes_is_left_alone(repo: Path, tmp_path: Path) -> None:
     index = tmp_path / "index.sqlite"
     build_index(repo, index, AS_OF, jobs=1)
