@@ -1,7 +1,7 @@
 """The common shapes of CEL rule as Python closures, with the CEL runtime deciding everything else.
 
 Converting a manifest into the CEL runtime's values cost more than all its rules together (about
-0.3 ms a manifest), and each run of a compiled program another 3 µs. The shipped rules use a small
+0.33 ms a manifest against 0.03 ms for `model_dump`; benchmarks/cel_engines.py). The shipped rules use a small
 part of CEL: fields, literals, comparisons, `in`, `&&`, `||`, `!`, `size`, `contains`, `startsWith`,
 `exists`, `all`, `duration` and `timestamp` of a literal. `compile_python` turns a rule made only of
 those into a closure over the manifest's plain Python values (what `model_dump` gives), or gives None.
@@ -18,6 +18,7 @@ values of every type.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -221,28 +222,13 @@ def _ordered(a: Any, b: Any) -> bool:
     return {ta, tb} == {int, float} and _int_ok(a, b)
 
 
-def _lt(a: Any, b: Any) -> bool:
-    if _ordered(a, b):
-        return bool(a < b)
-    raise _DEFER
+def _ordering(compare: Callable[[Any, Any], Any]) -> Callable[[Any, Any], bool]:
+    def ordering(a: Any, b: Any) -> bool:
+        if _ordered(a, b):
+            return bool(compare(a, b))
+        raise _DEFER
 
-
-def _le(a: Any, b: Any) -> bool:
-    if _ordered(a, b):
-        return bool(a <= b)
-    raise _DEFER
-
-
-def _gt(a: Any, b: Any) -> bool:
-    if _ordered(a, b):
-        return bool(a > b)
-    raise _DEFER
-
-
-def _ge(a: Any, b: Any) -> bool:
-    if _ordered(a, b):
-        return bool(a >= b)
-    raise _DEFER
+    return ordering
 
 
 def _minus(a: Any, b: Any) -> Any:
@@ -262,10 +248,10 @@ def _in(a: Any, b: Any) -> bool:
 _OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "==": _eq,
     "!=": _ne,
-    "<": _lt,
-    "<=": _le,
-    ">": _gt,
-    ">=": _ge,
+    "<": _ordering(operator.lt),
+    "<=": _ordering(operator.le),
+    ">": _ordering(operator.gt),
+    ">=": _ordering(operator.ge),
     "-": _minus,
     "in": _in,
 }

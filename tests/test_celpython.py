@@ -89,6 +89,7 @@ def shipped_rules() -> list[str]:
 
 def activations(*folders: Path) -> Iterator[Activation]:
     as_of = dt.date(2026, 11, 1)
+    councils: dict[Path, Council | None] = {}
     for folder in folders:
         for path in sorted(folder.rglob("*.yaml")):
             loaded = load_file(path)
@@ -96,12 +97,11 @@ def activations(*folders: Path) -> Iterator[Activation]:
                 continue
             typed = validate(loaded, "Service")
             if isinstance(typed, Service):
-                council = (
-                    validate(load_file(path.parent / "council.yaml"), "Council")
-                    if (path.parent / "council.yaml").is_file()
-                    else None
-                )
-                yield build_context(typed, council if isinstance(council, Council) else None, as_of)
+                if path.parent not in councils:
+                    loaded_council = load_file(path.parent / "council.yaml")
+                    found = None if isinstance(loaded_council, list) else validate(loaded_council, "Council")
+                    councils[path.parent] = found if isinstance(found, Council) else None
+                yield build_context(typed, councils[path.parent], as_of)
 
 
 def test_every_shipped_rule_is_made_a_closure() -> None:

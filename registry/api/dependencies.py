@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from registry.api.errors import ERROR_RESPONSES
-from registry.index.connection import Snapshot, begin_snapshot, connect_readonly, end_snapshot, file_id
+from registry.index.connection import Snapshot, connect_readonly, end_snapshot, file_id, resume
 
 log = logging.getLogger("registry.api")
 
@@ -86,10 +86,9 @@ class IndexStore:
             old.close()
         if conn is not None:
             try:
-                begin_snapshot(conn)
-                if file_id(self.path) == live:  # still the live file now that the lock is held
+                if resume(conn, self.path):
                     return conn
-            except (OSError, sqlite3.Error):
+            except sqlite3.Error:
                 pass
             conn.close()
         return self.connect()
@@ -137,18 +136,14 @@ async def get_db_on_loop(request: Request) -> AsyncIterator[Snapshot]:
 @contextlib.contextmanager
 def _snapshot(request: Request) -> Iterator[Snapshot]:
     store: IndexStore = request.app.state.index
-    conn = _checkout(store)
+    try:
+        conn = store.checkout()
+    except (OSError, sqlite3.Error) as exc:
+        raise IndexUnavailable(str(exc)) from exc
     try:
         yield conn
     finally:
         store.checkin(conn)
-
-
-def _checkout(store: IndexStore) -> Snapshot:
-    try:
-        return store.checkout()
-    except (OSError, sqlite3.Error) as exc:
-        raise IndexUnavailable(str(exc)) from exc
 
 
 Db = Annotated[sqlite3.Connection, Depends(get_db)]

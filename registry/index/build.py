@@ -127,9 +127,6 @@ def _build(
             else:
                 councils, services, invalid = _fill(conn, work, as_of, jobs, rows_of)
             _write_meta(conn, work, as_of, (commit, dirty, ref), (councils, services, invalid))
-            conn.execute("DELETE FROM index_scope")
-            if scope is not None:
-                conn.execute("INSERT INTO index_scope VALUES (?)", (scope,))
     finally:
         if work.cache is not None:
             work.cache.close()
@@ -161,6 +158,10 @@ def _write_meta(
     }
     conn.execute("DELETE FROM meta")
     conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+    # What its rows depend on beside their files, so a later rebuild may keep them (incremental.py).
+    conn.execute("DELETE FROM index_scope")
+    if work.cache is not None:
+        conn.execute("INSERT INTO index_scope VALUES (?)", (work.scope,))
 
 
 @contextlib.contextmanager

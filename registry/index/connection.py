@@ -45,11 +45,10 @@ def connect_readonly(path: Path, *, rows_by_name: bool = True) -> Snapshot:
         )
         if rows_by_name:
             conn.row_factory = sqlite3.Row
+        conn.file_id = before
         try:
-            begin_snapshot(conn)
             # Swapped between the look and the lock: the lock may be on another file than `before`.
-            if _still(path, before):
-                conn.file_id = before
+            if resume(conn, path):
                 return conn
         except BaseException:
             conn.close()
@@ -58,14 +57,17 @@ def connect_readonly(path: Path, *, rows_by_name: bool = True) -> Snapshot:
     raise sqlite3.OperationalError(f"the index {path} kept being replaced while it was opened")
 
 
-def _still(path: Path, expected: FileId) -> bool:
+def resume(conn: Snapshot, path: Path) -> bool:
+    """Begin `conn`'s snapshot (again); True when `path` still names the file it reads now that the lock
+    is held, so no rebuild can rewrite that file until the snapshot ends."""
+    _begin(conn)
     try:
-        return file_id(path) == expected
+        return file_id(path) == conn.file_id
     except OSError:
         return False
 
 
-def begin_snapshot(conn: sqlite3.Connection) -> None:
+def _begin(conn: sqlite3.Connection) -> None:
     """Start a read transaction and take the file's shared lock now rather than at the first query:
     until the transaction ends, no rebuild can claim the file to rewrite it."""
     conn.execute("BEGIN")
